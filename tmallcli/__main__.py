@@ -1,0 +1,3 @@
+from tmallcli.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""The ``tmall`` command: a root Typer app with one sub-app per command group.
+
+Command modules import Polars and Rich inside their functions, so ``tmall --help`` and
+usage errors stay fast (SPEC §12: under 0.3 s, no Polars import).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import typer
+
+from tmallcli import __version__
+from tmallcli.commands import data, score
+
+app = typer.Typer(
+    name="tmall",
+    help="Platform service scores from Tmall / Taobao seller-center exports: DSR, 24h pickup, "
+    "late-shipment compensation, 基础服务考核分, customer-service ratings and bad reviews.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(score.app, name="score")
+app.add_typer(data.app, name="data")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tmall {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """tmall — where the shop's platform scores stand, why, and what to do today."""
+
+
+def main() -> None:
+    # `tmall … | head` must end quietly, as csvkit does: restore the default SIGPIPE action.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        app(prog_name="tmall")
+    except KeyboardInterrupt:
+        sys.stderr.write("tmall: interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""CLI glue: one module per command group. No Polars logic lives here."""

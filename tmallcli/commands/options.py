@@ -1,0 +1,181 @@
+"""Shared command-line options, defined once as ``Annotated`` aliases and reused by every command.
+
+Nothing here imports Polars or Rich: ``tmall --help`` must stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+INPUTS = "Inputs"
+OUTPUT = "Output"
+RULES = "Rules"
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Report date T (YYYY-MM-DD, Asia/Shanghai). Default: today; the as-of instant is "
+        "T 23:59:59, or now when not given.",
+        rich_help_panel=RULES,
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="User YAML deep-merged over config/default.yaml (default: ./tmall.yaml if present).",
+        rich_help_panel=RULES,
+    ),
+]
+Category = Annotated[
+    str | None,
+    typer.Option("--category", help="Category block of the config (类目), e.g. 女装.", rich_help_panel=RULES),
+]
+Check = Annotated[
+    bool,
+    typer.Option("--check", help="Exit 1 when a threshold fails or a flag is raised (for cron).", rich_help_panel=RULES),
+]
+Format = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format.", rich_help_panel=OUTPUT, case_sensitive=False),
+]
+OutputFile = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", rich_help_panel=OUTPUT),
+]
+NoBom = Annotated[
+    bool,
+    typer.Option("--no-bom", help="Do not start a CSV file with a UTF-8 BOM (Excel needs it).", rich_help_panel=OUTPUT),
+]
+LangOpt = Annotated[
+    Lang,
+    typer.Option("--lang", help="Label language: zh (platform terms) or en.", rich_help_panel=OUTPUT, case_sensitive=False),
+]
+Debug = Annotated[
+    bool,
+    typer.Option("--debug", help="Show the traceback of an error.", rich_help_panel=OUTPUT),
+]
+
+_FILES_HELP = "a file, a glob or a folder; repeatable"
+Orders = Annotated[
+    list[str] | None,
+    typer.Option("--orders", help=f"Orders export 订单报表 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+Logistics = Annotated[
+    list[str] | None,
+    typer.Option("--logistics", help=f"Tracking events 物流详情 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+Reviews = Annotated[
+    list[str] | None,
+    typer.Option("--reviews", help=f"Reviews export 评价 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+Refunds = Annotated[
+    list[str] | None,
+    typer.Option("--refunds", help=f"Refunds export 退款 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+Chats = Annotated[
+    list[str] | None,
+    typer.Option("--chats", help=f"旺旺/千牛 chat messages ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+CsRatings = Annotated[
+    list[str] | None,
+    typer.Option("--cs-ratings", help=f"客服评价 ratings ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+Complaints = Annotated[
+    list[str] | None,
+    typer.Option("--complaints", help=f"投诉 complaints ({_FILES_HELP}).", rich_help_panel=INPUTS),
+]
+ExportDir = Annotated[
+    Path | None,
+    typer.Option("--dir", help="Folder of exports; each kind is found by its headers.", rich_help_panel=INPUTS),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Force the input encoding (default: strict UTF-8, else GB18030).", rich_help_panel=INPUTS),
+]
+Sheet = Annotated[
+    str | None,
+    typer.Option("--sheet", help="Sheet of an .xlsx export (default: the first).", rich_help_panel=INPUTS),
+]
+SkipBadRows = Annotated[
+    bool,
+    typer.Option("--skip-bad-rows", help="Drop rows with bad values and report them instead of failing.", rich_help_panel=INPUTS),
+]
+
+
+@dataclass
+class InputOptions:
+    """Where each kind of export comes from, plus how to read them."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+    directory: Path | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad_rows: bool = False
+
+
+@dataclass
+class OutputOptions:
+    format: OutputFormat = OutputFormat.table
+    output: Path | None = None
+    bom: bool = True
+    lang: Lang = Lang.zh
+
+
+@dataclass
+class RuleOptions:
+    as_of: str | None = None
+    config: Path | None = None
+    category: str | None = None
+    check: bool = False
+
+
+def inputs(
+    *,
+    orders: list[str] | None = None,
+    logistics: list[str] | None = None,
+    reviews: list[str] | None = None,
+    refunds: list[str] | None = None,
+    chats: list[str] | None = None,
+    cs_ratings: list[str] | None = None,
+    complaints: list[str] | None = None,
+    directory: Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    skip_bad_rows: bool = False,
+) -> InputOptions:
+    given = {
+        "orders": orders,
+        "logistics": logistics,
+        "reviews": reviews,
+        "refunds": refunds,
+        "chats": chats,
+        "cs_ratings": cs_ratings,
+        "complaints": complaints,
+    }
+    return InputOptions(
+        files={kind: list(paths) for kind, paths in given.items() if paths},
+        directory=directory,
+        encoding=encoding,
+        sheet=sheet,
+        skip_bad_rows=skip_bad_rows,
+    )

@@ -1,0 +1,62 @@
+"""The CLI edge: run a command's program, render its result, map errors to exit codes.
+
+Modelled on httpie: ``program`` is the logic without error handling; this module is the
+only place that turns a :class:`~tmallcli.errors.TmallError` into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+
+from tmallcli.commands.options import OutputOptions
+from tmallcli.errors import ExitStatus, TmallError
+from tmallcli.render.document import Renderable
+
+
+@dataclass
+class Outcome:
+    result: Renderable
+    check_failed: bool = False
+    input_warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def error_line(message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"tmall: error: {message}\n")
+    if hint:
+        sys.stderr.write(f"tmall: hint: {hint}\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"tmall: warning: {message}\n")
+
+
+def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = False) -> None:
+    """Run ``program`` and exit with 0, 1 (a --check tripped) or 2 (bad usage or input)."""
+    from tmallcli.render.writers import emit
+
+    try:
+        outcome = program()
+        for warning in outcome.input_warnings:
+            warn(warning["message"])
+        emit(
+            outcome.result,
+            fmt=out.format.value,
+            output=out.output,
+            bom=out.bom,
+            lang=out.lang.value,
+            input_warnings=outcome.input_warnings,
+        )
+    except TmallError as exc:
+        if debug:
+            traceback.print_exc()
+        error_line(exc.message, exc.hint)
+        raise typer.Exit(int(exc.exit_status)) from None
+    except BrokenPipeError:
+        raise typer.Exit(int(ExitStatus.OK)) from None
+    raise typer.Exit(int(ExitStatus.CHECK_FAILED if outcome.check_failed else ExitStatus.OK))

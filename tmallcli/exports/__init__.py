@@ -1,0 +1,1 @@
+"""Reading seller-center exports: kinds and header aliases, encodings, Excel wrappers, values."""

@@ -1,0 +1,189 @@
+"""The seven kinds of seller-center export, their canonical columns and Chinese header aliases (SPEC §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ValueType(str, Enum):
+    ID = "id"  # order / refund numbers: strings, Excel wrappers stripped, 1.23E+18 rejected
+    IDS = "ids"  # several tracking numbers joined by , ; ， or space
+    TEXT = "text"  # matched against rules: full-width commas normalised
+    FREETEXT = "freetext"  # buyer comments, titles: kept as written
+    MONEY = "money"  # integer fen
+    DATETIME = "datetime"
+    BOOL = "bool"
+    SCORE = "score"  # 1–5
+    INTERVENED = "intervened"  # bool, or a 客服介入状态 text
+    SHIPPED = "shipped"  # bool, or 未发货 / 已发货
+    RULING = "ruling"  # 卖家责任 / 买家责任 / 无责
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    aliases: tuple[str, ...]
+    type: ValueType
+    required: bool = False
+    # A key that every row must carry (an order number, a timestamp that places the row).
+    not_null: bool = False
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    label: str
+    columns: tuple[ColumnSpec, ...]
+    # Required columns that may be replaced by another: {column: alternative}.
+    alternatives: tuple[tuple[str, str], ...] = ()
+    # The date column that gives the export's date range (data check).
+    date_column: str | None = None
+
+    def column(self, name: str) -> ColumnSpec:
+        for spec in self.columns:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.name} has no column {name}")
+
+    @property
+    def required(self) -> tuple[ColumnSpec, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+V = ValueType
+C = ColumnSpec
+
+ORDERS = KindSpec(
+    "orders",
+    "订单报表",
+    (
+        C("order_id", ("订单编号", "主订单编号", "订单号"), V.ID, True, not_null=True),
+        C("buyer", ("买家会员名", "买家昵称"), V.TEXT, True),
+        C("paid_amount", ("买家实际支付金额", "买家实付金额", "实付金额", "实付款"), V.MONEY, True),
+        C("shipping_fee", ("买家应付邮费",), V.MONEY),
+        C("auto_compensation", ("延迟发货自动赔付金额", "主动赔付金额"), V.MONEY),
+        C("status", ("订单状态",), V.TEXT, True),
+        C("paid_at", ("订单付款时间", "付款时间"), V.DATETIME, True),
+        C("created_at", ("订单创建时间", "下单时间"), V.DATETIME),
+        C("shipped_at", ("发货时间", "卖家发货时间"), V.DATETIME),
+        C("picked_up_at", ("揽收时间", "揽件时间"), V.DATETIME),
+        C("promised_ship_by", ("承诺发货时间", "最晚发货时间"), V.DATETIME),
+        C("tracking_no", ("物流单号", "运单号"), V.IDS),
+        C("carrier", ("物流公司", "快递公司"), V.TEXT),
+        C("warehouse", ("发货仓", "仓库"), V.TEXT),
+        C("item_id", ("宝贝ID", "商品ID"), V.ID),
+        C("item_title", ("宝贝标题", "商品标题"), V.FREETEXT),
+        C("sub_order_id", ("子订单编号",), V.ID),
+        C("service_promise", ("物流服务", "时效承诺"), V.TEXT),
+        C("delivered_at", ("签收时间", "确认签收时间"), V.DATETIME),
+        C("promise_broken", ("承诺未履约", "时效违约"), V.BOOL),
+    ),
+    date_column="paid_at",
+)
+
+LOGISTICS = KindSpec(
+    "logistics",
+    "物流详情",
+    (
+        C("tracking_no", ("物流单号", "运单号"), V.ID, True),
+        C("order_id", ("订单编号",), V.ID),
+        C("event_at", ("时间", "物流时间", "操作时间"), V.DATETIME, True, not_null=True),
+        C("event", ("物流状态", "物流详情", "状态"), V.TEXT, True),
+    ),
+    alternatives=(("tracking_no", "order_id"),),
+    date_column="event_at",
+)
+
+REVIEWS = KindSpec(
+    "reviews",
+    "评价",
+    (
+        C("order_id", ("订单编号", "订单号"), V.ID, True, not_null=True),
+        C("buyer", ("买家会员名", "买家昵称", "评价人"), V.TEXT, True, not_null=True),
+        C("rated_at", ("评价时间",), V.DATETIME, True, not_null=True),
+        C("dsr_description", ("宝贝与描述相符", "描述相符"), V.SCORE, True),
+        C("dsr_service", ("卖家的服务态度", "服务态度"), V.SCORE, True),
+        C("dsr_logistics", ("物流服务的质量", "物流服务"), V.SCORE, True),
+        C("rating", ("评价结果", "评价", "评价类型"), V.TEXT),
+        C("comment", ("评价内容",), V.FREETEXT),
+        C("reply", ("解释内容", "商家回复"), V.FREETEXT),
+        C("item_id", ("宝贝ID",), V.ID),
+        C("item_title", ("宝贝标题", "商品标题"), V.FREETEXT),
+    ),
+    date_column="rated_at",
+)
+
+REFUNDS = KindSpec(
+    "refunds",
+    "退款",
+    (
+        C("refund_id", ("退款编号", "退款单号"), V.ID, True, not_null=True),
+        C("order_id", ("订单编号",), V.ID, True),
+        C("applied_at", ("退款的申请时间", "退款申请时间", "申请时间"), V.DATETIME, True, not_null=True),
+        C("amount", ("买家退款金额", "退款总额", "退给买家金额", "退款金额"), V.MONEY, True),
+        C("refund_type", ("售后类型", "退款类型"), V.TEXT, True),
+        C("needs_return", ("是否需要退货",), V.BOOL),
+        C("reason", ("买家退款原因", "退款原因"), V.TEXT, True),
+        C("status", ("退款状态",), V.TEXT, True),
+        C("stage", ("售中或售后",), V.TEXT),
+        C("goods_status", ("货物状态",), V.TEXT),
+        C("shipped", ("是否已发货", "发货状态"), V.SHIPPED),
+        C("shipping_info", ("发货物流信息",), V.FREETEXT),
+        C("merchant_agreed_at", ("卖家同意退货时间", "同意退货时间"), V.DATETIME),
+        C("buyer_returned_at", ("买家退货时间", "买家上传单号时间"), V.DATETIME),
+        C("completed_at", ("退款完结时间", "完结时间", "退款完成时间"), V.DATETIME),
+        C("platform_intervened", ("客服介入状态", "是否小二介入", "小二介入"), V.INTERVENED),
+        C("ruling", ("责任方", "判责结果"), V.RULING),
+        C("signed_at", ("签收时间",), V.DATETIME),
+    ),
+    alternatives=(("refund_type", "needs_return"),),
+    date_column="applied_at",
+)
+
+CHATS = KindSpec(
+    "chats",
+    "旺旺聊天记录",
+    (
+        C("buyer", ("买家", "顾客", "买家昵称"), V.TEXT, True, not_null=True),
+        C("sent_at", ("时间", "发送时间", "消息时间"), V.DATETIME, True, not_null=True),
+        C("sender", ("发送方", "发送人"), V.TEXT, True),
+        C("direction", ("方向", "消息方向"), V.TEXT),
+        C("is_auto", ("是否自动回复", "自动回复"), V.BOOL),
+        C("is_assistant", ("是否机器人", "店小蜜"), V.BOOL),
+    ),
+    date_column="sent_at",
+)
+
+CS_RATINGS = KindSpec(
+    "cs_ratings",
+    "客服评价",
+    (
+        C("rated_at", ("评价时间",), V.DATETIME, True, not_null=True),
+        C("account", ("客服子账号", "客服", "子账号"), V.TEXT, True, not_null=True),
+        C("score", ("评分", "评价分"), V.SCORE, True),
+        C("tags", ("标签", "评价标签"), V.FREETEXT),
+        C("source", ("评价来源", "邀评方式"), V.TEXT),
+        C("buyer", ("买家", "买家昵称"), V.TEXT),
+    ),
+    date_column="rated_at",
+)
+
+COMPLAINTS = KindSpec(
+    "complaints",
+    "投诉",
+    (
+        C("complaint_id", ("投诉编号", "投诉单号"), V.ID, True, not_null=True),
+        C("order_id", ("订单编号",), V.ID, True),
+        C("created_at", ("投诉时间", "发起时间"), V.DATETIME, True, not_null=True),
+        C("judged_at", ("判定时间", "处理完成时间"), V.DATETIME),
+        C("established", ("是否成立", "投诉成立"), V.BOOL, True),
+        C("platform_intervened", ("是否小二介入", "小二介入"), V.BOOL),
+        C("type", ("投诉类型",), V.TEXT),
+    ),
+    date_column="created_at",
+)
+
+KINDS: dict[str, KindSpec] = {
+    k.name: k for k in (ORDERS, LOGISTICS, REVIEWS, REFUNDS, CHATS, CS_RATINGS, COMPLAINTS)
+}

@@ -1,0 +1,1 @@
+"""Renderers: Rich tables, JSON, CSV and Markdown writers; atomic file output."""

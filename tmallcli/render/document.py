@@ -1,0 +1,69 @@
+"""The neutral shape every command result is drawn into before a writer renders it.
+
+A command result offers ``to_json()`` (the stable JSON contract of SPEC.md) and
+``document(lang)`` (labelled sections for table / csv / md output).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Chinese colour convention (SPEC §1): above the industry is red (飘红), below is green (飘绿).
+ABOVE = "red"
+BELOW = "green"
+BAD = "bold red"
+GOOD = "green"
+WARN = "yellow"
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    numeric: bool = False
+
+
+@dataclass
+class Cell:
+    """One value: ``text`` is shown, ``raw`` (when set) is what CSV carries, ``style`` is a Rich style."""
+
+    text: str
+    style: str | None = None
+    raw: Any = None
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    lines: list[tuple[str, str | None]] = field(default_factory=list)  # (text, style)
+    sections: list[Section] = field(default_factory=list)
+
+    def line(self, text: str, style: str | None = None) -> None:
+        self.lines.append((text, style))
+
+
+class Renderable(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+    def document(self, lang: str) -> Document: ...
+
+
+def cell(value: Any, style: str | None = None) -> Cell:
+    """A cell from a plain value: ``None`` shows as an em dash, numbers keep their raw value for CSV."""
+    if isinstance(value, Cell):
+        return value
+    if value is None:
+        return Cell("—", style, "")
+    if isinstance(value, float):
+        return Cell(f"{value:.2f}", style, value)
+    return Cell(str(value), style, value)

@@ -1,0 +1,141 @@
+"""Write a command result as table, JSON, CSV or Markdown, to stdout or atomically to a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tmallcli.errors import OutputError
+from tmallcli.render.document import Document, Renderable, Section
+
+BOM = "\ufeff"
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types for dataclasses, dates (ISO 8601), enums and exact fractions."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Fraction):
+        return float(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    return value
+
+
+def to_json_text(result: Renderable, input_warnings: list[dict[str, Any]]) -> str:
+    payload = result.to_json()
+    payload["input_warnings"] = input_warnings
+    return json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n"
+
+
+def section_csv(section: Section) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.label for c in section.columns])
+    for row in section.rows:
+        writer.writerow(["" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw) for c in row])
+    return buffer.getvalue()
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def document_markdown(doc: Document) -> str:
+    out = [f"# {doc.title}", ""]
+    out.extend(f"- {_md_escape(text)}" for text, _ in doc.lines)
+    for section in doc.sections:
+        out += ["", f"## {section.title}", ""]
+        out.append("| " + " | ".join(_md_escape(c.label) for c in section.columns) + " |")
+        out.append("| " + " | ".join("---:" if c.numeric else "---" for c in section.columns) + " |")
+        out.extend("| " + " | ".join(_md_escape(c.text) for c in row) + " |" for row in section.rows)
+        out.extend(f"\n{_md_escape(note)}" for note in section.notes)
+    return "\n".join(out) + "\n"
+
+
+def print_rich(doc: Document, file: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=file, soft_wrap=False, highlight=False)
+    console.print(Text(doc.title, style="bold"))
+    for text, style in doc.lines:
+        console.print(Text(text, style=style or ""))
+    for section in doc.sections:
+        table = Table(title=section.title, title_justify="left", title_style="bold")
+        for column in section.columns:
+            table.add_column(column.label, justify="right" if column.numeric else "left")
+        for row in section.rows:
+            table.add_row(*(Text(c.text, style=c.style or "") for c in row))
+        console.print()
+        console.print(table)
+        for note in section.notes:
+            console.print(Text(note, style="dim"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file in the same folder + rename: a reader never sees half a report."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+
+
+def emit(
+    result: Renderable,
+    *,
+    fmt: str,
+    output: Path | None,
+    bom: bool,
+    lang: str,
+    input_warnings: list[dict[str, Any]],
+) -> None:
+    if fmt == "json":
+        text = to_json_text(result, input_warnings)
+    elif fmt == "csv":
+        doc = result.document(lang)
+        text = section_csv(doc.sections[0]) if doc.sections else ""
+        if output is not None and bom:
+            text = BOM + text
+    elif fmt == "md":
+        text = document_markdown(result.document(lang))
+    else:
+        doc = result.document(lang)
+        if output is None:
+            print_rich(doc, sys.stdout)
+            return
+        buffer = io.StringIO()
+        print_rich(doc, buffer)
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text.encode("utf-8"))
