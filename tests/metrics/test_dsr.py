@@ -16,26 +16,34 @@ AS_OF = datetime(2026, 11, 20, 23, 59, 59)
 RULES = DsrRules(
     thresholds={"search_demotion": Fraction("4.4"), "activity_ineligible": Fraction("4.6")},
     item_min_ratings=2,
-    industry={"description": Fraction("4.8"), "service": Fraction("4.8"), "logistics": Fraction("4.8")},
+    industry={
+        "description": Fraction("4.8"),
+        "service": Fraction("4.8"),
+        "logistics": Fraction("4.8"),
+    },
 )
 
 
 def reviews(rows: list[tuple]) -> pl.LazyFrame:
     """rows: (order_id, buyer, rated_at, description, service, logistics[, item_id])"""
     data = [r if len(r) == 7 else (*r, "item-1") for r in rows]
-    return pl.DataFrame(
-        data,
-        schema={
-            "order_id": pl.String,
-            "buyer": pl.String,
-            "rated_at": pl.Datetime("us"),
-            "dsr_description": pl.Int8,
-            "dsr_service": pl.Int8,
-            "dsr_logistics": pl.Int8,
-            "item_id": pl.String,
-        },
-        orient="row",
-    ).with_columns(item_title=pl.lit("宝贝")).lazy()
+    return (
+        pl.DataFrame(
+            data,
+            schema={
+                "order_id": pl.String,
+                "buyer": pl.String,
+                "rated_at": pl.Datetime("us"),
+                "dsr_description": pl.Int8,
+                "dsr_service": pl.Int8,
+                "dsr_logistics": pl.Int8,
+                "item_id": pl.String,
+            },
+            orient="row",
+        )
+        .with_columns(item_title=pl.lit("宝贝"))
+        .lazy()
+    )
 
 
 def day(n: int) -> datetime:
@@ -81,7 +89,12 @@ def test_monthly_cap_three_per_buyer_per_calendar_month() -> None:
 def test_cap_is_decided_before_the_window() -> None:
     # Window starts 2026-05-24 23:59:59. The buyer's first three May ratings are outside the
     # window, so the fourth (inside the window) is still the 4th of May: not counted.
-    may = [datetime(2026, 5, 10), datetime(2026, 5, 12), datetime(2026, 5, 20), datetime(2026, 5, 28)]
+    may = [
+        datetime(2026, 5, 10),
+        datetime(2026, 5, 12),
+        datetime(2026, 5, 20),
+        datetime(2026, 5, 28),
+    ]
     rows = [(f"o{i}", "b", t, 1, 1, 1) for i, t in enumerate(may)]
     rows.append(("ok", "other", day(2), 5, 5, 5))
     result = compute_dsr(reviews(rows), RULES, AS_OF)
@@ -136,7 +149,9 @@ def test_five_star_needed_lands_exactly_on_the_threshold() -> None:
 @given(
     total_minus=st.integers(min_value=0, max_value=400),
     count=st.integers(min_value=1, max_value=100),
-    threshold=st.sampled_from([Fraction("4.4"), Fraction("4.6"), Fraction("4.75"), Fraction("3.9")]),
+    threshold=st.sampled_from(
+        [Fraction("4.4"), Fraction("4.6"), Fraction("4.75"), Fraction("3.9")]
+    ),
 )
 @settings(max_examples=300, deadline=None)
 def test_five_star_needed_is_the_least_n(total_minus: int, count: int, threshold: Fraction) -> None:

@@ -48,27 +48,49 @@ ConfigFile = Annotated[
 ]
 Category = Annotated[
     str | None,
-    typer.Option("--category", help="Category block of the config (类目), e.g. 女装.", rich_help_panel=RULES),
+    typer.Option(
+        "--category", help="Category block of the config (类目), e.g. 女装.", rich_help_panel=RULES
+    ),
 ]
 Check = Annotated[
     bool,
-    typer.Option("--check", help="Exit 1 when a threshold fails or a flag is raised (for cron).", rich_help_panel=RULES),
+    typer.Option(
+        "--check",
+        help="Exit 1 when a threshold fails or a flag is raised (for cron).",
+        rich_help_panel=RULES,
+    ),
 ]
 Format = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output format.", rich_help_panel=OUTPUT, case_sensitive=False),
+    typer.Option(
+        "--format", "-f", help="Output format.", rich_help_panel=OUTPUT, case_sensitive=False
+    ),
 ]
 OutputFile = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.", rich_help_panel=OUTPUT),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout.",
+        rich_help_panel=OUTPUT,
+    ),
 ]
 NoBom = Annotated[
     bool,
-    typer.Option("--no-bom", help="Do not start a CSV file with a UTF-8 BOM (Excel needs it).", rich_help_panel=OUTPUT),
+    typer.Option(
+        "--no-bom",
+        help="Do not start a CSV file with a UTF-8 BOM (Excel needs it).",
+        rich_help_panel=OUTPUT,
+    ),
 ]
 LangOpt = Annotated[
     Lang,
-    typer.Option("--lang", help="Label language: zh (platform terms) or en.", rich_help_panel=OUTPUT, case_sensitive=False),
+    typer.Option(
+        "--lang",
+        help="Label language: zh (platform terms) or en.",
+        rich_help_panel=OUTPUT,
+        case_sensitive=False,
+    ),
 ]
 Debug = Annotated[
     bool,
@@ -78,11 +100,15 @@ Debug = Annotated[
 _FILES_HELP = "a file, a glob or a folder; repeatable"
 Orders = Annotated[
     list[str] | None,
-    typer.Option("--orders", help=f"Orders export 订单报表 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+    typer.Option(
+        "--orders", help=f"Orders export 订单报表 ({_FILES_HELP}).", rich_help_panel=INPUTS
+    ),
 ]
 Logistics = Annotated[
     list[str] | None,
-    typer.Option("--logistics", help=f"Tracking events 物流详情 ({_FILES_HELP}).", rich_help_panel=INPUTS),
+    typer.Option(
+        "--logistics", help=f"Tracking events 物流详情 ({_FILES_HELP}).", rich_help_panel=INPUTS
+    ),
 ]
 Reviews = Annotated[
     list[str] | None,
@@ -94,7 +120,9 @@ Refunds = Annotated[
 ]
 Chats = Annotated[
     list[str] | None,
-    typer.Option("--chats", help=f"旺旺/千牛 chat messages ({_FILES_HELP}).", rich_help_panel=INPUTS),
+    typer.Option(
+        "--chats", help=f"旺旺/千牛 chat messages ({_FILES_HELP}).", rich_help_panel=INPUTS
+    ),
 ]
 CsRatings = Annotated[
     list[str] | None,
@@ -106,19 +134,33 @@ Complaints = Annotated[
 ]
 ExportDir = Annotated[
     Path | None,
-    typer.Option("--dir", help="Folder of exports; each kind is found by its headers.", rich_help_panel=INPUTS),
+    typer.Option(
+        "--dir",
+        help="Folder of exports; each kind is found by its headers.",
+        rich_help_panel=INPUTS,
+    ),
 ]
 Encoding = Annotated[
     str | None,
-    typer.Option("--encoding", help="Force the input encoding (default: strict UTF-8, else GB18030).", rich_help_panel=INPUTS),
+    typer.Option(
+        "--encoding",
+        help="Force the input encoding (default: strict UTF-8, else GB18030).",
+        rich_help_panel=INPUTS,
+    ),
 ]
 Sheet = Annotated[
     str | None,
-    typer.Option("--sheet", help="Sheet of an .xlsx export (default: the first).", rich_help_panel=INPUTS),
+    typer.Option(
+        "--sheet", help="Sheet of an .xlsx export (default: the first).", rich_help_panel=INPUTS
+    ),
 ]
 SkipBadRows = Annotated[
     bool,
-    typer.Option("--skip-bad-rows", help="Drop rows with bad values and report them instead of failing.", rich_help_panel=INPUTS),
+    typer.Option(
+        "--skip-bad-rows",
+        help="Drop rows with bad values and report them instead of failing.",
+        rich_help_panel=INPUTS,
+    ),
 ]
 
 

@@ -120,7 +120,13 @@ REFUNDS = KindSpec(
     (
         C("refund_id", ("退款编号", "退款单号"), V.ID, True, not_null=True),
         C("order_id", ("订单编号",), V.ID, True),
-        C("applied_at", ("退款的申请时间", "退款申请时间", "申请时间"), V.DATETIME, True, not_null=True),
+        C(
+            "applied_at",
+            ("退款的申请时间", "退款申请时间", "申请时间"),
+            V.DATETIME,
+            True,
+            not_null=True,
+        ),
         C("amount", ("买家退款金额", "退款总额", "退给买家金额", "退款金额"), V.MONEY, True),
         C("refund_type", ("售后类型", "退款类型"), V.TEXT, True),
         C("needs_return", ("是否需要退货",), V.BOOL),

@@ -156,7 +156,9 @@ def parse_shipped(text: pl.Expr) -> Parsed:
         .then(pl.lit(False))
         .otherwise(pl.lit(None, pl.Boolean))
     )
-    return value, _problem(text.is_not_null() & value.is_null(), "not a shipping state (已发货/未发货)")
+    return value, _problem(
+        text.is_not_null() & value.is_null(), "not a shipping state (已发货/未发货)"
+    )
 
 
 def parse_intervened(text: pl.Expr) -> Parsed:

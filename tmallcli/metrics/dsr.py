@@ -165,9 +165,7 @@ def rating_events(reviews: pl.LazyFrame, monthly_cap: int) -> pl.LazyFrame:
         )
     )
     month = pl.col("rated_at").dt.truncate("1mo")
-    rank = pl.int_range(pl.len()).over(
-        ["buyer", month], order_by=["rated_at", "order_id"]
-    )
+    rank = pl.int_range(pl.len()).over(["buyer", month], order_by=["rated_at", "order_id"])
     return per_order.with_columns((rank < monthly_cap).alias("within_cap"))
 
 
@@ -213,10 +211,14 @@ def compute_dsr(reviews: pl.LazyFrame, rules: DsrRules, as_of: datetime) -> DsrR
             pl.concat(future) if future else pl.LazyFrame({"days": []}),
         ]
     )
-    leaving = counted.select(
-        (pl.col("rated_at") <= window_start + timedelta(days=d)).sum().alias(str(d))
-        for d in rules.rolloff_days
-    ).collect() if rules.rolloff_days else pl.DataFrame()
+    leaving = (
+        counted.select(
+            (pl.col("rated_at") <= window_start + timedelta(days=d)).sum().alias(str(d))
+            for d in rules.rolloff_days
+        ).collect()
+        if rules.rolloff_days
+        else pl.DataFrame()
+    )
     raw_rows = reviews.select(pl.len()).collect().item()
     row = stats.row(0, named=True)
     dimensions = {
@@ -274,6 +276,12 @@ def item_drilldown(rows: pl.LazyFrame, counted: pl.LazyFrame, rules: DsrRules) -
         .collect()
     )
     return [
-        ItemScore(r["item_id"], r["item_title"], r["count"], round(r["description"], 4), round(r["low_share"], 4))
+        ItemScore(
+            r["item_id"],
+            r["item_title"],
+            r["count"],
+            round(r["description"], 4),
+            round(r["low_share"], 4),
+        )
         for r in per_item.iter_rows(named=True)
     ]

@@ -51,7 +51,12 @@ def section_csv(section: Section) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.label for c in section.columns])
     for row in section.rows:
-        writer.writerow(["" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw) for c in row])
+        writer.writerow(
+            [
+                "" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw)
+                for c in row
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -65,8 +70,12 @@ def document_markdown(doc: Document) -> str:
     for section in doc.sections:
         out += ["", f"## {section.title}", ""]
         out.append("| " + " | ".join(_md_escape(c.label) for c in section.columns) + " |")
-        out.append("| " + " | ".join("---:" if c.numeric else "---" for c in section.columns) + " |")
-        out.extend("| " + " | ".join(_md_escape(c.text) for c in row) + " |" for row in section.rows)
+        out.append(
+            "| " + " | ".join("---:" if c.numeric else "---" for c in section.columns) + " |"
+        )
+        out.extend(
+            "| " + " | ".join(_md_escape(c.text) for c in row) + " |" for row in section.rows
+        )
         out.extend(f"\n{_md_escape(note)}" for note in section.notes)
     return "\n".join(out) + "\n"
 
@@ -77,6 +86,9 @@ def print_rich(doc: Document, file: Any) -> None:
     from rich.text import Text
 
     console = Console(file=file, soft_wrap=False, highlight=False)
+    if not console.is_terminal:
+        # A pipe or a file: do not squeeze tables into 80 columns.
+        console.width = max(console.width, 160)
     console.print(Text(doc.title, style="bold"))
     for text, style in doc.lines:
         console.print(Text(text, style=style or ""))

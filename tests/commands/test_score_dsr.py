@@ -1,0 +1,254 @@
+"""`tmall score dsr` through the CLI: exit codes, JSON contract (SPEC §3), output files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tmallcli.cli import app
+
+HEADER = (
+    "订单编号,买家会员名,评价时间,宝贝与描述相符,卖家的服务态度,物流服务的质量,宝贝ID,宝贝标题\n"
+)
+runner = CliRunner()
+
+
+def reviews_file(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "reviews.csv"
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def seed_reviews(tmp_path: Path) -> Path:
+    # The seed's worked example: 45×5, 3×4, 1×3, 1×1 → 4.82
+    stars = [5] * 45 + [4] * 3 + [3] + [1]
+    rows = [
+        f"{i},b{i},2026-11-{1 + i % 18:02d} 10:00:00,{s},5,4,I1,T恤" for i, s in enumerate(stars)
+    ]
+    return reviews_file(tmp_path, rows)
+
+
+def test_json_contract_and_seed_number(seed_reviews: Path) -> None:
+    result = runner.invoke(
+        app, ["score", "dsr", "--reviews", str(seed_reviews), "--as-of", "2026-11-20", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2026-11-20"
+    assert set(data["dimensions"]) == {"description", "service", "logistics"}
+    description = data["dimensions"]["description"]
+    assert description["score"] == 4.82
+    assert description["count"] == 50
+    assert description["flags"] == []
+    assert description["five_star_needed"] == {"4.4": 0, "4.6": 0}
+    logistics = data["dimensions"]["logistics"]
+    assert logistics["score"] == 4.0
+    assert logistics["flags"] == ["search_demotion", "activity_ineligible"]
+    # (4.4·50 − 200) / 0.6 = 33.3 → 34;  (4.6·50 − 200) / 0.4 = 75
+    assert logistics["five_star_needed"] == {"4.4": 34, "4.6": 75}
+    assert data["excluded"] == {"duplicate_order": 0, "over_monthly_cap": 0, "outside_window": 0}
+    assert isinstance(data["items"], list)
+    assert data["items"][0]["item_id"] == "I1"
+    assert data["input_warnings"] == []
+
+
+def test_check_exits_1_when_a_dimension_is_flagged(seed_reviews: Path) -> None:
+    result = runner.invoke(
+        app, ["score", "dsr", "--reviews", str(seed_reviews), "--as-of", "2026-11-20", "--check"]
+    )
+    assert result.exit_code == 1
+    assert "4.82" in result.stdout
+
+
+def test_check_exits_0_when_nothing_is_flagged(tmp_path: Path) -> None:
+    path = reviews_file(
+        tmp_path, ["1,a,2026-11-01 10:00,5,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"]
+    )
+    result = runner.invoke(
+        app, ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20", "--check"]
+    )
+    assert result.exit_code == 0
+
+
+def test_industry_comparison_uses_the_category(tmp_path: Path) -> None:
+    path = reviews_file(tmp_path, ["1,a,2026-11-01 10:00,4,4,4,I1,T"])
+    config = tmp_path / "my.yaml"
+    config.write_text(
+        "service_score:\n  categories:\n    女装:\n      dsr_industry: {description: 5.0, service: 4.0, logistics: 4.0}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "dsr",
+            "--reviews",
+            str(path),
+            "--as-of",
+            "2026-11-20",
+            "--category",
+            "女装",
+            "--config",
+            str(config),
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    dims = json.loads(result.stdout)["dimensions"]
+    assert dims["description"]["vs_industry_percent"] == -20.0
+    assert dims["service"]["vs_industry_percent"] == 0.0
+
+
+def test_bad_value_exits_2_with_one_line_naming_file_line_column_value(tmp_path: Path) -> None:
+    path = reviews_file(
+        tmp_path, ["1,a,2026-11-01 10:00,5,5,5,I1,T", "2,b,2026-11-01 10:00,7,5,5,I1,T"]
+    )
+    result = runner.invoke(app, ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20"])
+    assert result.exit_code == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("tmall: error: ")
+    assert f"{path}:3" in first and "宝贝与描述相符" in first and "'7'" in first
+    assert "Traceback" not in result.stderr
+
+
+def test_skip_bad_rows_reports_the_drop_in_json(tmp_path: Path) -> None:
+    path = reviews_file(
+        tmp_path, ["1,a,2026-11-01 10:00,5,5,5,I1,T", "2,b,2026-11-01 10:00,7,5,5,I1,T"]
+    )
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "dsr",
+            "--reviews",
+            str(path),
+            "--as-of",
+            "2026-11-20",
+            "--skip-bad-rows",
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["dimensions"]["description"]["count"] == 1
+    assert data["input_warnings"][0]["rows_dropped"] == 1
+    assert "dropped 1 row" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "dsr", "--as-of", "2026-11-20"], "--reviews"),
+        (["score", "dsr", "--reviews", "nope.csv"], "nope.csv"),
+        (["score", "dsr", "--reviews", "{reviews}", "--as-of", "20/11/2026"], "--as-of"),
+        (["score", "dsr", "--reviews", "{reviews}", "--category", "不存在"], "unknown category"),
+    ],
+)
+def test_usage_and_input_errors_exit_2(seed_reviews: Path, args: list[str], message: str) -> None:
+    args = [a.replace("{reviews}", str(seed_reviews)) for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_output_file_has_bom_and_is_written_atomically(
+    seed_reviews: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dsr.csv"
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "dsr",
+            "--reviews",
+            str(seed_reviews),
+            "--as-of",
+            "2026-11-20",
+            "-f",
+            "csv",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0
+    data = out.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("评分项,评分,评分人数")
+    assert lines[1].startswith("description,4.82,50")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dsr.csv")] == []
+
+
+def test_csv_on_stdout_has_no_bom_and_lang_en(seed_reviews: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "dsr",
+            "--reviews",
+            str(seed_reviews),
+            "--as-of",
+            "2026-11-20",
+            "-f",
+            "csv",
+            "--lang",
+            "en",
+        ],
+    )
+    assert result.exit_code == 0
+    assert not result.stdout.startswith("\ufeff")
+    assert result.stdout.splitlines()[0].startswith("Dimension,Score,Ratings")
+
+
+def test_markdown_output(seed_reviews: Path) -> None:
+    result = runner.invoke(
+        app, ["score", "dsr", "--reviews", str(seed_reviews), "--as-of", "2026-11-20", "-f", "md"]
+    )
+    assert result.exit_code == 0
+    assert "| 宝贝与描述相符 | 4.82 | 50 |" in result.stdout
+
+
+def test_input_file_is_not_modified(seed_reviews: Path) -> None:
+    before = seed_reviews.read_bytes()
+    runner.invoke(app, ["score", "dsr", "--reviews", str(seed_reviews), "--as-of", "2026-11-20"])
+    assert seed_reviews.read_bytes() == before
+
+
+def test_help_does_not_import_polars() -> None:
+    code = "import sys; from tmallcli.cli import main; sys.argv=['tmall','--help']\ntry:\n    main()\nexcept SystemExit:\n    pass\nprint('polars' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().endswith("False")
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import typer.main
+
+    command = typer.main.get_command(app)
+    missing = []
+    for group_name, group in command.commands.items():  # type: ignore[attr-defined]
+        for name, sub in getattr(group, "commands", {group_name: group}).items():
+            if "Example" not in (sub.help or ""):
+                missing.append(f"{group_name} {name}")
+    assert missing == []
+
+
+def test_broken_pipe_ends_quietly(seed_reviews: Path) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m tmallcli score dsr --reviews {seed_reviews} --as-of 2026-11-20 -f json | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in proc.stderr
+    assert "BrokenPipe" not in proc.stderr

@@ -1,0 +1,311 @@
+"""Reading rules of SPEC §2, each with a small file that exercises it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tmallcli.errors import InputError, UsageError
+from tmallcli.exports.headers import detect_kind
+from tmallcli.exports.inputs import Inputs
+from tmallcli.exports.read import ReadOptions
+
+ORDER_HEADER = (
+    "订单编号,买家会员名,买家实际支付金额,买家应付邮费,订单状态,订单付款时间 ,物流单号 \n"
+)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(kind: str, *paths: Path, skip: bool = False, encoding: str | None = None, columns=None):
+    with Inputs(
+        {kind: [str(p) for p in paths]}, options=ReadOptions(skip_bad_rows=skip, encoding=encoding)
+    ) as inputs:
+        loaded = inputs.load(kind, columns)
+        return loaded.frame, loaded.warnings
+
+
+def test_gb18030_with_excel_wrappers_and_header_spaces(tmp_path: Path) -> None:
+    text = ORDER_HEADER + (
+        '="100000000000000001",小王,¥12.50,0,"买家已付款，等待卖家发货",2026/11/5 18:37,="SF123"\n'
+        '\'100000000000000002,\t阿May\t,"￥1,234.00",10元,交易成功,2026-11-05 18:37:00,YT1;YT2 ZT3\n'
+    )
+    path = write(tmp_path / "ExportOrderList.csv", text, "gb18030")
+    frame, warnings = load("orders", path)
+    rows = frame.sort("order_id").to_dicts()
+    assert warnings == []
+    assert rows[0]["order_id"] == "100000000000000001"
+    assert rows[0]["buyer"] == "小王"
+    assert rows[0]["paid_amount"] == 1250
+    assert rows[0]["status"] == "买家已付款,等待卖家发货"  # full-width comma normalised
+    assert rows[0]["paid_at"] == datetime(2026, 11, 5, 18, 37)
+    assert rows[0]["tracking_no"] == "SF123"
+    assert rows[1]["order_id"] == "100000000000000002"
+    assert rows[1]["buyer"] == "阿May"
+    assert rows[1]["paid_amount"] == 123400
+    assert rows[1]["shipping_fee"] == 1000
+    assert rows[1]["tracking_no"] == "YT1,YT2,ZT3"
+    assert frame.schema["order_id"] == pl.String
+
+
+@pytest.mark.parametrize("token", ["", "null", "'null", "NULL", "NaN", "-", "--", "无", "延迟统计"])
+def test_null_tokens_are_missing(tmp_path: Path, token: str) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + f"1,b,10,{token},交易成功,2026-11-05,{token}\n")
+    frame, _ = load("orders", path)
+    assert frame["shipping_fee"].to_list() == [None]
+    assert frame["tracking_no"].to_list() == [None]
+
+
+def test_no_refund_text_in_money_column_is_missing(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + "1,b,10,无退款申请,交易成功,2026-11-05,\n")
+    frame, _ = load("orders", path)
+    assert frame["shipping_fee"].to_list() == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [
+        ("12.5", 1250),
+        ("12.50", 1250),
+        ("¥12.50", 1250),
+        ('"￥1,234.00"', 123400),
+        ("1234元", 123400),
+        ("0.01", 1),
+    ],
+)
+def test_money_forms(tmp_path: Path, text: str, fen: int) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + f"1,b,{text},,交易成功,2026-11-05,\n")
+    frame, _ = load("orders", path)
+    assert frame["paid_amount"].to_list() == [fen]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-05 18:37:00", datetime(2026, 11, 5, 18, 37)),
+        ("2026-11-05 18:37", datetime(2026, 11, 5, 18, 37)),
+        ("2026/11/5 18:37:00", datetime(2026, 11, 5, 18, 37)),
+        ("2026/11/05 18:37", datetime(2026, 11, 5, 18, 37)),
+        ("2026-11-05", datetime(2026, 11, 5)),
+        ("2026/11/5", datetime(2026, 11, 5)),
+    ],
+)
+def test_datetime_forms(tmp_path: Path, text: str, expected: datetime) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + f"1,b,1,,交易成功,{text},\n")
+    frame, _ = load("orders", path)
+    assert frame["paid_at"].to_list() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("yes", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+    ],
+)
+def test_booleans(tmp_path: Path, text: str, value: bool) -> None:
+    path = write(
+        tmp_path / "c.csv",
+        f"投诉编号,订单编号,投诉时间,是否成立\nC1,1,2026-11-01 10:00,{text}\n",
+    )
+    frame, _ = load("complaints", path)
+    assert frame["established"].to_list() == [value]
+    assert frame["platform_intervened"].to_list() == [True]  # default when the column is absent
+
+
+def test_scientific_notation_id_is_an_error_with_file_line_column_value(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.csv",
+        ORDER_HEADER
+        + "100000000000000001,a,1,,交易成功,2026-11-05,\n1.23457E+18,b,1,,交易成功,2026-11-05,\n",
+    )
+    with pytest.raises(InputError) as err:
+        load("orders", path)
+    message = err.value.message
+    assert f"{path}:3" in message
+    assert "订单编号 (order_id)" in message
+    assert "1.23457E+18" in message
+    assert "scientific notation" in message
+
+
+def test_negative_money_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + "1,a,-5.00,,交易成功,2026-11-05,\n")
+    with pytest.raises(
+        InputError,
+        match=r"o\.csv:2: column 买家实际支付金额 \(paid_amount\): negative money \(value '-5.00'\)",
+    ):
+        load("orders", path)
+
+
+def test_line_number_counts_quoted_line_breaks(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.csv",
+        "订单编号,买家会员名,评价时间,宝贝与描述相符,卖家的服务态度,物流服务的质量,评价内容\n"
+        '1,a,2026-11-01,5,5,5,"很好\n第二行\n第三行"\n'
+        "2,b,2026-11-01,9,5,5,x\n",
+    )
+    with pytest.raises(InputError) as err:
+        load("reviews", path)
+    assert err.value.line == 5
+    assert err.value.value == "9"
+
+
+def test_skip_bad_rows_drops_and_reports(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.csv",
+        ORDER_HEADER
+        + "1,a,1,,交易成功,2026-11-05,\n2,b,-1,,交易成功,2026-11-05,\n3,c,1,,交易成功,not-a-date,\n4,d,1,,交易成功,2026-11-05,\n",
+    )
+    frame, warnings = load("orders", path, skip=True)
+    assert sorted(frame["order_id"].to_list()) == ["1", "4"]
+    assert {(w["column"], w["rows_dropped"]) for w in warnings} == {
+        ("paid_amount", 1),
+        ("paid_at", 1),
+    }
+
+
+def test_missing_required_column_names_kind_file_and_alias(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.csv", "订单编号,买家会员名,订单状态,订单付款时间\n1,a,交易成功,2026-11-05\n"
+    )
+    with pytest.raises(
+        InputError, match=r"orders export .* missing required column paid_amount \(买家实际支付金额"
+    ):
+        load("orders", path)
+
+
+def test_ragged_row_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.csv",
+        ORDER_HEADER + "1,a,1,,交易成功,2026-11-05,\n2,a,1,,交易成功,2026-11-05,,extra\n",
+    )
+    with pytest.raises(InputError) as err:
+        load("orders", path)
+    assert err.value.line == 3
+    assert "ragged" in err.value.message
+
+
+def test_several_files_are_concatenated_and_exact_duplicates_dropped(tmp_path: Path) -> None:
+    a = write(
+        tmp_path / "a.csv",
+        ORDER_HEADER + "1,a,1,,交易成功,2026-11-05,\n2,b,2,,交易成功,2026-11-05,\n",
+    )
+    b = write(
+        tmp_path / "b.csv",
+        ORDER_HEADER + "2,b,2,,交易成功,2026-11-05,\n3,c,3,,交易成功,2026-11-05,\n",
+    )
+    frame, warnings = load("orders", tmp_path)
+    assert sorted(frame["order_id"].to_list()) == ["1", "2", "3"]
+    assert any(w["problem"] == "duplicate rows" and w["rows_dropped"] == 1 for w in warnings)
+    del a, b
+
+
+def test_newer_export_wins_for_the_same_order(tmp_path: Path) -> None:
+    write(
+        tmp_path / "ExportOrderList20261119.csv",
+        ORDER_HEADER + "1,a,1,,买家已付款，等待卖家发货,2026-11-05,\n",
+    )
+    write(tmp_path / "ExportOrderList20261120.csv", ORDER_HEADER + "1,a,1,,交易成功,2026-11-05,\n")
+    frame, _ = load("orders", tmp_path)
+    assert frame["status"].to_list() == ["交易成功"]
+
+
+def test_sub_order_export_folds_items_into_one_order(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sub.csv",
+        "主订单编号,子订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,物流单号\n"
+        "9,9-1,a,10.00,交易成功,2026-11-05 10:00,SF1\n"
+        "9,9-2,a,10.00,交易成功,2026-11-05 10:00,SF2\n"
+        "8,8-1,b,3.00,交易成功,2026-11-05 11:00,\n",
+    )
+    frame, _ = load("orders", path)
+    rows = {r["order_id"]: r for r in frame.to_dicts()}
+    assert rows["9"]["paid_amount"] == 2000  # two items with equal price are not duplicates
+    assert rows["9"]["tracking_no"] == "SF1,SF2"
+    assert rows["8"]["paid_amount"] == 300
+
+
+def test_refund_type_derived_from_needs_return(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.csv",
+        "退款编号,订单编号,退款申请时间,退款金额,是否需要退货,退款原因,退款状态,客服介入状态,责任方\n"
+        "R1,1,2026-11-01 10:00,5,是,质量问题,退款成功,不需要客服介入,\n"
+        "R2,2,2026-11-01 10:00,5,否,多拍,退款成功,客服处理中,卖家\n",
+    )
+    frame, _ = load("refunds", path)
+    rows = {r["refund_id"]: r for r in frame.to_dicts()}
+    assert rows["R1"]["refund_type"] == "退货退款"
+    assert rows["R2"]["refund_type"] == "仅退款"
+    assert rows["R1"]["platform_intervened"] is False
+    assert rows["R2"]["platform_intervened"] is True
+    assert rows["R2"]["ruling"] == "卖家责任"
+
+
+def test_header_only_file_gives_an_empty_frame(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER)
+    frame, _ = load("orders", path)
+    assert frame.height == 0
+    assert frame.schema["paid_amount"] == pl.Int64
+
+
+def test_missing_kind_is_a_usage_error(tmp_path: Path) -> None:
+    with Inputs({}) as inputs, pytest.raises(UsageError, match="--reviews"):
+        inputs.load("reviews")
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "订单付款时间"], "orders"),
+        (["物流单号", "时间", "物流状态"], "logistics"),
+        (
+            [
+                "订单编号",
+                "买家会员名",
+                "评价时间",
+                "宝贝与描述相符",
+                "卖家的服务态度",
+                "物流服务的质量",
+            ],
+            "reviews",
+        ),
+        (
+            [
+                "退款编号",
+                "订单编号",
+                "退款的申请时间",
+                "买家退款金额",
+                "售后类型",
+                "买家退款原因",
+                "退款状态",
+            ],
+            "refunds",
+        ),
+        (["买家", "时间", "发送方"], "chats"),
+        (["评价时间", "客服子账号", "评分"], "cs_ratings"),
+        (["投诉编号", "订单编号", "投诉时间", "是否成立"], "complaints"),
+        ([" \ufeff订单编号 ", "买家会员名", "买家实付金额", "订单状态", "付款时间"], "orders"),
+    ],
+)
+def test_kind_detection_from_headers(header: list[str], kind: str) -> None:
+    mapping = detect_kind(header)
+    assert mapping is not None
+    assert mapping.kind.name == kind
+
+
+def test_full_width_parentheses_in_headers_match() -> None:
+    from tmallcli.exports.headers import normalize_header
+
+    assert normalize_header("宝贝ID（数字）") == normalize_header("宝贝ID(数字)")

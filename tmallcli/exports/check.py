@@ -1,0 +1,171 @@
+"""``tmall data check``: what a file is, how its columns map, and every problem in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from tmallcli.errors import InputError
+from tmallcli.exports.headers import detect_kind, map_columns, normalize_header
+from tmallcli.exports.kinds import KINDS
+from tmallcli.exports.read import (
+    _PROBLEM_SEP,
+    ExportReader,
+    _scan,
+    diagnose_structure,
+    read_headers,
+    record_lines,
+)
+
+EXAMPLES_PER_PROBLEM = 3
+
+
+@dataclass
+class ColumnCheck:
+    name: str
+    header: str | None
+    required: bool
+
+
+@dataclass
+class Problem:
+    column: str | None
+    problem: str
+    count: int
+    examples: list[dict[str, object]] = field(default_factory=list)  # {"line", "value"}
+
+
+@dataclass
+class FileCheck:
+    file: str
+    encoding: str
+    kind: str | None
+    headers: list[str]
+    columns: list[ColumnCheck]
+    unmapped: list[str]
+    rows: int
+    date_range: tuple[datetime | None, datetime | None]
+    problems: list[Problem]
+
+
+def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -> FileCheck:
+    source = reader.source(path)
+    headers = read_headers(source)
+    if kind_name is not None:
+        mapping = map_columns(KINDS[kind_name], headers)
+    else:
+        detected = detect_kind(headers)
+        if detected is None:
+            return FileCheck(
+                source.display,
+                source.encoding,
+                None,
+                headers,
+                [],
+                headers,
+                0,
+                (None, None),
+                [Problem(None, "kind not recognised from the headers (give --kind)", 1)],
+            )
+        mapping = detected
+    kind = mapping.kind
+    columns = [ColumnCheck(c.name, mapping.found.get(c.name), c.required) for c in kind.columns]
+    mapped = set(mapping.found.values())
+    unmapped = [h for h in headers if h not in mapped and normalize_header(h)]
+    problems = [
+        Problem(name, f"missing required column ({' / '.join(kind.column(name).aliases)})", 1)
+        for name in mapping.missing_required
+    ]
+    wanted = [c.name for c in kind.columns if c.name in mapping.found]
+    try:
+        frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+    except pl.exceptions.PolarsError as exc:
+        error = diagnose_structure(source, exc)
+        problems.append(Problem(None, error.message, 1))
+        return FileCheck(
+            source.display,
+            source.encoding,
+            kind.name,
+            headers,
+            columns,
+            unmapped,
+            0,
+            (None, None),
+            problems,
+        )
+    date_range: tuple[datetime | None, datetime | None] = (None, None)
+    if kind.date_column in frame.columns:
+        dates = frame.get_column(kind.date_column)
+        date_range = (dates.min(), dates.max())  # type: ignore[assignment]
+    bad = (
+        frame.filter(pl.col("_problem").is_not_null())
+        .select(
+            "_row",
+            pl.col("_problem")
+            .str.split_exact(_PROBLEM_SEP, 2)
+            .struct.rename_fields(["column", "problem", "value"]),
+        )
+        .unnest("_problem")
+    )
+    groups = (
+        bad.group_by("column", "problem")
+        .agg(
+            pl.len().alias("count"),
+            pl.col("_row").head(EXAMPLES_PER_PROBLEM).alias("rows"),
+            pl.col("value").head(EXAMPLES_PER_PROBLEM).alias("values"),
+        )
+        .sort("count", "column", descending=[True, False])
+    )
+    lines = record_lines(source, [r for rows in groups.get_column("rows").to_list() for r in rows])
+    for g in groups.iter_rows(named=True):
+        header = mapping.found.get(g["column"], g["column"])
+        problems.append(
+            Problem(
+                f"{header.strip()} ({g['column']})",
+                g["problem"],
+                g["count"],
+                [
+                    {"line": lines[r], "value": v}
+                    for r, v in zip(g["rows"], g["values"], strict=True)
+                ],
+            )
+        )
+    duplicates = frame.height - frame.drop("_row", "_problem").unique().height
+    if duplicates:
+        problems.append(Problem(None, "exact duplicate rows (dropped when read)", duplicates))
+    return FileCheck(
+        source.display,
+        source.encoding,
+        kind.name,
+        headers,
+        columns,
+        unmapped,
+        frame.height,
+        date_range,
+        problems,
+    )
+
+
+def check_files(reader: ExportReader, paths: list[Path], kind_name: str | None) -> list[FileCheck]:
+    checks = []
+    for path in paths:
+        try:
+            checks.append(check_file(reader, path, kind_name))
+        except InputError as exc:
+            checks.append(
+                FileCheck(
+                    str(path),
+                    "?",
+                    kind_name,
+                    [],
+                    [],
+                    [],
+                    0,
+                    (None, None),
+                    [Problem(None, exc.message, 1)],
+                )
+            )
+    return checks

@@ -1,0 +1,100 @@
+"""Which files hold which kind of export for one command run: explicit options or ``--dir``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tmallcli.errors import InputError, UsageError
+from tmallcli.exports.headers import detect_kind
+from tmallcli.exports.kinds import KINDS
+from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, read_headers
+from tmallcli.exports.sources import expand_paths
+
+OPTION_NAMES = {
+    "orders": "--orders",
+    "logistics": "--logistics",
+    "reviews": "--reviews",
+    "refunds": "--refunds",
+    "chats": "--chats",
+    "cs_ratings": "--cs-ratings",
+    "complaints": "--complaints",
+}
+
+
+class Inputs:
+    """The exports of one run. Use as a context manager: transcoded copies are removed after."""
+
+    def __init__(
+        self,
+        files: dict[str, list[str]],
+        *,
+        directory: Path | None = None,
+        options: ReadOptions | None = None,
+    ) -> None:
+        self._workdir = Path(tempfile.mkdtemp(prefix="tmall-"))
+        self.reader = ExportReader(self._workdir, options or ReadOptions())
+        self.files: dict[str, list[str]] = {k: list(v) for k, v in files.items() if v}
+        self.ignored: list[str] = []
+        self._loaded: dict[tuple[str, frozenset[str] | None], LoadedExport] = {}
+        if directory is not None:
+            self._discover(directory)
+
+    def __enter__(self) -> Inputs:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def _discover(self, directory: Path) -> None:
+        if not directory.is_dir():
+            raise InputError(str(directory), "no such folder")
+        for path in expand_paths([str(directory)]):
+            try:
+                mapping = detect_kind(read_headers(self.reader.source(path)))
+            except InputError:
+                mapping = None
+            if mapping is None:
+                self.ignored.append(str(path))
+                continue
+            # An explicit option for a kind wins over what the folder holds.
+            if mapping.kind.name not in self.files or str(path) in self.files[mapping.kind.name]:
+                self.files.setdefault(mapping.kind.name, []).append(str(path))
+        if not any(self.files.values()):
+            raise InputError(
+                str(directory), "folder holds no seller-center export recognised by its headers"
+            )
+
+    def has(self, kind: str) -> bool:
+        return bool(self.files.get(kind))
+
+    def load(self, kind: str, columns: Iterable[str] | None = None) -> LoadedExport:
+        if kind not in KINDS:
+            raise KeyError(kind)
+        if not self.has(kind):
+            raise UsageError(
+                f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
+            )
+        key = (kind, frozenset(columns) if columns is not None else None)
+        if key not in self._loaded:
+            self._loaded[key] = self.reader.load(kind, self.files[kind], columns)
+        return self._loaded[key]
+
+    def maybe(self, kind: str, columns: Iterable[str] | None = None) -> LoadedExport | None:
+        return self.load(kind, columns) if self.has(kind) else None
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        return [w for loaded in self._loaded.values() for w in loaded.warnings]

@@ -1,0 +1,385 @@
+"""Load one kind of export from any number of files into one typed Polars frame.
+
+Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.sources`), its headers are mapped
+to canonical names (:mod:`tmallcli.exports.headers`), only the columns the command needs
+are scanned, and each value is parsed by an expression (:mod:`tmallcli.exports.values`).
+A bad value is an :class:`~tmallcli.errors.InputError` naming file, line, column and
+value, or with ``skip_bad_rows`` a dropped and counted row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tmallcli.errors import InputError
+from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
+from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
+from tmallcli.exports.sources import Source, expand_paths, open_source
+from tmallcli.exports.values import parse
+
+POLARS_TYPES: dict[ValueType, pl.DataType] = {
+    ValueType.MONEY: pl.Int64(),
+    ValueType.DATETIME: pl.Datetime("us"),
+    ValueType.BOOL: pl.Boolean(),
+    ValueType.SHIPPED: pl.Boolean(),
+    ValueType.INTERVENED: pl.Boolean(),
+    ValueType.SCORE: pl.Int8(),
+}
+# Columns that tell two otherwise equal rows apart (two items of one order are not duplicates).
+IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("sub_order_id", "item_id"),
+    "reviews": ("item_id",),
+    "refunds": ("refund_id",),
+    "complaints": ("complaint_id",),
+}
+_PROBLEM_SEP = "\x1f"
+SHEET_ENCODINGS = ("xlsx", "xls", "xml-xls", "html-xls")
+
+
+def polars_type(value_type: ValueType) -> pl.DataType:
+    return POLARS_TYPES.get(value_type, pl.String())
+
+
+@dataclass
+class ReadOptions:
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad_rows: bool = False
+
+
+@dataclass
+class LoadedExport:
+    """One kind of export, parsed: canonical column names, typed values."""
+
+    kind: str
+    frame: pl.DataFrame
+    sources: list[Source]
+    present: set[str]  # canonical columns that at least one file carries
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+    def has(self, column: str) -> bool:
+        return column in self.present
+
+
+def read_headers(source: Source) -> list[str]:
+    try:
+        return pl.scan_csv(source.csv_path, infer_schema=False, glob=False).collect_schema().names()
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(
+            source.display, f"cannot read the header row ({_first_line(exc)})"
+        ) from None
+
+
+def mapping_for(kind: KindSpec, source: Source, headers: list[str]) -> ColumnMapping:
+    mapping = map_columns(kind, headers)
+    if mapping.missing_required:
+        missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
+        raise InputError(
+            source.display,
+            f"{kind.name} export ({kind.label}) is missing required column {missing}",
+            hint=f"columns found: {', '.join(h.strip() for h in headers)}",
+        )
+    return mapping
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def record_lines(source: Source, rows: Iterable[int]) -> dict[int, int]:
+    """The text-editor lines (header = 1) on which data records ``rows`` (0-based) start.
+
+    A quoted field may span lines (a buyer's comment with a line break), so the line is
+    counted by the csv module, on the error path only.
+    """
+    wanted = set(rows)
+    if source.encoding in SHEET_ENCODINGS or not wanted:
+        # A sheet converted to CSV: the sheet row, counting the empty rows above the header.
+        return {row: row + 2 + source.line_offset for row in wanted}
+    found: dict[int, int] = {}
+    last = max(wanted)
+    with source.csv_path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        start = 1
+        for index, _ in enumerate(reader):
+            if index - 1 in wanted:
+                found[index - 1] = start
+            if index - 1 >= last:
+                break
+            start = reader.line_num + 1
+    return {row: found.get(row, row + 2) for row in wanted}
+
+
+def record_line(source: Source, row: int) -> int:
+    return record_lines(source, [row])[row]
+
+
+def diagnose_structure(source: Source, exc: BaseException) -> InputError:
+    """Polars could not parse the file: find the first broken record with the csv module."""
+    with source.csv_path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle, strict=True)
+        width = None
+        start = 1
+        try:
+            for record in reader:
+                if width is None:
+                    width = len(record)
+                elif len(record) > width:
+                    return InputError(
+                        source.display,
+                        f"ragged row: {len(record)} fields where the header has {width}",
+                        line=start,
+                    )
+                start = reader.line_num + 1
+        except csv.Error as err:
+            return InputError(
+                source.display,
+                f"broken CSV ({err}); the file may be truncated in a quoted field",
+                line=start,
+            )
+    return InputError(source.display, f"cannot parse the file ({_first_line(exc)})")
+
+
+def _scan(
+    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+) -> pl.LazyFrame:
+    lazy = pl.scan_csv(
+        source.csv_path,
+        infer_schema=False,
+        glob=False,
+        row_index_name="_row",
+        raise_if_empty=False,
+    )
+    values: list[pl.Expr] = [pl.col("_row")]
+    problems: list[pl.Expr] = []
+    for name in wanted:
+        spec = kind.column(name)
+        if name not in mapping.found:
+            values.append(pl.lit(None, polars_type(spec.type)).alias(name))
+            continue
+        raw = pl.col(mapping.found[name])
+        value, problem = parse(raw, spec.type)
+        if spec.not_null:
+            problem = pl.coalesce(
+                problem,
+                pl.when(value.is_null()).then(pl.lit("missing value in a key column")),
+            )
+        values.append(value.cast(polars_type(spec.type)).alias(name))
+        problems.append(
+            pl.concat_str(
+                [pl.lit(f"{name}{_PROBLEM_SEP}"), problem, pl.lit(_PROBLEM_SEP), raw.fill_null("")]
+            )
+        )
+    problem_column = pl.coalesce(problems) if problems else pl.lit(None, pl.String)
+    return lazy.select(*values, problem_column.alias("_problem"))
+
+
+class ExportReader:
+    """Reads exports for one command run; transcoded copies live in ``workdir``."""
+
+    def __init__(self, workdir: Path, options: ReadOptions) -> None:
+        self.workdir = workdir
+        self.options = options
+        self._sources: dict[Path, Source] = {}
+
+    def source(self, path: Path) -> Source:
+        """The file as UTF-8 CSV; transcoded or converted once per run, however often asked."""
+        key = path.resolve()
+        if key not in self._sources:
+            self._sources[key] = open_source(
+                path, encoding=self.options.encoding, sheet=self.options.sheet, workdir=self.workdir
+            )
+        return self._sources[key]
+
+    def load(
+        self, kind_name: str, args: list[str] | list[Path], columns: Iterable[str] | None = None
+    ) -> LoadedExport:
+        kind = KINDS[kind_name]
+        paths = expand_paths([str(a) for a in args], kind=kind_name)
+        sources = [self.source(p) for p in paths]
+        mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
+        present = set().union(*(m.found for m in mappings))
+        wanted = self._wanted(kind, columns, present)
+        frames = []
+        for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+            try:
+                frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+            except pl.exceptions.PolarsError as exc:
+                raise diagnose_structure(source, exc) from None
+            frames.append(frame.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
+        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+        warnings: list[dict[str, Any]] = []
+        frame = self._handle_problems(kind, frame, sources, warnings)
+        frame = _derive(kind, frame, present)
+        frame = _drop_duplicates(kind, frame, wanted, warnings)
+        if kind.name == "orders":
+            frame = _fold_orders(frame, present, warnings)
+        return LoadedExport(kind.name, frame.drop("_row", "_file"), sources, present, warnings)
+
+    @staticmethod
+    def _wanted(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:
+        if columns is None:
+            names = {c.name for c in kind.columns}
+        else:
+            names = set(columns) | {c.name for c in kind.required}
+            names |= {c for c in IDENTITY_COLUMNS.get(kind.name, ()) if c in present}
+            # Inputs that stand in for another column (SPEC §2: derived when absent).
+            names |= {alt for col, alt in kind.alternatives if col in names}
+            if kind.name == "refunds" and "shipped" in names:
+                names.add("shipping_info")
+        return [c.name for c in kind.columns if c.name in names]
+
+    def _handle_problems(
+        self,
+        kind: KindSpec,
+        frame: pl.DataFrame,
+        sources: list[Source],
+        warnings: list[dict[str, Any]],
+    ) -> pl.DataFrame:
+        bad = frame.filter(pl.col("_problem").is_not_null())
+        if bad.height == 0:
+            return frame.drop("_problem")
+        if not self.options.skip_bad_rows:
+            first = bad.sort("_file", "_row").row(0, named=True)
+            source = sources[first["_file"]]
+            name, problem, value = first["_problem"].split(_PROBLEM_SEP, 2)
+            header = kind.column(name).aliases[0]
+            raise InputError(
+                source.display,
+                problem,
+                line=record_line(source, first["_row"]),
+                column=f"{header} ({name})",
+                value=value,
+                hint=f"{bad.height} bad value(s) in {kind.name}; --skip-bad-rows drops such rows and reports them",
+            )
+        parts = bad.select(
+            pl.col("_file"),
+            pl.col("_problem")
+            .str.split_exact(_PROBLEM_SEP, 2)
+            .struct.rename_fields(["column", "problem", "value"]),
+        ).unnest("_problem")
+        counts = (
+            parts.group_by("_file", "column", "problem").len().sort("_file", "column", "problem")
+        )
+        for row in counts.iter_rows(named=True):
+            display = sources[row["_file"]].display
+            warnings.append(
+                {
+                    "kind": kind.name,
+                    "file": display,
+                    "column": row["column"],
+                    "problem": row["problem"],
+                    "rows_dropped": row["len"],
+                    "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
+                }
+            )
+        return frame.filter(pl.col("_problem").is_null()).drop("_problem")
+
+
+def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:
+    if kind.name == "refunds":
+        if "refund_type" in frame.columns and "needs_return" in frame.columns:
+            # SPEC §2: 售后类型 derived from 是否需要退货 (是 → 退货退款, 否 → 仅退款).
+            frame = frame.with_columns(
+                pl.coalesce(
+                    pl.col("refund_type"),
+                    pl.when(pl.col("needs_return"))
+                    .then(pl.lit("退货退款"))
+                    .when(pl.col("needs_return").not_())
+                    .then(pl.lit("仅退款")),
+                ).alias("refund_type")
+            )
+        if (
+            "shipped" in frame.columns
+            and "shipping_info" in frame.columns
+            and "shipping_info" in present
+        ):
+            frame = frame.with_columns(
+                pl.coalesce(
+                    pl.col("shipped"), pl.when(pl.col("shipping_info").is_not_null()).then(True)
+                ).alias("shipped")
+            )
+    if kind.name == "complaints" and "platform_intervened" in frame.columns:
+        frame = frame.with_columns(pl.col("platform_intervened").fill_null(True))
+    return frame
+
+
+def _drop_duplicates(
+    kind: KindSpec, frame: pl.DataFrame, wanted: list[str], warnings: list[dict[str, Any]]
+) -> pl.DataFrame:
+    before = frame.height
+    frame = frame.unique(subset=wanted, keep="first", maintain_order=False).sort("_file", "_row")
+    dropped = before - frame.height
+    if dropped:
+        warnings.append(
+            {
+                "kind": kind.name,
+                "problem": "duplicate rows",
+                "rows_dropped": dropped,
+                "message": f"{kind.name}: dropped {dropped} exact duplicate row(s)",
+            }
+        )
+    return frame
+
+
+def _fold_orders(
+    frame: pl.DataFrame, present: set[str], warnings: list[dict[str, Any]]
+) -> pl.DataFrame:
+    """One row per order.
+
+    A sub-order export (子订单编号) has one row per item: rows of one 主订单编号 are one order,
+    amounts summed. When several exports hold the same order (yesterday's and today's), the
+    file given last wins: it is the newer state of the order.
+    """
+    money = [c for c in ("paid_amount", "shipping_fee", "auto_compensation") if c in frame.columns]
+    if "sub_order_id" in present:
+        keys = ["_file", "order_id"]
+        earliest = [c for c in ("paid_at", "created_at") if c in frame.columns]
+        latest = [c for c in ("shipped_at", "picked_up_at", "delivered_at") if c in frame.columns]
+        aggs: list[pl.Expr] = [pl.col("_row").min()]
+        aggs += [pl.col(c).sum() for c in money if c != "shipping_fee"]
+        if "shipping_fee" in money:
+            aggs.append(pl.col("shipping_fee").sum())
+        aggs += [pl.col(c).min() for c in earliest]
+        aggs += [pl.col(c).max() for c in latest]
+        if "tracking_no" in frame.columns:
+            aggs.append(
+                pl.col("tracking_no")
+                .str.split(",")
+                .list.explode(keep_nulls=False, empty_as_null=False)
+                .unique(maintain_order=True)
+                .str.join(",")
+                .alias("tracking_no")
+            )
+        done = set(keys) | {"_row", "tracking_no"} | set(money) | set(earliest) | set(latest)
+        aggs += [pl.col(c).drop_nulls().first() for c in frame.columns if c not in done]
+        frame = frame.group_by(keys, maintain_order=True).agg(aggs)
+        frame = (
+            frame.with_columns(pl.col("tracking_no").replace("", None))
+            if "tracking_no" in frame.columns
+            else frame
+        )
+    before = frame.height
+    frame = frame.sort("_file", "_row").unique(
+        subset=["order_id"], keep="last", maintain_order=True
+    )
+    replaced = before - frame.height
+    if replaced:
+        warnings.append(
+            {
+                "kind": "orders",
+                "problem": "order in several rows",
+                "rows_dropped": replaced,
+                "message": f"orders: {replaced} order(s) appear more than once; the last file's row is used",
+            }
+        )
+    return frame

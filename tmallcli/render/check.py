@@ -1,0 +1,111 @@
+"""``tmall data check`` result → JSON and tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tmallcli.exports.check import FileCheck
+from tmallcli.render.document import BAD, GOOD, Cell, Column, Document, Section, cell
+from tmallcli.render.labels import label
+
+
+@dataclass
+class CheckReport:
+    checks: list[FileCheck]
+
+    @property
+    def problem_count(self) -> int:
+        return sum(p.count for c in self.checks for p in c.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [
+                {
+                    "file": c.file,
+                    "kind": c.kind,
+                    "encoding": c.encoding,
+                    "rows": c.rows,
+                    "date_range": {"start": c.date_range[0], "end": c.date_range[1]},
+                    "columns": {col.name: col.header for col in c.columns},
+                    "missing_required": [
+                        col.name for col in c.columns if col.required and col.header is None
+                    ],
+                    "unmapped_headers": c.unmapped,
+                    "problems": [
+                        {
+                            "column": p.column,
+                            "problem": p.problem,
+                            "count": p.count,
+                            "examples": p.examples,
+                        }
+                        for p in c.problems
+                    ],
+                }
+                for c in self.checks
+            ],
+            "problems": self.problem_count,
+        }
+
+    def document(self, lang: str) -> Document:
+        doc = Document(label("check.title", lang))
+        for c in self.checks:
+            start, end = c.date_range
+            span = f"{start:%Y-%m-%d} … {end:%Y-%m-%d}" if start and end else "—"
+            doc.line(
+                f"{c.file}: {label('check.kind', lang)} {c.kind or '?'} · {label('check.encoding', lang)} "
+                f"{c.encoding} · {label('check.rows', lang)} {c.rows} · {label('check.dates', lang)} {span}",
+                "bold",
+            )
+            rows = [
+                [
+                    Cell(col.name),
+                    Cell(
+                        col.header.strip() if col.header else f"({label('check.missing', lang)})",
+                        None if col.header else (BAD if col.required else "dim"),
+                    ),
+                    Cell("✓" if col.required else "", raw=col.required),
+                ]
+                for col in c.columns
+            ]
+            if rows:
+                doc.sections.append(
+                    Section(
+                        "columns",
+                        f"{c.file} — {c.kind}",
+                        [
+                            Column("column", label("check.canonical", lang)),
+                            Column("header", label("check.header", lang)),
+                            Column("required", label("check.required", lang)),
+                        ],
+                        rows,
+                        [f"unmapped: {', '.join(h.strip() for h in c.unmapped)}"]
+                        if c.unmapped
+                        else [],
+                    )
+                )
+            problem_rows = [
+                [
+                    cell(p.column),
+                    Cell(p.problem, BAD),
+                    cell(p.count),
+                    cell(
+                        "; ".join(f"line {e['line']}: {e['value']!r}" for e in p.examples) or None
+                    ),
+                ]
+                for p in c.problems
+            ]
+            doc.sections.append(
+                Section(
+                    "problems",
+                    f"{c.file} — {label('check.problems', lang)}",
+                    [
+                        Column("column", "column"),
+                        Column("problem", "problem"),
+                        Column("count", "count", True),
+                        Column("examples", "examples"),
+                    ],
+                    problem_rows or [[Cell("—"), Cell("no problems", GOOD), cell(0), cell(None)]],
+                )
+            )
+        return doc
