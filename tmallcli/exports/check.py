@@ -81,7 +81,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     ]
     wanted = [c.name for c in kind.columns if c.name in mapping.found]
     try:
-        frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+        frame = _scan(kind, source, mapping, wanted, every_problem=True).collect(engine="streaming")
     except pl.exceptions.PolarsError as exc:
         error = diagnose_structure(source, exc)
         problems.append(Problem(None, error.message, 1))
@@ -100,8 +100,11 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     if kind.date_column in frame.columns:
         dates = frame.get_column(kind.date_column)
         date_range = (dates.min(), dates.max())  # type: ignore[assignment]
+    problem_columns = [c for c in frame.columns if c.startswith("_problem:")]
     bad = (
-        frame.filter(pl.col("_problem").is_not_null())
+        frame.select("_row", *problem_columns)
+        .unpivot(index="_row", on=problem_columns, value_name="_problem")
+        .filter(pl.col("_problem").is_not_null())
         .select(
             "_row",
             pl.col("_problem")
@@ -109,6 +112,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
             .struct.rename_fields(["column", "problem", "value"]),
         )
         .unnest("_problem")
+        .sort("_row")
     )
     groups = (
         bad.group_by("column", "problem")
@@ -117,7 +121,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
             pl.col("_row").head(EXAMPLES_PER_PROBLEM).alias("rows"),
             pl.col("value").head(EXAMPLES_PER_PROBLEM).alias("values"),
         )
-        .sort("count", "column", descending=[True, False])
+        .sort(["count", "column", "problem"], descending=[True, False, False])
     )
     lines = record_lines(source, [r for rows in groups.get_column("rows").to_list() for r in rows])
     for g in groups.iter_rows(named=True):
@@ -133,7 +137,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
                 ],
             )
         )
-    duplicates = frame.height - frame.drop("_row", "_problem").unique().height
+    duplicates = frame.height - frame.select(wanted).unique().height
     if duplicates:
         problems.append(Problem(None, "exact duplicate rows (dropped when read)", duplicates))
     return FileCheck(

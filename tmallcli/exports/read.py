@@ -22,6 +22,7 @@ from tmallcli.exports.headers import ColumnMapping, describe_missing, map_column
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
 from tmallcli.exports.sources import Source, expand_paths, open_source
 from tmallcli.exports.values import parse
+from tmallcli.render.progress import progress
 
 POLARS_TYPES: dict[ValueType, pl.DataType] = {
     ValueType.MONEY: pl.Int64(),
@@ -150,8 +151,17 @@ def diagnose_structure(source: Source, exc: BaseException) -> InputError:
 
 
 def _scan(
-    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+    kind: KindSpec,
+    source: Source,
+    mapping: ColumnMapping,
+    wanted: list[str],
+    *,
+    every_problem: bool = False,
 ) -> pl.LazyFrame:
+    """Typed columns plus ``_problem``: the row's first bad cell as ``column␟problem␟value``.
+
+    With ``every_problem`` each column's problem stays in its own ``_problem:<column>``.
+    """
     lazy = pl.scan_csv(
         source.csv_path,
         infer_schema=False,
@@ -179,6 +189,8 @@ def _scan(
                 [pl.lit(f"{name}{_PROBLEM_SEP}"), problem, pl.lit(_PROBLEM_SEP), raw.fill_null("")]
             )
         )
+    if every_problem:
+        return lazy.select(*values, *(p.alias(f"_problem:{i}") for i, p in enumerate(problems)))
     problem_column = pl.coalesce(problems) if problems else pl.lit(None, pl.String)
     return lazy.select(*values, problem_column.alias("_problem"))
 
@@ -210,12 +222,14 @@ class ExportReader:
         present = set().union(*(m.found for m in mappings))
         wanted = self._wanted(kind, columns, present)
         frames = []
-        for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-            try:
-                frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
-            except pl.exceptions.PolarsError as exc:
-                raise diagnose_structure(source, exc) from None
-            frames.append(frame.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
+        with progress(f"{kind.name}", len(sources)) as step:
+            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+                try:
+                    frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+                except pl.exceptions.PolarsError as exc:
+                    raise diagnose_structure(source, exc) from None
+                frames.append(frame.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
+                step.advance(f"{kind.name}: {source.display}")
         frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
         warnings: list[dict[str, Any]] = []
         frame = self._handle_problems(kind, frame, sources, warnings)

@@ -1,0 +1,77 @@
+"""`tmall data check`: kind, mapping, rows, date range and every problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tmallcli.cli import app
+
+runner = CliRunner()
+
+
+def test_reports_kind_mapping_rows_range_and_each_problem(tmp_path: Path) -> None:
+    path = tmp_path / "ExportOrderList.csv"
+    path.write_bytes(
+        (
+            "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,物流单号 ,备注\n"
+            '="100000000000000001",a,10.00,交易成功,2026-11-01 10:00,SF1,x\n'
+            "1.23457E+18,b,-3,交易成功,2026-11-03 10:00,SF2,y\n"
+            "100000000000000003,c,abc,交易成功,2026-11-02 10:00,SF3,z\n"
+            "100000000000000003,c,abc,交易成功,2026-11-02 10:00,SF3,z\n"
+        ).encode("gb18030")
+    )
+    result = runner.invoke(app, ["data", "check", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["files"][0]
+    assert report["kind"] == "orders"
+    assert report["encoding"] == "gb18030"
+    assert report["rows"] == 4
+    assert report["columns"]["tracking_no"] == "物流单号 "
+    assert report["columns"]["order_id"] == "订单编号"
+    assert report["unmapped_headers"] == ["备注"]
+    assert report["date_range"] == {"start": "2026-11-01 10:00:00", "end": "2026-11-03 10:00:00"}
+    problems = {(p["column"], p["problem"]): p for p in report["problems"]}
+    sci = problems[("订单编号 (order_id)", "ID in scientific notation (mangled by Excel; the original number cannot be recovered)")]
+    assert sci["count"] == 1 and sci["examples"] == [{"line": 3, "value": "1.23457E+18"}]
+    money = problems[("买家实际支付金额 (paid_amount)", "not an amount of money")]
+    assert money["count"] == 2
+    assert [e["line"] for e in money["examples"]] == [4, 5]
+    assert problems[("买家实际支付金额 (paid_amount)", "negative money")]["count"] == 1
+    assert problems[(None, "exact duplicate rows (dropped when read)")]["count"] == 1
+
+
+def test_check_flag_exits_1_on_problems_and_0_when_clean(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("投诉编号,订单编号,投诉时间,是否成立\nC1,1,2026-11-01,也许\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("投诉编号,订单编号,投诉时间,是否成立\nC1,1,2026-11-01,是\n", encoding="utf-8")
+    assert runner.invoke(app, ["data", "check", str(bad), "--check"]).exit_code == 1
+    assert runner.invoke(app, ["data", "check", str(good), "--check"]).exit_code == 0
+
+
+def test_missing_required_column_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("评价时间,客服子账号\n2026-11-01,小王\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "check", str(path), "--kind", "cs_ratings", "-f", "json"])
+    report = json.loads(result.stdout)["files"][0]
+    assert report["missing_required"] == ["score"]
+    assert "missing required column (评分 / 评价分)" in report["problems"][0]["problem"]
+
+
+def test_unrecognised_file_and_unknown_kind(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "check", str(path), "-f", "json"])
+    assert json.loads(result.stdout)["files"][0]["kind"] is None
+    bad = runner.invoke(app, ["data", "check", str(path), "--kind", "nope"])
+    assert bad.exit_code == 2
+    assert "unknown kind" in bad.stderr
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["data", "check", str(tmp_path / "none.csv")])
+    assert result.exit_code == 2
+    assert "none.csv" in result.stderr
