@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import data, score
+from tmallcli.commands import data, sample, score
 
 app = typer.Typer(
     name="tmall",
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(score.app, name="score")
 app.add_typer(data.app, name="data")
+app.command("sample")(sample.sample)
 
 
 def _version(value: bool) -> None:
