@@ -252,3 +252,25 @@ def test_broken_pipe_ends_quietly(seed_reviews: Path) -> None:
     )
     assert "Traceback" not in proc.stderr
     assert "BrokenPipe" not in proc.stderr
+
+
+def test_bundled_sample_shop_numbers() -> None:
+    """The bundled shop, checked by hand-written independent code when it was generated."""
+    from tests.conftest import REPO
+
+    result = runner.invoke(app, ["score", "dsr", "--dir", str(REPO / "sample_data"), "--as-of", "2026-11-20", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    dims = data["dimensions"]
+    assert (dims["description"]["score"], dims["description"]["count"]) == (4.7377, 957)
+    assert (dims["service"]["score"], dims["service"]["count"]) == (4.7962, 957)
+    assert (dims["logistics"]["score"], dims["logistics"]["count"]) == (4.823, 955)
+    assert data["excluded"] == {"duplicate_order": 80, "over_monthly_cap": 4, "outside_window": 33}
+    assert data["items"][0]["item_title"].startswith("加厚珊瑚绒四件套")
+    assert data["input_warnings"] == []
+
+
+def test_flag_lines_in_the_table(tmp_path: Path) -> None:
+    path = reviews_file(tmp_path, ["1,a,2026-11-01 10:00,4,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"])
+    result = runner.invoke(app, ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20"])
+    assert "⚠ 宝贝与描述相符 4.50: < 4.6 不能报名官方活动" in result.stdout

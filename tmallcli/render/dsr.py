@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tmallcli.metrics.dsr import DIMENSIONS, DsrResult
+from tmallcli.metrics.dsr import DIMENSIONS, DsrResult, format_threshold
 from tmallcli.render.document import ABOVE, BAD, BELOW, GOOD, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import label
 from tmallcli.timeframe import AsOf
@@ -68,6 +68,15 @@ class DsrReport:
             f"{label('as_of', lang)} {self.as_of.date}  ·  {label('category', lang)} {self.category}"
             f"  ·  {r.window_start:%Y-%m-%d %H:%M} … {r.window_end:%Y-%m-%d %H:%M}"
         )
+        flagged = [(key, d) for key, d in r.dimensions.items() if d.flags]
+        if flagged:
+            for key, d in flagged:
+                reasons = ", ".join(
+                    f"< {format_threshold(d.thresholds[f])} {label('flag.' + f, lang)}" for f in d.flags
+                )
+                doc.line(f"⚠ {label('dsr.' + key, lang)} {_score_text(d.score)}: {reasons}", BAD)
+        elif r.events:
+            doc.line(f"✓ {label('dsr.no_flags', lang)}", GOOD)
         excluded = ", ".join(f"{label('excluded.' + k, lang)} {v}" for k, v in r.excluded.items())
         doc.line(f"{label('excluded', lang)}: {excluded}", "dim")
         thresholds = (
