@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from tmallcli.errors import UsageError
 
+Day = date  # the field AsOf.date would shadow the type inside the class
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
@@ -18,15 +19,15 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 class AsOf:
     """T (the report date) and the instant the rules are evaluated at."""
 
-    date: date
+    date: Day
     instant: datetime  # naive, Shanghai local time
     given: bool  # --as-of was given (instant = T 23:59:59) or not (instant = now)
 
-    def day(self, k: int) -> date:
+    def day(self, k: int) -> Day:
         """Day T−k."""
         return self.date - timedelta(days=k)
 
-    def window(self, start_days_before: int, end_days_before: int) -> tuple[date, date]:
+    def window(self, start_days_before: int, end_days_before: int) -> tuple[Day, Day]:
         """The window T−a … T−b, both end dates included."""
         return self.day(start_days_before), self.day(end_days_before)
 
