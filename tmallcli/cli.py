@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import data, sample, score
+from tmallcli.commands import audit, data, sample, score
 
 app = typer.Typer(
     name="tmall",
@@ -23,6 +23,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(score.app, name="score")
+app.add_typer(audit.app, name="audit")
 app.add_typer(data.app, name="data")
 app.command("sample")(sample.sample)
 

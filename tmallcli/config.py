@@ -270,6 +270,10 @@ class PickupConfig(_Model):
     pickup_keywords: Annotated[list[Text], AfterValidator(lambda v: _non_empty_list(v))]
     cainiao_keywords: list[Text]
     cainiao_after: Text
+    # Texts that contain a pickup word but say the opposite (等待揽件 contains 揽件).
+    not_pickup_keywords: list[Text] = []
+    # Statuses of orders that are done (received): never on the follow-up watchlist.
+    done_statuses: list[Text] = []
     follow_up_hours: list[Hours]
     limit: PositiveInt
     presets: dict[str, PickupPreset] = {}
@@ -357,6 +361,8 @@ class OutOfStockConfig(_Model):
     rate_percent: Percent
     minimum_fen: Fen
     reason_keywords: Annotated[list[Text], AfterValidator(lambda v: _non_empty_list(v))]
+    # Only a refund that went through is owed compensation (a cancelled one is not).
+    refund_statuses: list[Text] = []
 
     def amount_fen(self, refund_amount_fen: int) -> int:
         return max(_percent_of(self.rate_percent, refund_amount_fen), self.minimum_fen)

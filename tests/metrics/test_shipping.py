@@ -1,0 +1,194 @@
+"""When an order was picked up (揽收), shared by §4 and §5: tracking events, packages, money."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from tmallcli.config import load_config
+from tmallcli.metrics.shipping import (
+    PickupWords,
+    is_pickup_event,
+    item_amount_fen,
+    late_amount_fen,
+    percent_of_fen,
+    pickup_times,
+)
+
+DT = pl.Datetime("us")
+WORDS = PickupWords.from_config(load_config().pickup)
+
+
+def orders(*rows: tuple[str, str | None, datetime | None]) -> pl.LazyFrame:
+    """(order_id, tracking_no, picked_up_at) rows."""
+    return pl.LazyFrame(
+        rows,
+        schema={"order_id": pl.String, "tracking_no": pl.String, "picked_up_at": DT},
+        orient="row",
+    )
+
+
+def events(*rows: tuple[str | None, str | None, datetime, str]) -> pl.LazyFrame:
+    """(tracking_no, order_id, event_at, event) rows."""
+    return pl.LazyFrame(
+        rows,
+        schema={
+            "tracking_no": pl.String,
+            "order_id": pl.String,
+            "event_at": DT,
+            "event": pl.String,
+        },
+        orient="row",
+    )
+
+
+def pickups(order_frame: pl.LazyFrame, event_frame: pl.LazyFrame | None) -> dict[str, datetime]:
+    frame = pickup_times(order_frame, event_frame, WORDS).collect()
+    return dict(zip(frame["order_id"], frame["pickup_at"], strict=True))
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_pickup"),
+    [
+        ("【杭州市】中通快递 萧山网点 快递员 吴昊 已揽收", True),
+        ("【杭州市】圆通速递 萧山网点 已揽件", True),
+        ("顺丰速运 已收件", True),
+        ("揽收成功", True),
+        # 菜鸟 warehouses: the states after 包裹已出库 are the pickup; 出库 itself is not.
+        ("【菜鸟嘉兴仓】包裹已出库", False),
+        ("【嘉兴市】正在发往分拨中心", True),
+        ("已进入分拨中心", True),
+        ("已完成分拨集包", True),
+        ("已从分拨中心发出", True),
+        # 等待揽件 contains 揽件 but means the courier has not come.
+        ("商家已发货，等待揽件", False),
+        ("包裹等待揽收", False),
+        ("揽件失败：快递员未上门", False),
+        ("卖家已发货", False),
+        (None, False),
+    ],
+)
+def test_pickup_words(text: str | None, is_pickup: bool) -> None:
+    frame = pl.DataFrame({"event": [text]}, schema={"event": pl.String})
+    assert frame.select(is_pickup_event(WORDS)).item() is is_pickup
+
+
+def test_picked_up_at_of_the_orders_export_wins_over_events() -> None:
+    result = pickups(
+        orders(("1", "A", at(1, 9))),
+        events(("A", "1", at(1, 8), "已揽收")),
+    )
+    assert result == {"1": at(1, 9)}
+
+
+def test_without_events_the_orders_export_is_the_only_source() -> None:
+    result = pickups(orders(("1", "A", at(1, 9)), ("2", "B", None)), None)
+    assert result == {"1": at(1, 9), "2": None}
+
+
+def test_earliest_pickup_event_of_a_package() -> None:
+    result = pickups(
+        orders(("1", "A", None)),
+        events(
+            ("A", "1", at(1, 8), "商家已发货，等待揽件"),
+            ("A", "1", at(1, 12), "已揽件"),
+            ("A", "1", at(1, 10), "已揽收"),
+            ("A", "1", at(1, 20), "已进入分拨中心"),
+        ),
+    )
+    assert result == {"1": at(1, 10)}
+
+
+def test_waiting_for_pickup_is_not_a_pickup() -> None:
+    result = pickups(orders(("1", "A", None)), events(("A", "1", at(1, 8), "等待揽件")))
+    assert result == {"1": None}
+
+
+def test_cainiao_states_after_outbound_count() -> None:
+    result = pickups(
+        orders(("1", "C1", None), ("2", "C2", None)),
+        events(
+            ("C1", "1", at(1, 8), "【菜鸟嘉兴仓】包裹已出库"),
+            ("C1", "1", at(1, 11), "正在发往分拨中心"),
+            ("C1", "1", at(1, 15), "已从分拨中心发出"),
+            ("C2", "2", at(1, 8), "【菜鸟嘉兴仓】包裹已出库"),
+        ),
+    )
+    assert result == {"1": at(1, 11), "2": None}
+
+
+def test_order_is_picked_up_when_its_last_package_is() -> None:
+    result = pickups(
+        orders(("1", "A,B", None), ("2", "C,D", None)),
+        events(
+            ("A", "1", at(1, 9), "已揽收"),
+            ("B", "1", at(2, 15), "已揽收"),
+            ("C", "2", at(1, 9), "已揽收"),
+            ("D", "2", at(1, 9), "等待揽件"),
+        ),
+    )
+    # one package never picked makes the whole order not picked
+    assert result == {"1": at(2, 15), "2": None}
+
+
+def test_events_without_tracking_number_are_keyed_by_order() -> None:
+    result = pickups(
+        orders(("1", None, None), ("2", None, None)),
+        events((None, "1", at(1, 9), "已揽收"), (None, "2", at(1, 9), "等待揽收")),
+    )
+    assert result == {"1": at(1, 9), "2": None}
+
+
+def test_packages_named_only_by_the_events() -> None:
+    # The orders export has no tracking number; the events name two packages of order 1.
+    result = pickups(
+        orders(("1", None, None)),
+        events(("A", "1", at(1, 9), "已揽收"), ("B", "1", at(1, 18), "已揽件")),
+    )
+    assert result == {"1": at(1, 18)}
+
+
+def test_has_pickup_info_tells_unknown_from_not_picked() -> None:
+    frame = (
+        pickup_times(
+            orders(("1", "A", None), ("2", "B", None), ("3", None, at(1, 9))),
+            events(("A", "1", at(1, 8), "等待揽件")),
+            WORDS,
+        )
+        .collect()
+        .sort("order_id")
+    )
+    assert frame["has_pickup_info"].to_list() == [True, False, True]
+
+
+def test_item_amount_excludes_postage() -> None:
+    frame = pl.DataFrame(
+        {"paid_amount": [4335, 3335, 500], "shipping_fee": [1000, None, 800]},
+        schema={"paid_amount": pl.Int64, "shipping_fee": pl.Int64},
+    )
+    assert frame.select(item_amount_fen()).to_series().to_list() == [3335, 3335, 0]
+
+
+def test_percent_rounds_half_up_to_the_fen() -> None:
+    frame = pl.DataFrame({"amount": [3335, 3334, 1000, 1]})
+    assert frame.select(percent_of_fen(pl.col("amount"), 30)).to_series().to_list() == [
+        1001,  # 1000.5 → 1001
+        1000,  # 1000.2
+        300,
+        0,  # 0.3
+    ]
+
+
+def test_late_amount_has_a_five_yuan_minimum() -> None:
+    frame = pl.DataFrame({"amount": [3335, 1000, 0]})
+    assert frame.select(late_amount_fen(pl.col("amount"), 30, 500)).to_series().to_list() == [
+        1001,
+        500,
+        500,
+    ]

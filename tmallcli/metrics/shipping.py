@@ -1,0 +1,165 @@
+"""When each order was really picked up (揽收), shared by §4 pickup and §5 compensation.
+
+Seed 000: 商家的发货时间,以物流及其平台系统内记录的时间为准 — the seller's click on 发货
+(`shipped_at`) is not a pickup. The time is the tracking event that says 已揽收/揽件, or for
+菜鸟 warehouses the states after 包裹已出库: 正在发往分拨中心, 已进入分拨中心, 已完成分拨集包,
+已从分拨中心发出. An order with several packages is picked up when its last package is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+
+ORDER_COLUMNS = (
+    "order_id",
+    "buyer",
+    "paid_amount",
+    "shipping_fee",
+    "status",
+    "paid_at",
+    "shipped_at",
+    "picked_up_at",
+    "promised_ship_by",
+    "tracking_no",
+    "carrier",
+    "warehouse",
+    "item_id",
+    "item_title",
+)
+EVENT_COLUMNS = ("tracking_no", "order_id", "event_at", "event")
+
+
+@dataclass(frozen=True)
+class PickupWords:
+    """Which tracking texts are a pickup (config ``pickup``)."""
+
+    pickup: tuple[str, ...]
+    cainiao: tuple[str, ...]
+    not_pickup: tuple[str, ...] = ()
+
+    @classmethod
+    def from_config(cls, pickup: Any) -> PickupWords:
+        return cls(
+            tuple(pickup.pickup_keywords),
+            tuple(pickup.cainiao_keywords),
+            tuple(getattr(pickup, "not_pickup_keywords", ())),
+        )
+
+
+def _contains_any(column: pl.Expr, words: tuple[str, ...]) -> pl.Expr:
+    if not words:
+        return pl.lit(False)
+    return column.str.contains_any(list(words))
+
+
+def is_pickup_event(words: PickupWords) -> pl.Expr:
+    text = pl.col("event").fill_null("")
+    said = _contains_any(text, words.pickup) | _contains_any(text, words.cainiao)
+    return said & ~_contains_any(text, words.not_pickup)
+
+
+def order_packages(orders: pl.LazyFrame) -> pl.LazyFrame:
+    """(order_id, tracking_no) for every package an order names; tracking_no joined by ','."""
+    return (
+        orders.select("order_id", pl.col("tracking_no").str.split(","))
+        .explode("tracking_no")
+        .filter(pl.col("tracking_no").is_not_null() & (pl.col("tracking_no") != ""))
+        .unique()
+    )
+
+
+def pickup_times(
+    orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
+) -> pl.LazyFrame:
+    """One row per order: ``pickup_at`` (null = not picked up) and ``has_pickup_info``.
+
+    ``picked_up_at`` from the orders export wins where it is filled. Otherwise each package's
+    pickup is its earliest pickup event, keyed by tracking number, or by order number where
+    events carry none; the order's pickup is its last package's (one package never picked
+    makes the order not picked). ``has_pickup_info`` is false when neither the orders export
+    nor any tracking event says anything about the order (§5 then falls back to shipped_at).
+    """
+    base = orders.select("order_id", "picked_up_at")
+    if events is None:
+        return base.select(
+            "order_id",
+            pl.col("picked_up_at").alias("pickup_at"),
+            pl.col("picked_up_at").is_not_null().alias("has_pickup_info"),
+        )
+    tracked = events.filter(pl.col("tracking_no").is_not_null())
+    untracked = events.filter(pl.col("tracking_no").is_null() & pl.col("order_id").is_not_null())
+    first_pickup = pl.col("event_at").filter(is_pickup_event(words)).min()
+
+    by_tracking = tracked.group_by("tracking_no").agg(first_pickup.alias("pickup_at"))
+    by_order = untracked.group_by("order_id").agg(first_pickup.alias("order_pickup_at"))
+    packages = order_packages(orders)
+    # Orders that name no tracking number: their packages are those the events name for them.
+    named = packages.select("order_id").unique()
+    event_packages = (
+        tracked.filter(pl.col("order_id").is_not_null())
+        .select("order_id", "tracking_no")
+        .unique()
+        .join(named, on="order_id", how="anti")
+    )
+    all_packages = pl.concat([packages, event_packages], how="vertical").unique()
+    package_pickups = (
+        all_packages.join(by_tracking, on="tracking_no", how="left")
+        .join(by_order, on="order_id", how="left")
+        .with_columns(
+            pl.coalesce("pickup_at", "order_pickup_at").alias("pickup_at"),
+            # Did any event at all mention this package (or its order, untracked)?
+            pl.lit(True).alias("_package"),
+        )
+    )
+    known_packages = (
+        tracked.select("tracking_no").unique().with_columns(pl.lit(True).alias("_seen"))
+    )
+    per_order = (
+        package_pickups.join(known_packages, on="tracking_no", how="left")
+        .group_by("order_id")
+        .agg(
+            pl.when(pl.col("pickup_at").null_count() == 0)
+            .then(pl.col("pickup_at").max())
+            .alias("event_pickup_at"),
+            (pl.col("_seen").fill_null(False) | pl.col("order_pickup_at").is_not_null())
+            .any()
+            .alias("_events_known"),
+        )
+    )
+    order_only = by_order.rename({"order_pickup_at": "order_only_pickup_at"})
+    return (
+        base.join(per_order, on="order_id", how="left")
+        .join(order_only, on="order_id", how="left")
+        .with_columns(
+            pl.coalesce("picked_up_at", "event_pickup_at", "order_only_pickup_at").alias(
+                "pickup_at"
+            ),
+            (
+                pl.col("picked_up_at").is_not_null()
+                | pl.col("_events_known").fill_null(False)
+                | pl.col("order_only_pickup_at").is_not_null()
+            ).alias("has_pickup_info"),
+        )
+        .select("order_id", "pickup_at", "has_pickup_info")
+    )
+
+
+def item_amount_fen() -> pl.Expr:
+    """商品实际成交金额: what the buyer paid, less postage when the export says it."""
+    return (pl.col("paid_amount") - pl.col("shipping_fee").fill_null(0)).clip(lower_bound=0)
+
+
+def percent_of_fen(amount: pl.Expr, rate_percent: Fraction | int | float | str) -> pl.Expr:
+    """round_half_up(rate% × amount) in integer fen (e.g. 30% × 3335 fen = 1000.5 → 1001)."""
+    rate = Fraction(str(rate_percent)) / 100
+    p, q = rate.numerator, rate.denominator
+    return (amount * (2 * p) + q) // (2 * q)
+
+
+def late_amount_fen(amount: pl.Expr, rate_percent: Any, minimum_fen: int) -> pl.Expr:
+    """One late order's compensation: max(round_half_up(rate × item amount), minimum)."""
+    return pl.max_horizontal(percent_of_fen(amount, rate_percent), pl.lit(minimum_fen))
