@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -309,3 +310,39 @@ def test_full_width_parentheses_in_headers_match() -> None:
     from tmallcli.exports.headers import normalize_header
 
     assert normalize_header("宝贝ID（数字）") == normalize_header("宝贝ID(数字)")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("12.5.3", "not an amount of money"),
+        ("1e5", "not an amount of money"),
+        ("12.5a", "not an amount of money"),
+        ("1.005", "money with more than 2 decimals (fen)"),
+        ("-0.01", "negative money"),
+    ],
+)
+def test_bad_money_forms(tmp_path: Path, text: str, problem: str) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + f"1,b,{text},,交易成功,2026-11-05,\n")
+    with pytest.raises(InputError, match=re.escape(problem)):
+        load("orders", path)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-11-05 25:00", "20261105", "5/11/2026"])
+def test_impossible_dates_are_errors(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path / "o.csv", ORDER_HEADER + f"1,b,1,,交易成功,{text},\n")
+    with pytest.raises(InputError, match="not a date/time"):
+        load("orders", path)
+
+
+def test_mixed_date_formats_in_one_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "o.csv",
+        ORDER_HEADER + "1,b,1,,交易成功,2026/11/5 8:05,\n2,b,1,,交易成功,2026-11-05 08:05:00,\n3,b,1,,交易成功,2026-11-05,\n",
+    )
+    frame, _ = load("orders", path)
+    assert frame.sort("order_id")["paid_at"].to_list() == [
+        datetime(2026, 11, 5, 8, 5),
+        datetime(2026, 11, 5, 8, 5),
+        datetime(2026, 11, 5),
+    ]

@@ -12,8 +12,8 @@ from tmallcli.errors import InputError
 from tmallcli.exports.headers import detect_kind, map_columns, normalize_header
 from tmallcli.exports.kinds import KINDS
 from tmallcli.exports.read import (
-    _PROBLEM_SEP,
     ExportReader,
+    _describe,
     _scan,
     diagnose_structure,
     read_headers,
@@ -81,7 +81,12 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     ]
     wanted = [c.name for c in kind.columns if c.name in mapping.found]
     try:
-        frame = _scan(kind, source, mapping, wanted, every_problem=True).collect(engine="streaming")
+        frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+        bad = (
+            _describe(kind, source, mapping, wanted)
+            if frame["_bad"].null_count() < frame.height
+            else None
+        )
     except pl.exceptions.PolarsError as exc:
         error = diagnose_structure(source, exc)
         problems.append(Problem(None, error.message, 1))
@@ -96,24 +101,19 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
             (None, None),
             problems,
         )
+    if bad is None:
+        bad = pl.DataFrame(
+            schema={
+                "_row": pl.UInt32,
+                "column": pl.String,
+                "problem": pl.String,
+                "value": pl.String,
+            }
+        )
     date_range: tuple[datetime | None, datetime | None] = (None, None)
     if kind.date_column in frame.columns:
         dates = frame.get_column(kind.date_column)
         date_range = (dates.min(), dates.max())  # type: ignore[assignment]
-    problem_columns = [c for c in frame.columns if c.startswith("_problem:")]
-    bad = (
-        frame.select("_row", *problem_columns)
-        .unpivot(index="_row", on=problem_columns, value_name="_problem")
-        .filter(pl.col("_problem").is_not_null())
-        .select(
-            "_row",
-            pl.col("_problem")
-            .str.split_exact(_PROBLEM_SEP, 2)
-            .struct.rename_fields(["column", "problem", "value"]),
-        )
-        .unnest("_problem")
-        .sort("_row")
-    )
     groups = (
         bad.group_by("column", "problem")
         .agg(

@@ -21,7 +21,7 @@ from tmallcli.errors import InputError
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
 from tmallcli.exports.sources import Source, expand_paths, open_source
-from tmallcli.exports.values import parse
+from tmallcli.exports.values import PARSERS, clean, null_tokens
 from tmallcli.render.progress import progress
 
 POLARS_TYPES: dict[ValueType, pl.DataType] = {
@@ -39,7 +39,6 @@ IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "refunds": ("refund_id",),
     "complaints": ("complaint_id",),
 }
-_PROBLEM_SEP = "\x1f"
 SHEET_ENCODINGS = ("xlsx", "xls", "xml-xls", "html-xls")
 
 
@@ -150,49 +149,101 @@ def diagnose_structure(source: Source, exc: BaseException) -> InputError:
     return InputError(source.display, f"cannot parse the file ({_first_line(exc)})")
 
 
-def _scan(
-    kind: KindSpec,
-    source: Source,
-    mapping: ColumnMapping,
-    wanted: list[str],
-    *,
-    every_problem: bool = False,
-) -> pl.LazyFrame:
-    """Typed columns plus ``_problem``: the row's first bad cell as ``column␟problem␟value``.
-
-    With ``every_problem`` each column's problem stays in its own ``_problem:<column>``.
-    """
-    lazy = pl.scan_csv(
+def _lazy_csv(source: Source) -> pl.LazyFrame:
+    return pl.scan_csv(
         source.csv_path,
         infer_schema=False,
         glob=False,
         row_index_name="_row",
         raise_if_empty=False,
     )
-    values: list[pl.Expr] = [pl.col("_row")]
-    problems: list[pl.Expr] = []
+
+
+def _parsed(
+    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+) -> tuple[pl.LazyFrame, list[str]]:
+    """Every wanted column typed, plus ``_p<i>`` (problem text or null) and ``_r<i>`` (raw cell)
+    for each present column ``i``; returns the frame and the present columns' names.
+
+    Built in stages (raw → cleaned text → value and problem) so each cell is cleaned once:
+    an expression tree that repeats the cleaning for every use costs ten times as much.
+    """
+    present = [name for name in wanted if name in mapping.found]
+    stage_text = [pl.col("_row")]
+    for i, name in enumerate(present):
+        spec = kind.column(name)
+        raw = pl.col(mapping.found[name])
+        stage_text += [raw.alias(f"_r{i}"), clean(raw, null_tokens(spec.type)).alias(f"_t{i}")]
+    stage_value: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     for name in wanted:
         spec = kind.column(name)
         if name not in mapping.found:
-            values.append(pl.lit(None, polars_type(spec.type)).alias(name))
+            stage_value.append(pl.lit(None, polars_type(spec.type)).alias(name))
             continue
-        raw = pl.col(mapping.found[name])
-        value, problem = parse(raw, spec.type)
+        i = present.index(name)
+        value, problem = PARSERS[spec.type](pl.col(f"_t{i}"))
+        value = value.cast(polars_type(spec.type))
         if spec.not_null:
             problem = pl.coalesce(
-                problem,
-                pl.when(value.is_null()).then(pl.lit("missing value in a key column")),
+                problem, pl.when(value.is_null()).then(pl.lit("missing value in a key column"))
             )
-        values.append(value.cast(polars_type(spec.type)).alias(name))
-        problems.append(
-            pl.concat_str(
-                [pl.lit(f"{name}{_PROBLEM_SEP}"), problem, pl.lit(_PROBLEM_SEP), raw.fill_null("")]
-            )
+        stage_value += [value.alias(name), problem.alias(f"_p{i}")]
+    return _lazy_csv(source).select(stage_text).select(stage_value), present
+
+
+def _scan(
+    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+) -> pl.LazyFrame:
+    """Typed columns plus ``_bad``: the index of the row's first bad (present) column.
+
+    The hot path carries only a small integer per row; the wording of a problem and its raw
+    value are gathered afterwards, for the bad rows alone (:func:`_describe`).
+    """
+    lazy, present = _parsed(kind, source, mapping, wanted)
+    first_bad: Any = None
+    for i in range(len(present)):
+        condition = pl.col(f"_p{i}").is_not_null()
+        first_bad = (pl.when(condition) if first_bad is None else first_bad.when(condition)).then(
+            pl.lit(i, pl.Int16)
         )
-    if every_problem:
-        return lazy.select(*values, *(p.alias(f"_problem:{i}") for i, p in enumerate(problems)))
-    problem_column = pl.coalesce(problems) if problems else pl.lit(None, pl.String)
-    return lazy.select(*values, problem_column.alias("_problem"))
+    bad = (
+        pl.lit(None, pl.Int16) if first_bad is None else first_bad.otherwise(pl.lit(None, pl.Int16))
+    )
+    return lazy.select("_row", *wanted, bad.alias("_bad"))
+
+
+def _describe(
+    kind: KindSpec,
+    source: Source,
+    mapping: ColumnMapping,
+    wanted: list[str],
+    rows: pl.Series | None = None,
+) -> pl.DataFrame:
+    """One row per bad cell: ``_row``, ``column``, ``problem``, ``value`` (every bad cell of a row,
+    in column order). ``rows`` limits the work to those records (the reader's error path)."""
+    lazy, present = _parsed(kind, source, mapping, wanted)
+    if rows is not None:
+        lazy = lazy.filter(pl.col("_row").is_in(rows.implode()))
+    parts = [
+        lazy.select(
+            "_row",
+            pl.lit(name).alias("column"),
+            pl.col(f"_p{i}").alias("problem"),
+            pl.col(f"_r{i}").fill_null("").alias("value"),
+            pl.lit(i, pl.Int16).alias("_check"),
+        ).filter(pl.col("problem").is_not_null())
+        for i, name in enumerate(present)
+    ]
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "_row": pl.UInt32,
+                "column": pl.String,
+                "problem": pl.String,
+                "value": pl.String,
+            }
+        )
+    return pl.concat(parts).collect().sort("_row", "_check").drop("_check")
 
 
 class ExportReader:
@@ -232,7 +283,7 @@ class ExportReader:
                 step.advance(f"{kind.name}: {source.display}")
         frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
         warnings: list[dict[str, Any]] = []
-        frame = self._handle_problems(kind, frame, sources, warnings)
+        frame = self._handle_problems(kind, frame, sources, mappings, wanted, warnings)
         frame = _derive(kind, frame, present)
         frame = _drop_duplicates(kind, frame, wanted, warnings)
         if kind.name == "orders":
@@ -257,46 +308,46 @@ class ExportReader:
         kind: KindSpec,
         frame: pl.DataFrame,
         sources: list[Source],
+        mappings: list[ColumnMapping],
+        wanted: list[str],
         warnings: list[dict[str, Any]],
     ) -> pl.DataFrame:
-        bad = frame.filter(pl.col("_problem").is_not_null())
+        bad = frame.filter(pl.col("_bad").is_not_null()).select("_file", "_row", "_bad")
         if bad.height == 0:
-            return frame.drop("_problem")
+            return frame.drop("_bad")
         if not self.options.skip_bad_rows:
-            first = bad.sort("_file", "_row").row(0, named=True)
-            source = sources[first["_file"]]
-            name, problem, value = first["_problem"].split(_PROBLEM_SEP, 2)
-            header = kind.column(name).aliases[0]
+            index, row_index = bad.sort("_file", "_row").select("_file", "_row").row(0)
+            source = sources[index]
+            cells = _describe(kind, source, mappings[index], wanted, pl.Series([row_index]))
+            name, problem, value = cells.row(0)[1:]
+            header = mappings[index].found.get(name, kind.column(name).aliases[0]).strip()
             raise InputError(
                 source.display,
                 problem,
-                line=record_line(source, first["_row"]),
+                line=record_line(source, row_index),
                 column=f"{header} ({name})",
                 value=value,
-                hint=f"{bad.height} bad value(s) in {kind.name}; --skip-bad-rows drops such rows and reports them",
+                hint=f"{bad.height} row(s) with bad values in {kind.name}; --skip-bad-rows drops such rows and reports them",
             )
-        parts = bad.select(
-            pl.col("_file"),
-            pl.col("_problem")
-            .str.split_exact(_PROBLEM_SEP, 2)
-            .struct.rename_fields(["column", "problem", "value"]),
-        ).unnest("_problem")
-        counts = (
-            parts.group_by("_file", "column", "problem").len().sort("_file", "column", "problem")
-        )
-        for row in counts.iter_rows(named=True):
-            display = sources[row["_file"]].display
-            warnings.append(
-                {
-                    "kind": kind.name,
-                    "file": display,
-                    "column": row["column"],
-                    "problem": row["problem"],
-                    "rows_dropped": row["len"],
-                    "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
-                }
-            )
-        return frame.filter(pl.col("_problem").is_null()).drop("_problem")
+        for index in bad.get_column("_file").unique().sort().to_list():
+            rows = bad.filter(pl.col("_file") == index).get_column("_row")
+            display = sources[index].display
+            cells = _describe(kind, sources[index], mappings[index], wanted, rows)
+            # A row is dropped once, under its first bad column (the one _bad names).
+            per_row = cells.group_by("_row").agg(pl.col("column").first(), pl.col("problem").first())
+            counts = per_row.group_by("column", "problem").len().sort("column", "problem")
+            for row in counts.iter_rows(named=True):
+                warnings.append(
+                    {
+                        "kind": kind.name,
+                        "file": display,
+                        "column": row["column"],
+                        "problem": row["problem"],
+                        "rows_dropped": row["len"],
+                        "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
+                    }
+                )
+        return frame.filter(pl.col("_bad").is_null()).drop("_bad")
 
 
 def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:

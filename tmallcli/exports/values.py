@@ -18,22 +18,21 @@ MONEY_NULL_TOKENS = ["无退款申请"]
 TRUE_WORDS = ["是", "y", "yes", "true", "1", "t"]
 FALSE_WORDS = ["否", "n", "no", "false", "0", "f"]
 
-_SCI_ID = r"^[0-9](?:\.[0-9]+)?[eE][+-]?[0-9]+$"
-_SCI_IN_LIST = r"(?:^|,)[0-9](?:\.[0-9]+)?[eE][+-]?[0-9]+(?:,|$)"
-_DATETIME = (
-    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
-    r"(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?$"
-)
-_MONEY = r"^(-?)(\d+)(?:\.(\d*))?$"
 
 Parsed = tuple[pl.Expr, pl.Expr]
 
 
 def clean(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
-    """Strip Excel protection (``="…"``, a leading ``'``, tabs) and turn null tokens into nulls."""
+    """Strip Excel protection (``="…"``, a leading ``'``, tabs) and turn null tokens into nulls.
+
+    Literal string operations only: a regex per cell costs seconds on 10 million rows.
+    """
+    text = raw.str.strip_chars(" \t\r\n\u3000")
+    wrapped = text.str.starts_with('="') & text.str.ends_with('"') & (text.str.len_chars() >= 3)
     text = (
-        raw.str.strip_chars(" \t\r\n\u3000")
-        .str.replace(r'^="(.*)"$', "$1")
+        pl.when(wrapped)
+        .then(text.str.slice(2).str.strip_suffix('"'))
+        .otherwise(text)
         .str.strip_prefix("'")
         .str.strip_chars(" \t\u3000")
     )
@@ -45,22 +44,27 @@ def _problem(condition: pl.Expr, message: str) -> pl.Expr:
     return pl.when(condition).then(pl.lit(message)).otherwise(pl.lit(None, pl.String))
 
 
+def _scientific(text: pl.Expr) -> pl.Expr:
+    """Excel's ``1.23457E+18``: a digit first and an exponent (literal tests, no regex)."""
+    exponent = text.str.contains("E+", literal=True) | text.str.contains("e+", literal=True)
+    return exponent & text.str.slice(0, 1).is_in(list("0123456789"))
+
+
+_SCI_MESSAGE = (
+    "ID in scientific notation (mangled by Excel; the original number cannot be recovered)"
+)
+
+
 def parse_id(text: pl.Expr) -> Parsed:
-    bad = text.str.contains(_SCI_ID)
-    problem = _problem(
-        bad, "ID in scientific notation (mangled by Excel; the original number cannot be recovered)"
-    )
-    return pl.when(bad).then(None).otherwise(text), problem
+    bad = _scientific(text)
+    return pl.when(bad).then(None).otherwise(text), _problem(bad, _SCI_MESSAGE)
 
 
 def parse_ids(text: pl.Expr) -> Parsed:
     """Several tracking numbers joined by , ; ， or spaces → one comma-joined string."""
     joined = text.str.replace_all(r"[,;，；\s]+", ",").str.strip_chars(",")
-    bad = joined.str.contains(_SCI_IN_LIST)
-    problem = _problem(
-        bad, "ID in scientific notation (mangled by Excel; the original number cannot be recovered)"
-    )
-    return pl.when(bad).then(None).otherwise(joined), problem
+    bad = _scientific(text)
+    return pl.when(bad).then(None).otherwise(joined), _problem(bad, _SCI_MESSAGE)
 
 
 def parse_text(text: pl.Expr) -> Parsed:
@@ -74,22 +78,33 @@ def parse_freetext(text: pl.Expr) -> Parsed:
 
 def parse_money(text: pl.Expr) -> Parsed:
     """``12.5``, ``¥12.50``, ``￥1,234.00``, ``1234元`` → integer fen. Negative money is an error."""
-    bare = text.str.replace_all(r"[¥￥元,，\s]", "").str.replace(r"^RMB", "")
-    parts = bare.str.extract_groups(_MONEY)
-    sign, whole, frac = parts.struct.field("1"), parts.struct.field("2"), parts.struct.field("3")
+    bare = text
+    for symbol in ("¥", "￥", "元", ",", "，", " ", "RMB"):
+        bare = bare.str.replace_all(symbol, "", literal=True)
+    parts = bare.str.split_exact(".", 1)
+    whole_text, frac = parts.struct.field("field_0"), parts.struct.field("field_1")
     frac = frac.fill_null("")
-    extra = frac.str.slice(2)
-    cents = frac.str.slice(0, 2).str.pad_end(2, "0")
-    fen = whole.cast(pl.Int64, strict=False) * 100 + cents.cast(pl.Int64, strict=False)
-    malformed = text.is_not_null() & (whole.is_null() | fen.is_null())
-    too_precise = text.is_not_null() & whole.is_not_null() & (extra.str.replace_all("0", "") != "")
-    negative = text.is_not_null() & (sign == "-")
+    whole = whole_text.cast(pl.Int64, strict=False)
+    digits_only = frac.str.replace_all("0", "", literal=True).str.len_bytes() == 0
+    frac_ok = (frac.str.len_bytes() == 0) | frac.cast(pl.UInt64, strict=False).is_not_null()
+    cents = frac.str.slice(0, 2).str.pad_end(2, "0").cast(pl.Int64, strict=False)
+    fen = whole.abs() * 100 + cents
+    malformed = text.is_not_null() & (
+        whole.is_null()
+        | (bare.str.count_matches(".", literal=True) > 1)
+        | ~frac_ok
+        | frac.str.starts_with("+")
+        | frac.str.starts_with("-")
+        | whole_text.str.starts_with("+")
+    )
+    too_precise = frac.str.slice(2).str.replace_all("0", "", literal=True).str.len_bytes() > 0
+    negative = whole_text.str.starts_with("-") & ~(digits_only & (whole == 0))
     problem = (
         pl.when(malformed)
         .then(pl.lit("not an amount of money"))
-        .when(too_precise)
+        .when(text.is_not_null() & too_precise)
         .then(pl.lit("money with more than 2 decimals (fen)"))
-        .when(negative)
+        .when(text.is_not_null() & negative)
         .then(pl.lit("negative money"))
         .otherwise(pl.lit(None, pl.String))
     )
@@ -98,33 +113,21 @@ def parse_money(text: pl.Expr) -> Parsed:
 
 
 def parse_datetime(text: pl.Expr) -> Parsed:
-    """``2026-11-05 18:37:00``, ``2026-11-05 18:37``, ``2026/11/5 18:37:00``, ``2026-11-05``."""
-    parts = text.str.extract_groups(_DATETIME)
+    """``2026-11-05 18:37:00``, ``2026-11-05 18:37``, ``2026/11/5 18:37:00``, ``2026-11-05``.
 
-    def field(name: str, width: int, default: str) -> pl.Expr:
-        return parts.struct.field(name).fill_null(default).str.pad_start(width, "0")
-
-    canonical = pl.concat_str(
-        [
-            field("1", 4, "0"),
-            pl.lit("-"),
-            field("2", 2, "0"),
-            pl.lit("-"),
-            field("3", 2, "0"),
-            pl.lit(" "),
-            field("4", 2, "00"),
-            pl.lit(":"),
-            field("5", 2, "00"),
-            pl.lit(":"),
-            field("6", 2, "00"),
-        ]
+    The text is brought to ``Y-M-D H:M:S`` by counting colons, then parsed once: one
+    strptime per cell instead of a regex (chrono accepts unpadded months, days and hours).
+    """
+    dashed = text.str.replace_all("/", "-", literal=True)
+    colons = dashed.str.count_matches(":", literal=True)
+    canonical = (
+        pl.when(colons == 2)
+        .then(dashed)
+        .when(colons == 1)
+        .then(dashed + ":00")
+        .otherwise(dashed + " 00:00:00")
     )
-    value = (
-        pl.when(parts.struct.field("1").is_not_null())
-        .then(canonical)
-        .otherwise(pl.lit(None, pl.String))
-        .str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
-    )
+    value = canonical.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
     problem = _problem(text.is_not_null() & value.is_null(), "not a date/time")
     return value, problem
 
@@ -206,6 +209,10 @@ PARSERS = {
 }
 
 
+def null_tokens(value_type: ValueType) -> list[str] | None:
+    """Extra null tokens of a value type (无退款申请 in a money column)."""
+    return MONEY_NULL_TOKENS if value_type is ValueType.MONEY else None
+
+
 def parse(raw: pl.Expr, value_type: ValueType) -> Parsed:
-    text = clean(raw, MONEY_NULL_TOKENS if value_type is ValueType.MONEY else None)
-    return PARSERS[value_type](text)
+    return PARSERS[value_type](clean(raw, null_tokens(value_type)))
