@@ -626,6 +626,9 @@ class ResponseConfig(_Model):
     service_hours: ServiceHours
     assistant_counts: bool
     fast_reply_seconds: PositiveInt
+    # Consultations on T−30 … T−1 (旺旺响应率 is a 30-day figure).
+    window: DayWindow = DayWindow(start_days_before=30, end_days_before=1)
+    limit: NonNegativeInt = 100  # unanswered consultations listed; 0 = all
 
 
 # --------------------------------------------------------------------------- §8 refunds
@@ -670,6 +673,8 @@ class AutoRefundConfig(_Model):
 class RefundsConfig(_Model):
     waiting_statuses: Annotated[list[Text], AfterValidator(lambda v: _non_empty_list(v))]
     intervention_after_hours: Hours
+    # None: every refund with a 退款完结时间 is completed; else only refunds in these statuses.
+    completed_statuses: list[Text] | None = None
     slowest_limit: PositiveInt
     auto_refund: AutoRefundConfig
 
@@ -684,6 +689,11 @@ class CsConfig(_Model):
     no_tags_label: Text
     min_ratings: PositiveInt
     max_days: PositiveInt
+    # A rating at or below this score is a low rating (diagnosis: its tags are the complaints).
+    low_score: Annotated[int, _between(1, 5)] = 3
+    diagnosis_limit: PositiveInt = 5
+    # --check exits 1 when the human average is below this (null: no threshold).
+    min_average: Annotated[float, _between(1, 5)] | None = None
 
 
 # --------------------------------------------------------------------------- §10 reviews
