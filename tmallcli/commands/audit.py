@@ -122,3 +122,8 @@ def pickup(
         )
 
     run(program, out, debug=debug)
+
+
+from tmallcli.commands.audit_response import response  # noqa: E402
+
+app.command("response")(response)

@@ -1,0 +1,434 @@
+"""旺旺 consultation result → JSON (SPEC §7) and labelled tables: misses to act on, then trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from tmallcli.metrics.response import (
+    AccountStats,
+    Consultation,
+    Counts,
+    DayStats,
+    HourStats,
+    LeavingDay,
+    ResponseResult,
+)
+from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.labels import pick
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("旺旺咨询体验", "Wangwang consultation experience"),
+    "window": ("咨询日期", "Consulted on"),
+    "response_rate": ("旺旺响应率", "Response rate"),
+    "human_response_seconds": ("人工平均响应时长", "Mean first human reply"),
+    "response_3min_rate": ("3分钟人工响应率", "Human reply within 3 min"),
+    "min_rate": ("目标", "target"),
+    "no_consultations": ("无咨询", "no consultations"),
+    "seconds": ("{s} 秒", "{s} s"),
+    "turns": (
+        "{fast}/{turns} 轮，服务时间 {start}–{end}",
+        "{fast}/{turns} turns, service hours {start}–{end}",
+    ),
+    "assistant.on": ("店小蜜回复计为有效回复", "店小蜜 replies count as valid"),
+    "assistant.off": ("店小蜜回复不计为有效回复", "店小蜜 replies do not count"),
+    "rules.auto": (
+        "千牛自动回复、快捷短语不算有效回复；24点前的咨询须在24点前回复；直接拉黑视为未回复",
+        "auto-replies and quick replies are not valid; a question must be answered before "
+        "24:00 of its day; blacklisting without a reply counts as no reply",
+    ),
+    "summary": (
+        "咨询 {c} · 已回复 {a} · 未回复 {m} · 24点后才回复 {late}",
+        "consultations {c} · answered {a} · missed {m} · answered only after midnight {late}",
+    ),
+    "next_leave": (
+        "最近滚出窗口：{date} 的 {m} 次未回复自 {on} 起不再计入，届时响应率 {rate}（其他不变）",
+        "next to leave: the {m} miss(es) of {date} drop out from {on}; the rate is then {rate} "
+        "(all else equal)",
+    ),
+    "unanswered": ("未回复咨询", "Unanswered consultations"),
+    "unanswered.shown": ("显示前 {shown} 条，共 {total} 条", "showing {shown} of {total}"),
+    "buyer": ("买家", "Buyer"),
+    "date": ("日期", "Date"),
+    "first_message_at": ("首条咨询时间", "First message"),
+    "hour": ("时段", "Hour"),
+    "replied_at": ("24点后回复时间", "Replied after midnight"),
+    "replied_by": ("回复客服", "Replied by"),
+    "wait": ("等待(秒)", "Waited (s)"),
+    "daily": ("每日趋势", "Daily trend"),
+    "by_hour": ("分时段 (排班分析)", "By hour of day (staffing)"),
+    "by_account": ("子账号 (排班分析)", "By sub-account (staffing)"),
+    "after_midnight": (
+        "24点后才回复的咨询 (计为未回复)",
+        "Answered only after midnight (not answered)",
+    ),
+    "leaving": ("未回复日期滚出30天窗口", "When missed days leave the 30-day window"),
+    "consultations": ("咨询数", "Consultations"),
+    "answered": ("已回复", "Answered"),
+    "missed": ("未回复", "Missed"),
+    "rate": ("响应率", "Rate"),
+    "human_seconds": ("人工响应(秒)", "Human reply (s)"),
+    "fast": ("3分钟人工回复轮次", "Turns answered ≤ 3 min"),
+    "turn_count": ("服务时间内轮次", "Turns in service hours"),
+    "rate_3min": ("3分钟人工响应率", "≤ 3 min rate"),
+    "staff": ("在线人工客服", "Staff replying"),
+    "account": ("客服子账号", "Sub-account"),
+    "assistant": ("店小蜜", "Assistant"),
+    "handled": ("首个有效回复", "First valid reply"),
+    "human_handled": ("首个人工回复", "First human reply"),
+    "replies": ("回复消息数", "Replies"),
+    "active_hours": ("回复时段", "Active hours"),
+    "leaves_window_on": ("滚出日期", "Leaves on"),
+    "rate_without": ("滚出后响应率", "Rate without it"),
+    "rate_rise": ("响应率提升", "Rate rise"),
+    "yes": ("是", "yes"),
+    "unknown": ("(未知)", "(unknown)"),
+}
+
+
+def _l(key: str, lang: str) -> str:
+    return pick(LABELS, key, lang)
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.2f}%"
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _time(value: datetime | None) -> Cell:
+    return cell(None) if value is None else Cell(f"{value:%Y-%m-%d %H:%M:%S}", raw=value)
+
+
+def hour_ranges(hours: tuple[int, ...] | list[int]) -> str:
+    """Hours of day as ranges: (0, 8, 9, 10, 23) → ``00, 08–10, 23``."""
+    parts: list[str] = []
+    run: list[int] = []
+    for hour in sorted(hours):
+        if run and hour == run[-1] + 1:
+            run.append(hour)
+            continue
+        if run:
+            parts.append(_run_text(run))
+        run = [hour]
+    if run:
+        parts.append(_run_text(run))
+    return ", ".join(parts)
+
+
+def _run_text(run: list[int]) -> str:
+    return f"{run[0]:02d}" if len(run) == 1 else f"{run[0]:02d}–{run[-1]:02d}"
+
+
+def _short(account: str) -> str:
+    """``店铺:小王`` → ``小王``: the shop prefix is the same on every sub-account."""
+    return account.rsplit(":", 1)[-1] or account
+
+
+def _counts_json(counts: Counts) -> dict[str, Any]:
+    return {
+        "consultations": counts.consultations,
+        "answered": counts.answered,
+        "missed": counts.missed,
+        "response_rate": counts.response_rate,
+        "human_answered": counts.human_answered,
+        "human_response_seconds": _seconds(counts.human_response_seconds),
+        "turns": counts.turns,
+        "fast_turns": counts.fast_turns,
+        "response_3min_rate": counts.response_3min_rate,
+    }
+
+
+def _day_json(day: DayStats) -> dict[str, Any]:
+    return {"date": day.date, **_counts_json(day)}
+
+
+def _hour_json(hour: HourStats) -> dict[str, Any]:
+    return {"hour": hour.hour, **_counts_json(hour), "staff": list(hour.staff)}
+
+
+def _account_json(account: AccountStats) -> dict[str, Any]:
+    return {
+        "account": account.account,
+        "assistant": account.assistant,
+        "consultations": account.consultations,
+        "human_consultations": account.human_consultations,
+        "human_response_seconds": _seconds(account.human_response_seconds),
+        "replies": account.replies,
+        "active_hours": list(account.active_hours),
+    }
+
+
+def _consultation_json(c: Consultation) -> dict[str, Any]:
+    return {
+        "buyer": c.buyer,
+        "date": c.date,
+        "first_message_at": c.first_message_at,
+        "hour": c.hour,
+        "replied_at": c.replied_at,
+        "replied_by": c.replied_by,
+        "wait_seconds": c.wait_seconds,
+    }
+
+
+def _leaving_json(day: LeavingDay) -> dict[str, Any]:
+    return {
+        "date": day.date,
+        "consultations": day.consultations,
+        "missed": day.missed,
+        "leaves_window_on": day.leaves_window_on,
+        "rate_without": day.rate_without,
+        "rate_rise": day.rate_rise,
+    }
+
+
+@dataclass
+class ResponseReport:
+    result: ResponseResult
+    min_rate: float | None = None
+
+    @property
+    def below_min_rate(self) -> bool:
+        return self.min_rate is not None and self.result.below(self.min_rate)
+
+    def _rate_style(self, answered: int, consultations: int) -> str | None:
+        """Red below ``--min-rate`` (exactly: 95/100 is not below 0.95), green at or above."""
+        if self.min_rate is None or consultations == 0:
+            return None
+        return BAD if Fraction(answered, consultations) < Fraction(str(self.min_rate)) else GOOD
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        start, end = r.rules.service_hours
+        return {
+            "as_of": r.as_of,
+            "window": {"start": r.window_start, "end": r.window_end},
+            "rules": {
+                "assistant_counts": r.rules.assistant_counts,
+                "fast_reply_seconds": r.rules.fast_reply_seconds,
+                "service_hours": {"start": start, "end": end},
+                "limit": r.rules.limit,
+            },
+            "min_rate": self.min_rate,
+            "response_rate": r.response_rate,
+            "response_3min_rate": r.response_3min_rate,
+            "human_response_seconds": _seconds(r.human_response_seconds),
+            "consultations": r.consultations,
+            "answered": r.answered,
+            "missed": r.missed,
+            "human_answered": r.totals.human_answered,
+            "turns": r.totals.turns,
+            "fast_turns": r.totals.fast_turns,
+            "daily": [_day_json(d) for d in r.daily],
+            "by_hour": [_hour_json(h) for h in r.by_hour],
+            "by_account": [_account_json(a) for a in r.by_account],
+            "unanswered_count": r.unanswered_count,
+            "unanswered": [_consultation_json(c) for c in r.unanswered],
+            "after_midnight_count": r.after_midnight_count,
+            "after_midnight": [_consultation_json(c) for c in r.after_midnight],
+            "leaving": [_leaving_json(d) for d in r.leaving],
+        }
+
+    def document(self, lang: str) -> Document:
+        r = self.result
+        doc = Document(_l("title", lang))
+        assistant = _l("assistant.on" if r.rules.assistant_counts else "assistant.off", lang)
+        doc.line(
+            f"{_l('as_of', lang)} {r.as_of}  ·  {_l('window', lang)} {r.window_start} … "
+            f"{r.window_end}  ·  {assistant}"
+        )
+        headline = f"{_l('response_rate', lang)}: " + (
+            f"{_percent(r.response_rate)} ({r.answered}/{r.consultations})"
+            if r.consultations
+            else _l("no_consultations", lang)
+        )
+        if self.min_rate is not None:
+            headline += f"  ·  {_l('min_rate', lang)} {self.min_rate * 100:.2f}%"
+        doc.line(headline, self._rate_style(r.answered, r.consultations) or "bold")
+        seconds = r.human_response_seconds
+        start, end = r.rules.service_hours
+        doc.line(
+            f"{_l('human_response_seconds', lang)}: "
+            + ("—" if seconds is None else _l("seconds", lang).format(s=f"{seconds:.2f}"))
+            + f"  ·  {_l('response_3min_rate', lang)}: {_percent(r.response_3min_rate)} ("
+            + _l("turns", lang).format(
+                fast=r.totals.fast_turns, turns=r.totals.turns, start=start, end=end
+            )
+            + ")"
+        )
+        doc.line(
+            _l("summary", lang).format(
+                c=r.consultations, a=r.answered, m=r.missed, late=r.after_midnight_count
+            ),
+            BAD if r.missed else None,
+        )
+        if r.leaving:
+            first = r.leaving[0]
+            doc.line(
+                _l("next_leave", lang).format(
+                    date=first.date,
+                    m=first.missed,
+                    on=first.leaves_window_on,
+                    rate=_percent(first.rate_without),
+                ),
+                WARN,
+            )
+        doc.line(_l("rules.auto", lang), "dim")
+        # First section: the misses to act on (CSV output carries the first section only).
+        doc.sections.append(
+            self._consultation_section("unanswered", r.unanswered, r.unanswered_count, lang)
+        )
+        doc.sections.append(self._daily_section(lang))
+        doc.sections.append(self._hour_section(lang))
+        doc.sections.append(self._account_section(lang))
+        doc.sections.append(
+            self._consultation_section(
+                "after_midnight", r.after_midnight, r.after_midnight_count, lang
+            )
+        )
+        doc.sections.append(self._leaving_section(lang))
+        return doc
+
+    def _consultation_section(
+        self, key: str, rows: list[Consultation], total: int, lang: str
+    ) -> Section:
+        columns = [
+            Column("buyer", _l("buyer", lang)),
+            Column("date", _l("date", lang)),
+            Column("first_message_at", _l("first_message_at", lang)),
+            Column("hour", _l("hour", lang), numeric=True),
+            Column("replied_at", _l("replied_at", lang)),
+            Column("replied_by", _l("replied_by", lang)),
+            Column("wait_seconds", _l("wait", lang), numeric=True),
+        ]
+        body = [
+            [
+                cell(c.buyer),
+                Cell(c.date.isoformat(), raw=c.date),
+                _time(c.first_message_at),
+                Cell(f"{c.hour:02d}:00", raw=c.hour),
+                _time(c.replied_at),
+                cell(c.replied_by),
+                cell(c.wait_seconds, WARN if c.wait_seconds is not None else None),
+            ]
+            for c in rows
+        ]
+        notes = []
+        if len(rows) < total:
+            notes.append(_l("unanswered.shown", lang).format(shown=len(rows), total=total))
+        return Section(key, _l(key, lang), columns, body, notes)
+
+    def _count_columns(self, lang: str) -> list[Column]:
+        return [
+            Column("consultations", _l("consultations", lang), numeric=True),
+            Column("answered", _l("answered", lang), numeric=True),
+            Column("missed", _l("missed", lang), numeric=True),
+            Column("response_rate", _l("rate", lang), numeric=True),
+            Column("human_response_seconds", _l("human_seconds", lang), numeric=True),
+            Column("turns", _l("turn_count", lang), numeric=True),
+            Column("fast_turns", _l("fast", lang), numeric=True),
+            Column("response_3min_rate", _l("rate_3min", lang), numeric=True),
+        ]
+
+    def _count_cells(self, counts: Counts) -> list[Cell]:
+        seconds = _seconds(counts.human_response_seconds)
+        return [
+            cell(counts.consultations),
+            cell(counts.answered),
+            cell(counts.missed, BAD if counts.missed else None),
+            Cell(
+                _percent(counts.response_rate),
+                self._rate_style(counts.answered, counts.consultations),
+                "" if counts.response_rate is None else counts.response_rate,
+            ),
+            cell(seconds),
+            cell(counts.turns),
+            cell(counts.fast_turns),
+            Cell(
+                _percent(counts.response_3min_rate),
+                raw="" if counts.response_3min_rate is None else counts.response_3min_rate,
+            ),
+        ]
+
+    def _daily_section(self, lang: str) -> Section:
+        columns = [Column("date", _l("date", lang)), *self._count_columns(lang)]
+        rows = [
+            [Cell(d.date.isoformat(), raw=d.date), *self._count_cells(d)] for d in self.result.daily
+        ]
+        return Section("daily", _l("daily", lang), columns, rows)
+
+    def _hour_section(self, lang: str) -> Section:
+        columns = [
+            Column("hour", _l("hour", lang)),
+            *self._count_columns(lang),
+            Column("staff", _l("staff", lang)),
+        ]
+        rows = [
+            [
+                Cell(f"{h.hour:02d}:00", raw=h.hour),
+                *self._count_cells(h),
+                Cell(
+                    ", ".join(_short(a) for a in h.staff) or "—",
+                    BAD if h.missed and not h.staff else None,
+                    ";".join(h.staff),
+                ),
+            ]
+            for h in self.result.by_hour
+        ]
+        return Section("by_hour", _l("by_hour", lang), columns, rows)
+
+    def _account_section(self, lang: str) -> Section:
+        columns = [
+            Column("account", _l("account", lang)),
+            Column("assistant", _l("assistant", lang)),
+            Column("consultations", _l("handled", lang), numeric=True),
+            Column("human_consultations", _l("human_handled", lang), numeric=True),
+            Column("human_response_seconds", _l("human_seconds", lang), numeric=True),
+            Column("replies", _l("replies", lang), numeric=True),
+            Column("active_hours", _l("active_hours", lang)),
+        ]
+        rows = [
+            [
+                Cell(a.account or _l("unknown", lang), raw=a.account or ""),
+                Cell(_l("yes", lang) if a.assistant else "", raw=a.assistant),
+                cell(a.consultations),
+                cell(a.human_consultations),
+                cell(_seconds(a.human_response_seconds)),
+                cell(a.replies),
+                Cell(hour_ranges(a.active_hours) or "—", raw=hour_ranges(a.active_hours)),
+            ]
+            for a in self.result.by_account
+        ]
+        return Section("by_account", _l("by_account", lang), columns, rows)
+
+    def _leaving_section(self, lang: str) -> Section:
+        columns = [
+            Column("date", _l("date", lang)),
+            Column("consultations", _l("consultations", lang), numeric=True),
+            Column("missed", _l("missed", lang), numeric=True),
+            Column("leaves_window_on", _l("leaves_window_on", lang)),
+            Column("rate_without", _l("rate_without", lang), numeric=True),
+            Column("rate_rise", _l("rate_rise", lang), numeric=True),
+        ]
+        rows = [
+            [
+                Cell(d.date.isoformat(), raw=d.date),
+                cell(d.consultations),
+                cell(d.missed, BAD),
+                Cell(d.leaves_window_on.isoformat(), raw=d.leaves_window_on),
+                Cell(
+                    _percent(d.rate_without), raw="" if d.rate_without is None else d.rate_without
+                ),
+                Cell(
+                    "—" if d.rate_rise is None else f"{d.rate_rise * 100:+.2f}pp",
+                    None if not d.rate_rise else GOOD if d.rate_rise > 0 else BAD,
+                    "" if d.rate_rise is None else d.rate_rise,
+                ),
+            ]
+            for d in self.result.leaving
+        ]
+        return Section("leaving", _l("leaving", lang), columns, rows)
