@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import audit, data, reviews, sample, score
+from tmallcli.commands import audit, compensate, data, reviews, sample, score
 
 app = typer.Typer(
     name="tmall",
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(score.app, name="score")
 app.add_typer(audit.app, name="audit")
+app.add_typer(compensate.app, name="compensate")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(data.app, name="data")
 app.command("sample")(sample.sample)

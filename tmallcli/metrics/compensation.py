@@ -1,0 +1,827 @@
+"""延迟发货赔付 and the other payouts owed to buyers (SPEC §5).
+
+Seed rules: 卖家未在约定或规定时间内发货 → 商品实际成交金额的30%作为违约金, 单笔最低不少于5元;
+同一买家24小时内的多笔交易合并计算, 最高不超过500元. The ship time is the time the logistics
+system recorded (揽收, :mod:`tmallcli.metrics.shipping`), not the seller's click on 发货.
+Promised-delivery services (当日达 / 次日达 / 送货上门) not honoured pay a fixed 违约金, and an
+out-of-stock refund (缺货) before shipping pays 30% of the refund.
+
+The computation runs in two steps so that the SQLite ledger (:mod:`tmallcli.ledger`) can sit
+between them inside one transaction:
+
+1. :func:`propose` — every payout line the files justify, per order, with its group
+   (a buyer's late orders paid within 24 h of the group's first), plus the severe list and
+   the reconciliation with what the platform already paid automatically.
+2. :func:`settle_payouts` — what is still to pay: per group ``min(cap, Σ order amounts)``
+   minus what was already paid for the group's orders (ledger + platform), never below 0,
+   attributed to orders not yet in the ledger in payment order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from tmallcli.metrics.shipping import (
+    EVENT_COLUMNS,
+    ORDER_COLUMNS,
+    PickupWords,
+    item_amount_fen,
+    late_amount_fen,
+    percent_of_fen,
+    pickup_times,
+)
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "KINDS",
+    "ORDERS_COLUMNS",
+    "REFUND_COLUMNS",
+    "CompensationRules",
+    "Payout",
+    "PayoutLine",
+    "Proposal",
+    "Reconciliation",
+    "Settlement",
+    "SevereOrder",
+    "group_late_orders",
+    "propose",
+    "settle",
+    "settle_payouts",
+]
+
+KINDS = ("late_shipment", "promise_broken", "out_of_stock")
+ORDERS_COLUMNS = (
+    *ORDER_COLUMNS,
+    "auto_compensation",
+    "service_promise",
+    "delivered_at",
+    "promise_broken",
+)
+REFUND_COLUMNS = (
+    "refund_id",
+    "order_id",
+    "applied_at",
+    "amount",
+    "reason",
+    "status",
+    "shipped",
+    "completed_at",
+)
+SAME_DAY, NEXT_DAY = "当日达", "次日达"
+
+# The proposal's line frame: one row per (kind, order) that is owed something.
+LINE_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),
+    "group_id": pl.String(),
+    "buyer": pl.String(),
+    "order_id": pl.String(),
+    "paid_at": pl.Datetime("us"),
+    "amount_fen": pl.Int64(),  # this order's own compensation, before cap and deductions
+    "cap_fen": pl.Int64(),  # the group's cap (null: uncapped)
+    "platform_fen": pl.Int64(),  # already paid by the platform (延迟发货自动赔付金额)
+    # late_shipment evidence
+    "deadline": pl.Datetime("us"),
+    "end_at": pl.Datetime("us"),  # ship time, close time, or the as-of instant
+    "end_kind": pl.String(),  # pickup | shipped | closed | open
+    "promised": pl.Boolean(),  # the deadline is 承诺发货时间 (else paid_at + 48 h)
+    # promise_broken evidence
+    "service": pl.String(),
+    "delivered_at": pl.Datetime("us"),
+    "flagged": pl.Boolean(),
+    # out_of_stock evidence
+    "refund_fen": pl.Int64(),
+    "refund_ids": pl.List(pl.String()),
+}
+ALREADY_SCHEMA: dict[str, pl.DataType] = {
+    "kind": pl.String(),
+    "order_id": pl.String(),
+    "ledger_fen": pl.Int64(),
+    "platform_fen": pl.Int64(),
+    "recorded": pl.Boolean(),
+}
+
+
+def normalise(text: str) -> str:
+    """Config words as the reader normalises export text (SPEC §2: ，and , are the same)."""
+    return text.strip().replace("，", ",")
+
+
+@dataclass(frozen=True)
+class CompensationRules:
+    """The ``compensation`` section of the config, plus the pickup words of §4."""
+
+    words: PickupWords
+    ship_within_hours: int = 48
+    rate_percent: Any = 30
+    minimum_fen: int = 500
+    group_cap_fen: int = 50_000
+    group_window_hours: int = 24
+    severe_after_hours: int = 72
+    closed_statuses: tuple[str, ...] = ("交易关闭",)
+    promise_amount_fen: int = 1000
+    promise_services: tuple[str, ...] = (SAME_DAY, NEXT_DAY, "送货上门")
+    stock_rate_percent: Any = 30
+    stock_minimum_fen: int = 500
+    stock_reason_keywords: tuple[str, ...] = ("缺货",)
+    stock_refund_statuses: tuple[str, ...] = ("退款成功",)
+
+    @classmethod
+    def from_config(cls, config: Any) -> CompensationRules:
+        late = config.compensation.late_shipment
+        promise = config.compensation.promise_broken
+        stock = config.compensation.out_of_stock
+        return cls(
+            words=PickupWords.from_config(config.pickup),
+            ship_within_hours=late.ship_within_hours,
+            rate_percent=late.rate_percent,
+            minimum_fen=late.minimum_fen,
+            group_cap_fen=late.group_cap_fen,
+            group_window_hours=late.group_window_hours,
+            severe_after_hours=late.severe_after_hours,
+            closed_statuses=tuple(normalise(s) for s in late.closed_statuses),
+            promise_amount_fen=promise.amount_fen,
+            promise_services=tuple(normalise(s) for s in promise.services),
+            stock_rate_percent=stock.rate_percent,
+            stock_minimum_fen=stock.minimum_fen,
+            stock_reason_keywords=tuple(normalise(s) for s in stock.reason_keywords),
+            stock_refund_statuses=tuple(normalise(s) for s in stock.refund_statuses),
+        )
+
+
+@dataclass
+class SevereOrder:
+    """A late order beyond ``severe_after_hours``: 情节严重, its item goes to 下架 review."""
+
+    order_id: str
+    buyer: str | None
+    paid_at: datetime
+    deadline: datetime
+    late_seconds: int
+    item_id: str | None
+    item_title: str | None
+
+
+@dataclass
+class ReconciledOrder:
+    order_id: str
+    buyer: str | None
+    computed_fen: int  # this order's share of its group's capped compensation (0: not late)
+    platform_fen: int  # what the platform paid automatically
+
+    @property
+    def difference_fen(self) -> int:
+        return self.computed_fen - self.platform_fen
+
+
+@dataclass
+class Reconciliation:
+    """This command's late-shipment compensation side by side with the platform's own."""
+
+    computed_total_fen: int  # Σ over late groups of min(cap, Σ order amounts)
+    platform_total_fen: int  # Σ 延迟发货自动赔付金额 over the orders considered
+    platform_orders: int  # orders the platform paid anything for
+    matched: int  # late orders the platform paid exactly this command's amount for
+    not_late: list[ReconciledOrder]  # the platform paid, this command finds no late shipment
+    different: list[ReconciledOrder]  # late, the platform paid a different amount
+    unpaid_late_orders: int  # late orders the platform paid nothing for
+
+    @property
+    def difference_fen(self) -> int:
+        return self.computed_total_fen - self.platform_total_fen
+
+
+@dataclass
+class Proposal:
+    """Everything the files justify, before the ledger says what was already paid."""
+
+    as_of: datetime
+    lines: pl.DataFrame  # LINE_SCHEMA, one row per (kind, order) owed something
+    late_orders: int
+    late_groups: int
+    severe: list[SevereOrder]
+    reconciliation: Reconciliation | None
+    undecided_promises: list[str]  # promise orders without 签收时间 and no 违约 flag
+
+
+@dataclass
+class PayoutLine:
+    """One order's share of a payout."""
+
+    order_id: str
+    order_fen: int  # the order's own compensation (before cap and deductions)
+    pay_fen: int  # its share of this payout
+    already_fen: int  # ledger + platform, paid before for this order
+    paid_at: datetime | None = None
+    deadline: datetime | None = None
+    end_at: datetime | None = None
+    end_kind: str | None = None
+    promised: bool | None = None
+    service: str | None = None
+    delivered_at: datetime | None = None
+    flagged: bool | None = None
+    refund_fen: int | None = None
+    refund_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Payout:
+    """One red packet (红包) to one buyer: a late-shipment group, or one order."""
+
+    kind: str
+    buyer: str | None
+    group_id: str
+    order_ids: list[str]  # every order of the group, in payment order
+    amount_fen: int  # new: to pay now
+    group_fen: int  # min(cap, Σ order amounts)
+    order_total_fen: int  # Σ order amounts (before the cap)
+    ledger_fen: int  # already paid, by earlier runs (ledger)
+    platform_fen: int  # already paid, by the platform automatically
+    lines: list[PayoutLine]
+
+    @property
+    def capped(self) -> bool:
+        return self.group_fen < self.order_total_fen
+
+
+@dataclass
+class Unattributed:
+    """A group still owed money whose every order is already in the ledger (a regrouping)."""
+
+    kind: str
+    buyer: str | None
+    group_id: str
+    amount_fen: int
+
+
+@dataclass
+class Settlement:
+    payouts: list[Payout]
+    unattributed: list[Unattributed]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(p.amount_fen for p in self.payouts)
+
+
+# --------------------------------------------------------------------------- late shipment
+
+
+def _seconds(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
+    return (later - earlier).dt.total_seconds()
+
+
+def assess_late(
+    orders: pl.LazyFrame,
+    events: pl.LazyFrame | None,
+    refunds: pl.LazyFrame | None,
+    rules: CompensationRules,
+    as_of: datetime,
+) -> pl.LazyFrame:
+    """Every order with its ship-by deadline, the instant it stopped waiting, and ``late``.
+
+    Ship time: the pickup (揽收) as in §4; only when nothing at all is known about an order's
+    pickup, ``shipped_at``. Times after the as-of instant have not happened yet as of then.
+    An order closed (交易关闭) is judged at its close time: without ``--refunds`` the close
+    time is unknown and a closed order that never shipped is given the benefit of the doubt;
+    with ``--refunds`` the order closed when its last refund completed, so a refund completed
+    after the deadline means it was still open, unshipped, past the deadline: late. A closed
+    order that shipped after the deadline was open at the deadline: late too.
+    """
+    as_of_lit = pl.lit(as_of, pl.Datetime("us"))
+    pickups = pickup_times(orders, events, rules.words)
+    frame = orders.join(pickups, on="order_id", how="left")
+    if refunds is not None:
+        closes = refunds.group_by("order_id").agg(pl.col("completed_at").max().alias("_close_at"))
+        frame = frame.join(closes, on="order_id", how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Datetime("us")).alias("_close_at"))
+
+    recorded = (
+        pl.when(pl.col("has_pickup_info").fill_null(False))
+        .then(pl.col("pickup_at"))
+        .otherwise(pl.col("shipped_at"))
+    )
+    source = (
+        pl.when(pl.col("has_pickup_info").fill_null(False))
+        .then(pl.lit("pickup"))
+        .otherwise(pl.lit("shipped"))
+    )
+    closed = pl.col("status").is_in(list(rules.closed_statuses)).fill_null(False)
+    ship_at = pl.when(recorded <= as_of_lit).then(recorded)
+    close_at = pl.min_horizontal(pl.col("_close_at"), as_of_lit)
+    deadline = pl.coalesce(
+        pl.col("promised_ship_by"),
+        pl.col("paid_at") + pl.duration(hours=rules.ship_within_hours),
+    )
+    amount = late_amount_fen(item_amount_fen(), rules.rate_percent, rules.minimum_fen)
+    return (
+        frame.with_columns(
+            ship_at.alias("_ship_at"),
+            source.alias("_source"),
+            closed.alias("closed"),
+            deadline.alias("deadline"),
+            pl.col("promised_ship_by").is_not_null().alias("promised"),
+            amount.cast(pl.Int64).alias("amount_fen"),
+        )
+        .with_columns(
+            pl.when(pl.col("_ship_at").is_not_null())
+            .then(pl.struct(at=pl.col("_ship_at"), kind=pl.col("_source")))
+            .when(pl.col("closed") & pl.col("_close_at").is_not_null())
+            .then(pl.struct(at=close_at, kind=pl.lit("closed")))
+            .when(~pl.col("closed"))
+            .then(pl.struct(at=as_of_lit, kind=pl.lit("open")))
+            .alias("_end")
+        )
+        .with_columns(
+            pl.col("_end").struct.field("at").alias("end_at"),
+            pl.col("_end").struct.field("kind").alias("end_kind"),
+        )
+        .with_columns(
+            (
+                pl.col("paid_at").is_not_null()
+                & (pl.col("paid_at") <= as_of_lit)
+                & pl.col("end_at").is_not_null()
+                & (pl.col("end_at") > pl.col("deadline"))
+            )
+            .fill_null(False)
+            .alias("late"),
+            _seconds(pl.col("end_at"), pl.col("deadline")).alias("late_seconds"),
+        )
+        .drop("_end", "_ship_at", "_source", "_close_at")
+    )
+
+
+def group_late_orders(late: pl.DataFrame, window_hours: int) -> pl.DataFrame:
+    """Adds ``group_id``: a buyer's late orders paid within ``window_hours`` of a group's first.
+
+    Sort a buyer's late orders by ``paid_at`` (tie-break ``order_id``); a group starts at
+    the earliest ungrouped order and takes every later one paid *less than* 24 h after
+    that start. Done in rounds, each a Polars expression over all buyers at once: in a
+    round every buyer's earliest ungrouped order starts a group and takes its orders, so
+    the number of rounds is the largest number of groups of any one buyer. An order
+    without a buyer nick is a group of its own. ``group_id`` is ``buyer:start order id``.
+    """
+    window = timedelta(hours=window_hours)
+    key = pl.coalesce(pl.col("buyer"), pl.lit("\x00") + pl.col("order_id"))
+    remaining = late.with_columns(key.alias("_buyer"))
+    grouped: list[pl.DataFrame] = []
+    while remaining.height:
+        starts = remaining.with_columns(
+            pl.col("paid_at").min().over("_buyer").alias("_start_at"),
+            pl.col("order_id")
+            .sort_by("paid_at", "order_id")
+            .first()
+            .over("_buyer")
+            .alias("_start"),
+        )
+        taken = pl.col("paid_at") < pl.col("_start_at") + window
+        grouped.append(starts.filter(taken))
+        remaining = starts.filter(~taken).drop("_start_at", "_start")
+    if not grouped:
+        return late.with_columns(pl.lit(None, pl.String).alias("group_id"))
+    group_id = (
+        pl.when(pl.col("buyer").is_null())
+        .then(pl.col("_start"))
+        .otherwise(pl.col("buyer") + pl.lit(":") + pl.col("_start"))
+    )
+    return (
+        pl.concat(grouped)
+        .with_columns(group_id.alias("group_id"))
+        .drop("_buyer", "_start_at", "_start")
+        .sort("group_id", "paid_at", "order_id")
+    )
+
+
+def _late_lines(late: pl.DataFrame, rules: CompensationRules) -> pl.DataFrame:
+    return late.select(
+        pl.lit("late_shipment").alias("kind"),
+        "group_id",
+        "buyer",
+        "order_id",
+        "paid_at",
+        "amount_fen",
+        pl.lit(rules.group_cap_fen, pl.Int64).alias("cap_fen"),
+        pl.col("auto_compensation").fill_null(0).alias("platform_fen"),
+        "deadline",
+        "end_at",
+        "end_kind",
+        "promised",
+    )
+
+
+# --------------------------------------------------------------------------- promises
+
+
+def _promise_candidates(
+    orders: pl.LazyFrame, rules: CompensationRules, as_of: datetime
+) -> pl.LazyFrame:
+    """当日达 / 次日达 / 送货上门 not honoured: a fixed 违约金 per order.
+
+    Broken when the platform's 违约 flag says so; else 当日达 when signed (签收) on a later
+    date than the payment, 次日达 when signed after the day after payment; 送货上门 only by
+    the flag. Without a 签收时间 (and no flag) a 当日达/次日达 order cannot be decided: not
+    paid, listed in ``undecided``. A 签收时间 after the as-of instant has not happened yet.
+    """
+    as_of_lit = pl.lit(as_of, pl.Datetime("us"))
+    service = pl.lit(None, pl.String)
+    for word in reversed(rules.promise_services):
+        service = (
+            pl.when(pl.col("service_promise").str.contains(word, literal=True))
+            .then(pl.lit(word))
+            .otherwise(service)
+        )
+    paid_day = pl.col("paid_at").dt.date()
+    delivered = pl.when(pl.col("delivered_at") <= as_of_lit).then(pl.col("delivered_at"))
+    signed_day = pl.col("_delivered").dt.date()
+    date_rule = (
+        pl.when(pl.col("service") == SAME_DAY)
+        .then(signed_day > paid_day)
+        .when(pl.col("service") == NEXT_DAY)
+        .then(signed_day > paid_day + pl.duration(days=1))
+    )
+    return (
+        orders.filter(
+            pl.col("paid_at").is_not_null()
+            & (pl.col("paid_at") <= as_of_lit)
+            & pl.col("service_promise").is_not_null()
+        )
+        .with_columns(service.alias("service"), delivered.alias("_delivered"))
+        .filter(pl.col("service").is_not_null())
+        .with_columns(
+            pl.col("promise_broken").fill_null(False).alias("flagged"),
+            date_rule.alias("_date_rule"),
+        )
+        .with_columns(
+            (pl.col("flagged") | pl.col("_date_rule").fill_null(False)).alias("_broken"),
+            (
+                ~pl.col("flagged")
+                & pl.col("service").is_in([SAME_DAY, NEXT_DAY])
+                & pl.col("_delivered").is_null()
+            ).alias("_undecided"),
+        )
+        .filter(pl.col("_broken") | pl.col("_undecided"))
+    )
+
+
+def _promise_lines(frame: pl.DataFrame, rules: CompensationRules) -> tuple[pl.DataFrame, list[str]]:
+    undecided = frame.filter(pl.col("_undecided")).sort("order_id").get_column("order_id")
+    lines = frame.filter(pl.col("_broken")).select(
+        pl.lit("promise_broken").alias("kind"),
+        pl.col("order_id").alias("group_id"),
+        "buyer",
+        "order_id",
+        "paid_at",
+        pl.lit(rules.promise_amount_fen, pl.Int64).alias("amount_fen"),
+        pl.lit(None, pl.Int64).alias("cap_fen"),
+        pl.lit(0, pl.Int64).alias("platform_fen"),
+        "service",
+        pl.col("_delivered").alias("delivered_at"),
+        "flagged",
+    )
+    return lines, undecided.to_list()
+
+
+# --------------------------------------------------------------------------- out of stock
+
+
+def _stock_lines(
+    refunds: pl.LazyFrame, assessed: pl.LazyFrame, rules: CompensationRules, as_of: datetime
+) -> pl.LazyFrame:
+    """缺货 refunds on orders not yet shipped: 30% of the refunded amount, at least 5 yuan.
+
+    Not shipped: the refund says 未发货; when it says nothing, the order had no ship time
+    (发货 or 揽收, whichever came first) when the refund was applied for — when the orders
+    export holds the order; else it is taken as not shipped. Several refunds of one order
+    are summed into one payout.
+    """
+    as_of_lit = pl.lit(as_of, pl.Datetime("us"))
+    reason = pl.col("reason").fill_null("").str.contains_any(list(rules.stock_reason_keywords))
+    chosen = reason & (pl.col("applied_at") <= as_of_lit)
+    if rules.stock_refund_statuses:
+        chosen = chosen & pl.col("status").is_in(list(rules.stock_refund_statuses)).fill_null(False)
+    order_ship = assessed.select(
+        "order_id",
+        "buyer",
+        "paid_at",
+        pl.min_horizontal("shipped_at", "pickup_at").alias("_first_ship"),
+        pl.lit(True).alias("_known"),
+    )
+    not_shipped = (
+        pl.when(pl.col("shipped").is_not_null())
+        .then(~pl.col("shipped"))
+        .when(pl.col("_known").fill_null(False))
+        .then(pl.col("_first_ship").is_null() | (pl.col("_first_ship") > pl.col("applied_at")))
+        .otherwise(pl.lit(True))
+    )
+    per_order = (
+        refunds.filter(chosen)
+        .join(order_ship, on="order_id", how="left")
+        .filter(not_shipped)
+        .group_by("order_id")
+        .agg(
+            pl.col("buyer").drop_nulls().first(),
+            pl.col("paid_at").min(),
+            pl.col("amount").sum().alias("refund_fen"),
+            pl.col("refund_id").sort().alias("refund_ids"),
+        )
+    )
+    amount = pl.max_horizontal(
+        percent_of_fen(pl.col("refund_fen"), rules.stock_rate_percent),
+        pl.lit(rules.stock_minimum_fen),
+    )
+    return per_order.select(
+        pl.lit("out_of_stock").alias("kind"),
+        pl.col("order_id").alias("group_id"),
+        "buyer",
+        "order_id",
+        "paid_at",
+        amount.cast(pl.Int64).alias("amount_fen"),
+        pl.lit(None, pl.Int64).alias("cap_fen"),
+        pl.lit(0, pl.Int64).alias("platform_fen"),
+        "refund_fen",
+        "refund_ids",
+    )
+
+
+# --------------------------------------------------------------------------- proposal
+
+
+def _conform(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in LINE_SCHEMA.items()
+    )
+
+
+def propose(
+    orders: pl.LazyFrame,
+    events: pl.LazyFrame | None,
+    refunds: pl.LazyFrame | None,
+    rules: CompensationRules,
+    as_of: datetime,
+    *,
+    platform_column: bool = False,
+) -> Proposal:
+    """Every payout line the exports justify as of ``as_of`` (no ledger involved).
+
+    ``orders`` carries :data:`ORDERS_COLUMNS` (absent optional columns as nulls);
+    ``platform_column`` says whether the export really has 延迟发货自动赔付金额, which turns
+    the reconciliation on. Amounts the platform already paid are deducted in
+    :func:`settle_payouts`, never paid twice.
+    """
+    assessed = assess_late(orders, events, refunds, rules, as_of)
+    keep = pl.col("late")
+    if platform_column:
+        keep = keep | (pl.col("auto_compensation").fill_null(0) > 0)
+    plans = [assessed.filter(keep), _promise_candidates(orders, rules, as_of)]
+    if refunds is not None:
+        plans.append(_stock_lines(refunds, assessed, rules, as_of))
+    # One collect: the pickup join that both the late orders and the 缺货 refunds need is
+    # computed once (common subplan elimination).
+    considered, candidates, *stock = pl.collect_all(plans)
+    late = group_late_orders(considered.filter(pl.col("late")), rules.group_window_hours)
+
+    promise, undecided = _promise_lines(candidates, rules)
+    parts = [_conform(_late_lines(late, rules)), _conform(promise)]
+    parts += [_conform(frame) for frame in stock]
+    lines = pl.concat(parts).sort("kind", "group_id", "paid_at", "order_id", nulls_last=True)
+
+    severe_rows = late.filter(pl.col("late_seconds") > rules.severe_after_hours * 3600).sort(
+        ["late_seconds", "order_id"], descending=[True, False]
+    )
+    severe = [
+        SevereOrder(
+            r["order_id"],
+            r["buyer"],
+            r["paid_at"],
+            r["deadline"],
+            int(r["late_seconds"]),
+            r["item_id"],
+            r["item_title"],
+        )
+        for r in severe_rows.iter_rows(named=True)
+    ]
+    reconciliation = (
+        _reconcile(considered, settle(lines.filter(pl.col("kind") == "late_shipment"), None))
+        if platform_column
+        else None
+    )
+    return Proposal(
+        as_of=as_of,
+        lines=lines,
+        late_orders=late.height,
+        late_groups=late.get_column("group_id").n_unique() if late.height else 0,
+        severe=severe,
+        reconciliation=reconciliation,
+        undecided_promises=undecided,
+    )
+
+
+def _reconcile(considered: pl.DataFrame, attributed: pl.DataFrame) -> Reconciliation:
+    """Orders the platform paid vs the late orders found here, order by order."""
+    shares = attributed.select("order_id", pl.col("pay_fen").alias("computed_fen"))
+    side = considered.select(
+        "order_id",
+        "buyer",
+        "late",
+        pl.col("auto_compensation").fill_null(0).alias("platform_fen"),
+    ).join(shares, on="order_id", how="left")
+    side = side.with_columns(pl.col("computed_fen").fill_null(0)).sort("order_id")
+
+    def listed(frame: pl.DataFrame) -> list[ReconciledOrder]:
+        return [
+            ReconciledOrder(r["order_id"], r["buyer"], r["computed_fen"], r["platform_fen"])
+            for r in frame.iter_rows(named=True)
+        ]
+
+    paid = pl.col("platform_fen") > 0
+    groups = attributed.group_by("group_id").agg(pl.col("group_fen").first())
+    return Reconciliation(
+        computed_total_fen=int(groups.get_column("group_fen").sum() or 0),
+        platform_total_fen=int(side.get_column("platform_fen").sum() or 0),
+        platform_orders=side.filter(paid).height,
+        matched=side.filter(
+            pl.col("late") & paid & (pl.col("platform_fen") == pl.col("computed_fen"))
+        ).height,
+        not_late=listed(side.filter(~pl.col("late") & paid)),
+        different=listed(
+            side.filter(pl.col("late") & paid & (pl.col("platform_fen") != pl.col("computed_fen")))
+        ),
+        unpaid_late_orders=side.filter(pl.col("late") & ~paid).height,
+    )
+
+
+# --------------------------------------------------------------------------- settling
+
+
+def settle(lines: pl.DataFrame, already: pl.DataFrame | None) -> pl.DataFrame:
+    """Each line's share of what its group still owes.
+
+    Per group (kind, group_id): ``group_fen = min(cap, Σ amount_fen)``, ``new_fen =
+    max(group_fen − Σ already paid, 0)`` where already paid = ledger + platform for the
+    group's orders. ``new_fen`` is attributed in payment order to the orders not yet in the
+    ledger (``recorded``), each up to what it is still owed (its amount less what was paid
+    for it); the last such order takes any remainder, so the shares sum to ``new_fen``.
+    With ``already`` None nothing was paid: the plain cap attribution.
+    """
+    base = lines.drop("platform_fen", strict=False)
+    if already is None:
+        frame = base.with_columns(
+            pl.lit(0, pl.Int64).alias("ledger_fen"),
+            pl.lit(0, pl.Int64).alias("platform_fen"),
+            pl.lit(False).alias("recorded"),
+        )
+    else:
+        frame = base.join(
+            already.select(list(ALREADY_SCHEMA)), on=["kind", "order_id"], how="left"
+        ).with_columns(
+            pl.col("ledger_fen").fill_null(0),
+            pl.col("platform_fen").fill_null(0),
+            pl.col("recorded").fill_null(False),
+        )
+    group = ["kind", "group_id"]
+    order = ["_at", "order_id"]
+    total = pl.col("amount_fen").sum().over(group)
+    eligible = ~pl.col("recorded")
+    outstanding = pl.when(eligible).then(
+        (pl.col("amount_fen") - pl.col("ledger_fen") - pl.col("platform_fen")).clip(lower_bound=0)
+    )
+    frame = frame.with_columns(
+        pl.col("paid_at").fill_null(datetime.min).alias("_at"),
+        (pl.col("ledger_fen") + pl.col("platform_fen")).alias("already_fen"),
+        outstanding.fill_null(0).alias("_owed"),
+    ).with_columns(
+        total.alias("order_total_fen"),
+        pl.when(pl.col("cap_fen").is_null())
+        .then(total)
+        .otherwise(pl.min_horizontal(total, pl.col("cap_fen")))
+        .alias("group_fen"),
+        pl.col("ledger_fen").sum().over(group).alias("group_ledger_fen"),
+        pl.col("platform_fen").sum().over(group).alias("group_platform_fen"),
+        (pl.col("_owed").cum_sum().over(group, order_by=order) - pl.col("_owed")).alias("_before"),
+        (
+            eligible
+            & (
+                eligible.cast(pl.Int64).cum_sum().over(group, order_by=order)
+                == eligible.cast(pl.Int64).sum().over(group)
+            )
+        ).alias("_last"),
+    )
+    new = (pl.col("group_fen") - pl.col("group_ledger_fen") - pl.col("group_platform_fen")).clip(
+        lower_bound=0
+    )
+    left = new - pl.col("_before")
+    share = (
+        pl.when(~eligible)
+        .then(0)
+        .when(pl.col("_last"))
+        .then(left.clip(lower_bound=0))
+        .otherwise(pl.min_horizontal(left.clip(lower_bound=0), pl.col("_owed")))
+    )
+    return (
+        frame.with_columns(new.alias("new_fen"), share.cast(pl.Int64).alias("pay_fen"))
+        .drop("_at", "_owed", "_before", "_last")
+        .sort("kind", "group_id", "paid_at", "order_id", nulls_last=True)
+    )
+
+
+def already_paid(proposal: Proposal, ledger: pl.DataFrame | None) -> pl.DataFrame:
+    """Ledger payouts (kind, order_id, ledger_fen) joined with what the platform paid."""
+    platform = proposal.lines.filter(pl.col("platform_fen") > 0).select(
+        "kind", "order_id", "platform_fen"
+    )
+    if ledger is None or ledger.height == 0:
+        return platform.with_columns(
+            pl.lit(0, pl.Int64).alias("ledger_fen"), pl.lit(False).alias("recorded")
+        ).select(list(ALREADY_SCHEMA))
+    recorded = ledger.select(
+        "kind", "order_id", pl.col("ledger_fen").cast(pl.Int64), pl.lit(True).alias("recorded")
+    )
+    return (
+        recorded.join(platform, on=["kind", "order_id"], how="full", coalesce=True)
+        .with_columns(
+            pl.col("ledger_fen").fill_null(0),
+            pl.col("platform_fen").fill_null(0),
+            pl.col("recorded").fill_null(False),
+        )
+        .select(list(ALREADY_SCHEMA))
+    )
+
+
+def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Settlement:
+    """The payouts still due: platform payments and ``ledger`` (kind, order_id, ledger_fen)
+    count as paid. Only groups with something new to pay are returned."""
+    settled = settle(proposal.lines, already_paid(proposal, ledger))
+    groups = (
+        settled.group_by("kind", "group_id")
+        .agg(
+            pl.col("buyer").drop_nulls().first(),
+            pl.col("paid_at").min().alias("_first_paid"),
+            pl.col("new_fen").first(),
+            pl.col("pay_fen").sum().alias("attributed_fen"),
+        )
+        .filter(pl.col("new_fen") > 0)
+    )
+    unattributed = [
+        Unattributed(r["kind"], r["buyer"], r["group_id"], r["new_fen"] - r["attributed_fen"])
+        for r in groups.filter(pl.col("attributed_fen") < pl.col("new_fen"))
+        .sort("kind", "group_id")
+        .iter_rows(named=True)
+    ]
+    due = groups.filter(pl.col("attributed_fen") > 0).select("kind", "group_id", "_first_paid")
+    rows = settled.join(due, on=["kind", "group_id"], how="semi").sort(
+        "kind", "group_id", "paid_at", "order_id", nulls_last=True
+    )
+    order = due.sort(
+        [
+            pl.col("kind").replace_strict(list(KINDS), list(range(len(KINDS))), default=99),
+            "_first_paid",
+            "group_id",
+        ],
+        nulls_last=True,
+    )
+    by_group: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows.iter_rows(named=True):
+        by_group.setdefault((row["kind"], row["group_id"]), []).append(row)
+    payouts = []
+    for kind, group_id, _ in order.iter_rows():
+        members = by_group[(kind, group_id)]
+        first = members[0]
+        payouts.append(
+            Payout(
+                kind=kind,
+                buyer=next((m["buyer"] for m in members if m["buyer"] is not None), None),
+                group_id=group_id,
+                order_ids=[m["order_id"] for m in members],
+                amount_fen=sum(m["pay_fen"] for m in members),
+                group_fen=first["group_fen"],
+                order_total_fen=first["order_total_fen"],
+                ledger_fen=first["group_ledger_fen"],
+                platform_fen=first["group_platform_fen"],
+                lines=[_line(m) for m in members],
+            )
+        )
+    return Settlement(payouts, unattributed)
+
+
+def _line(row: dict[str, Any]) -> PayoutLine:
+    return PayoutLine(
+        order_id=row["order_id"],
+        order_fen=row["amount_fen"],
+        pay_fen=row["pay_fen"],
+        already_fen=row["already_fen"],
+        paid_at=row["paid_at"],
+        deadline=row["deadline"],
+        end_at=row["end_at"],
+        end_kind=row["end_kind"],
+        promised=row["promised"],
+        service=row["service"],
+        delivered_at=row["delivered_at"],
+        flagged=row["flagged"],
+        refund_fen=row["refund_fen"],
+        refund_ids=list(row["refund_ids"] or []),
+    )

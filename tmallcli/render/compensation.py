@@ -1,0 +1,590 @@
+"""Compensation payouts → JSON contract (SPEC §5), the red-packet table, and the ledger listing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from tmallcli.ledger import LedgerListing, LedgerReport
+from tmallcli.metrics.compensation import (
+    KINDS,
+    CompensationRules,
+    Payout,
+    PayoutLine,
+    Proposal,
+    ReconciledOrder,
+    Settlement,
+)
+from tmallcli.money import yuan
+from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.labels import pick
+from tmallcli.timeframe import AsOf
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("买家赔付清单 (延迟发货 / 时效承诺 / 缺货)", "Compensation owed to buyers"),
+    "kind.late_shipment": ("延迟发货", "late shipment"),
+    "kind.promise_broken": ("时效承诺未履约", "delivery promise broken"),
+    "kind.out_of_stock": ("缺货", "out of stock"),
+    "kind": ("类型", "Kind"),
+    "buyer": ("买家", "Buyer"),
+    "order_ids": ("订单编号", "Orders"),
+    "order_id": ("订单编号", "Order"),
+    "amount": ("金额(元)", "Amount (yuan)"),
+    "reason": ("原因", "Reason"),
+    "payouts": ("待发红包", "Payouts to send"),
+    "summary": ("汇总", "Summary"),
+    "count": ("笔数", "Payouts"),
+    "orders": ("订单数", "Orders"),
+    "total": ("合计(元)", "Total (yuan)"),
+    "all": ("合计", "All"),
+    "severe": (
+        "情节严重: 超时超过 {h} 小时, 商品需下架审查",
+        "Severe: over {h} h late, items for delisting review",
+    ),
+    "hours_late": ("超时(小时)", "Hours late"),
+    "paid_at": ("付款时间", "Paid at"),
+    "deadline": ("最晚发货", "Ship by"),
+    "item_id": ("宝贝ID", "Item ID"),
+    "item_title": ("宝贝标题", "Item title"),
+    "recon.not_late": ("平台已自动赔付, 本次未判定延迟", "Paid by the platform, not late here"),
+    "recon.different": ("平台赔付金额不同", "Platform paid a different amount"),
+    "computed": ("应赔(元)", "Computed (yuan)"),
+    "platform": ("平台已赔(元)", "Platform paid (yuan)"),
+    "difference": ("差额(元)", "Difference (yuan)"),
+    "line.as_of": ("统计截至 {instant}", "As of {instant}"),
+    "line.total": ("本次应付 {n} 笔, 合计 {total} 元", "{n} payout(s) due, {total} yuan in all"),
+    "line.late": (
+        "延迟发货订单 {orders} 笔, 合并为 {groups} 组",
+        "{orders} late order(s) in {groups} group(s)",
+    ),
+    "line.ledger": (
+        "账本 {path}: 本次记录 {lines} 行, {total} 元 (运行 {run}); 此前已付 {before} 元",
+        "Ledger {path}: recorded {lines} line(s), {total} yuan (run {run}); paid before {before} yuan",
+    ),
+    "line.ledger_dry": (
+        "账本 {path}: 试运行, 未写入; 此前已付 {before} 元",
+        "Ledger {path}: dry run, nothing written; paid before {before} yuan",
+    ),
+    "line.recon": (
+        "对账 (延迟发货自动赔付): 本工具应赔 {computed} 元, 平台已赔 {platform} 元 ({orders} 单), 差额 {diff} 元; "
+        "一致 {matched} 单, 平台未赔的延迟订单 {unpaid} 单",
+        "Reconciliation (platform auto compensation): computed {computed} yuan, platform paid "
+        "{platform} yuan ({orders} orders), difference {diff} yuan; {matched} match, "
+        "{unpaid} late order(s) not paid by the platform",
+    ),
+    "line.undecided": (
+        "{n} 笔当日达/次日达订单没有签收时间, 无法判断是否违约, 未计入",
+        "{n} same-day / next-day order(s) have no delivery time: cannot tell, not paid",
+    ),
+    "line.unattributed": (
+        "注意: 组 {group} 还应补付 {amount} 元, 但其订单都已在账本中, 无法记录; 请人工处理",
+        "Note: group {group} is owed {amount} yuan more but all its orders are already in the "
+        "ledger; handle it by hand",
+    ),
+    # reasons
+    "r.late": ("延迟发货", "late shipment"),
+    "r.pickup": ("付款后 {h} 小时揽收", "picked up {h} h after payment"),
+    "r.shipped": (
+        "付款后 {h} 小时发货 (无揽收记录)",
+        "shipped {h} h after payment (no pickup record)",
+    ),
+    "r.open": ("付款后 {h} 小时仍未揽收", "not picked up {h} h after payment"),
+    "r.closed": ("付款后 {h} 小时关闭订单, 未发货", "closed unshipped {h} h after payment"),
+    "r.promise": ("承诺 {h} 小时", "promised {h} h"),
+    "r.promised_by": ("承诺 {h} 小时 (最晚发货时间 {at})", "promised {h} h (ship by {at})"),
+    "r.group": ("{n} 单 24 小时内付款, 合并计算", "{n} orders paid within 24 h, merged"),
+    "r.capped": ("封顶 {cap} 元", "capped at {cap} yuan"),
+    "r.already": ("扣除已赔付 {amount} 元{parts}", "less {amount} yuan already paid{parts}"),
+    "r.platform": ("平台自动赔付 {amount}", "platform {amount}"),
+    "r.ledger": ("此前运行 {amount}", "earlier runs {amount}"),
+    "r.flagged": ("{service}未履约 (平台标记违约)", "{service} promise broken (platform flag)"),
+    "r.signed": (
+        "{service}未履约: {paid} 付款, {signed} 签收",
+        "{service} promise broken: paid {paid}, delivered {signed}",
+    ),
+    "r.stock": (
+        "缺货退款 (未发货): 退款 {refund} 元 × {rate}%",
+        "out-of-stock refund before shipping: {rate}% of {refund} yuan",
+    ),
+    "r.minimum": ("最低 {amount} 元", "minimum {amount} yuan"),
+    # ledger listing
+    "ledger.title": ("赔付账本", "Payout ledger"),
+    "ledger.entries": ("已记录的赔付", "Recorded payouts"),
+    "group_id": ("合并组", "Group"),
+    "run_id": ("运行", "Run"),
+    "recorded_at": ("记录时间", "Recorded at"),
+    "line.ledger_file": ("账本 {path}", "Ledger {path}"),
+    "line.filters": ("筛选: {filters}", "Filters: {filters}"),
+    "line.ledger_total": ("共 {n} 行, 合计 {total} 元", "{n} line(s), {total} yuan in all"),
+}
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    text = pick(LABELS, key, lang)
+    return text.format(**values) if values else text
+
+
+def hours_text(seconds: int | None) -> str:
+    """Hours with one decimal, half up (53.2); whole hours without a decimal (48)."""
+    if seconds is None:
+        return "—"
+    exact = Fraction(int(seconds), 3600)
+    if exact.denominator == 1:
+        return str(exact.numerator)
+    tenths = math.floor(exact * 10 + Fraction(1, 2))
+    return (
+        f"{tenths // 10}.{tenths % 10}" if tenths >= 0 else f"-{(-tenths) // 10}.{(-tenths) % 10}"
+    )
+
+
+def hours_value(seconds: int | None) -> float | None:
+    if seconds is None:
+        return None
+    return math.floor(Fraction(int(seconds), 3600) * 10 + Fraction(1, 2)) / 10
+
+
+def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
+    if later is None or earlier is None:
+        return None
+    return int((later - earlier).total_seconds())
+
+
+def _late_reason(line: PayoutLine, lang: str) -> str:
+    after = hours_text(_seconds(line.end_at, line.paid_at))
+    kind = line.end_kind or "open"
+    what = _t(f"r.{kind}", lang, h=after)
+    promise_h = hours_text(_seconds(line.deadline, line.paid_at))
+    if line.promised and line.deadline is not None:
+        promise = _t("r.promised_by", lang, h=promise_h, at=f"{line.deadline:%m-%d %H:%M}")
+    else:
+        promise = _t("r.promise", lang, h=promise_h)
+    return f"{what}, {promise}"
+
+
+def _promise_reason(line: PayoutLine, lang: str) -> str:
+    service = line.service or ""
+    if line.delivered_at is not None and line.paid_at is not None and not line.flagged:
+        return _t(
+            "r.signed",
+            lang,
+            service=service,
+            paid=f"{line.paid_at:%m-%d}",
+            signed=f"{line.delivered_at:%m-%d}",
+        )
+    return _t("r.flagged", lang, service=service)
+
+
+def _stock_reason(line: PayoutLine, rules: CompensationRules, lang: str) -> str:
+    refund = line.refund_fen or 0
+    text = _t("r.stock", lang, refund=yuan(refund), rate=rules.stock_rate_percent)
+    if (
+        line.order_fen == rules.stock_minimum_fen
+        and refund * Fraction(str(rules.stock_rate_percent)) / 100 < rules.stock_minimum_fen
+    ):
+        text += ", " + _t("r.minimum", lang, amount=yuan(rules.stock_minimum_fen))
+    return text
+
+
+def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
+    """Why this payout is owed, in words the person sending the red packet can repeat."""
+    sep = "; "
+    if payout.kind == "late_shipment":
+        head = _t("r.late", lang)
+        if len(payout.order_ids) == 1:
+            text = f"{head}: {_late_reason(payout.lines[0], lang)}"
+        else:
+            parts = [f"{line.order_id} {_late_reason(line, lang)}" for line in payout.lines]
+            group = _t("r.group", lang, n=len(payout.order_ids))
+            text = f"{head} ({group}): " + sep.join(parts)
+        if payout.capped:
+            text += sep + _t("r.capped", lang, cap=yuan(payout.group_fen))
+    elif payout.kind == "promise_broken":
+        text = _promise_reason(payout.lines[0], lang)
+    else:
+        text = _stock_reason(payout.lines[0], rules, lang)
+    already = payout.ledger_fen + payout.platform_fen
+    if already:
+        parts = []
+        if payout.platform_fen:
+            parts.append(_t("r.platform", lang, amount=yuan(payout.platform_fen)))
+        if payout.ledger_fen:
+            parts.append(_t("r.ledger", lang, amount=yuan(payout.ledger_fen)))
+        text += sep + _t("r.already", lang, amount=yuan(already), parts=f" ({', '.join(parts)})")
+    return text
+
+
+def _money(fen: int) -> dict[str, Any]:
+    return {"amount_fen": fen, "amount": yuan(fen)}
+
+
+def _line_json(line: PayoutLine) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "order_id": line.order_id,
+        "order_amount_fen": line.order_fen,
+        "order_amount": yuan(line.order_fen),
+        **_money(line.pay_fen),
+        "already_paid_fen": line.already_fen,
+        "paid_at": line.paid_at,
+    }
+    if line.deadline is not None:
+        data.update(
+            deadline=line.deadline,
+            promised=line.promised,
+            end_kind=line.end_kind,
+            end_at=line.end_at,
+            hours_after_payment=hours_value(_seconds(line.end_at, line.paid_at)),
+            hours_late=hours_value(_seconds(line.end_at, line.deadline)),
+        )
+    if line.service is not None:
+        data.update(service=line.service, delivered_at=line.delivered_at, flagged=line.flagged)
+    if line.refund_fen is not None:
+        data.update(
+            refund_fen=line.refund_fen, refund=yuan(line.refund_fen), refund_ids=line.refund_ids
+        )
+    return data
+
+
+def _recon_json(order: ReconciledOrder) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "buyer": order.buyer,
+        "computed_fen": order.computed_fen,
+        "computed": yuan(order.computed_fen),
+        "platform_fen": order.platform_fen,
+        "platform": yuan(order.platform_fen),
+        "difference_fen": order.difference_fen,
+        "difference": yuan(order.difference_fen),
+    }
+
+
+def _summary(payouts: list[Payout]) -> dict[str, dict[str, Any]]:
+    summary = {}
+    for kind in KINDS:
+        mine = [p for p in payouts if p.kind == kind]
+        total = sum(p.amount_fen for p in mine)
+        summary[kind] = {
+            "count": len(mine),
+            "orders": sum(len(p.order_ids) for p in mine),
+            "total_fen": total,
+            "total": yuan(total),
+        }
+    return summary
+
+
+@dataclass
+class CompensationReport:
+    proposal: Proposal
+    settlement: Settlement
+    as_of: AsOf
+    rules: CompensationRules
+    ledger: LedgerReport | None = None
+
+    @property
+    def due(self) -> bool:
+        return bool(self.settlement.payouts)
+
+    def to_json(self) -> dict[str, Any]:
+        p, s = self.proposal, self.settlement
+        recon = p.reconciliation
+        return {
+            "as_of": self.as_of.date,
+            "as_of_instant": p.as_of,
+            "payouts": [
+                {
+                    "kind": payout.kind,
+                    "buyer": payout.buyer,
+                    "group_id": payout.group_id,
+                    "order_ids": payout.order_ids,
+                    **_money(payout.amount_fen),
+                    "reason": reason(payout, self.rules, "zh"),
+                    "group_amount_fen": payout.group_fen,
+                    "order_total_fen": payout.order_total_fen,
+                    "capped": payout.capped,
+                    "already_paid": {
+                        "ledger_fen": payout.ledger_fen,
+                        "platform_fen": payout.platform_fen,
+                    },
+                    "lines": [_line_json(line) for line in payout.lines],
+                }
+                for payout in s.payouts
+            ],
+            "total_fen": s.total_fen,
+            "total": yuan(s.total_fen),
+            "late_orders": p.late_orders,
+            "late_groups": p.late_groups,
+            "severe_after_hours": self.rules.severe_after_hours,
+            "severe": [
+                {
+                    "order_id": o.order_id,
+                    "buyer": o.buyer,
+                    "hours_late": hours_value(o.late_seconds),
+                    "paid_at": o.paid_at,
+                    "deadline": o.deadline,
+                    "item_id": o.item_id,
+                    "item_title": o.item_title,
+                }
+                for o in p.severe
+            ],
+            "summary": _summary(s.payouts),
+            "reconciliation": None
+            if recon is None
+            else {
+                "computed_total_fen": recon.computed_total_fen,
+                "computed_total": yuan(recon.computed_total_fen),
+                "platform_total_fen": recon.platform_total_fen,
+                "platform_total": yuan(recon.platform_total_fen),
+                "difference_fen": recon.difference_fen,
+                "difference": yuan(recon.difference_fen),
+                "platform_orders": recon.platform_orders,
+                "matched": recon.matched,
+                "unpaid_late_orders": recon.unpaid_late_orders,
+                "not_late": [_recon_json(o) for o in recon.not_late],
+                "different": [_recon_json(o) for o in recon.different],
+            },
+            "ledger": None
+            if self.ledger is None
+            else {
+                "path": self.ledger.path,
+                "run_id": self.ledger.run_id,
+                "dry_run": self.ledger.dry_run,
+                "recorded_lines": self.ledger.recorded_lines,
+                "recorded_fen": self.ledger.recorded_fen,
+                "previously_paid_fen": self.ledger.previously_paid_fen,
+            },
+            "undecided_promises": p.undecided_promises,
+            "unattributed": [
+                {"kind": u.kind, "buyer": u.buyer, "group_id": u.group_id, **_money(u.amount_fen)}
+                for u in s.unattributed
+            ],
+        }
+
+    def document(self, lang: str) -> Document:
+        p, s = self.proposal, self.settlement
+        doc = Document(_t("title", lang))
+        doc.line(_t("line.as_of", lang, instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
+        doc.line(
+            _t("line.total", lang, n=len(s.payouts), total=yuan(s.total_fen)),
+            BAD if s.payouts else None,
+        )
+        doc.line(_t("line.late", lang, orders=p.late_orders, groups=p.late_groups), "dim")
+        if self.ledger is not None:
+            before = yuan(self.ledger.previously_paid_fen)
+            if self.ledger.dry_run:
+                doc.line(_t("line.ledger_dry", lang, path=self.ledger.path, before=before), WARN)
+            else:
+                doc.line(
+                    _t(
+                        "line.ledger",
+                        lang,
+                        path=self.ledger.path,
+                        lines=self.ledger.recorded_lines,
+                        total=yuan(self.ledger.recorded_fen),
+                        run=self.ledger.run_id,
+                        before=before,
+                    ),
+                    "dim",
+                )
+        if p.undecided_promises:
+            doc.line(_t("line.undecided", lang, n=len(p.undecided_promises)), WARN)
+        for u in s.unattributed:
+            doc.line(
+                _t("line.unattributed", lang, group=u.group_id, amount=yuan(u.amount_fen)), BAD
+            )
+
+        columns = [
+            Column("kind", _t("kind", lang)),
+            Column("buyer", _t("buyer", lang)),
+            Column("order_ids", _t("order_ids", lang)),
+            Column("amount", _t("amount", lang), numeric=True),
+            Column("reason", _t("reason", lang)),
+        ]
+        rows = [
+            [
+                Cell(_t(f"kind.{payout.kind}", lang)),
+                cell(payout.buyer),
+                Cell(",".join(payout.order_ids)),
+                Cell(yuan(payout.amount_fen), raw=yuan(payout.amount_fen)),
+                Cell(reason(payout, self.rules, lang)),
+            ]
+            for payout in s.payouts
+        ]
+        doc.sections.append(Section("payouts", _t("payouts", lang), columns, rows))
+
+        summary = _summary(s.payouts)
+        sum_columns = [
+            Column("kind", _t("kind", lang)),
+            Column("count", _t("count", lang), numeric=True),
+            Column("orders", _t("orders", lang), numeric=True),
+            Column("total", _t("total", lang), numeric=True),
+        ]
+        sum_rows = [
+            [
+                Cell(_t(f"kind.{kind}", lang), raw=kind),
+                cell(v["count"]),
+                cell(v["orders"]),
+                Cell(v["total"], raw=v["total"]),
+            ]
+            for kind, v in summary.items()
+        ]
+        sum_rows.append(
+            [
+                Cell(_t("all", lang), raw="all"),
+                cell(len(s.payouts)),
+                cell(sum(v["orders"] for v in summary.values())),
+                Cell(yuan(s.total_fen), raw=yuan(s.total_fen)),
+            ]
+        )
+        doc.sections.append(Section("summary", _t("summary", lang), sum_columns, sum_rows))
+
+        if p.severe:
+            severe_columns = [
+                Column("order_id", _t("order_id", lang)),
+                Column("buyer", _t("buyer", lang)),
+                Column("hours_late", _t("hours_late", lang), numeric=True),
+                Column("paid_at", _t("paid_at", lang)),
+                Column("deadline", _t("deadline", lang)),
+                Column("item_id", _t("item_id", lang)),
+                Column("item_title", _t("item_title", lang)),
+            ]
+            severe_rows = [
+                [
+                    cell(o.order_id),
+                    cell(o.buyer),
+                    Cell(hours_text(o.late_seconds), BAD, hours_value(o.late_seconds)),
+                    cell(f"{o.paid_at:%Y-%m-%d %H:%M}"),
+                    cell(f"{o.deadline:%Y-%m-%d %H:%M}"),
+                    cell(o.item_id),
+                    cell(o.item_title),
+                ]
+                for o in p.severe
+            ]
+            title = _t("severe", lang).format(h=self.rules.severe_after_hours)
+            doc.sections.append(Section("severe", title, severe_columns, severe_rows))
+
+        recon = p.reconciliation
+        if recon is not None:
+            doc.line(
+                _t(
+                    "line.recon",
+                    lang,
+                    computed=yuan(recon.computed_total_fen),
+                    platform=yuan(recon.platform_total_fen),
+                    orders=recon.platform_orders,
+                    diff=yuan(recon.difference_fen),
+                    matched=recon.matched,
+                    unpaid=recon.unpaid_late_orders,
+                ),
+                WARN if recon.not_late or recon.different else "dim",
+            )
+            recon_columns = [
+                Column("order_id", _t("order_id", lang)),
+                Column("buyer", _t("buyer", lang)),
+                Column("computed", _t("computed", lang), numeric=True),
+                Column("platform", _t("platform", lang), numeric=True),
+                Column("difference", _t("difference", lang), numeric=True),
+            ]
+            for key, orders in (("not_late", recon.not_late), ("different", recon.different)):
+                if not orders:
+                    continue
+                recon_rows = [
+                    [
+                        cell(o.order_id),
+                        cell(o.buyer),
+                        Cell(yuan(o.computed_fen), raw=yuan(o.computed_fen)),
+                        Cell(yuan(o.platform_fen), raw=yuan(o.platform_fen)),
+                        Cell(yuan(o.difference_fen), raw=yuan(o.difference_fen)),
+                    ]
+                    for o in orders
+                ]
+                doc.sections.append(
+                    Section(
+                        f"reconciliation_{key}", _t(f"recon.{key}", lang), recon_columns, recon_rows
+                    )
+                )
+        return doc
+
+
+@dataclass
+class LedgerListingReport:
+    listing: LedgerListing
+
+    def to_json(self) -> dict[str, Any]:
+        entries = self.listing.entries
+        summary = {}
+        for kind in KINDS:
+            mine = [e for e in entries if e.kind == kind]
+            total = sum(e.amount_fen for e in mine)
+            summary[kind] = {"count": len(mine), "total_fen": total, "total": yuan(total)}
+        return {
+            "ledger": self.listing.path,
+            "since": self.listing.since,
+            "buyer": self.listing.buyer,
+            "run_id": self.listing.run_id,
+            "payouts": [
+                {
+                    "kind": e.kind,
+                    "buyer": e.buyer,
+                    "order_id": e.order_id,
+                    **_money(e.amount_fen),
+                    "group_id": e.group_id,
+                    "run_id": e.run_id,
+                    "recorded_at": e.recorded_at,
+                }
+                for e in entries
+            ],
+            "count": len(entries),
+            "total_fen": self.listing.total_fen,
+            "total": yuan(self.listing.total_fen),
+            "summary": summary,
+        }
+
+    def document(self, lang: str) -> Document:
+        data = self.to_json()
+        doc = Document(_t("ledger.title", lang))
+        doc.line(_t("line.ledger_file", lang, path=self.listing.path))
+        filters = []
+        if self.listing.since is not None:
+            filters.append(f"--since {self.listing.since}")
+        if self.listing.buyer is not None:
+            filters.append(f"--buyer {self.listing.buyer}")
+        if self.listing.run_id is not None:
+            filters.append(f"--run {self.listing.run_id}")
+        if filters:
+            doc.line(_t("line.filters", lang, filters=" ".join(filters)), "dim")
+        doc.line(_t("line.ledger_total", lang, n=data["count"], total=data["total"]))
+        columns = [
+            Column("kind", _t("kind", lang)),
+            Column("buyer", _t("buyer", lang)),
+            Column("order_id", _t("order_id", lang)),
+            Column("amount", _t("amount", lang), numeric=True),
+            Column("group_id", _t("group_id", lang)),
+            Column("run_id", _t("run_id", lang)),
+            Column("recorded_at", _t("recorded_at", lang)),
+        ]
+        rows = [
+            [
+                Cell(_t(f"kind.{e.kind}", lang), raw=e.kind),
+                cell(e.buyer),
+                cell(e.order_id),
+                Cell(yuan(e.amount_fen), raw=yuan(e.amount_fen)),
+                cell(e.group_id),
+                cell(e.run_id),
+                cell(e.recorded_at),
+            ]
+            for e in self.listing.entries
+        ]
+        doc.sections.append(Section("payouts", _t("ledger.entries", lang), columns, rows))
+        sum_columns = [
+            Column("kind", _t("kind", lang)),
+            Column("count", _t("count", lang), numeric=True),
+            Column("total", _t("total", lang), numeric=True),
+        ]
+        sum_rows = [
+            [Cell(_t(f"kind.{k}", lang), raw=k), cell(v["count"]), Cell(v["total"], raw=v["total"])]
+            for k, v in data["summary"].items()
+        ]
+        doc.sections.append(Section("summary", _t("summary", lang), sum_columns, sum_rows))
+        return doc
