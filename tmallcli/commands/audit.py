@@ -127,3 +127,6 @@ def pickup(
 from tmallcli.commands.audit_response import response  # noqa: E402
 
 app.command("response")(response)
+from tmallcli.commands.audit_refunds import refunds  # noqa: E402
+
+app.command("refunds")(refunds)

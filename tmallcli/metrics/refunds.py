@@ -1,0 +1,680 @@
+"""售后: the after-sales metrics of the 基础服务考核分 and the refunds to act on (SPEC §6, §8).
+
+* 仅退款自主完结时长 (``refund_only_hours``): mean hours from application to completion of the
+  仅退款 refunds completed on T−30 … T−1 that finished without the platform (小二介入 excluded).
+  "Completed" is the 退款完结时间: a refund that succeeded (退款成功) and one the buyer closed
+  (退款关闭) both finished without the platform, so both count.
+* 退货退款自主完结时长 (``return_refund_hours``): the same for 退货退款, minus the buyer's time
+  from the seller's agreement to the upload of the return tracking number (not the seller's).
+  A return the buyer never uploaded (timed out, cancelled) is excluded; so is one with an
+  upload but no agreement time in the export: the buyer's time cannot be measured, and
+  charging it to the seller would be unfair.
+* 纠纷退款率 (``dispute_refund_rate``): refunds completed on T−30 … T−1 where the platform
+  intervened and ruled 卖家责任, divided by the orders paid on T−30 … T−1.
+
+Seed 001: 申请客服介入的时间是72小时后 — a refund that waits for the seller past 72 h may be
+escalated by the buyer, so the watchlist flags it. The auto-refund simulation replays the
+export as if the 千牛 个性化退款策略 in config had handled the refunds they match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from tmallcli.timeframe import AsOf
+
+COLUMNS = (
+    "refund_id",
+    "order_id",
+    "applied_at",
+    "amount",
+    "refund_type",
+    "reason",
+    "status",
+    "stage",
+    "shipped",
+    "merchant_agreed_at",
+    "buyer_returned_at",
+    "completed_at",
+    "platform_intervened",
+    "ruling",
+    "signed_at",
+)
+ORDER_COLUMNS = ("order_id", "paid_at")
+
+REFUND_ONLY = "仅退款"
+RETURN_REFUND = "退货退款"
+SELLER_AT_FAULT = "卖家责任"
+AUTO_REFUND = "auto_refund"
+AUTO_AGREE = "auto_agree"
+
+# Metric keys of SPEC §6, also the population names of the two duration metrics.
+REFUND_ONLY_HOURS = "refund_only_hours"
+RETURN_REFUND_HOURS = "return_refund_hours"
+DISPUTE_REFUND_RATE = "dispute_refund_rate"
+HOURS_METRICS = (REFUND_ONLY_HOURS, RETURN_REFUND_HOURS)
+
+NEEDS_ORDERS = "needs_orders"  # warning codes
+NO_ORDERS_PAID = "no_orders_paid"
+RULE_CONDITION_UNKNOWN = "rule_condition_unknown"
+
+WINDOW_START_DAYS_BEFORE = 30  # T−30 … T−1 (SPEC §6)
+WINDOW_END_DAYS_BEFORE = 1
+US_PER_HOUR = 3_600_000_000
+
+_DATETIME = pl.Datetime("us")
+_COLUMN_TYPES: dict[str, pl.DataType] = {
+    "applied_at": _DATETIME,
+    "amount": pl.Int64(),
+    "shipped": pl.Boolean(),
+    "merchant_agreed_at": _DATETIME,
+    "buyer_returned_at": _DATETIME,
+    "completed_at": _DATETIME,
+    "platform_intervened": pl.Boolean(),
+    "signed_at": _DATETIME,
+    "paid_at": _DATETIME,
+}
+
+
+def normalise_text(value: Any) -> str:
+    """Config text compared the way the reader normalises export text (， = ,)."""
+    return str(value).strip().replace("，", ",")
+
+
+@dataclass(frozen=True)
+class AutoRefundRule:
+    """One 千牛 auto-refund strategy; a condition left ``None`` is not checked."""
+
+    name: str
+    action: str  # auto_refund / auto_agree
+    reasons: tuple[str, ...]
+    refund_type: str | None = None
+    shipped: bool | None = None
+    stage: str | None = None
+    max_amount_fen: int | None = None
+    within_days_of_signed: int | None = None
+
+    @classmethod
+    def from_config(cls, rule: Any) -> AutoRefundRule:
+        return cls(
+            name=rule.name,
+            action=rule.action,
+            reasons=tuple(normalise_text(r) for r in rule.reasons),
+            refund_type=None if rule.refund_type is None else normalise_text(rule.refund_type),
+            shipped=rule.shipped,
+            stage=None if rule.stage is None else normalise_text(rule.stage),
+            max_amount_fen=rule.max_amount_fen,
+            within_days_of_signed=rule.within_days_of_signed,
+        )
+
+    def matches(self) -> pl.Expr:
+        """True when every condition that is set holds.
+
+        An unknown value (是否已发货, 售中或售后 or 签收时间 missing) does not satisfy a
+        condition on it: a strategy that depends on the shipping state cannot be credited
+        with a refund whose shipping state the export does not show.
+        """
+        conditions = [pl.col("reason").str.contains_any(list(self.reasons))]
+        if self.refund_type is not None:
+            conditions.append(pl.col("refund_type") == self.refund_type)
+        if self.shipped is not None:
+            conditions.append(pl.col("shipped") == self.shipped)
+        if self.stage is not None:
+            conditions.append(pl.col("stage") == self.stage)
+        if self.max_amount_fen is not None:
+            conditions.append(pl.col("amount") < self.max_amount_fen)
+        if self.within_days_of_signed is not None:
+            signed, applied = pl.col("signed_at"), pl.col("applied_at")
+            conditions.append(
+                applied.is_between(
+                    signed, signed + timedelta(days=self.within_days_of_signed), closed="both"
+                )
+            )
+        return pl.all_horizontal(c.fill_null(False) for c in conditions)
+
+
+@dataclass(frozen=True)
+class RefundRules:
+    waiting_statuses: tuple[str, ...] = (
+        "待卖家处理",
+        "待商家处理",
+        "买家已经申请退款,等待卖家同意",
+        "买家已经退货,等待卖家确认收货",
+        "待卖家确认收货",
+        "卖家拒绝退款",
+    )
+    intervention_after_hours: int = 72
+    completed_statuses: tuple[str, ...] | None = None  # None: any status with a completion time
+    slowest_limit: int = 20
+    auto_minutes: int = 1
+    auto_rules: tuple[AutoRefundRule, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Any, *, slowest_limit: int | None = None) -> RefundRules:
+        """Rules from the validated config's ``refunds`` section."""
+        refunds = config.refunds
+        return cls(
+            waiting_statuses=tuple(normalise_text(s) for s in refunds.waiting_statuses),
+            intervention_after_hours=refunds.intervention_after_hours,
+            completed_statuses=None
+            if refunds.completed_statuses is None
+            else tuple(normalise_text(s) for s in refunds.completed_statuses),
+            slowest_limit=refunds.slowest_limit if slowest_limit is None else slowest_limit,
+            auto_minutes=refunds.auto_refund.auto_minutes,
+            auto_rules=tuple(AutoRefundRule.from_config(r) for r in refunds.auto_refund.rules),
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning about the result (JSON ``warnings``); ``code`` is stable, ``message`` English."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Breakdown:
+    """Refunds of the metric population with one reason or of one type."""
+
+    key: str | None
+    count: int
+    hours: float | None  # mean seller hours (退货退款: buyer time subtracted)
+    amount_fen: int
+
+
+@dataclass
+class SlowRefund:
+    refund_id: str
+    order_id: str | None
+    refund_type: str
+    reason: str | None
+    status: str | None
+    applied_at: datetime
+    completed_at: datetime
+    hours: float  # seller hours
+    buyer_hours: float | None  # 退货退款: agreement → return upload, not the seller's
+    amount_fen: int
+
+
+@dataclass
+class WaitingRefund:
+    """A refund waiting for the seller at the as-of instant."""
+
+    refund_id: str
+    order_id: str | None
+    refund_type: str | None
+    reason: str | None
+    status: str
+    applied_at: datetime
+    waiting_since: datetime  # the buyer's return upload when there is one, else the application
+    hours: float
+    intervention_at: datetime  # waiting_since + 72 h: the buyer may ask for 客服介入
+    intervention_risk: bool
+    platform_intervened: bool
+    amount_fen: int
+
+
+@dataclass
+class Simulation:
+    """One auto-refund rule (or all of them combined) replayed over the export."""
+
+    name: str | None  # None: all rules combined
+    action: str | None
+    count: int  # matching refunds applied on T−30 … T−1
+    amount_fen: int
+    intervened: int  # of those, platform-intervened: left as they were
+    before: dict[str, float | None]
+    after: dict[str, float | None]
+    counted_after: dict[str, int]  # refunds in each metric after the simulation
+
+    @property
+    def change(self) -> dict[str, float | None]:
+        """after − before per metric (negative: the strategy makes the shop faster)."""
+        change: dict[str, float | None] = {}
+        for key, before in self.before.items():
+            after = self.after[key]
+            change[key] = None if before is None or after is None else round(after - before, 4)
+        return change
+
+
+@dataclass
+class AutoRefundResult:
+    auto_minutes: int
+    rules: list[Simulation]
+    combined: Simulation
+
+
+@dataclass
+class RefundsResult:
+    as_of: date
+    instant: datetime
+    window_start: date
+    window_end: date
+    rules: RefundRules
+    refund_only_hours: float | None
+    return_refund_hours: float | None
+    dispute_refund_rate: float | None
+    counts: dict[str, int | None]
+    by_reason: list[Breakdown]
+    by_type: list[Breakdown]
+    slowest: list[SlowRefund]
+    waiting: list[WaitingRefund]
+    auto_refund: AutoRefundResult
+    warnings: list[Notice] = field(default_factory=list)
+
+    @property
+    def metrics(self) -> dict[str, float | None]:
+        """The three §6 metric values by key."""
+        return {
+            REFUND_ONLY_HOURS: self.refund_only_hours,
+            RETURN_REFUND_HOURS: self.return_refund_hours,
+            DISPUTE_REFUND_RATE: self.dispute_refund_rate,
+        }
+
+    @property
+    def at_risk(self) -> list[WaitingRefund]:
+        """Waiting refunds past the point where the buyer may ask the platform to intervene."""
+        return [w for w in self.waiting if w.intervention_risk]
+
+
+def complete(frame: pl.LazyFrame, columns: tuple[str, ...] = COLUMNS) -> pl.LazyFrame:
+    """Every column the rules read; an export without an optional column has it all null."""
+    present = set(frame.collect_schema().names())
+    missing = [c for c in columns if c not in present]
+    return frame.with_columns(
+        pl.lit(None, _COLUMN_TYPES.get(c, pl.String())).alias(c) for c in missing
+    ).select(columns)
+
+
+def _hours(microseconds: pl.Expr) -> pl.Expr:
+    return (microseconds / US_PER_HOUR).round(4)
+
+
+def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:
+    """Each refund's place in the two duration metrics, and its seller and buyer time.
+
+    Adds ``metric`` (refund_only_hours / return_refund_hours / null), ``excluded`` (why a
+    refund completed in the window is left out), ``seller_us`` and ``buyer_us``.
+    """
+    completed = pl.col("completed_at")
+    agreed, returned = pl.col("merchant_agreed_at"), pl.col("buyer_returned_at")
+    kind = pl.col("refund_type").fill_null("")
+    in_window = pl.col("done") & completed.dt.date().is_between(start, end)
+    # A return uploaded before the recorded agreement gives the buyer no time, not negative time.
+    buyer_us = (returned - agreed).dt.total_microseconds().clip(lower_bound=0)
+    elapsed_us = (completed - pl.col("applied_at")).dt.total_microseconds()
+    excluded = (
+        pl.when(~in_window)
+        .then(None)
+        .when(pl.col("intervened"))
+        .then(pl.lit("intervened"))
+        .when(kind == REFUND_ONLY)
+        .then(None)
+        .when(kind != RETURN_REFUND)
+        .then(pl.lit("other_type"))
+        .when(returned.is_null())
+        .then(pl.lit("never_returned"))
+        .when(agreed.is_null())
+        .then(pl.lit("missing_agreement"))
+    )
+    metric = (
+        pl.when(in_window & excluded.is_null() & (kind == REFUND_ONLY))
+        .then(pl.lit(REFUND_ONLY_HOURS))
+        .when(in_window & excluded.is_null() & (kind == RETURN_REFUND))
+        .then(pl.lit(RETURN_REFUND_HOURS))
+    )
+    return frame.with_columns(
+        in_window.fill_null(False).alias("in_window"),
+        excluded.alias("excluded"),
+        metric.alias("metric"),
+    ).with_columns(
+        pl.when(pl.col("metric") == RETURN_REFUND_HOURS).then(buyer_us).alias("buyer_us"),
+        pl.when(pl.col("metric") == REFUND_ONLY_HOURS)
+        .then(elapsed_us)
+        .when(pl.col("metric") == RETURN_REFUND_HOURS)
+        .then(elapsed_us - buyer_us)
+        .alias("seller_us"),
+    )
+
+
+def _means(assessed: pl.LazyFrame) -> pl.LazyFrame:
+    """One row: the mean seller hours and the count of each duration metric."""
+    return assessed.select(
+        *(
+            _hours(pl.col("seller_us").filter(pl.col("metric") == key).mean()).alias(key)
+            for key in HOURS_METRICS
+        ),
+        *(
+            (pl.col("metric") == key).sum().cast(pl.Int64).alias(f"{key}_count")
+            for key in HOURS_METRICS
+        ),
+    )
+
+
+def _simulate(frame: pl.LazyFrame, action: pl.Expr, auto_minutes: int) -> pl.LazyFrame:
+    """The export as if a strategy had decided the refunds where ``action`` is set.
+
+    The simplest model that keeps everyone else's time as it was:
+    * 仅退款 (whatever the action: agreeing to a refund-only request is refunding) and
+      ``auto_refund`` of a 退货退款 (refund without return): the refund completes
+      ``auto_minutes`` after application — or when it really did, if that was sooner;
+      a return that is not needed takes the buyer no time.
+    * ``auto_agree`` of a 退货退款: the agreement lands ``auto_minutes`` after application;
+      the buyer takes as long to send the goods back as they did, and the seller as long
+      to confirm receipt and refund, so the return upload and the completion move earlier
+      by the agreement time saved. A refund still waiting for the buyer stays incomplete.
+    Platform-intervened refunds are left as they were, and so is a return uploaded without
+    a recorded agreement (its buyer time is unknown before and after).
+    """
+    auto = timedelta(minutes=auto_minutes)
+    applied, completed = pl.col("applied_at"), pl.col("completed_at")
+    agreed, returned = pl.col("merchant_agreed_at"), pl.col("buyer_returned_at")
+    auto_at = applied + auto
+    is_return = pl.col("refund_type").fill_null("") == RETURN_REFUND
+    handled = (action.is_not_null() & ~pl.col("intervened")).fill_null(False)
+    quick = handled & ((~is_return) | (action == AUTO_REFUND)).fill_null(False)
+    agree = (
+        handled
+        & is_return
+        & (action == AUTO_AGREE).fill_null(False)
+        & ~(agreed.is_null() & returned.is_not_null())
+    )
+    no_return = quick & is_return
+    saved = pl.when(agreed > auto_at).then(agreed - auto_at).otherwise(pl.duration(microseconds=0))
+    return frame.with_columns(
+        (pl.col("done") | quick).alias("done"),
+        pl.when(quick)
+        .then(pl.min_horizontal(completed, auto_at))
+        .when(agree)
+        .then(completed - saved)
+        .otherwise(completed)
+        .alias("completed_at"),
+        pl.when(no_return | agree)
+        .then(pl.min_horizontal(agreed, auto_at))
+        .otherwise(agreed)
+        .alias("merchant_agreed_at"),
+        pl.when(no_return)
+        .then(pl.min_horizontal(agreed, auto_at))
+        .when(agree)
+        .then(returned - saved)
+        .otherwise(returned)
+        .alias("buyer_returned_at"),
+    )
+
+
+def _waiting(frame: pl.LazyFrame, rules: RefundRules, instant: datetime) -> pl.LazyFrame:
+    """Refunds waiting for the seller at the as-of instant, oldest first.
+
+    The seller's clock starts at the application, or at the buyer's return upload when the
+    goods are on their way back (待卖家确认收货: the seller's turn began with the upload).
+    """
+    at = pl.lit(instant, _DATETIME)
+    applied, returned, completed = (
+        pl.col("applied_at"),
+        pl.col("buyer_returned_at"),
+        pl.col("completed_at"),
+    )
+    waiting = (
+        pl.col("status").is_in(list(rules.waiting_statuses))
+        & (applied <= at)
+        & (completed.is_null() | (completed > at))
+    ).fill_null(False)
+    since = pl.when(returned <= at).then(returned).otherwise(applied)
+    limit = timedelta(hours=rules.intervention_after_hours)
+    return (
+        frame.filter(waiting)
+        .with_columns(since.alias("waiting_since"))
+        .with_columns((at - pl.col("waiting_since")).alias("_waited"))
+        .sort(["waiting_since", "refund_id"])
+        .select(
+            "refund_id",
+            "order_id",
+            "refund_type",
+            "reason",
+            "status",
+            "applied_at",
+            "waiting_since",
+            _hours(pl.col("_waited").dt.total_microseconds()).alias("hours"),
+            (pl.col("waiting_since") + limit).alias("intervention_at"),
+            (pl.col("_waited") > limit).alias("intervention_risk"),
+            pl.col("intervened").alias("platform_intervened"),
+            pl.col("amount").fill_null(0).alias("amount_fen"),
+        )
+    )
+
+
+def _breakdown(assessed: pl.LazyFrame, key: str) -> pl.LazyFrame:
+    counted = assessed.filter(pl.col("metric").is_not_null())
+    return (
+        counted.group_by(key)
+        .agg(
+            pl.len().cast(pl.Int64).alias("count"),
+            _hours(pl.col("seller_us").mean()).alias("hours"),
+            pl.col("amount").sum().cast(pl.Int64).alias("amount_fen"),
+        )
+        .sort(["count", "hours", key], descending=[True, True, False], nulls_last=True)
+    )
+
+
+def _slowest(assessed: pl.LazyFrame, limit: int) -> pl.LazyFrame:
+    return (
+        assessed.filter(pl.col("metric").is_not_null())
+        .sort(["seller_us", "refund_id"], descending=[True, False])
+        .head(limit)
+        .select(
+            "refund_id",
+            "order_id",
+            "refund_type",
+            "reason",
+            "status",
+            "applied_at",
+            "completed_at",
+            _hours(pl.col("seller_us")).alias("hours"),
+            _hours(pl.col("buyer_us")).alias("buyer_hours"),
+            pl.col("amount").fill_null(0).alias("amount_fen"),
+        )
+    )
+
+
+def _counts(assessed: pl.LazyFrame) -> pl.LazyFrame:
+    excluded = pl.col("excluded")
+    return assessed.select(
+        pl.len().cast(pl.Int64).alias("refunds"),
+        pl.col("in_window").sum().cast(pl.Int64).alias("completed_in_window"),
+        *(
+            (pl.col("metric") == key).sum().cast(pl.Int64).alias(key.removesuffix("_hours"))
+            for key in HOURS_METRICS
+        ),
+        *(
+            (excluded == reason).sum().cast(pl.Int64).alias(f"{reason}_excluded")
+            for reason in ("intervened", "never_returned", "missing_agreement", "other_type")
+        ),
+        (
+            pl.col("in_window")
+            & pl.col("intervened")
+            & (pl.col("ruling") == SELLER_AT_FAULT).fill_null(False)
+        )
+        .sum()
+        .cast(pl.Int64)
+        .alias("disputes"),
+    )
+
+
+def _handled(frame: pl.LazyFrame, matched: pl.Expr, start: date, end: date) -> pl.LazyFrame:
+    """Matching refunds applied on T−30 … T−1: the strategy's work over the metric period."""
+    return frame.filter(matched & pl.col("applied_at").dt.date().is_between(start, end)).select(
+        pl.len().cast(pl.Int64).alias("count"),
+        pl.col("amount").sum().cast(pl.Int64).alias("amount_fen"),
+        pl.col("intervened").sum().cast(pl.Int64).alias("intervened"),
+    )
+
+
+def _rule_notices(base: pl.DataFrame, rules: RefundRules) -> list[Notice]:
+    """Rules whose condition reads a column the export does not fill: they match nothing."""
+    known = base.select(
+        pl.col("shipped").is_not_null().any().alias("shipped"),
+        pl.col("stage").is_not_null().any().alias("stage"),
+        pl.col("signed_at").is_not_null().any().alias("within_days_of_signed"),
+    ).row(0, named=True)
+    headers = {
+        "shipped": "是否已发货",
+        "stage": "售中或售后",
+        "within_days_of_signed": "签收时间",
+    }
+    notices = []
+    for rule in rules.auto_rules:
+        for condition, header in headers.items():
+            if getattr(rule, condition) is not None and base.height and not known[condition]:
+                notices.append(
+                    Notice(
+                        RULE_CONDITION_UNKNOWN,
+                        f"auto-refund rule {rule.name!r} checks {condition} but the refunds "
+                        f"export has no {header} values, so it matches no refund",
+                    )
+                )
+    return notices
+
+
+def compute_refunds(
+    refunds: pl.LazyFrame,
+    orders: pl.LazyFrame | None,
+    rules: RefundRules,
+    as_of: AsOf,
+) -> RefundsResult:
+    """The §6 after-sales metrics, the dispute refund rate and the §8 drill-downs and simulation.
+
+    ``orders`` gives the dispute rate its denominator (orders paid on T−30 … T−1); without
+    it the rate is None and a warning says so.
+    """
+    start, end = as_of.window(WINDOW_START_DAYS_BEFORE, WINDOW_END_DAYS_BEFORE)
+    instant = as_of.instant
+    done = pl.col("completed_at").is_not_null()
+    if rules.completed_statuses is not None:
+        done &= pl.col("status").is_in(list(rules.completed_statuses)).fill_null(False)
+    base_frame = (
+        complete(refunds)
+        .with_columns(
+            pl.col("platform_intervened").fill_null(False).alias("intervened"),
+            done.alias("done"),
+        )
+        .collect()
+    )
+    base = base_frame.lazy()
+    assessed = _assess(base, start, end)
+
+    simulations: list[tuple[str | None, str | None, pl.Expr]] = [
+        (rule.name, rule.action, rule.matches()) for rule in rules.auto_rules
+    ]
+    combined_action = (
+        pl.coalesce(
+            [pl.when(rule.matches()).then(pl.lit(rule.action)) for rule in rules.auto_rules]
+        )
+        if rules.auto_rules
+        else pl.lit(None, pl.String)
+    )
+    combined_match = (
+        pl.any_horizontal(rule.matches() for rule in rules.auto_rules)
+        if rules.auto_rules
+        else pl.lit(False)
+    )
+    plans: list[pl.LazyFrame] = [
+        _means(assessed),
+        _counts(assessed),
+        _breakdown(assessed, "reason"),
+        _breakdown(assessed, "refund_type"),
+        _slowest(assessed, rules.slowest_limit),
+        _waiting(base, rules, instant),
+    ]
+    replays: list[tuple[str | None, str | None, pl.Expr, pl.Expr]] = [
+        (name, action, matched, pl.when(matched).then(pl.lit(action)))
+        for name, action, matched in simulations
+    ]
+    replays.append((None, None, combined_match, combined_action))
+    for _name, _action, matched, action_expr in replays:
+        plans.append(_handled(base, matched, start, end))
+        plans.append(_means(_assess(_simulate(base, action_expr, rules.auto_minutes), start, end)))
+    if orders is not None:
+        paid = pl.col("paid_at")
+        plans.append(
+            complete(orders, ORDER_COLUMNS)
+            .filter(paid.is_not_null() & paid.dt.date().is_between(start, end))
+            .select(pl.col("order_id").n_unique().cast(pl.Int64).alias("orders_paid"))
+        )
+    frames = pl.collect_all(plans)
+    means_df, counts_df, reason_df, type_df, slow_df, wait_df = frames[:6]
+    replay_frames = frames[6 : 6 + 2 * len(replays)]
+
+    before = means_df.row(0, named=True)
+    before_values = {key: before[key] for key in HOURS_METRICS}
+    counts: dict[str, int | None] = dict(counts_df.row(0, named=True))
+    warnings: list[Notice] = []
+    disputes = int(counts["disputes"] or 0)
+    rate: float | None = None
+    if orders is None:
+        counts["orders_paid"] = None
+        warnings.append(
+            Notice(NEEDS_ORDERS, "dispute_refund_rate needs --orders for the denominator")
+        )
+    else:
+        paid_orders = int(frames[-1].item())
+        counts["orders_paid"] = paid_orders
+        if paid_orders:
+            rate = disputes / paid_orders
+        else:
+            warnings.append(
+                Notice(
+                    NO_ORDERS_PAID,
+                    f"dispute_refund_rate: no orders paid on {start} … {end} in the orders export",
+                )
+            )
+    waiting = [WaitingRefund(**row) for row in wait_df.iter_rows(named=True)]
+    counts["waiting"] = len(waiting)
+    counts["intervention_risk"] = sum(1 for w in waiting if w.intervention_risk)
+
+    outcomes = []
+    for index, (name, action, _matched, _expr) in enumerate(replays):
+        handled = replay_frames[2 * index].row(0, named=True)
+        after = replay_frames[2 * index + 1].row(0, named=True)
+        outcomes.append(
+            Simulation(
+                name=name,
+                action=action,
+                count=int(handled["count"]),
+                amount_fen=int(handled["amount_fen"] or 0),
+                intervened=int(handled["intervened"] or 0),
+                before=dict(before_values),
+                after={key: after[key] for key in HOURS_METRICS},
+                counted_after={key: int(after[f"{key}_count"]) for key in HOURS_METRICS},
+            )
+        )
+    warnings.extend(_rule_notices(base_frame, rules))
+
+    return RefundsResult(
+        as_of=as_of.date,
+        instant=instant,
+        window_start=start,
+        window_end=end,
+        rules=rules,
+        refund_only_hours=before_values[REFUND_ONLY_HOURS],
+        return_refund_hours=before_values[RETURN_REFUND_HOURS],
+        dispute_refund_rate=rate,
+        counts=counts,
+        by_reason=_breakdowns(reason_df, "reason"),
+        by_type=_breakdowns(type_df, "refund_type"),
+        slowest=[SlowRefund(**row) for row in slow_df.iter_rows(named=True)],
+        waiting=waiting,
+        auto_refund=AutoRefundResult(rules.auto_minutes, outcomes[:-1], outcomes[-1]),
+        warnings=warnings,
+    )
+
+
+def _breakdowns(frame: pl.DataFrame, key: str) -> list[Breakdown]:
+    return [
+        Breakdown(row[key], int(row["count"]), row["hours"], int(row["amount_fen"] or 0))
+        for row in frame.iter_rows(named=True)
+    ]

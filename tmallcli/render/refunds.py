@@ -1,0 +1,386 @@
+"""售后 result → JSON contract (SPEC §8) and labelled tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tmallcli.metrics.refunds import (
+    HOURS_METRICS,
+    NEEDS_ORDERS,
+    NO_ORDERS_PAID,
+    REFUND_ONLY_HOURS,
+    RETURN_REFUND_HOURS,
+    Breakdown,
+    RefundsResult,
+    Simulation,
+    SlowRefund,
+    WaitingRefund,
+)
+from tmallcli.money import yuan
+from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.labels import pick
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("售后 · 退款", "After-sales: refunds"),
+    "window": ("退款完结日期", "Completed on"),
+    "refund_only_hours": ("仅退款自主完结时长", "Refund-only completion time"),
+    "return_refund_hours": ("退货退款自主完结时长", "Return-and-refund completion time"),
+    "dispute_refund_rate": ("纠纷退款率", "Dispute refund rate"),
+    "hours_unit": ("小时", "h"),
+    "refunds_unit": ("笔", "refunds"),
+    "no_value": ("无完结退款", "no completed refund"),
+    "no_rate": ("需要 --orders 作为分母", "needs --orders for the denominator"),
+    "no_orders_paid": ("窗口内无付款订单", "no orders paid in the window"),
+    "excluded": ("不计入", "Not counted"),
+    "excluded.intervened": ("小二介入", "platform intervened"),
+    "excluded.never_returned": ("买家未退货", "buyer never returned"),
+    "excluded.missing_agreement": ("缺少同意退货时间", "no agreement time"),
+    "excluded.other_type": ("其他售后类型", "other after-sales type"),
+    "watch.summary": (
+        "待卖家处理 {waiting} 笔 · 超过{hours}小时（买家可申请客服介入）{risk} 笔",
+        "waiting for the seller {waiting} · past {hours} h (buyer may ask the platform) {risk}",
+    ),
+    "watch.clear": (
+        "没有超过{hours}小时未处理的退款",
+        "no refund has waited for the seller past {hours} h",
+    ),
+    "warning": ("注意", "Warning"),
+    "waiting": ("待处理退款", "Refunds waiting for the seller"),
+    "slowest": ("完结最慢的退款", "Slowest refunds"),
+    "by_type": ("按售后类型", "By type"),
+    "by_reason": ("按退款原因", "By reason"),
+    "auto_refund": ("自动退款策略模拟", "Auto-refund strategy simulation"),
+    "auto_refund.note": (
+        "假设命中策略的退款在申请后 {minutes} 分钟内自动处理（小二介入的除外）；笔数与金额为 {start} … {end} 申请的退款",
+        "as if matching refunds were decided {minutes} min after application (platform-"
+        "intervened ones aside); count and amount: refunds applied on {start} … {end}",
+    ),
+    "combined": ("全部策略合计", "All rules combined"),
+    "refund_id": ("退款编号", "Refund"),
+    "order_id": ("订单编号", "Order"),
+    "refund_type": ("售后类型", "Type"),
+    "reason": ("退款原因", "Reason"),
+    "status": ("退款状态", "Status"),
+    "applied_at": ("申请时间", "Applied at"),
+    "completed_at": ("完结时间", "Completed at"),
+    "waiting_since": ("等待起点", "Waiting since"),
+    "hours": ("卖家时长(小时)", "Seller hours"),
+    "buyer_hours": ("买家退货时长(小时)", "Buyer hours"),
+    "waited": ("已等待(小时)", "Waiting (h)"),
+    "intervention_at": ("可申请介入时间", "Escalation possible at"),
+    "intervention_risk": ("介入风险", "Escalation risk"),
+    "risk": ("可申请客服介入", "buyer may escalate"),
+    "platform_intervened": ("已小二介入", "Platform intervened"),
+    "yes": ("是", "yes"),
+    "amount": ("金额(元)", "Amount (yuan)"),
+    "count": ("笔数", "Refunds"),
+    "mean_hours": ("平均时长(小时)", "Mean hours"),
+    "rule": ("策略", "Rule"),
+    "action": ("动作", "Action"),
+    "action.auto_refund": ("自动退款", "auto refund"),
+    "action.auto_agree": ("自动同意退货", "auto agree"),
+    "intervened": ("小二介入", "Intervened"),
+    "before_after": ("{label} 前→后", "{label} before→after"),
+    "unknown": ("(未知)", "(unknown)"),
+}
+
+
+def _l(key: str, lang: str) -> str:
+    return pick(LABELS, key, lang)
+
+
+def _time(value: datetime | None) -> Cell:
+    return cell(None) if value is None else Cell(f"{value:%Y-%m-%d %H:%M}", raw=value)
+
+
+def _hours_cell(value: float | None) -> Cell:
+    return cell(None) if value is None else Cell(f"{value:.2f}", raw=value)
+
+
+def _money(fen: int) -> Cell:
+    return Cell(yuan(fen), raw=yuan(fen))
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.3f}%"
+
+
+def _breakdown_json(key_name: str, row: Breakdown) -> dict[str, Any]:
+    return {
+        key_name: row.key,
+        "count": row.count,
+        "hours": row.hours,
+        "amount_fen": row.amount_fen,
+        "amount": yuan(row.amount_fen),
+    }
+
+
+def _slow_json(refund: SlowRefund) -> dict[str, Any]:
+    return {
+        "refund_id": refund.refund_id,
+        "order_id": refund.order_id,
+        "refund_type": refund.refund_type,
+        "reason": refund.reason,
+        "status": refund.status,
+        "applied_at": refund.applied_at,
+        "completed_at": refund.completed_at,
+        "hours": refund.hours,
+        "buyer_hours": refund.buyer_hours,
+        "amount_fen": refund.amount_fen,
+        "amount": yuan(refund.amount_fen),
+    }
+
+
+def _waiting_json(refund: WaitingRefund) -> dict[str, Any]:
+    return {
+        "refund_id": refund.refund_id,
+        "order_id": refund.order_id,
+        "refund_type": refund.refund_type,
+        "reason": refund.reason,
+        "status": refund.status,
+        "applied_at": refund.applied_at,
+        "waiting_since": refund.waiting_since,
+        "hours": refund.hours,
+        "intervention_at": refund.intervention_at,
+        "intervention_risk": refund.intervention_risk,
+        "platform_intervened": refund.platform_intervened,
+        "amount_fen": refund.amount_fen,
+        "amount": yuan(refund.amount_fen),
+    }
+
+
+def _simulation_json(sim: Simulation) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if sim.name is not None:
+        payload |= {"name": sim.name, "action": sim.action}
+    return payload | {
+        "count": sim.count,
+        "amount_fen": sim.amount_fen,
+        "amount": yuan(sim.amount_fen),
+        "intervened": sim.intervened,
+        "before": sim.before,
+        "after": sim.after,
+        "change": sim.change,
+        "counted_after": sim.counted_after,
+    }
+
+
+@dataclass
+class RefundsReport:
+    result: RefundsResult
+
+    @property
+    def intervention_risk(self) -> bool:
+        """A refund has waited for the seller past the 72 h after which the buyer may escalate."""
+        return bool(self.result.at_risk)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "as_of": r.as_of,
+            "as_of_instant": r.instant,
+            "window": {"start": r.window_start, "end": r.window_end},
+            "refund_only_hours": r.refund_only_hours,
+            "return_refund_hours": r.return_refund_hours,
+            "dispute_refund_rate": r.dispute_refund_rate,
+            "intervention_after_hours": r.rules.intervention_after_hours,
+            "counts": r.counts,
+            "by_reason": [_breakdown_json("reason", b) for b in r.by_reason],
+            "by_type": [_breakdown_json("refund_type", b) for b in r.by_type],
+            "slowest": [_slow_json(s) for s in r.slowest],
+            "waiting": [_waiting_json(w) for w in r.waiting],
+            "auto_refund": {
+                "auto_minutes": r.auto_refund.auto_minutes,
+                "rules": [_simulation_json(s) for s in r.auto_refund.rules],
+                "combined": _simulation_json(r.auto_refund.combined),
+            },
+            "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
+        }
+
+    def document(self, lang: str) -> Document:
+        r = self.result
+        doc = Document(_l("title", lang))
+        doc.line(
+            f"{_l('as_of', lang)} {r.as_of}  ·  {_l('window', lang)} "
+            f"{r.window_start} … {r.window_end}"
+        )
+        hours_unit, unit = _l("hours_unit", lang), _l("refunds_unit", lang)
+        for key in HOURS_METRICS:
+            value = getattr(r, key)
+            count = r.counts[key.removesuffix("_hours")]
+            text = (
+                f"{value:.2f} {hours_unit} ({count} {unit})"
+                if value is not None
+                else _l("no_value", lang)
+            )
+            doc.line(f"{_l(key, lang)}: {text}", "bold")
+        if r.dispute_refund_rate is not None:
+            rate = (
+                f"{_percent(r.dispute_refund_rate)} "
+                f"({r.counts['disputes']}/{r.counts['orders_paid']})"
+            )
+        elif r.counts.get("orders_paid") is None:
+            rate = _l("no_rate", lang)
+        else:
+            rate = _l("no_orders_paid", lang)
+        doc.line(f"{_l('dispute_refund_rate', lang)}: {rate}", "bold")
+        excluded = " · ".join(
+            f"{_l('excluded.' + reason, lang)} {r.counts[f'{reason}_excluded']}"
+            for reason in ("intervened", "never_returned", "missing_agreement", "other_type")
+        )
+        doc.line(f"{_l('excluded', lang)}: {excluded}", "dim")
+        hours = r.rules.intervention_after_hours
+        risk = len(r.at_risk)
+        if risk:
+            doc.line(
+                "⚠ "
+                + _l("watch.summary", lang).format(waiting=len(r.waiting), hours=hours, risk=risk),
+                BAD,
+            )
+        else:
+            doc.line("✓ " + _l("watch.clear", lang).format(hours=hours), GOOD)
+        for warning in r.warnings:
+            if warning.code not in (NEEDS_ORDERS, NO_ORDERS_PAID):  # the rate line says it
+                doc.line(f"{_l('warning', lang)}: {warning.message}", WARN)
+        # First section: the refunds to handle today (CSV output carries the first section only).
+        doc.sections.append(self._waiting_section(lang))
+        doc.sections.append(self._slowest_section(lang))
+        doc.sections.append(self._breakdown_section("by_type", "refund_type", r.by_type, lang))
+        doc.sections.append(self._breakdown_section("by_reason", "reason", r.by_reason, lang))
+        doc.sections.append(self._auto_refund_section(lang))
+        return doc
+
+    def _waiting_section(self, lang: str) -> Section:
+        keys = (
+            "refund_id",
+            "order_id",
+            "refund_type",
+            "reason",
+            "status",
+            "applied_at",
+            "waiting_since",
+            "waited",
+            "intervention_at",
+            "intervention_risk",
+            "platform_intervened",
+            "amount",
+        )
+        columns = [Column(k, _l(k, lang), numeric=k in ("waited", "amount")) for k in keys]
+        rows = [
+            [
+                cell(w.refund_id),
+                cell(w.order_id),
+                cell(w.refund_type),
+                cell(w.reason),
+                cell(w.status),
+                _time(w.applied_at),
+                _time(w.waiting_since),
+                Cell(f"{w.hours:.2f}", BAD if w.intervention_risk else None, w.hours),
+                _time(w.intervention_at),
+                Cell(_l("risk", lang), BAD, True)
+                if w.intervention_risk
+                else Cell("—", None, False),
+                Cell(_l("yes", lang), WARN, True)
+                if w.platform_intervened
+                else Cell("—", None, False),
+                _money(w.amount_fen),
+            ]
+            for w in self.result.waiting
+        ]
+        return Section("waiting", _l("waiting", lang), columns, rows)
+
+    def _slowest_section(self, lang: str) -> Section:
+        keys = (
+            "refund_id",
+            "order_id",
+            "refund_type",
+            "reason",
+            "status",
+            "applied_at",
+            "completed_at",
+            "hours",
+            "buyer_hours",
+            "amount",
+        )
+        numeric = ("hours", "buyer_hours", "amount")
+        columns = [Column(k, _l(k, lang), numeric=k in numeric) for k in keys]
+        rows = [
+            [
+                cell(s.refund_id),
+                cell(s.order_id),
+                cell(s.refund_type),
+                cell(s.reason),
+                cell(s.status),
+                _time(s.applied_at),
+                _time(s.completed_at),
+                _hours_cell(s.hours),
+                _hours_cell(s.buyer_hours),
+                _money(s.amount_fen),
+            ]
+            for s in self.result.slowest
+        ]
+        return Section("slowest", _l("slowest", lang), columns, rows)
+
+    def _breakdown_section(
+        self, key: str, key_name: str, rows_in: list[Breakdown], lang: str
+    ) -> Section:
+        columns = [
+            Column(key_name, _l(key_name, lang)),
+            Column("count", _l("count", lang), numeric=True),
+            Column("hours", _l("mean_hours", lang), numeric=True),
+            Column("amount", _l("amount", lang), numeric=True),
+        ]
+        rows = [
+            [
+                cell(b.key) if b.key is not None else Cell(_l("unknown", lang), raw=""),
+                cell(b.count),
+                _hours_cell(b.hours),
+                _money(b.amount_fen),
+            ]
+            for b in rows_in
+        ]
+        return Section(key, _l(key, lang), columns, rows)
+
+    def _auto_refund_section(self, lang: str) -> Section:
+        r = self.result
+        columns = [
+            Column("rule", _l("rule", lang)),
+            Column("action", _l("action", lang)),
+            Column("count", _l("count", lang), numeric=True),
+            Column("amount", _l("amount", lang), numeric=True),
+            Column("intervened", _l("intervened", lang), numeric=True),
+            *(
+                Column(key, _l("before_after", lang).format(label=_l(key, lang)), numeric=True)
+                for key in (REFUND_ONLY_HOURS, RETURN_REFUND_HOURS)
+            ),
+        ]
+        rows = []
+        for sim in [*r.auto_refund.rules, r.auto_refund.combined]:
+            name = sim.name if sim.name is not None else _l("combined", lang)
+            action = _l(f"action.{sim.action}", lang) if sim.action is not None else "—"
+            rows.append(
+                [
+                    Cell(name, "bold" if sim.name is None else None, name),
+                    Cell(action, raw=sim.action or ""),
+                    cell(sim.count),
+                    _money(sim.amount_fen),
+                    cell(sim.intervened),
+                    *(self._before_after(sim, key) for key in HOURS_METRICS),
+                ]
+            )
+        note = _l("auto_refund.note", lang).format(
+            minutes=r.auto_refund.auto_minutes, start=r.window_start, end=r.window_end
+        )
+        return Section("auto_refund", _l("auto_refund", lang), columns, rows, [note])
+
+    @staticmethod
+    def _before_after(sim: Simulation, key: str) -> Cell:
+        before, after = sim.before[key], sim.after[key]
+
+        def show(value: float | None) -> str:
+            return "—" if value is None else f"{value:.2f}"
+
+        improved = before is not None and after is not None and after < before
+        return Cell(f"{show(before)} → {show(after)}", GOOD if improved else None, after)
