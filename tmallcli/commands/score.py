@@ -60,3 +60,8 @@ def dsr(
         return Outcome(report, check_failed=check and report.flagged, input_warnings=warnings)
 
     run(program, out, debug=debug)
+
+
+from tmallcli.commands.score_cs import cs  # noqa: E402
+
+app.command("cs")(cs)
