@@ -2,33 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from tmallcli.commands import options as o
 from tmallcli.commands.run import Outcome, run
-
-MinRate = Annotated[
-    float | None,
-    typer.Option(
-        "--min-rate",
-        min=0.0,
-        max=1.0,
-        help="Target 旺旺响应率 0–1 (e.g. 0.95): below it the rate shows red, and --check exits 1.",
-        rich_help_panel=o.RULES,
-    ),
-]
-Limit = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        min=0,
-        help="How many unanswered consultations to list (default: config response.limit, 100; "
-        "0 = all).",
-        rich_help_panel=o.OUTPUT,
-    ),
-]
 
 
 def response(
@@ -37,9 +12,9 @@ def response(
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
     category: o.Category = None,
-    min_rate: MinRate = None,
+    min_rate: o.MinRate = None,
     check: o.Check = False,
-    limit: Limit = None,
+    limit: o.Limit = None,
     fmt: o.Format = o.OutputFormat.table,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,

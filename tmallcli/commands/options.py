@@ -97,6 +97,26 @@ Debug = Annotated[
     typer.Option("--debug", help="Show the traceback of an error.", rich_help_panel=OUTPUT),
 ]
 
+MinRate = Annotated[
+    float | None,
+    typer.Option(
+        "--min-rate",
+        min=0.0,
+        max=1.0,
+        help="Target rate 0–1 (e.g. 0.95): below it the rate shows red, and --check exits 1.",
+        rich_help_panel=RULES,
+    ),
+]
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=0,
+        help="How many rows the command's main list shows (default: from the config; 0 = all).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+
 _FILES_HELP = "a file, a glob or a folder; repeatable"
 Orders = Annotated[
     list[str] | None,

@@ -1,67 +1,14 @@
-"""``tmall score …``: the platform's scores (DSR 店铺动态评分; later 基础服务考核分, 客服评价)."""
+"""``tmall score …``: the platform's scores (DSR 店铺动态评分, 基础服务考核分, 客服评价)."""
 
 from __future__ import annotations
 
 import typer
 
-from tmallcli.commands import options as o
-from tmallcli.commands.run import Outcome, run
+from tmallcli.commands.score_cs import cs
+from tmallcli.commands.score_dsr import dsr
 
-app = typer.Typer(help="Platform scores: DSR (店铺动态评分).", no_args_is_help=True)
-
-
-@app.command("dsr")
-def dsr(
-    reviews: o.Reviews = None,
-    directory: o.ExportDir = None,
-    as_of: o.AsOf = None,
-    config: o.ConfigFile = None,
-    category: o.Category = None,
-    check: o.Check = False,
-    fmt: o.Format = o.OutputFormat.table,
-    output: o.OutputFile = None,
-    no_bom: o.NoBom = False,
-    lang: o.LangOpt = o.Lang.zh,
-    encoding: o.Encoding = None,
-    sheet: o.Sheet = None,
-    skip_bad_rows: o.SkipBadRows = False,
-    debug: o.Debug = False,
-) -> None:
-    """店铺动态评分 (DSR): the three ratings over 180 days, flags, 5-star ratings needed, roll-off.
-
-    Counts one rating per order, at most 3 per buyer per calendar month, rated in the
-    180 days before the as-of instant and shown 30 minutes after rating.
-
-    Example: tmall score dsr --reviews reviews.csv --as-of 2026-11-20 --category 女装 --check
-    """
-    inputs = o.inputs(
-        reviews=reviews,
-        directory=directory,
-        encoding=encoding,
-        sheet=sheet,
-        skip_bad_rows=skip_bad_rows,
-    )
-    rules = o.RuleOptions(as_of=as_of, config=config, category=category, check=check)
-    out = o.OutputOptions(format=fmt, output=output, bom=not no_bom, lang=lang)
-
-    def program() -> Outcome:
-        from tmallcli.commands.common import context, open_inputs
-        from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr
-        from tmallcli.render.dsr import DsrReport
-
-        ctx = context(rules)
-        with open_inputs(inputs) as files:
-            loaded = files.load("reviews", COLUMNS)
-            result = compute_dsr(
-                loaded.lazy(), DsrRules.from_config(ctx.config, ctx.category), ctx.as_of.instant
-            )
-            warnings = files.warnings
-        report = DsrReport(result, ctx.as_of, ctx.category_name)
-        return Outcome(report, check_failed=check and report.flagged, input_warnings=warnings)
-
-    run(program, out, debug=debug)
-
-
-from tmallcli.commands.score_cs import cs  # noqa: E402
-
+app = typer.Typer(
+    help="Platform scores: DSR (店铺动态评分), 客服评价 and 基础服务考核分.", no_args_is_help=True
+)
+app.command("dsr")(dsr)
 app.command("cs")(cs)
