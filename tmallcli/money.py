@@ -8,3 +8,8 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(int(fen)), 100)
     return f"{sign}{whole}.{cents:02d}"
+
+
+def money_fields(fen: int) -> dict[str, int | str]:
+    """Money in JSON (SPEC §1): integer fen and the yuan string, e.g. {"amount_fen": 1230, "amount": "12.30"}."""
+    return {"amount_fen": fen, "amount": yuan(fen)}

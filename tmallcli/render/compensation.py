@@ -18,7 +18,7 @@ from tmallcli.metrics.compensation import (
     ReconciledOrder,
     Settlement,
 )
-from tmallcli.money import yuan
+from tmallcli.money import money_fields, yuan
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import pick
 from tmallcli.timeframe import AsOf
@@ -122,11 +122,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _t(key: str, lang: str, **values: Any) -> str:
-    text = pick(LABELS, key, lang)
-    return text.format(**values) if values else text
-
-
 def hours_text(seconds: int | None) -> str:
     """Hours with one decimal, half up (53.2); whole hours without a decimal (48)."""
     if seconds is None:
@@ -155,36 +150,39 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
 def _late_reason(line: PayoutLine, lang: str) -> str:
     after = hours_text(_seconds(line.end_at, line.paid_at))
     kind = line.end_kind or "open"
-    what = _t(f"r.{kind}", lang, h=after)
+    what = pick(LABELS, f"r.{kind}", lang, h=after)
     promise_h = hours_text(_seconds(line.deadline, line.paid_at))
     if line.promised and line.deadline is not None:
-        promise = _t("r.promised_by", lang, h=promise_h, at=f"{line.deadline:%m-%d %H:%M}")
+        promise = pick(
+            LABELS, "r.promised_by", lang, h=promise_h, at=f"{line.deadline:%m-%d %H:%M}"
+        )
     else:
-        promise = _t("r.promise", lang, h=promise_h)
+        promise = pick(LABELS, "r.promise", lang, h=promise_h)
     return f"{what}, {promise}"
 
 
 def _promise_reason(line: PayoutLine, lang: str) -> str:
     service = line.service or ""
     if line.delivered_at is not None and line.paid_at is not None and not line.flagged:
-        return _t(
+        return pick(
+            LABELS,
             "r.signed",
             lang,
             service=service,
             paid=f"{line.paid_at:%m-%d}",
             signed=f"{line.delivered_at:%m-%d}",
         )
-    return _t("r.flagged", lang, service=service)
+    return pick(LABELS, "r.flagged", lang, service=service)
 
 
 def _stock_reason(line: PayoutLine, rules: CompensationRules, lang: str) -> str:
     refund = line.refund_fen or 0
-    text = _t("r.stock", lang, refund=yuan(refund), rate=rules.stock_rate_percent)
+    text = pick(LABELS, "r.stock", lang, refund=yuan(refund), rate=rules.stock_rate_percent)
     if (
         line.order_fen == rules.stock_minimum_fen
         and refund * Fraction(str(rules.stock_rate_percent)) / 100 < rules.stock_minimum_fen
     ):
-        text += ", " + _t("r.minimum", lang, amount=yuan(rules.stock_minimum_fen))
+        text += ", " + pick(LABELS, "r.minimum", lang, amount=yuan(rules.stock_minimum_fen))
     return text
 
 
@@ -192,15 +190,15 @@ def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
     """Why this payout is owed, in words the person sending the red packet can repeat."""
     sep = "; "
     if payout.kind == "late_shipment":
-        head = _t("r.late", lang)
+        head = pick(LABELS, "r.late", lang)
         if len(payout.order_ids) == 1:
             text = f"{head}: {_late_reason(payout.lines[0], lang)}"
         else:
             parts = [f"{line.order_id} {_late_reason(line, lang)}" for line in payout.lines]
-            group = _t("r.group", lang, n=len(payout.order_ids))
+            group = pick(LABELS, "r.group", lang, n=len(payout.order_ids))
             text = f"{head} ({group}): " + sep.join(parts)
         if payout.capped:
-            text += sep + _t("r.capped", lang, cap=yuan(payout.group_fen))
+            text += sep + pick(LABELS, "r.capped", lang, cap=yuan(payout.group_fen))
     elif payout.kind == "promise_broken":
         text = _promise_reason(payout.lines[0], lang)
     else:
@@ -209,15 +207,13 @@ def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
     if already:
         parts = []
         if payout.platform_fen:
-            parts.append(_t("r.platform", lang, amount=yuan(payout.platform_fen)))
+            parts.append(pick(LABELS, "r.platform", lang, amount=yuan(payout.platform_fen)))
         if payout.ledger_fen:
-            parts.append(_t("r.ledger", lang, amount=yuan(payout.ledger_fen)))
-        text += sep + _t("r.already", lang, amount=yuan(already), parts=f" ({', '.join(parts)})")
+            parts.append(pick(LABELS, "r.ledger", lang, amount=yuan(payout.ledger_fen)))
+        text += sep + pick(
+            LABELS, "r.already", lang, amount=yuan(already), parts=f" ({', '.join(parts)})"
+        )
     return text
-
-
-def _money(fen: int) -> dict[str, Any]:
-    return {"amount_fen": fen, "amount": yuan(fen)}
 
 
 def _line_json(line: PayoutLine) -> dict[str, Any]:
@@ -225,7 +221,7 @@ def _line_json(line: PayoutLine) -> dict[str, Any]:
         "order_id": line.order_id,
         "order_amount_fen": line.order_fen,
         "order_amount": yuan(line.order_fen),
-        **_money(line.pay_fen),
+        **money_fields(line.pay_fen),
         "already_paid_fen": line.already_fen,
         "paid_at": line.paid_at,
     }
@@ -298,7 +294,7 @@ class CompensationReport:
                     "buyer": payout.buyer,
                     "group_id": payout.group_id,
                     "order_ids": payout.order_ids,
-                    **_money(payout.amount_fen),
+                    **money_fields(payout.amount_fen),
                     "reason": reason(payout, self.rules, "zh"),
                     "group_amount_fen": payout.group_fen,
                     "order_total_fen": payout.order_total_fen,
@@ -356,27 +352,36 @@ class CompensationReport:
             },
             "undecided_promises": p.undecided_promises,
             "unattributed": [
-                {"kind": u.kind, "buyer": u.buyer, "group_id": u.group_id, **_money(u.amount_fen)}
+                {
+                    "kind": u.kind,
+                    "buyer": u.buyer,
+                    "group_id": u.group_id,
+                    **money_fields(u.amount_fen),
+                }
                 for u in s.unattributed
             ],
         }
 
     def document(self, lang: str) -> Document:
         p, s = self.proposal, self.settlement
-        doc = Document(_t("title", lang))
-        doc.line(_t("line.as_of", lang, instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
+        doc = Document(pick(LABELS, "title", lang))
+        doc.line(pick(LABELS, "line.as_of", lang, instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
         doc.line(
-            _t("line.total", lang, n=len(s.payouts), total=yuan(s.total_fen)),
+            pick(LABELS, "line.total", lang, n=len(s.payouts), total=yuan(s.total_fen)),
             BAD if s.payouts else None,
         )
-        doc.line(_t("line.late", lang, orders=p.late_orders, groups=p.late_groups), "dim")
+        doc.line(pick(LABELS, "line.late", lang, orders=p.late_orders, groups=p.late_groups), "dim")
         if self.ledger is not None:
             before = yuan(self.ledger.previously_paid_fen)
             if self.ledger.dry_run:
-                doc.line(_t("line.ledger_dry", lang, path=self.ledger.path, before=before), WARN)
+                doc.line(
+                    pick(LABELS, "line.ledger_dry", lang, path=self.ledger.path, before=before),
+                    WARN,
+                )
             else:
                 doc.line(
-                    _t(
+                    pick(
+                        LABELS,
                         "line.ledger",
                         lang,
                         path=self.ledger.path,
@@ -388,22 +393,25 @@ class CompensationReport:
                     "dim",
                 )
         if p.undecided_promises:
-            doc.line(_t("line.undecided", lang, n=len(p.undecided_promises)), WARN)
+            doc.line(pick(LABELS, "line.undecided", lang, n=len(p.undecided_promises)), WARN)
         for u in s.unattributed:
             doc.line(
-                _t("line.unattributed", lang, group=u.group_id, amount=yuan(u.amount_fen)), BAD
+                pick(
+                    LABELS, "line.unattributed", lang, group=u.group_id, amount=yuan(u.amount_fen)
+                ),
+                BAD,
             )
 
         columns = [
-            Column("kind", _t("kind", lang)),
-            Column("buyer", _t("buyer", lang)),
-            Column("order_ids", _t("order_ids", lang)),
-            Column("amount", _t("amount", lang), numeric=True),
-            Column("reason", _t("reason", lang)),
+            Column("kind", pick(LABELS, "kind", lang)),
+            Column("buyer", pick(LABELS, "buyer", lang)),
+            Column("order_ids", pick(LABELS, "order_ids", lang)),
+            Column("amount", pick(LABELS, "amount", lang), numeric=True),
+            Column("reason", pick(LABELS, "reason", lang)),
         ]
         rows = [
             [
-                Cell(_t(f"kind.{payout.kind}", lang)),
+                Cell(pick(LABELS, f"kind.{payout.kind}", lang)),
                 cell(payout.buyer),
                 Cell(",".join(payout.order_ids)),
                 Cell(yuan(payout.amount_fen), raw=yuan(payout.amount_fen)),
@@ -411,18 +419,18 @@ class CompensationReport:
             ]
             for payout in s.payouts
         ]
-        doc.sections.append(Section("payouts", _t("payouts", lang), columns, rows))
+        doc.sections.append(Section("payouts", pick(LABELS, "payouts", lang), columns, rows))
 
         summary = _summary(s.payouts)
         sum_columns = [
-            Column("kind", _t("kind", lang)),
-            Column("count", _t("count", lang), numeric=True),
-            Column("orders", _t("orders", lang), numeric=True),
-            Column("total", _t("total", lang), numeric=True),
+            Column("kind", pick(LABELS, "kind", lang)),
+            Column("count", pick(LABELS, "count", lang), numeric=True),
+            Column("orders", pick(LABELS, "orders", lang), numeric=True),
+            Column("total", pick(LABELS, "total", lang), numeric=True),
         ]
         sum_rows = [
             [
-                Cell(_t(f"kind.{kind}", lang), raw=kind),
+                Cell(pick(LABELS, f"kind.{kind}", lang), raw=kind),
                 cell(v["count"]),
                 cell(v["orders"]),
                 Cell(v["total"], raw=v["total"]),
@@ -431,23 +439,25 @@ class CompensationReport:
         ]
         sum_rows.append(
             [
-                Cell(_t("all", lang), raw="all"),
+                Cell(pick(LABELS, "all", lang), raw="all"),
                 cell(len(s.payouts)),
                 cell(sum(v["orders"] for v in summary.values())),
                 Cell(yuan(s.total_fen), raw=yuan(s.total_fen)),
             ]
         )
-        doc.sections.append(Section("summary", _t("summary", lang), sum_columns, sum_rows))
+        doc.sections.append(
+            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
+        )
 
         if p.severe:
             severe_columns = [
-                Column("order_id", _t("order_id", lang)),
-                Column("buyer", _t("buyer", lang)),
-                Column("hours_late", _t("hours_late", lang), numeric=True),
-                Column("paid_at", _t("paid_at", lang)),
-                Column("deadline", _t("deadline", lang)),
-                Column("item_id", _t("item_id", lang)),
-                Column("item_title", _t("item_title", lang)),
+                Column("order_id", pick(LABELS, "order_id", lang)),
+                Column("buyer", pick(LABELS, "buyer", lang)),
+                Column("hours_late", pick(LABELS, "hours_late", lang), numeric=True),
+                Column("paid_at", pick(LABELS, "paid_at", lang)),
+                Column("deadline", pick(LABELS, "deadline", lang)),
+                Column("item_id", pick(LABELS, "item_id", lang)),
+                Column("item_title", pick(LABELS, "item_title", lang)),
             ]
             severe_rows = [
                 [
@@ -461,13 +471,14 @@ class CompensationReport:
                 ]
                 for o in p.severe
             ]
-            title = _t("severe", lang).format(h=self.rules.severe_after_hours)
+            title = pick(LABELS, "severe", lang).format(h=self.rules.severe_after_hours)
             doc.sections.append(Section("severe", title, severe_columns, severe_rows))
 
         recon = p.reconciliation
         if recon is not None:
             doc.line(
-                _t(
+                pick(
+                    LABELS,
                     "line.recon",
                     lang,
                     computed=yuan(recon.computed_total_fen),
@@ -480,11 +491,11 @@ class CompensationReport:
                 WARN if recon.not_late or recon.different else "dim",
             )
             recon_columns = [
-                Column("order_id", _t("order_id", lang)),
-                Column("buyer", _t("buyer", lang)),
-                Column("computed", _t("computed", lang), numeric=True),
-                Column("platform", _t("platform", lang), numeric=True),
-                Column("difference", _t("difference", lang), numeric=True),
+                Column("order_id", pick(LABELS, "order_id", lang)),
+                Column("buyer", pick(LABELS, "buyer", lang)),
+                Column("computed", pick(LABELS, "computed", lang), numeric=True),
+                Column("platform", pick(LABELS, "platform", lang), numeric=True),
+                Column("difference", pick(LABELS, "difference", lang), numeric=True),
             ]
             for key, orders in (("not_late", recon.not_late), ("different", recon.different)):
                 if not orders:
@@ -501,7 +512,10 @@ class CompensationReport:
                 ]
                 doc.sections.append(
                     Section(
-                        f"reconciliation_{key}", _t(f"recon.{key}", lang), recon_columns, recon_rows
+                        f"reconciliation_{key}",
+                        pick(LABELS, f"recon.{key}", lang),
+                        recon_columns,
+                        recon_rows,
                     )
                 )
         return doc
@@ -528,7 +542,7 @@ class LedgerListingReport:
                     "kind": e.kind,
                     "buyer": e.buyer,
                     "order_id": e.order_id,
-                    **_money(e.amount_fen),
+                    **money_fields(e.amount_fen),
                     "group_id": e.group_id,
                     "run_id": e.run_id,
                     "recorded_at": e.recorded_at,
@@ -543,8 +557,8 @@ class LedgerListingReport:
 
     def document(self, lang: str) -> Document:
         data = self.to_json()
-        doc = Document(_t("ledger.title", lang))
-        doc.line(_t("line.ledger_file", lang, path=self.listing.path))
+        doc = Document(pick(LABELS, "ledger.title", lang))
+        doc.line(pick(LABELS, "line.ledger_file", lang, path=self.listing.path))
         filters = []
         if self.listing.since is not None:
             filters.append(f"--since {self.listing.since}")
@@ -553,20 +567,20 @@ class LedgerListingReport:
         if self.listing.run_id is not None:
             filters.append(f"--run {self.listing.run_id}")
         if filters:
-            doc.line(_t("line.filters", lang, filters=" ".join(filters)), "dim")
-        doc.line(_t("line.ledger_total", lang, n=data["count"], total=data["total"]))
+            doc.line(pick(LABELS, "line.filters", lang, filters=" ".join(filters)), "dim")
+        doc.line(pick(LABELS, "line.ledger_total", lang, n=data["count"], total=data["total"]))
         columns = [
-            Column("kind", _t("kind", lang)),
-            Column("buyer", _t("buyer", lang)),
-            Column("order_id", _t("order_id", lang)),
-            Column("amount", _t("amount", lang), numeric=True),
-            Column("group_id", _t("group_id", lang)),
-            Column("run_id", _t("run_id", lang)),
-            Column("recorded_at", _t("recorded_at", lang)),
+            Column("kind", pick(LABELS, "kind", lang)),
+            Column("buyer", pick(LABELS, "buyer", lang)),
+            Column("order_id", pick(LABELS, "order_id", lang)),
+            Column("amount", pick(LABELS, "amount", lang), numeric=True),
+            Column("group_id", pick(LABELS, "group_id", lang)),
+            Column("run_id", pick(LABELS, "run_id", lang)),
+            Column("recorded_at", pick(LABELS, "recorded_at", lang)),
         ]
         rows = [
             [
-                Cell(_t(f"kind.{e.kind}", lang), raw=e.kind),
+                Cell(pick(LABELS, f"kind.{e.kind}", lang), raw=e.kind),
                 cell(e.buyer),
                 cell(e.order_id),
                 Cell(yuan(e.amount_fen), raw=yuan(e.amount_fen)),
@@ -576,15 +590,21 @@ class LedgerListingReport:
             ]
             for e in self.listing.entries
         ]
-        doc.sections.append(Section("payouts", _t("ledger.entries", lang), columns, rows))
+        doc.sections.append(Section("payouts", pick(LABELS, "ledger.entries", lang), columns, rows))
         sum_columns = [
-            Column("kind", _t("kind", lang)),
-            Column("count", _t("count", lang), numeric=True),
-            Column("total", _t("total", lang), numeric=True),
+            Column("kind", pick(LABELS, "kind", lang)),
+            Column("count", pick(LABELS, "count", lang), numeric=True),
+            Column("total", pick(LABELS, "total", lang), numeric=True),
         ]
         sum_rows = [
-            [Cell(_t(f"kind.{k}", lang), raw=k), cell(v["count"]), Cell(v["total"], raw=v["total"])]
+            [
+                Cell(pick(LABELS, f"kind.{k}", lang), raw=k),
+                cell(v["count"]),
+                Cell(v["total"], raw=v["total"]),
+            ]
             for k, v in data["summary"].items()
         ]
-        doc.sections.append(Section("summary", _t("summary", lang), sum_columns, sum_rows))
+        doc.sections.append(
+            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
+        )
         return doc

@@ -79,11 +79,6 @@ OWN_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _label(key: str, lang: str, **values: Any) -> str:
-    text = pick(OWN_LABELS, key, lang)
-    return text.format(**values) if values else text
-
-
 def _average_text(tally: Tally) -> str:
     """Two decimals, rounded half-up from the exact average (4.125 shows as 4.13)."""
     exact = tally.exact
@@ -177,45 +172,48 @@ class CsReport:
     def document(self, lang: str) -> Document:
         r = self.result
         rules = r.rules
-        doc = Document(_label("title", lang))
+        doc = Document(pick(OWN_LABELS, "title", lang))
         period = f"{r.period.start}" if r.period.days == 1 else f"{r.period.start} … {r.period.end}"
         head = (
-            f"{_label('as_of', lang)} {self.as_of.date}  ·  {_label('period', lang)} {period}"
-            f" ({_label('days' if r.period.days > 1 else 'day', lang, days=r.period.days)})"
+            f"{pick(OWN_LABELS, 'as_of', lang)} {self.as_of.date}  ·  {pick(OWN_LABELS, 'period', lang)} {period}"
+            f" ({pick(OWN_LABELS, 'days' if r.period.days > 1 else 'day', lang, days=r.period.days)})"
         )
         if r.account is not None:
-            head += f"  ·  {_label('account_filter', lang)} {r.account}"
+            head += f"  ·  {pick(OWN_LABELS, 'account_filter', lang)} {r.account}"
         doc.line(head)
         human_style = None
         if self.min_average is not None and r.human.exact is not None:
             human_style = BAD if self.below_min_average else GOOD
         doc.line(
-            _label(
+            pick(
+                OWN_LABELS,
                 "summary",
                 lang,
-                who=_label("human", lang),
+                who=pick(OWN_LABELS, "human", lang),
                 count=r.human.count,
                 average=_average_text(r.human),
             )
-            + f"  ({_label('human.sources', lang, sources=' + '.join(rules.human_sources))})",
+            + f"  ({pick(OWN_LABELS, 'human.sources', lang, sources=' + '.join(rules.human_sources))})",
             human_style,
         )
         doc.line(
-            _label(
+            pick(
+                OWN_LABELS,
                 "summary",
                 lang,
-                who=f"{_label('bot', lang)} {rules.bot_account}",
+                who=f"{pick(OWN_LABELS, 'bot', lang)} {rules.bot_account}",
                 count=r.bot.count,
                 average=_average_text(r.bot),
             )
-            + f"  ({_label('bot.sources', lang, sources=' + '.join(rules.bot_sources))})"
+            + f"  ({pick(OWN_LABELS, 'bot.sources', lang, sources=' + '.join(rules.bot_sources))})"
         )
         if self.min_average is not None and r.human.exact is not None:
             key = "below_min_average" if self.below_min_average else "at_min_average"
             mark = "⚠" if self.below_min_average else "✓"
             doc.line(
                 f"{mark} "
-                + _label(
+                + pick(
+                    OWN_LABELS,
                     key,
                     lang,
                     average=_average_text(r.human),
@@ -224,22 +222,22 @@ class CsReport:
                 BAD if self.below_min_average else GOOD,
             )
         if r.human_unknown_source:
-            doc.line(_label("unknown_source", lang, n=r.human_unknown_source), WARN)
+            doc.line(pick(OWN_LABELS, "unknown_source", lang, n=r.human_unknown_source), WARN)
         if any(r.excluded.values()):
             excluded = ", ".join(
-                f"{_label('excluded.' + k, lang)} {v}" for k, v in r.excluded.items() if v
+                f"{pick(OWN_LABELS, 'excluded.' + k, lang)} {v}" for k, v in r.excluded.items() if v
             )
-            doc.line(f"{_label('excluded', lang)}: {excluded}", "dim")
+            doc.line(f"{pick(OWN_LABELS, 'excluded', lang)}: {excluded}", "dim")
         if r.account is not None:
-            doc.line(_label("totals_shop_wide", lang), "dim")
+            doc.line(pick(OWN_LABELS, "totals_shop_wide", lang), "dim")
 
-        low_label = _label("low", lang, score=rules.low_score)
+        low_label = pick(OWN_LABELS, "low", lang, score=rules.low_score)
         account_columns = [
-            Column("account", _label("account", lang)),
-            Column("count", _label("count", lang), numeric=True),
-            Column("average", _label("average", lang), numeric=True),
+            Column("account", pick(OWN_LABELS, "account", lang)),
+            Column("count", pick(OWN_LABELS, "count", lang), numeric=True),
+            Column("average", pick(OWN_LABELS, "average", lang), numeric=True),
             Column("low", low_label, numeric=True),
-            Column("tags", _label("tags", lang)),
+            Column("tags", pick(OWN_LABELS, "tags", lang)),
         ]
         account_rows = [
             [
@@ -257,9 +255,11 @@ class CsReport:
             ]
             for a in r.accounts
         ]
-        accounts = Section("accounts", _label("accounts", lang), account_columns, account_rows)
+        accounts = Section(
+            "accounts", pick(OWN_LABELS, "accounts", lang), account_columns, account_rows
+        )
         if not r.accounts:
-            accounts.notes.append(_label("no_accounts", lang))
+            accounts.notes.append(pick(OWN_LABELS, "no_accounts", lang))
         doc.sections.append(accounts)
 
         if r.accounts:
@@ -279,13 +279,15 @@ class CsReport:
             doc.sections.append(
                 Section(
                     "daily",
-                    _label("daily", lang),
+                    pick(OWN_LABELS, "daily", lang),
                     [
-                        Column("date", _label("date", lang)),
-                        Column("human_count", _label("human.count", lang), numeric=True),
-                        Column("human_average", _label("human.average", lang), numeric=True),
-                        Column("bot_count", _label("bot.count", lang), numeric=True),
-                        Column("bot_average", _label("bot.average", lang), numeric=True),
+                        Column("date", pick(OWN_LABELS, "date", lang)),
+                        Column("human_count", pick(OWN_LABELS, "human.count", lang), numeric=True),
+                        Column(
+                            "human_average", pick(OWN_LABELS, "human.average", lang), numeric=True
+                        ),
+                        Column("bot_count", pick(OWN_LABELS, "bot.count", lang), numeric=True),
+                        Column("bot_average", pick(OWN_LABELS, "bot.average", lang), numeric=True),
                     ],
                     daily_rows,
                 )
@@ -296,7 +298,7 @@ class CsReport:
         """Lowest-rated accounts and the tags of low ratings; a line when there is nothing."""
         rules = self.result.rules
         diagnosis = self.result.diagnosis
-        title = _label("diagnosis", lang)
+        title = pick(OWN_LABELS, "diagnosis", lang)
         if diagnosis.lowest_accounts:
             rows = [
                 [
@@ -310,30 +312,46 @@ class CsReport:
             doc.sections.append(
                 Section(
                     "lowest_accounts",
-                    f"{title}: {_label('lowest', lang)}",
+                    f"{title}: {pick(OWN_LABELS, 'lowest', lang)}",
                     columns,
                     rows,
-                    [_label("lowest.note", lang, n=rules.min_ratings)],
+                    [pick(OWN_LABELS, "lowest.note", lang, n=rules.min_ratings)],
                 )
             )
         else:
-            doc.line(f"{title}: {_label('lowest.none', lang, n=rules.min_ratings)}", "dim")
+            doc.line(
+                f"{title}: {pick(OWN_LABELS, 'lowest.none', lang, n=rules.min_ratings)}", "dim"
+            )
         if diagnosis.low_rating_tags:
             doc.sections.append(
                 Section(
                     "low_rating_tags",
-                    f"{title}: {_label('low_tags', lang, score=rules.low_score)}",
+                    f"{title}: {pick(OWN_LABELS, 'low_tags', lang, score=rules.low_score)}",
                     [
-                        Column("tag", _label("tag", lang)),
-                        Column("times", _label("times", lang), numeric=True),
+                        Column("tag", pick(OWN_LABELS, "tag", lang)),
+                        Column("times", pick(OWN_LABELS, "times", lang), numeric=True),
                     ],
                     [[cell(tag), cell(n)] for tag, n in diagnosis.low_rating_tags.items()],
-                    [_label("low_tags.note", lang, score=rules.low_score, n=diagnosis.low_ratings)],
+                    [
+                        pick(
+                            OWN_LABELS,
+                            "low_tags.note",
+                            lang,
+                            score=rules.low_score,
+                            n=diagnosis.low_ratings,
+                        )
+                    ],
                 )
             )
         elif diagnosis.low_ratings:
             doc.line(
                 f"{title}: "
-                + _label("low_tags.none", lang, score=rules.low_score, n=diagnosis.low_ratings),
+                + pick(
+                    OWN_LABELS,
+                    "low_tags.none",
+                    lang,
+                    score=rules.low_score,
+                    n=diagnosis.low_ratings,
+                ),
                 "dim",
             )

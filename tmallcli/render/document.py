@@ -7,6 +7,7 @@ A command result offers ``to_json()`` (the stable JSON contract of SPEC.md) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 # Chinese colour convention (SPEC §1): above the industry is red (飘红), below is green (飘绿).
@@ -56,6 +57,17 @@ class Renderable(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
     def document(self, lang: str) -> Document: ...
+
+
+def percent(rate: float | None, digits: int = 2) -> str:
+    """0.9095 → "90.95%"; None → an em dash."""
+    return "—" if rate is None else f"{rate * 100:.{digits}f}%"
+
+
+def time_cell(value: datetime | None, *, seconds: bool = False) -> Cell:
+    if value is None:
+        return cell(None)
+    return Cell(f"{value:%Y-%m-%d %H:%M:%S}" if seconds else f"{value:%Y-%m-%d %H:%M}", raw=value)
 
 
 def cell(value: Any, style: str | None = None) -> Cell:

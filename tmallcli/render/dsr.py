@@ -72,7 +72,8 @@ class DsrReport:
         if flagged:
             for key, d in flagged:
                 reasons = ", ".join(
-                    f"< {format_threshold(d.thresholds[f])} {label('flag.' + f, lang)}" for f in d.flags
+                    f"< {format_threshold(d.thresholds[f])} {label('flag.' + f, lang)}"
+                    for f in d.flags
                 )
                 doc.line(f"⚠ {label('dsr.' + key, lang)} {_score_text(d.score)}: {reasons}", BAD)
         elif r.events:

@@ -17,7 +17,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "five_star_needed": ("需5分好评数", "5-star ratings needed"),
     "flag.search_demotion": ("搜索降权", "search demotion"),
     "flag.activity_ineligible": ("不能报名官方活动", "no official activities"),
-    "dsr.no_flags": ("三项评分均不低于4.6：无搜索降权，可报名官方活动", "all three at or above 4.6: no demotion, activities open"),
+    "dsr.no_flags": (
+        "三项评分均不低于4.6：无搜索降权，可报名官方活动",
+        "all three at or above 4.6: no demotion, activities open",
+    ),
     "above": ("高于", "above"),
     "below": ("低于", "below"),
     "rolloff": ("滚出窗口预测", "Roll-off forecast"),
@@ -53,9 +56,12 @@ def label(key: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def pick(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
-    """A label from a command's own table, falling back to the shared one."""
+def pick(table: dict[str, tuple[str, str]], key: str, lang: str = "zh", **values: object) -> str:
+    """A label from a command's own table, falling back to the shared one; ``values`` fill
+    its ``{placeholders}``."""
     if key in table:
         zh, en = table[key]
-        return en if lang == "en" else zh
-    return label(key, lang)
+        text = en if lang == "en" else zh
+    else:
+        text = label(key, lang)
+    return text.format(**values) if values else text

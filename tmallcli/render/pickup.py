@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -16,7 +16,18 @@ from tmallcli.metrics.pickup import (
     WatchOrder,
 )
 from tmallcli.money import yuan
-from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.document import (
+    BAD,
+    GOOD,
+    WARN,
+    Cell,
+    Column,
+    Document,
+    Section,
+    cell,
+    percent,
+    time_cell,
+)
 from tmallcli.render.labels import pick
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -84,14 +95,6 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def _l(key: str, lang: str) -> str:
     return pick(LABELS, key, lang)
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
-def _time(value: datetime | None) -> Cell:
-    return cell(None) if value is None else Cell(f"{value:%Y-%m-%d %H:%M}", raw=value)
 
 
 def _tally_json(key_name: str, tally: Tally) -> dict[str, Any]:
@@ -203,7 +206,7 @@ class PickupReport:
             f"{_l('source.' + r.pickup_source, lang)}"
         )
         headline = f"{_l('rate', lang)}: " + (
-            f"{_percent(r.rate)} ({r.timely}/{r.population})"
+            f"{percent(r.rate)} ({r.timely}/{r.population})"
             if r.rate is not None
             else _l("no_rate", lang)
         )
@@ -251,10 +254,10 @@ class PickupReport:
             [
                 cell(o.order_id),
                 cell(o.buyer),
-                _time(o.paid_at),
-                _time(o.picked_up_at),
+                time_cell(o.paid_at),
+                time_cell(o.picked_up_at),
                 Cell(f"{o.hours:.2f}", raw=o.hours),
-                _time(o.deadline),
+                time_cell(o.deadline),
                 Cell(_l(o.status, lang), BAD if o.status == NOT_PICKED else WARN, o.status),
                 cell(o.carrier),
                 cell(o.tracking_no),
@@ -285,7 +288,7 @@ class PickupReport:
                 cell(t.late),
                 cell(t.not_picked),
                 Cell(
-                    _percent(t.rate),
+                    percent(t.rate),
                     self._rate_style(t.timely, t.population),
                     "" if t.rate is None else t.rate,
                 ),
@@ -321,14 +324,14 @@ class PickupReport:
             [
                 cell(w.order_id),
                 cell(w.buyer),
-                _time(w.paid_at),
+                time_cell(w.paid_at),
                 Cell(f"{w.hours:.2f}", raw=w.hours),
                 Cell(
                     _l(f"level.{w.level}", lang),
                     BAD if w.level == LATE_SHIPMENT_RISK else WARN,
                     w.level,
                 ),
-                _time(w.shipped_at),
+                time_cell(w.shipped_at),
                 cell(w.carrier),
                 cell(w.tracking_no),
                 cell(w.warehouse),

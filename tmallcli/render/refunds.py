@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from tmallcli.metrics.refunds import (
@@ -19,7 +18,18 @@ from tmallcli.metrics.refunds import (
     WaitingRefund,
 )
 from tmallcli.money import yuan
-from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.document import (
+    BAD,
+    GOOD,
+    WARN,
+    Cell,
+    Column,
+    Document,
+    Section,
+    cell,
+    percent,
+    time_cell,
+)
 from tmallcli.render.labels import pick
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -91,20 +101,12 @@ def _l(key: str, lang: str) -> str:
     return pick(LABELS, key, lang)
 
 
-def _time(value: datetime | None) -> Cell:
-    return cell(None) if value is None else Cell(f"{value:%Y-%m-%d %H:%M}", raw=value)
-
-
 def _hours_cell(value: float | None) -> Cell:
     return cell(None) if value is None else Cell(f"{value:.2f}", raw=value)
 
 
 def _money(fen: int) -> Cell:
     return Cell(yuan(fen), raw=yuan(fen))
-
-
-def _percent(rate: float) -> str:
-    return f"{rate * 100:.3f}%"
 
 
 def _breakdown_json(key_name: str, row: Breakdown) -> dict[str, Any]:
@@ -218,7 +220,7 @@ class RefundsReport:
             doc.line(f"{_l(key, lang)}: {text}", "bold")
         if r.dispute_refund_rate is not None:
             rate = (
-                f"{_percent(r.dispute_refund_rate)} "
+                f"{percent(r.dispute_refund_rate, 3)} "
                 f"({r.counts['disputes']}/{r.counts['orders_paid']})"
             )
         elif r.counts.get("orders_paid") is None:
@@ -275,10 +277,10 @@ class RefundsReport:
                 cell(w.refund_type),
                 cell(w.reason),
                 cell(w.status),
-                _time(w.applied_at),
-                _time(w.waiting_since),
+                time_cell(w.applied_at),
+                time_cell(w.waiting_since),
                 Cell(f"{w.hours:.2f}", BAD if w.intervention_risk else None, w.hours),
-                _time(w.intervention_at),
+                time_cell(w.intervention_at),
                 Cell(_l("risk", lang), BAD, True)
                 if w.intervention_risk
                 else Cell("—", None, False),
@@ -313,8 +315,8 @@ class RefundsReport:
                 cell(s.refund_type),
                 cell(s.reason),
                 cell(s.status),
-                _time(s.applied_at),
-                _time(s.completed_at),
+                time_cell(s.applied_at),
+                time_cell(s.completed_at),
                 _hours_cell(s.hours),
                 _hours_cell(s.buyer_hours),
                 _money(s.amount_fen),

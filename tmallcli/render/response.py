@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -16,7 +15,18 @@ from tmallcli.metrics.response import (
     LeavingDay,
     ResponseResult,
 )
-from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.document import (
+    BAD,
+    GOOD,
+    WARN,
+    Cell,
+    Column,
+    Document,
+    Section,
+    cell,
+    percent,
+    time_cell,
+)
 from tmallcli.render.labels import pick
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -92,16 +102,8 @@ def _l(key: str, lang: str) -> str:
     return pick(LABELS, key, lang)
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
 def _seconds(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _time(value: datetime | None) -> Cell:
-    return cell(None) if value is None else Cell(f"{value:%Y-%m-%d %H:%M:%S}", raw=value)
 
 
 def hour_ranges(hours: tuple[int, ...] | list[int]) -> str:
@@ -242,7 +244,7 @@ class ResponseReport:
             f"{r.window_end}  ·  {assistant}"
         )
         headline = f"{_l('response_rate', lang)}: " + (
-            f"{_percent(r.response_rate)} ({r.answered}/{r.consultations})"
+            f"{percent(r.response_rate)} ({r.answered}/{r.consultations})"
             if r.consultations
             else _l("no_consultations", lang)
         )
@@ -254,7 +256,7 @@ class ResponseReport:
         doc.line(
             f"{_l('human_response_seconds', lang)}: "
             + ("—" if seconds is None else _l("seconds", lang).format(s=f"{seconds:.2f}"))
-            + f"  ·  {_l('response_3min_rate', lang)}: {_percent(r.response_3min_rate)} ("
+            + f"  ·  {_l('response_3min_rate', lang)}: {percent(r.response_3min_rate)} ("
             + _l("turns", lang).format(
                 fast=r.totals.fast_turns, turns=r.totals.turns, start=start, end=end
             )
@@ -273,7 +275,7 @@ class ResponseReport:
                     date=first.date,
                     m=first.missed,
                     on=first.leaves_window_on,
-                    rate=_percent(first.rate_without),
+                    rate=percent(first.rate_without),
                 ),
                 WARN,
             )
@@ -309,9 +311,9 @@ class ResponseReport:
             [
                 cell(c.buyer),
                 Cell(c.date.isoformat(), raw=c.date),
-                _time(c.first_message_at),
+                time_cell(c.first_message_at, seconds=True),
                 Cell(f"{c.hour:02d}:00", raw=c.hour),
-                _time(c.replied_at),
+                time_cell(c.replied_at, seconds=True),
                 cell(c.replied_by),
                 cell(c.wait_seconds, WARN if c.wait_seconds is not None else None),
             ]
@@ -341,7 +343,7 @@ class ResponseReport:
             cell(counts.answered),
             cell(counts.missed, BAD if counts.missed else None),
             Cell(
-                _percent(counts.response_rate),
+                percent(counts.response_rate),
                 self._rate_style(counts.answered, counts.consultations),
                 "" if counts.response_rate is None else counts.response_rate,
             ),
@@ -349,7 +351,7 @@ class ResponseReport:
             cell(counts.turns),
             cell(counts.fast_turns),
             Cell(
-                _percent(counts.response_3min_rate),
+                percent(counts.response_3min_rate),
                 raw="" if counts.response_3min_rate is None else counts.response_3min_rate,
             ),
         ]
@@ -420,9 +422,7 @@ class ResponseReport:
                 cell(d.consultations),
                 cell(d.missed, BAD),
                 Cell(d.leaves_window_on.isoformat(), raw=d.leaves_window_on),
-                Cell(
-                    _percent(d.rate_without), raw="" if d.rate_without is None else d.rate_without
-                ),
+                Cell(percent(d.rate_without), raw="" if d.rate_without is None else d.rate_without),
                 Cell(
                     "—" if d.rate_rise is None else f"{d.rate_rise * 100:+.2f}pp",
                     None if not d.rate_rise else GOOD if d.rate_rise > 0 else BAD,
