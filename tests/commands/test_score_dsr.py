@@ -274,3 +274,19 @@ def test_flag_lines_in_the_table(tmp_path: Path) -> None:
     path = reviews_file(tmp_path, ["1,a,2026-11-01 10:00,4,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"])
     result = runner.invoke(app, ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20"])
     assert "⚠ 宝贝与描述相符 4.50: < 4.6 不能报名官方活动" in result.stdout
+
+
+def test_csv_file_for_excel_keeps_long_ids_as_text(tmp_path: Path) -> None:
+    """An 18-digit order number in a CSV for Excel is written ="…" (Excel would show 1.23457E+17)."""
+    orders = tmp_path / "o.csv"
+    orders.write_text(
+        "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,揽收时间\n"
+        "100000000000000001,a,10,买家已付款,2026-11-01 10:00,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "untimely.csv"
+    result = runner.invoke(app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert '"=""100000000000000001"""' in out.read_text(encoding="utf-8-sig")
+    plain = runner.invoke(app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv"])
+    assert "\n100000000000000001," in plain.stdout

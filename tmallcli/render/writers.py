@@ -46,17 +46,25 @@ def to_json_text(result: Renderable, input_warnings: list[dict[str, Any]]) -> st
     return json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n"
 
 
-def section_csv(section: Section) -> str:
+def _excel_text(value: Any) -> Any:
+    """A long number kept as text for Excel: ``="123456789012345678"`` (the wrapper the seller
+    center itself uses). Excel shows 12+ digit numbers as 1.23457E+17 and keeps 15 digits."""
+    if isinstance(value, str) and len(value) >= 12 and value.isdigit():
+        return f'="{value}"'
+    return value
+
+
+def section_csv(section: Section, *, excel: bool = False) -> str:
+    """The section as CSV; ``excel`` protects order and tracking numbers from Excel."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.label for c in section.columns])
     for row in section.rows:
-        writer.writerow(
-            [
-                "" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw)
-                for c in row
-            ]
-        )
+        values = [
+            "" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw)
+            for c in row
+        ]
+        writer.writerow([_excel_text(v) for v in values] if excel else values)
     return buffer.getvalue()
 
 
@@ -133,8 +141,10 @@ def emit(
         text = to_json_text(result, input_warnings)
     elif fmt == "csv":
         doc = result.document(lang)
-        text = section_csv(doc.sections[0]) if doc.sections else ""
-        if output is not None and bom:
+        # A CSV file with a BOM is meant for Excel on Chinese Windows: protect long IDs too.
+        for_excel = output is not None and bom
+        text = section_csv(doc.sections[0], excel=for_excel) if doc.sections else ""
+        if for_excel:
             text = BOM + text
     elif fmt == "md":
         text = document_markdown(result.document(lang))
