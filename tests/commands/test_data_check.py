@@ -34,7 +34,12 @@ def test_reports_kind_mapping_rows_range_and_each_problem(tmp_path: Path) -> Non
     assert report["unmapped_headers"] == ["备注"]
     assert report["date_range"] == {"start": "2026-11-01 10:00:00", "end": "2026-11-03 10:00:00"}
     problems = {(p["column"], p["problem"]): p for p in report["problems"]}
-    sci = problems[("订单编号 (order_id)", "ID in scientific notation (mangled by Excel; the original number cannot be recovered)")]
+    sci = problems[
+        (
+            "订单编号 (order_id)",
+            "ID in scientific notation (mangled by Excel; the original number cannot be recovered)",
+        )
+    ]
     assert sci["count"] == 1 and sci["examples"] == [{"line": 3, "value": "1.23457E+18"}]
     money = problems[("买家实际支付金额 (paid_amount)", "not an amount of money")]
     assert money["count"] == 2

@@ -258,7 +258,10 @@ def test_bundled_sample_shop_numbers() -> None:
     """The bundled shop, checked by hand-written independent code when it was generated."""
     from tests.conftest import REPO
 
-    result = runner.invoke(app, ["score", "dsr", "--dir", str(REPO / "sample_data"), "--as-of", "2026-11-20", "-f", "json"])
+    result = runner.invoke(
+        app,
+        ["score", "dsr", "--dir", str(REPO / "sample_data"), "--as-of", "2026-11-20", "-f", "json"],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     dims = data["dimensions"]
@@ -271,7 +274,9 @@ def test_bundled_sample_shop_numbers() -> None:
 
 
 def test_flag_lines_in_the_table(tmp_path: Path) -> None:
-    path = reviews_file(tmp_path, ["1,a,2026-11-01 10:00,4,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"])
+    path = reviews_file(
+        tmp_path, ["1,a,2026-11-01 10:00,4,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"]
+    )
     result = runner.invoke(app, ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20"])
     assert "⚠ 宝贝与描述相符 4.50: < 4.6 不能报名官方活动" in result.stdout
 
@@ -285,8 +290,24 @@ def test_csv_file_for_excel_keeps_long_ids_as_text(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "untimely.csv"
-    result = runner.invoke(app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            "pickup",
+            "--orders",
+            str(orders),
+            "--as-of",
+            "2026-11-20",
+            "-f",
+            "csv",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert '"=""100000000000000001"""' in out.read_text(encoding="utf-8-sig")
-    plain = runner.invoke(app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv"])
+    plain = runner.invoke(
+        app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv"]
+    )
     assert "\n100000000000000001," in plain.stdout

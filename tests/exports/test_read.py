@@ -338,7 +338,8 @@ def test_impossible_dates_are_errors(tmp_path: Path, text: str) -> None:
 def test_mixed_date_formats_in_one_column(tmp_path: Path) -> None:
     path = write(
         tmp_path / "o.csv",
-        ORDER_HEADER + "1,b,1,,交易成功,2026/11/5 8:05,\n2,b,1,,交易成功,2026-11-05 08:05:00,\n3,b,1,,交易成功,2026-11-05,\n",
+        ORDER_HEADER
+        + "1,b,1,,交易成功,2026/11/5 8:05,\n2,b,1,,交易成功,2026-11-05 08:05:00,\n3,b,1,,交易成功,2026-11-05,\n",
     )
     frame, _ = load("orders", path)
     assert frame.sort("order_id")["paid_at"].to_list() == [

@@ -334,7 +334,9 @@ class ExportReader:
             display = sources[index].display
             cells = _describe(kind, sources[index], mappings[index], wanted, rows)
             # A row is dropped once, under its first bad column (the one _bad names).
-            per_row = cells.group_by("_row").agg(pl.col("column").first(), pl.col("problem").first())
+            per_row = cells.group_by("_row").agg(
+                pl.col("column").first(), pl.col("problem").first()
+            )
             counts = per_row.group_by("column", "problem").len().sort("column", "problem")
             for row in counts.iter_rows(named=True):
                 warnings.append(
