@@ -347,3 +347,31 @@ def test_mixed_date_formats_in_one_column(tmp_path: Path) -> None:
         datetime(2026, 11, 5, 8, 5),
         datetime(2026, 11, 5),
     ]
+
+
+def test_large_file_utf8_head_gb18030_body_is_transcoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file is taken as UTF-8 from its head; when Polars then meets GB18030 bytes the
+    whole file is checked and transcoded (strict UTF-8 first, else GB18030)."""
+    from tmallcli.exports import sources
+
+    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
+    ascii_rows = "".join(f"{i},b{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
+    path = tmp_path / "reviews.csv"
+    path.write_bytes((header + ascii_rows + "99,小王,2026-11-02 10:00,4,4,4\n").encode("gb18030"))
+    frame, _ = load("reviews", path)
+    assert frame.filter(pl.col("order_id") == "99")["buyer"].to_list() == ["小王"]
+
+
+def test_large_damaged_utf8_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tmallcli.exports import sources
+
+    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
+    good = "".join(f"{i},小王小李小张小赵{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
+    path = tmp_path / "reviews.csv"
+    path.write_bytes((header + good).encode("utf-8") + b"99,\xff\xfe,2026-11-02 10:00,4,4,4\n")
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        load("reviews", path)

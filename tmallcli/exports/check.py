@@ -14,7 +14,6 @@ from tmallcli.exports.kinds import KINDS
 from tmallcli.exports.read import (
     ExportReader,
     _describe,
-    _scan,
     diagnose_structure,
     read_headers,
     record_lines,
@@ -81,14 +80,14 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     ]
     wanted = [c.name for c in kind.columns if c.name in mapping.found]
     try:
-        frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
+        source, frame = reader.scan(kind, source, mapping, wanted)
         bad = (
             _describe(kind, source, mapping, wanted)
             if frame["_bad"].null_count() < frame.height
             else None
         )
-    except pl.exceptions.PolarsError as exc:
-        error = diagnose_structure(source, exc)
+    except (InputError, pl.exceptions.PolarsError) as exc:
+        error = exc if isinstance(exc, InputError) else diagnose_structure(source, exc)
         problems.append(Problem(None, error.message, 1))
         return FileCheck(
             source.display,

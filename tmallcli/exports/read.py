@@ -20,7 +20,7 @@ import polars as pl
 from tmallcli.errors import InputError
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
-from tmallcli.exports.sources import Source, expand_paths, open_source
+from tmallcli.exports.sources import Source, expand_paths, open_source, verify_source
 from tmallcli.exports.values import PARSERS, clean, null_tokens
 from tmallcli.render.progress import progress
 
@@ -175,20 +175,29 @@ def _parsed(
         raw = pl.col(mapping.found[name])
         stage_text += [raw.alias(f"_r{i}"), clean(raw, null_tokens(spec.type)).alias(f"_t{i}")]
     stage_value: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
+    stage_final: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     for name in wanted:
         spec = kind.column(name)
         if name not in mapping.found:
-            stage_value.append(pl.lit(None, polars_type(spec.type)).alias(name))
+            stage_final.append(pl.lit(None, polars_type(spec.type)).alias(name))
             continue
         i = present.index(name)
         value, problem = PARSERS[spec.type](pl.col(f"_t{i}"))
-        value = value.cast(polars_type(spec.type))
+        stage_value += [value.cast(polars_type(spec.type)).alias(f"_v{i}"), problem.alias(f"_p{i}")]
+        # A value is kept only where its cell has no problem; the value and its problem are
+        # materialised first so neither expression is evaluated twice.
+        final_problem = pl.col(f"_p{i}")
         if spec.not_null:
-            problem = pl.coalesce(
-                problem, pl.when(value.is_null()).then(pl.lit("missing value in a key column"))
+            final_problem = pl.coalesce(
+                final_problem,
+                pl.when(pl.col(f"_v{i}").is_null()).then(pl.lit("missing value in a key column")),
             )
-        stage_value += [value.alias(name), problem.alias(f"_p{i}")]
-    return _lazy_csv(source).select(stage_text).select(stage_value), present
+        stage_final += [
+            pl.when(pl.col(f"_p{i}").is_null()).then(pl.col(f"_v{i}")).alias(name),
+            final_problem.alias(f"_p{i}"),
+        ]
+    lazy = _lazy_csv(source).select(stage_text).select(stage_value).select(stage_final)
+    return lazy, present
 
 
 def _scan(
@@ -275,10 +284,8 @@ class ExportReader:
         frames = []
         with progress(f"{kind.name}", len(sources)) as step:
             for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-                try:
-                    frame = _scan(kind, source, mapping, wanted).collect(engine="streaming")
-                except pl.exceptions.PolarsError as exc:
-                    raise diagnose_structure(source, exc) from None
+                source, frame = self.scan(kind, source, mapping, wanted)
+                sources[index] = source
                 frames.append(frame.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
                 step.advance(f"{kind.name}: {source.display}")
         frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
@@ -289,6 +296,26 @@ class ExportReader:
         if kind.name == "orders":
             frame = _fold_orders(frame, present, warnings)
         return LoadedExport(kind.name, frame.drop("_row", "_file"), sources, present, warnings)
+
+    def scan(
+        self, kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+    ) -> tuple[Source, pl.DataFrame]:
+        """The typed frame of one file (see :func:`_scan`), and the source it was read from.
+
+        A large file taken as UTF-8 from its first bytes is checked in full only when Polars
+        rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
+        """
+        try:
+            return source, _scan(kind, source, mapping, wanted).collect(engine="streaming")
+        except pl.exceptions.PolarsError as exc:
+            if source.verified or "utf-8" not in str(exc).lower():
+                raise diagnose_structure(source, exc) from None
+        checked = verify_source(source, workdir=self.workdir)
+        self._sources[source.path.resolve()] = checked
+        try:
+            return checked, _scan(kind, checked, mapping, wanted).collect(engine="streaming")
+        except pl.exceptions.PolarsError as exc:
+            raise diagnose_structure(checked, exc) from None
 
     @staticmethod
     def _wanted(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:

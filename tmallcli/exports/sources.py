@@ -26,7 +26,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,6 +40,8 @@ CHUNK_SIZE = 4 << 20
 
 # How much of the file's start is sniffed for NUL bytes, signatures, the header line.
 HEAD_SIZE = 64 << 10
+# Files larger than this are taken as UTF-8 when their head is (see Source.verified).
+LAZY_VALIDATION_BYTES = 8 << 20
 
 # A file that decodes as UTF-8 for this many bytes of multi-byte characters (≈8 Chinese
 # characters) and then fails is a damaged UTF-8 file, not GB18030: GBK text read as
@@ -76,6 +78,10 @@ class Source:
     # Add to a CSV line number to get the line/row number in the original. Non-zero
     # only for a sheet whose data starts below row 1.
     line_offset: int = 0
+    # False: a large file taken as UTF-8 from its first bytes only. Polars rejects invalid
+    # UTF-8 anywhere in a file, so the reader calls :func:`verify_source` only when a scan
+    # fails, instead of reading every large file twice.
+    verified: bool = True
 
 
 # ---------------------------------------------------------------------------
@@ -287,6 +293,7 @@ def _line_at(path: Path, offset: int, codec: str) -> int:
 class _TextPlan:
     codec: str  # Python codec used to decode
     label: str  # Source.encoding
+    verified: bool = True  # False: only the head of a large file was checked
 
 
 def _open_text(
@@ -324,7 +331,13 @@ def _open_text(
         if _is_tab_separated(first_line):
             return _convert_tsv(path, plan, workdir=workdir, display=display)
         if plan.codec == "utf-8":
-            return Source(display=display, path=path, csv_path=path, encoding=plan.label)
+            return Source(
+                display=display,
+                path=path,
+                csv_path=path,
+                encoding=plan.label,
+                verified=plan.verified,
+            )
         return _transcode(path, plan, workdir=workdir, display=display)
     except OSError as exc:
         raise InputError(display, _os_problem(exc)) from None
@@ -352,9 +365,39 @@ def _text_plan(path: Path, head: bytes, *, encoding: str | None, display: str) -
     if head.startswith(_UTF8_BOM):
         _validate_utf8(path, display, forced=True)
         return _TextPlan("utf-8", "utf-8-sig")
+    if _file_size(path, display) > LAZY_VALIDATION_BYTES and _head_is_utf8(head):
+        return _TextPlan("utf-8", "utf-8", verified=False)
     if _validate_utf8(path, display, forced=False):
         return _TextPlan("utf-8", "utf-8")
     return _TextPlan("gb18030", "gb18030")
+
+
+def _file_size(path: Path, display: str) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise InputError(display, _os_problem(exc)) from None
+
+
+def _head_is_utf8(head: bytes) -> bool:
+    """The first bytes decode as UTF-8 (a character cut at the end of the head is fine)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def verify_source(source: Source, *, workdir: Path) -> Source:
+    """Check a lazily accepted UTF-8 file in full: the same source when it is UTF-8, a
+    GB18030 transcoding when it is not, or the damaged-UTF-8 error (the rule of
+    :func:`_text_plan`, applied to the whole file)."""
+    if source.verified:
+        return source
+    if _validate_utf8(source.path, source.display, forced=False):
+        return replace(source, verified=True)
+    plan = _TextPlan("gb18030", "gb18030")
+    return _transcode(source.path, plan, workdir=workdir, display=source.display)
 
 
 def _lookup_codec(encoding: str, display: str) -> str:

@@ -12,6 +12,7 @@ import polars as pl
 from tmallcli.exports.kinds import ValueType
 
 # SPEC §2: cells that mean "no value". `延迟统计` is a figure the platform has not computed yet.
+_SPACE = " \t\r\n\u3000"
 NULL_TOKENS = ["", "null", "NULL", "Null", "NaN", "nan", "-", "--", "无", "延迟统计"]
 MONEY_NULL_TOKENS = ["无退款申请"]
 
@@ -25,17 +26,11 @@ Parsed = tuple[pl.Expr, pl.Expr]
 def clean(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
     """Strip Excel protection (``="…"``, a leading ``'``, tabs) and turn null tokens into nulls.
 
-    Literal string operations only: a regex per cell costs seconds on 10 million rows.
+    Three literal string operations per cell and no regex: a regex per cell costs seconds on
+    ten million rows. Quotes and ``=`` at the ends of a cell are never part of an ID, amount,
+    date or a status; in a buyer's comment losing them changes nothing that is matched.
     """
-    text = raw.str.strip_chars(" \t\r\n\u3000")
-    wrapped = text.str.starts_with('="') & text.str.ends_with('"') & (text.str.len_chars() >= 3)
-    text = (
-        pl.when(wrapped)
-        .then(text.str.slice(2).str.strip_suffix('"'))
-        .otherwise(text)
-        .str.strip_prefix("'")
-        .str.strip_chars(" \t\u3000")
-    )
+    text = raw.str.strip_chars(_SPACE).str.strip_prefix("=").str.strip_chars(_SPACE + "\"'")
     tokens = NULL_TOKENS + (extra_nulls or [])
     return pl.when(text.is_in(tokens)).then(pl.lit(None, pl.String)).otherwise(text)
 
@@ -77,39 +72,28 @@ def parse_freetext(text: pl.Expr) -> Parsed:
 
 
 def parse_money(text: pl.Expr) -> Parsed:
-    """``12.5``, ``¥12.50``, ``￥1,234.00``, ``1234元`` → integer fen. Negative money is an error."""
-    bare = text
-    for symbol in ("¥", "￥", "元", ",", "，", " ", "RMB"):
-        bare = bare.str.replace_all(symbol, "", literal=True)
-    parts = bare.str.split_exact(".", 1)
-    whole_text, frac = parts.struct.field("field_0"), parts.struct.field("field_1")
-    frac = frac.fill_null("")
-    whole = whole_text.cast(pl.Int64, strict=False)
-    digits_only = frac.str.replace_all("0", "", literal=True).str.len_bytes() == 0
-    frac_ok = (frac.str.len_bytes() == 0) | frac.cast(pl.UInt64, strict=False).is_not_null()
-    cents = frac.str.slice(0, 2).str.pad_end(2, "0").cast(pl.Int64, strict=False)
-    fen = whole.abs() * 100 + cents
-    malformed = text.is_not_null() & (
-        whole.is_null()
-        | (bare.str.count_matches(".", literal=True) > 1)
-        | ~frac_ok
-        | frac.str.starts_with("+")
-        | frac.str.starts_with("-")
-        | whole_text.str.starts_with("+")
-    )
-    too_precise = frac.str.slice(2).str.replace_all("0", "", literal=True).str.len_bytes() > 0
-    negative = whole_text.str.starts_with("-") & ~(digits_only & (whole == 0))
+    """``12.5``, ``¥12.50``, ``￥1,234.00``, ``1234元`` → integer fen. Negative money is an error.
+
+    One regex strips the currency marks and separators (cheaper than seven literal passes);
+    the digits are then read as integers: no float ever holds money.
+    """
+    bare = text.str.replace_all(r"[¥￥元,，\s]|RMB", "")
+    well_formed = bare.str.contains(r"^-?\d+(?:\.\d*)?$")
+    parts = bare.str.strip_prefix("-").str.split_exact(".", 1)
+    frac = parts.struct.field("field_1").fill_null("")
+    fen = parts.struct.field("field_0").cast(pl.Int64, strict=False) * 100 + frac.str.slice(
+        0, 2
+    ).str.pad_end(2, "0").cast(pl.Int64, strict=False)
     problem = (
-        pl.when(malformed)
+        pl.when(text.is_not_null() & ~well_formed)
         .then(pl.lit("not an amount of money"))
-        .when(text.is_not_null() & too_precise)
+        .when(text.is_not_null() & frac.str.slice(2).str.contains("[1-9]"))
         .then(pl.lit("money with more than 2 decimals (fen)"))
-        .when(text.is_not_null() & negative)
+        .when(text.is_not_null() & bare.str.starts_with("-") & (fen != 0))
         .then(pl.lit("negative money"))
         .otherwise(pl.lit(None, pl.String))
     )
-    value = pl.when(problem.is_null()).then(fen).otherwise(pl.lit(None, pl.Int64))
-    return value, problem
+    return fen, problem
 
 
 def parse_datetime(text: pl.Expr) -> Parsed:
