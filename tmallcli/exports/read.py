@@ -159,21 +159,42 @@ def _lazy_csv(source: Source) -> pl.LazyFrame:
     )
 
 
+# The form nearly every export writes its times in: parsed straight from the raw cell on the
+# fast path (no cleaning), which a file with any other form leaves for the tolerant path.
+FAST_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+def _fast_datetime(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    value = raw.str.strptime(pl.Datetime("us"), FAST_DATETIME, strict=False)
+    return value, pl.when(value.is_null() & raw.is_not_null()).then(pl.lit("not a date/time"))
+
+
 def _parsed(
-    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+    kind: KindSpec,
+    source: Source,
+    mapping: ColumnMapping,
+    wanted: list[str],
+    *,
+    fast: bool = False,
 ) -> tuple[pl.LazyFrame, list[str]]:
     """Every wanted column typed, plus ``_p<i>`` (problem text or null) and ``_r<i>`` (raw cell)
     for each present column ``i``; returns the frame and the present columns' names.
 
     Built in stages (raw → cleaned text → value and problem) so each cell is cleaned once:
     an expression tree that repeats the cleaning for every use costs ten times as much.
+    ``fast`` reads times in the usual form straight from the raw cell; any cell it cannot read
+    is a problem, and :meth:`ExportReader.scan` then reads the file again the tolerant way.
     """
     present = [name for name in wanted if name in mapping.found]
+    fast_columns = {
+        name for name in present if fast and kind.column(name).type is ValueType.DATETIME
+    }
     stage_text = [pl.col("_row")]
     for i, name in enumerate(present):
         spec = kind.column(name)
         raw = pl.col(mapping.found[name])
-        stage_text += [raw.alias(f"_r{i}"), clean(raw, null_tokens(spec.type)).alias(f"_t{i}")]
+        text = raw if name in fast_columns else clean(raw, null_tokens(spec.type))
+        stage_text += [raw.alias(f"_r{i}"), text.alias(f"_t{i}")]
     stage_value: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     stage_final: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     for name in wanted:
@@ -182,7 +203,8 @@ def _parsed(
             stage_final.append(pl.lit(None, polars_type(spec.type)).alias(name))
             continue
         i = present.index(name)
-        value, problem = PARSERS[spec.type](pl.col(f"_t{i}"))
+        parser = _fast_datetime if name in fast_columns else PARSERS[spec.type]
+        value, problem = parser(pl.col(f"_t{i}"))
         stage_value += [value.cast(polars_type(spec.type)).alias(f"_v{i}"), problem.alias(f"_p{i}")]
         # A value is kept only where its cell has no problem; the value and its problem are
         # materialised first so neither expression is evaluated twice.
@@ -201,14 +223,19 @@ def _parsed(
 
 
 def _scan(
-    kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+    kind: KindSpec,
+    source: Source,
+    mapping: ColumnMapping,
+    wanted: list[str],
+    *,
+    fast: bool = False,
 ) -> pl.LazyFrame:
     """Typed columns plus ``_bad``: the index of the row's first bad (present) column.
 
     The hot path carries only a small integer per row; the wording of a problem and its raw
     value are gathered afterwards, for the bad rows alone (:func:`_describe`).
     """
-    lazy, present = _parsed(kind, source, mapping, wanted)
+    lazy, present = _parsed(kind, source, mapping, wanted, fast=fast)
     first_bad: Any = None
     for i in range(len(present)):
         condition = pl.col(f"_p{i}").is_not_null()
@@ -306,16 +333,20 @@ class ExportReader:
         rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
         """
         try:
-            return source, _scan(kind, source, mapping, wanted).collect(engine="streaming")
+            frame = _scan(kind, source, mapping, wanted, fast=True).collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             if source.verified or "utf-8" not in str(exc).lower():
                 raise diagnose_structure(source, exc) from None
-        checked = verify_source(source, workdir=self.workdir)
-        self._sources[source.path.resolve()] = checked
+            source = verify_source(source, workdir=self.workdir)
+            self._sources[source.path.resolve()] = source
+            frame = None
+        if frame is not None and frame.get_column("_bad").null_count() == frame.height:
+            return source, frame
+        # Some cell is not in the usual form (or is bad): read the file the tolerant way.
         try:
-            return checked, _scan(kind, checked, mapping, wanted).collect(engine="streaming")
+            return source, _scan(kind, source, mapping, wanted).collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
-            raise diagnose_structure(checked, exc) from None
+            raise diagnose_structure(source, exc) from None
 
     @staticmethod
     def _wanted(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:
