@@ -80,8 +80,13 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
             )
     if files.has("refunds"):
         loaded = files.load("refunds", refunds.COLUMNS)
+        # The orders read as `tmall audit refunds` reads them, so both give the same rate.
+        paid = files.maybe("orders", refunds.ORDER_COLUMNS)
         parts.refunds = refunds.compute_refunds(
-            loaded.lazy(), orders_lazy, refunds.RefundRules.from_config(config), as_of
+            loaded.lazy(),
+            None if paid is None else paid.lazy(),
+            refunds.RefundRules.from_config(config),
+            as_of,
         )
     if files.has("chats"):
         chats = files.load("chats", response.COLUMNS)

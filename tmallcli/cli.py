@@ -12,7 +12,7 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import audit, compensate, data, reviews, sample, score
+from tmallcli.commands import audit, compensate, data, report, reviews, sample, score
 
 app = typer.Typer(
     name="tmall",
@@ -28,6 +28,8 @@ app.add_typer(compensate.app, name="compensate")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(data.app, name="data")
 app.command("sample")(sample.sample)
+app.command("report")(report.report)
+app.command("demo")(report.demo)
 
 
 def _version(value: bool) -> None:

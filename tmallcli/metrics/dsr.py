@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -285,3 +285,110 @@ def item_drilldown(rows: pl.LazyFrame, counted: pl.LazyFrame, rules: DsrRules) -
         )
         for r in per_item.iter_rows(named=True)
     ]
+
+
+# --------------------------------------------------------------------------- trend
+
+_US_PER_DAY = 86_400_000_000
+
+
+@dataclass
+class TrendPoint:
+    """The DSR as the platform would show it at ``as_of + offset`` days (T + offset, 23:59:59
+    with ``--as-of``): the 180-day window ending then. Offsets after 0 are the roll-off
+    forecast — the same window moving on with no new rating."""
+
+    day: date
+    offset: int
+    scores: dict[str, float | None]
+    counts: dict[str, int]
+
+
+@dataclass
+class DsrTrend:
+    points: list[TrendPoint]
+    # The export's first capped rating; days whose window starts before it assume that
+    # the shop had no rating before (the export cannot say).
+    first_rating: datetime | None
+    complete_from: date | None  # first day whose whole window lies inside the export
+
+
+def score_trend(
+    reviews: pl.LazyFrame,
+    rules: DsrRules,
+    as_of: datetime,
+    *,
+    history_days: int = 90,
+    forecast_days: int | None = None,
+) -> DsrTrend:
+    """The rolling 180-day score of each dimension for the last ``history_days`` days and
+    the ``forecast_days`` ahead (default: the longest roll-off), by the counting rules of
+    :func:`compute_dsr`: the point at offset 0 is today's score and the points at the
+    roll-off days are :attr:`DsrResult.rolloff`.
+
+    Each capped rating event enters the window on the first offset k at which it is shown
+    (rated + 30 min ≤ as_of + k days) and leaves on the first k at which it is 180 days old
+    (rated ≤ as_of + k days − 180 days); a day's score is the running sum of those entries
+    and exits — one pass over per-day aggregates, however many ratings there are.
+    """
+    forecast = max(rules.rolloff_days, default=0) if forecast_days is None else forecast_days
+    first_offset = -(max(history_days, 1) - 1)
+    events = rating_events(reviews.select(COLUMNS), rules.monthly_cap).filter(
+        pl.col("within_cap") & (pl.col("rated_at") <= as_of)
+    )
+    since = (pl.col("rated_at") - pl.lit(as_of)).dt.total_microseconds()
+    delay_us = rules.display_delay_minutes * 60_000_000
+
+    def ceil_days(us: pl.Expr) -> pl.Expr:
+        return -((-us) // _US_PER_DAY)
+
+    shown = ceil_days(since + delay_us).clip(lower_bound=first_offset)
+    leaves = (ceil_days(since) + rules.window_days).clip(lower_bound=first_offset)
+
+    def deltas(offset: pl.Expr, sign: int) -> pl.LazyFrame:
+        return events.group_by(offset.alias("offset")).agg(
+            *(
+                (pl.col(c).cast(pl.Int64).sum() * sign).alias(f"{k}_total")
+                for k, c in DIMENSIONS.items()
+            ),
+            *(
+                (pl.col(c).count().cast(pl.Int64) * sign).alias(f"{k}_count")
+                for k, c in DIMENSIONS.items()
+            ),
+        )
+
+    offsets = pl.LazyFrame(
+        {"offset": pl.int_range(first_offset, forecast + 1, eager=True).cast(pl.Int64)}
+    )
+    running = (
+        offsets.join(
+            pl.concat([deltas(shown, 1), deltas(leaves, -1)])
+            .with_columns(pl.col("offset").cast(pl.Int64))
+            .group_by("offset")
+            .agg(pl.all().sum()),
+            on="offset",
+            how="left",
+        )
+        .fill_null(0)
+        .sort("offset")
+        .with_columns(pl.exclude("offset").cum_sum())
+    )
+    table, first = pl.collect_all([running, events.select(pl.col("rated_at").min())])
+    first_rating = first.item()
+    points = []
+    for row in table.iter_rows(named=True):
+        scores: dict[str, float | None] = {}
+        counts: dict[str, int] = {}
+        for key in DIMENSIONS:
+            n = int(row[f"{key}_count"])
+            counts[key] = n
+            scores[key] = round_half_up(Fraction(int(row[f"{key}_total"]), n), 4) if n else None
+        offset = int(row["offset"])
+        points.append(TrendPoint(as_of.date() + timedelta(days=offset), offset, scores, counts))
+    complete_from = None
+    if first_rating is not None:
+        # The window at as_of + k starts at as_of + k − 180 days: complete once that is
+        # no earlier than the first rating the export holds.
+        days = math.ceil((first_rating - as_of).total_seconds() / 86_400) + rules.window_days
+        complete_from = as_of.date() + timedelta(days=days)
+    return DsrTrend(points, first_rating, complete_from)

@@ -1,0 +1,369 @@
+"""The shop report library (tmallcli/report.py), the DSR trend behind its chart, the summary
+and the HTML page (SPEC §11)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from tests.conftest import REPO
+from tmallcli.commands.common import context
+from tmallcli.commands.options import RuleOptions
+from tmallcli.exports.inputs import Inputs
+from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
+from tmallcli.render.html import render_html
+from tmallcli.render.report import ShopSummary
+from tmallcli.report import SECTIONS, ShopReport, build_report, planned_loads, preload
+
+SAMPLE = REPO / "sample_data"
+AS_OF = "2026-11-20"
+
+
+def shop_report(folder: Path, as_of: str = AS_OF) -> ShopReport:
+    ctx = context(RuleOptions(as_of=as_of))
+    with Inputs({}, directory=folder) as files:
+        preload(files)
+        return build_report(
+            files, ctx.config, ctx.category_name, ctx.category, ctx.as_of, directory=folder
+        )
+
+
+@pytest.fixture(scope="module")
+def sample() -> ShopReport:
+    return shop_report(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def summary(sample: ShopReport) -> ShopSummary:
+    return ShopSummary(sample)
+
+
+@pytest.fixture(scope="module")
+def page(summary: ShopSummary) -> str:
+    return render_html(summary, "zh")
+
+
+# ---------------------------------------------------------------------------- library
+
+
+def test_every_section_runs_on_the_sample_shop(sample: ShopReport) -> None:
+    assert sample.skipped == {}
+    for name in SECTIONS:
+        assert getattr(sample, name) is not None, name
+    assert sorted(sample.files) == sorted(
+        ["orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints"]
+    )
+    assert sample.files["orders"] == [str(SAMPLE / "ExportOrderList20261120.csv")]
+    assert [(Path(i.path).name, i.reason) for i in sample.ignored] == [
+        ("manifest.json", "not an export file (.csv, .txt, .xlsx, .xls)")
+    ]
+
+
+def test_the_same_numbers_as_the_commands(sample: ShopReport) -> None:
+    assert sample.service is not None and sample.pickup is not None
+    assert round(sample.service.total or 0, 2) == 2.95 and sample.service.passed is False
+    assert (sample.pickup.timely, sample.pickup.population) == (553, 608)
+    assert sample.compensation is not None
+    assert len(sample.compensation.settlement.payouts) == 48
+    assert sample.compensation.settlement.total_fen == 299413
+    # 客服评价 over the last 30 days, ending yesterday.
+    assert sample.cs is not None
+    assert (str(sample.cs.period.start), str(sample.cs.period.end)) == ("2026-10-21", "2026-11-19")
+    assert sample.triage is not None and (sample.triage.unanswered, sample.triage.overdue) == (7, 6)
+
+
+def test_a_folder_with_reviews_only_skips_the_rest(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE / "reviews.csv", tmp_path / "评价.csv")
+    (tmp_path / "notes.txt").write_text("备忘\n", encoding="utf-8")
+    report = shop_report(tmp_path)
+    assert report.dsr is not None and report.triage is not None and report.service is not None
+    assert report.pickup is None and report.compensation is None and report.cs is None
+    assert set(report.skipped) == {"pickup", "response", "refunds", "compensation", "cs"}
+    assert report.skipped["cs"] == "no cs_ratings export"
+    assert [(Path(i.path).name, i.reason) for i in report.ignored] == [
+        ("notes.txt", "headers match no export kind")
+    ]
+    summary = ShopSummary(report)
+    assert set(summary.todo()) == {"reviews_to_answer"}
+    page = render_html(summary, "zh")
+    assert 'id="chart-dsr-figure"' in page and "pickup-daily" not in page
+
+
+def test_nothing_is_read_while_the_sections_are_computed() -> None:
+    """Every export is parsed before the progress bar starts: a load inside it would nest a
+    second live display (and the work would not be where the bar says)."""
+    ctx = context(RuleOptions(as_of=AS_OF))
+    with Inputs({}, directory=SAMPLE) as files:
+        loads = preload(files)
+        assert len(loads) == len(planned_loads(files))
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError(f"read during the computation: {args[:1]}")
+
+        files.reader.load = refuse  # type: ignore[method-assign]
+        steps: list[str] = []
+        build_report(
+            files, ctx.config, ctx.category_name, ctx.category, ctx.as_of, advance=steps.append
+        )
+    from tmallcli.report import steps as count_steps
+
+    with Inputs({}, directory=SAMPLE) as files:
+        assert len(steps) == count_steps(files) == 6
+
+
+# ---------------------------------------------------------------------------- DSR trend
+
+
+def reviews_frame(rows: list[tuple[str, str, datetime, int]]) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        {
+            "order_id": [r[0] for r in rows],
+            "buyer": [r[1] for r in rows],
+            "rated_at": [r[2] for r in rows],
+            "dsr_description": [r[3] for r in rows],
+            "dsr_service": [5] * len(rows),
+            "dsr_logistics": [None] * len(rows),
+            "item_id": ["i1"] * len(rows),
+            "item_title": ["枕头"] * len(rows),
+        },
+        schema_overrides={
+            "rated_at": pl.Datetime("us"),
+            "dsr_description": pl.Int8,
+            "dsr_service": pl.Int8,
+            "dsr_logistics": pl.Int8,
+        },
+    ).select(COLUMNS)
+
+
+RULES = DsrRules(thresholds={"activity_ineligible": Fraction(46, 10)})
+INSTANT = datetime(2026, 11, 20, 23, 59, 59)
+
+
+def test_trend_enters_after_30_minutes_and_leaves_after_180_days() -> None:
+    start = INSTANT - timedelta(days=180)  # 2026-05-24 23:59:59, not in the window
+    frame = reviews_frame(
+        [
+            ("late", "a", INSTANT - timedelta(minutes=20), 1),  # shown tomorrow
+            ("edge", "b", start, 3),  # leaves today (window open on the left)
+            ("in", "c", start + timedelta(seconds=1), 4),  # leaves tomorrow
+            ("mid", "d", datetime(2026, 9, 1, 12), 5),
+            ("future", "e", INSTANT + timedelta(hours=1), 1),  # after the as-of: not yet
+        ]
+    )
+    trend = score_trend(frame, RULES, INSTANT, history_days=3, forecast_days=2)
+    by_offset = {p.offset: p for p in trend.points}
+    assert sorted(by_offset) == [-2, -1, 0, 1, 2]
+    assert by_offset[0].day.isoformat() == "2026-11-20"
+    assert by_offset[-1].counts["description"] == 3  # edge, in, mid
+    assert by_offset[-1].scores["description"] == 4.0
+    assert by_offset[0].counts["description"] == 2  # in, mid
+    assert by_offset[0].scores["description"] == 4.5
+    assert by_offset[1].counts["description"] == 2  # mid, late (shown), in has left
+    assert by_offset[1].scores["description"] == 3.0
+    assert by_offset[0].counts["logistics"] == 0 and by_offset[0].scores["logistics"] is None
+    assert trend.first_rating == start
+    assert trend.complete_from is not None and trend.complete_from.isoformat() == "2026-11-20"
+
+
+def test_trend_applies_the_monthly_cap_and_one_rating_per_order() -> None:
+    day = datetime(2026, 11, 2, 10)
+    frame = reviews_frame(
+        [
+            ("o1", "buyer", day, 5),
+            ("o1", "buyer", day + timedelta(minutes=1), 1),  # the same order again
+            ("o2", "buyer", day + timedelta(hours=1), 5),
+            ("o3", "buyer", day + timedelta(hours=2), 5),
+            ("o4", "buyer", day + timedelta(hours=3), 1),  # 4th of the month: ignored
+        ]
+    )
+    trend = score_trend(frame, RULES, INSTANT, history_days=1, forecast_days=0)
+    assert [(p.counts["description"], p.scores["description"]) for p in trend.points] == [(3, 5.0)]
+
+
+def test_trend_today_and_roll_off_points_equal_the_dsr(sample: ShopReport) -> None:
+    ctx = context(RuleOptions(as_of=AS_OF))
+    rules = DsrRules.from_config(ctx.config, ctx.category)
+    with Inputs({"reviews": [str(SAMPLE / "reviews.csv")]}) as files:
+        reviews = files.load("reviews", COLUMNS).lazy()
+        result = compute_dsr(reviews, rules, ctx.as_of.instant)
+        trend = score_trend(reviews, rules, ctx.as_of.instant, history_days=90)
+    points = {p.offset: p for p in trend.points}
+    assert len(points) == 90 + 30 and min(points) == -89 and max(points) == 30
+    for key, dim in result.dimensions.items():
+        assert points[0].counts[key] == dim.count
+        assert points[0].scores[key] == dim.score
+    for roll in result.rolloff:
+        assert points[roll.days].scores == roll.scores
+        assert points[roll.days].counts == roll.counts
+    assert sample.dsr_trend is not None
+    assert [p.scores for p in sample.dsr_trend.points] == [p.scores for p in trend.points]
+    # The sample's first rating is on 2026-05-07: only windows from 2026-11-03 on are whole.
+    assert str(trend.complete_from) == "2026-11-03"
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def test_summary_scores_and_checks(summary: ShopSummary) -> None:
+    lines = {line.key: line for line in summary.score_lines()}
+    assert lines["service_total"].display == "2.95" and lines["service_total"].passed is False
+    assert lines["dsr.description"].display == "4.74" and lines["dsr.description"].passed
+    assert lines["pickup_24h_rate"].display == "90.95%" and lines["pickup_24h_rate"].passed is None
+    assert "response_3min_rate" not in lines  # weight 0 in the default category
+    assert lines["refunds_72h"].value == 4 and lines["reviews_overdue"].value == 6
+    assert [line.key for line in summary.failed_checks()] == [
+        "service_total",
+        "cs_average",
+        "refunds_72h",
+        "reviews_overdue",
+    ]
+    assert summary.failed
+
+
+def test_summary_worst_three_with_evidence(summary: ShopSummary) -> None:
+    worst = summary.worst()
+    assert [w["metric"] for w in worst] == [
+        "pickup_24h_rate",
+        "human_response_seconds",
+        "item_review_score",
+    ]
+    service = summary.sections["service"]
+    assert service is not None
+    assert worst[0]["points_lost"] == service.to_json()["metrics"]["pickup_24h_rate"]["points_lost"]
+    assert worst[0]["points_lost"] == 0.6785
+    assert worst[0]["evidence"][0].startswith("物流公司 极兔速递: 72.5%")
+
+
+def test_summary_todo_counts(summary: ShopSummary) -> None:
+    assert summary.todo() == {
+        "orders_to_chase": {
+            "count": 12,
+            "late_shipment_risk": 9,
+            "compensation_fen": 100128,
+            "compensation": "1001.28",
+        },
+        "payouts_due": {"count": 48, "total_fen": 299413, "total": "2994.13"},
+        "reviews_to_answer": {"count": 7, "overdue": 6, "reply_within_hours": 24},
+        "refunds_waiting": {"count": 7, "past_72h": 4},
+    }
+
+
+def test_one_screen_document(summary: ShopSummary) -> None:
+    doc = summary.document("zh")
+    assert doc.title == "店铺体检报告"
+    assert [s.key for s in doc.sections] == ["scores", "worst", "todo"]
+    assert "✗ 4 项未达标" in doc.lines[1][0]
+    rows = sum(len(s.rows) for s in doc.sections) + len(doc.lines)
+    assert rows <= 30  # one screen
+    english = summary.document("en")
+    assert english.title == "Shop health report"
+    assert english.sections[2].rows[0][0].text == "Orders to chase (not picked up)"
+
+
+# ---------------------------------------------------------------------------- HTML
+
+URL = re.compile(
+    r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I
+)
+
+
+def test_html_is_self_contained(page: str) -> None:
+    # Nothing to fetch: no src/href/url()/@import to a network address, no script at all.
+    assert not URL.search(page)
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+    # The only http(s) strings are the SVG namespace URIs (an identifier, never fetched).
+    namespaces = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    found = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert found <= namespaces, found - namespaces
+    for uri in found:
+        assert all(
+            m.group(1) in ("xmlns", "xmlns:xlink")
+            for m in re.finditer(r'(\S+)="' + re.escape(uri) + '"', page)
+        )
+
+
+def test_html_page_for_laptop_and_phone(page: str) -> None:
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
+    assert "@media (max-width:640px)" in page and "overflow-x:auto" in page
+
+
+def test_html_has_every_chart_as_inline_svg(page: str) -> None:
+    charts = ["dsr-trend", "score-breakdown", "pickup-daily", "misses-by-hour", "refund-durations"]
+    for name in charts:
+        assert f'<svg xmlns="http://www.w3.org/2000/svg" id="chart-{name}"' in page, name
+    assert page.count("<svg") == len(charts)
+    assert "pygal.org" not in page  # pygal's comments are dropped
+
+
+def test_html_has_chinese_labels_scores_todo_tables_and_diagnosis(page: str) -> None:
+    for text in (
+        "店铺体检报告",
+        "基础服务考核分",
+        "2.95",
+        "宝贝与描述相符",
+        "24小时揽收及时率",
+        "今日待办",
+        "待跟进揽收订单",
+        "失分最多的 3 项",
+        "店铺动态评分走势与滚出预测",
+        "旺旺咨询: 各时段漏回",
+        "退款自主完结时长 (小时)",
+        "诊断: 失分最多的指标",
+        "中差评跟进队列",
+        "延迟发货赔付",
+        "客服评价",
+    ):
+        assert text in page, text
+    # Section tables follow in the spec's order, the diagnosis last.
+    order = [page.index(f'id="section-{key}"') for key in SECTIONS]
+    assert order == sorted(order)
+    assert page.index('id="diagnosis"') > order[-1]
+    assert page.count('id="table-service-diagnosis"') == 1  # once, at the end
+    assert page.index('id="table-service-diagnosis"') > page.index('id="diagnosis"')
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # no id twice
+
+
+def test_html_tables_are_cut_at_200_rows(sample: ShopReport) -> None:
+    from tmallcli.render.document import Cell, Column, Section
+    from tmallcli.render.html import table
+
+    rows = [[Cell(str(n))] for n in range(250)]
+    html = table(Section("payouts", "待发红包", [Column("n", "n")], rows), "zh", "compensation")
+    assert html.count("<tr>") == 1 + 200
+    assert "显示前 200 行, 共 250 行" in html
+    assert "完整列表: tmall compensate late-orders -f json" in html
+    assert "<details id=" in html  # long: folded
+
+
+def test_html_marks_failures_red(page: str) -> None:
+    assert '<div class="card bad" data-key="service_total">' in page
+    assert '<div class="card good" data-key="dsr.description">' in page
+    assert '<div class="verdict bad">' in page
+
+
+def test_html_escapes_text(sample: ShopReport) -> None:
+    from dataclasses import replace
+
+    odd = replace(sample, category="<b>&家纺</b>")
+    page = render_html(ShopSummary(odd), "zh")
+    assert "<b>&家纺</b>" not in page and "&lt;b&gt;&amp;家纺&lt;/b&gt;" in page
+
+
+def test_html_is_deterministic(summary: ShopSummary, page: str) -> None:
+    assert render_html(summary, "zh") == page
+
+
+def test_html_in_english(summary: ShopSummary) -> None:
+    page = render_html(summary, "en")
+    assert '<html lang="en">' in page and "DSR trend and roll-off forecast" in page
+    assert "To do today" in page

@@ -1,0 +1,504 @@
+"""The shop report (SPEC §11): one screen of scores, the worst factors and today's to-do list,
+and JSON with every section exactly as its own command gives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from tmallcli.money import yuan
+from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Renderable, Section
+from tmallcli.render.labels import pick
+from tmallcli.report import SECTIONS, ShopReport
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("店铺体检报告", "Shop health report"),
+    "as_of": ("统计日期", "As of"),
+    "category": ("类目", "Category"),
+    "files": ("已读取 {n} 个导出文件", "{n} export file(s) read"),
+    "ignored": ("忽略 {n} 个文件", "{n} file(s) ignored"),
+    "all_passed": ("✓ 全部达标", "✓ every check passed"),
+    "some_failed": ("✗ {n} 项未达标: {names}", "✗ {n} check(s) failed: {names}"),
+    "skipped": ("未生成 {name}: {reason}", "no {name}: {reason}"),
+    "scores": ("评分与考核", "Scores and checks"),
+    "item": ("项目", "Item"),
+    "value": ("数值", "Value"),
+    "score": ("得分", "Score"),
+    "threshold": ("门槛", "Threshold"),
+    "result": ("结果", "Result"),
+    "passed": ("✓ 达标", "✓ pass"),
+    "failed": ("✗ 未达标", "✗ fail"),
+    "worst": ("失分最多的 3 项", "The 3 factors costing the most"),
+    "metric": ("指标", "Metric"),
+    "points_lost": ("失分", "Points lost"),
+    "evidence": ("原因 / 证据", "Evidence"),
+    "todo": ("今日待办", "To do today"),
+    "task": ("事项", "Task"),
+    "count": ("数量", "Count"),
+    "detail": ("说明", "Detail"),
+    "service_total": ("基础服务考核分", "Basic service score"),
+    "cs_average": (
+        "客服评价 人工平均分 (近{days}天)",
+        "CS rating, human average (last {days} days)",
+    ),
+    "good_rate": ("好评率 (近180天)", "Positive rate (180 days)"),
+    "refunds_72h": ("超72小时待处理退款", "Refunds waiting past 72 h"),
+    "reviews_overdue": ("超时未回复中差评", "Overdue unanswered bad reviews"),
+    "todo.orders_to_chase": ("待跟进揽收订单", "Orders to chase (not picked up)"),
+    "todo.orders_detail": (
+        "超48小时 {risk} 单 · 若延迟发货约赔 {money} 元",
+        "{risk} past 48 h · would cost {money} yuan if late",
+    ),
+    "todo.payouts_due": ("待发延迟发货赔付", "Compensation payouts due"),
+    "todo.payouts_detail": ("合计 {money} 元 (未对账本去重)", "{money} yuan in all (no ledger)"),
+    "todo.reviews_to_answer": ("待回复中差评", "Bad reviews to answer"),
+    "todo.reviews_detail": ("超{hours}小时 {overdue} 条", "{overdue} older than {hours} h"),
+    "todo.refunds_waiting": ("待处理退款", "Refunds waiting for the seller"),
+    "todo.refunds_detail": ("超72小时 {late} 笔", "{late} past 72 h"),
+    "section.service": ("基础服务考核分", "basic service score"),
+    "section.dsr": ("店铺动态评分", "DSR"),
+    "section.pickup": ("24小时揽收及时率", "24h pickup"),
+    "section.response": ("旺旺响应", "Wangwang response"),
+    "section.refunds": ("售后退款", "refunds"),
+    "section.compensation": ("延迟发货赔付", "compensation"),
+    "section.cs": ("客服评价", "CS ratings"),
+    "section.triage": ("中差评", "bad reviews"),
+}
+
+# The service-score metrics listed with their value and score (the DSR has its own rows).
+SERVICE_ROWS = (
+    "pickup_24h_rate",
+    "logistics_review_score",
+    "refund_only_hours",
+    "return_refund_hours",
+    "response_rate",
+    "response_3min_rate",
+    "human_response_seconds",
+    "dispute_refund_rate",
+    "complaint_rate",
+)
+WORST = 3
+
+
+@dataclass
+class ScoreLine:
+    """One row of the summary: a score, its value and, when it has one, its threshold."""
+
+    key: str
+    label: str
+    value: Any
+    display: str
+    threshold: Any = None
+    threshold_display: str = "—"
+    passed: bool | None = None  # None: no threshold of its own (or nothing to judge)
+    score: float | None = None  # 0–5 on the service score's scale
+    points_lost: float | None = None
+    check: bool = False  # counts for --check
+
+
+@dataclass
+class ShopSummary:
+    report: ShopReport
+
+    @staticmethod
+    def _t(key: str, lang: str, **values: object) -> str:
+        return pick(LABELS, key, lang, **values)
+
+    # ------------------------------------------------------------------ sections
+
+    @cached_property
+    def sections(self) -> dict[str, Renderable | None]:
+        """Each section as its own command's report object (None: not computed)."""
+        from tmallcli.render.compensation import CompensationReport
+        from tmallcli.render.cs_ratings import CsReport
+        from tmallcli.render.dsr import DsrReport
+        from tmallcli.render.pickup import PickupReport
+        from tmallcli.render.refunds import RefundsReport
+        from tmallcli.render.response import ResponseReport
+        from tmallcli.render.reviews import TriageReport
+        from tmallcli.render.service import ServiceReport
+
+        r = self.report
+        run = r.compensation
+        return {
+            "service": None
+            if r.service is None
+            else ServiceReport(r.service, r.as_of, None, r.service_notes),
+            "dsr": None if r.dsr is None else DsrReport(r.dsr, r.as_of, r.category),
+            "pickup": None if r.pickup is None else PickupReport(r.pickup),
+            "response": None if r.response is None else ResponseReport(r.response),
+            "refunds": None if r.refunds is None else RefundsReport(r.refunds),
+            "compensation": None
+            if run is None
+            else CompensationReport(run.proposal, run.settlement, r.as_of, run.rules),
+            "cs": None if r.cs is None else CsReport(r.cs, r.as_of, r.cs_min_average),
+            "triage": None if r.triage is None else TriageReport(r.triage, r.as_of),
+        }
+
+    # ------------------------------------------------------------------ summary
+
+    def score_lines(self, lang: str = "zh") -> list[ScoreLine]:
+        from tmallcli.metrics.dsr import format_threshold
+        from tmallcli.metrics.service_score import round2
+        from tmallcli.render.labels import label
+        from tmallcli.render.service import LABELS as SERVICE_LABELS
+        from tmallcli.render.service import format_value
+
+        r = self.report
+        lines: list[ScoreLine] = []
+        s = r.service
+        if s is not None:
+            total = s.total
+            lines.append(
+                ScoreLine(
+                    "service_total",
+                    self._t("service_total", lang),
+                    None if total is None else round(total, 4),
+                    "—" if total is None else f"{round2(total):.2f}",
+                    s.threshold,
+                    f"≥ {s.threshold:.2f}",
+                    s.passed,
+                    check=True,
+                )
+            )
+        if r.dsr is not None:
+            for key, d in r.dsr.dimensions.items():
+                top = max(d.thresholds.values(), default=None)
+                lines.append(
+                    ScoreLine(
+                        f"dsr.{key}",
+                        label(f"dsr.{key}", lang),
+                        d.score,
+                        "—" if d.score is None else f"{d.score:.2f}",
+                        None if top is None else float(top),
+                        "—" if top is None else f"≥ {format_threshold(top)}",
+                        None if d.exact is None else not d.flags,
+                        check=True,
+                    )
+                )
+        if s is not None:
+            for key in SERVICE_ROWS:
+                m = s.metrics.get(key)
+                if m is None or m.value is None or m.weight <= 0:
+                    continue  # not given, or not assessed in this category
+                lines.append(
+                    ScoreLine(
+                        key,
+                        pick(SERVICE_LABELS, key, lang),
+                        m.value,
+                        format_value(key, m.value, lang),
+                        score=m.score,
+                        points_lost=round(m.points_lost, 4),
+                    )
+                )
+        if r.cs is not None:
+            average = r.cs.human.exact
+            target = r.cs_min_average
+            lines.append(
+                ScoreLine(
+                    "cs_average",
+                    self._t("cs_average", lang, days=r.cs.period.days),
+                    r.cs.human.average,
+                    "—" if r.cs.human.average is None else f"{r.cs.human.average:.2f}",
+                    None if target is None else float(target),
+                    "—" if target is None else f"≥ {float(target):.2f}",
+                    None if target is None or average is None else not average < target,
+                    check=True,
+                )
+            )
+        if r.triage is not None:
+            rate = r.triage.good_rate
+            lines.append(
+                ScoreLine(
+                    "good_rate",
+                    self._t("good_rate", lang),
+                    rate,
+                    "—" if rate is None else f"{rate:.2%}",
+                )
+            )
+        if r.refunds is not None:
+            late = len(r.refunds.at_risk)
+            lines.append(
+                ScoreLine(
+                    "refunds_72h",
+                    self._t("refunds_72h", lang),
+                    late,
+                    str(late),
+                    0,
+                    "0",
+                    late == 0,
+                    check=True,
+                )
+            )
+        if r.triage is not None:
+            overdue = r.triage.overdue
+            lines.append(
+                ScoreLine(
+                    "reviews_overdue",
+                    self._t("reviews_overdue", lang),
+                    overdue,
+                    str(overdue),
+                    0,
+                    "0",
+                    overdue == 0,
+                    check=True,
+                )
+            )
+        return lines
+
+    def failed_checks(self, lang: str = "zh") -> list[ScoreLine]:
+        """--check: the service score below its threshold, a DSR flag, the human CS average
+        below cs.min_average, a refund waiting past 72 h, an overdue bad review."""
+        return [line for line in self.score_lines(lang) if line.check and line.passed is False]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failed_checks())
+
+    def worst(self, lang: str = "zh") -> list[dict[str, Any]]:
+        from tmallcli.render.service import LABELS as SERVICE_LABELS
+        from tmallcli.render.service import evidence_text
+
+        s = self.report.service
+        if s is None:
+            return []
+        rows = []
+        for key in s.worst:
+            m = s.metrics[key]
+            if m.points_lost <= 0:
+                continue
+            rows.append(
+                {
+                    "metric": key,
+                    "label": pick(SERVICE_LABELS, key, lang),
+                    "points_lost": round(m.points_lost, 4),
+                    "value": m.value,
+                    "evidence": [evidence_text(key, e, lang) for e in m.evidence],
+                    "evidence_rows": m.evidence,
+                }
+            )
+        return rows[:WORST]
+
+    def todo(self) -> dict[str, Any]:
+        from tmallcli.metrics.pickup import LATE_SHIPMENT_RISK
+
+        r = self.report
+        todo: dict[str, Any] = {}
+        if r.pickup is not None:
+            watch = r.pickup.watchlist
+            cost = sum(w.compensation_fen for w in watch)
+            todo["orders_to_chase"] = {
+                "count": len(watch),
+                "late_shipment_risk": sum(1 for w in watch if w.level == LATE_SHIPMENT_RISK),
+                "compensation_fen": cost,
+                "compensation": yuan(cost),
+            }
+        if r.compensation is not None:
+            settlement = r.compensation.settlement
+            todo["payouts_due"] = {
+                "count": len(settlement.payouts),
+                "total_fen": settlement.total_fen,
+                "total": yuan(settlement.total_fen),
+            }
+        if r.triage is not None:
+            todo["reviews_to_answer"] = {
+                "count": r.triage.unanswered,
+                "overdue": r.triage.overdue,
+                "reply_within_hours": r.triage.reply_within_hours,
+            }
+        if r.refunds is not None:
+            todo["refunds_waiting"] = {
+                "count": len(r.refunds.waiting),
+                "past_72h": len(r.refunds.at_risk),
+            }
+        return todo
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.report
+        lines = self.score_lines("zh")
+        failed = [line.key for line in lines if line.check and line.passed is False]
+        data: dict[str, Any] = {
+            "as_of": r.as_of.date,
+            "category": r.category,
+            "files": r.files,
+            "ignored": [{"file": i.path, "reason": i.reason} for i in r.ignored],
+            "skipped": r.skipped,
+            "summary": {
+                "passed": not failed,
+                "failed": failed,
+                "scores": [
+                    {
+                        "key": line.key,
+                        "label": line.label,
+                        "value": line.value,
+                        "display": line.display,
+                        "threshold": line.threshold,
+                        "passed": line.passed,
+                        "score": None if line.score is None else round(line.score, 4),
+                        "points_lost": line.points_lost,
+                        "check": line.check,
+                    }
+                    for line in lines
+                ],
+                "worst": self.worst("zh"),
+            },
+            "todo": self.todo(),
+            "dsr_trend": self._trend_json(),
+        }
+        for key in SECTIONS:
+            section = self.sections[key]
+            data[key] = None if section is None else section.to_json()
+        return data
+
+    def _trend_json(self) -> dict[str, Any] | None:
+        trend = self.report.dsr_trend
+        if trend is None:
+            return None
+        return {
+            "first_rating": trend.first_rating,
+            "complete_from": trend.complete_from,
+            "points": [
+                {"date": p.day, "offset": p.offset, "scores": p.scores, "counts": p.counts}
+                for p in trend.points
+            ],
+        }
+
+    # ------------------------------------------------------------------ one screen
+
+    def document(self, lang: str) -> Document:
+        r = self.report
+        doc = Document(self._t("title", lang))
+        used = sum(len(paths) for paths in r.files.values())
+        head = (
+            f"{self._t('as_of', lang)} {r.as_of.date}  ·  {self._t('category', lang)} "
+            f"{r.category}  ·  {self._t('files', lang, n=used)}"
+        )
+        if r.ignored:
+            head += f"  ·  {self._t('ignored', lang, n=len(r.ignored))}"
+        doc.line(head, "dim")
+        failed = self.failed_checks(lang)
+        if failed:
+            names = ", ".join(line.label for line in failed)
+            doc.line(self._t("some_failed", lang, n=len(failed), names=names), BAD)
+        else:
+            doc.line(self._t("all_passed", lang), GOOD)
+        for section, reason in r.skipped.items():
+            doc.line(
+                self._t("skipped", lang, name=self._t(f"section.{section}", lang), reason=reason),
+                WARN,
+            )
+        doc.sections.append(self._scores_section(lang))
+        worst = self.worst(lang)
+        if worst:
+            doc.sections.append(
+                Section(
+                    "worst",
+                    self._t("worst", lang),
+                    [
+                        Column("rank", "#", numeric=True),
+                        Column("metric", self._t("metric", lang)),
+                        Column("points_lost", self._t("points_lost", lang), numeric=True),
+                        Column("evidence", self._t("evidence", lang)),
+                    ],
+                    [
+                        [
+                            Cell(str(rank), raw=rank),
+                            Cell(w["label"], raw=w["metric"]),
+                            Cell(f"{w['points_lost']:.2f}", BAD, w["points_lost"]),
+                            Cell("; ".join(w["evidence"]) or "—"),
+                        ]
+                        for rank, w in enumerate(worst, start=1)
+                    ],
+                )
+            )
+        doc.sections.append(self._todo_section(lang))
+        return doc
+
+    def _scores_section(self, lang: str) -> Section:
+        rows = []
+        for line in self.score_lines(lang):
+            verdict = (
+                Cell("—", raw="")
+                if line.passed is None
+                else Cell(self._t("passed", lang), GOOD, True)
+                if line.passed
+                else Cell(self._t("failed", lang), BAD, False)
+            )
+            score = (
+                Cell("—", raw="")
+                if line.score is None
+                else Cell(f"{line.score:.2f}", BAD if line.score < 3 else None, line.score)
+            )
+            rows.append(
+                [
+                    Cell(line.label, raw=line.key),
+                    Cell(line.display, BAD if line.passed is False else None, line.value),
+                    score,
+                    Cell(line.threshold_display, raw=line.threshold),
+                    verdict,
+                ]
+            )
+        return Section(
+            "scores",
+            self._t("scores", lang),
+            [
+                Column("item", self._t("item", lang)),
+                Column("value", self._t("value", lang), numeric=True),
+                Column("score", self._t("score", lang), numeric=True),
+                Column("threshold", self._t("threshold", lang), numeric=True),
+                Column("result", self._t("result", lang)),
+            ],
+            rows,
+        )
+
+    def todo_lines(self, lang: str) -> list[tuple[str, str, int, str, bool]]:
+        """(key, task, count, detail, urgent) for each to-do the exports allow."""
+        lines = []
+        for key, item in self.todo().items():
+            if key == "orders_to_chase":
+                detail = self._t(
+                    "todo.orders_detail",
+                    lang,
+                    risk=item["late_shipment_risk"],
+                    money=item["compensation"],
+                )
+                urgent = item["late_shipment_risk"] > 0
+            elif key == "payouts_due":
+                detail = self._t("todo.payouts_detail", lang, money=item["total"])
+                urgent = item["count"] > 0
+            elif key == "reviews_to_answer":
+                detail = self._t(
+                    "todo.reviews_detail",
+                    lang,
+                    hours=item["reply_within_hours"],
+                    overdue=item["overdue"],
+                )
+                urgent = item["overdue"] > 0
+            else:
+                detail = self._t("todo.refunds_detail", lang, late=item["past_72h"])
+                urgent = item["past_72h"] > 0
+            lines.append((key, self._t(f"todo.{key}", lang), item["count"], detail, urgent))
+        return lines
+
+    def _todo_section(self, lang: str) -> Section:
+        rows = [
+            [
+                Cell(task, raw=key),
+                Cell(str(count), BAD if urgent else None, count),
+                Cell(detail, BAD if urgent else None),
+            ]
+            for key, task, count, detail, urgent in self.todo_lines(lang)
+        ]
+        return Section(
+            "todo",
+            self._t("todo", lang),
+            [
+                Column("task", self._t("task", lang)),
+                Column("count", self._t("count", lang), numeric=True),
+                Column("detail", self._t("detail", lang)),
+            ],
+            rows,
+        )
