@@ -311,3 +311,27 @@ def test_csv_file_for_excel_keeps_long_ids_as_text(tmp_path: Path) -> None:
         app, ["audit", "pickup", "--orders", str(orders), "--as-of", "2026-11-20", "-f", "csv"]
     )
     assert "\n100000000000000001," in plain.stdout
+
+
+def test_output_file_gets_the_usual_permissions(seed_reviews: Path, tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "dsr.json"
+    runner.invoke(
+        app,
+        [
+            "score",
+            "dsr",
+            "--reviews",
+            str(seed_reviews),
+            "--as-of",
+            "2026-11-20",
+            "-f",
+            "json",
+            "-o",
+            str(out),
+        ],
+    )
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask

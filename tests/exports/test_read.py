@@ -349,7 +349,9 @@ def test_mixed_date_formats_in_one_column(tmp_path: Path) -> None:
     ]
 
 
-def test_large_file_utf8_head_gb18030_body_is_transcoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_file_utf8_head_gb18030_body_is_transcoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A large file is taken as UTF-8 from its head; when Polars then meets GB18030 bytes the
     whole file is checked and transcoded (strict UTF-8 first, else GB18030)."""
     from tmallcli.exports import sources
@@ -364,7 +366,9 @@ def test_large_file_utf8_head_gb18030_body_is_transcoded(tmp_path: Path, monkeyp
     assert frame.filter(pl.col("order_id") == "99")["buyer"].to_list() == ["小王"]
 
 
-def test_large_damaged_utf8_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_damaged_utf8_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tmallcli.exports import sources
 
     monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
