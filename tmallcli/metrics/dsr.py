@@ -155,14 +155,13 @@ def rating_events(reviews: pl.LazyFrame, monthly_cap: int) -> pl.LazyFrame:
 
     The cap is decided over the whole file, before the window (SPEC §3).
     """
+    # unique(keep="first") keeps the first row in frame order: after the sort, each order's
+    # earliest rating (ties: the lowest item id), without a group-by over every column.
     per_order = (
-        reviews.sort("rated_at", "item_id", nulls_last=True)
-        .group_by("order_id")
-        .agg(
-            pl.col("buyer").first(),
-            pl.col("rated_at").first(),
-            *(pl.col(c).first() for c in DIMENSIONS.values()),
-        )
+        reviews.select("order_id", "buyer", "rated_at", "item_id", *DIMENSIONS.values())
+        .sort("order_id", "rated_at", "item_id", nulls_last=True)
+        .unique(subset="order_id", keep="first", maintain_order=False)
+        .drop("item_id")
     )
     month = pl.col("rated_at").dt.truncate("1mo")
     rank = pl.int_range(pl.len()).over(["buyer", month], order_by=["rated_at", "order_id"])
@@ -180,8 +179,9 @@ def _scores(events: pl.LazyFrame) -> pl.LazyFrame:
 def compute_dsr(reviews: pl.LazyFrame, rules: DsrRules, as_of: datetime) -> DsrResult:
     window_end = as_of - timedelta(minutes=rules.display_delay_minutes)
     window_start = as_of - timedelta(days=rules.window_days)
-    rows = reviews.select(COLUMNS)
-    events = rating_events(rows, rules.monthly_cap)
+    # Materialised once: the counts, the scores, the roll-off and the items all read it.
+    rows = reviews.select(COLUMNS).collect().lazy()
+    events = rating_events(rows, rules.monthly_cap).collect().lazy()
     in_window = pl.col("rated_at").is_between(window_start, window_end, closed="right")
     counted = events.filter(pl.col("within_cap") & in_window)
 
