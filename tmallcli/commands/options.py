@@ -5,7 +5,9 @@ Nothing here imports Polars or Rich: ``tmall --help`` must stay fast.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -29,10 +31,25 @@ INPUTS = "Inputs"
 OUTPUT = "Output"
 RULES = "Rules"
 
+
+def _check_day(value: str | None) -> str | None:
+    """Reject a malformed date while parsing options: a usage error imports nothing heavy."""
+    if value is not None:
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:
+            sys.stderr.write(
+                f"tmall: error: --as-of: not a date in the form YYYY-MM-DD (got {value!r})\n"
+            )
+            raise typer.Exit(2) from None
+    return value
+
+
 AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        callback=_check_day,
         help="Report date T (YYYY-MM-DD, Asia/Shanghai). Default: today; the as-of instant is "
         "T 23:59:59, or now when not given.",
         rich_help_panel=RULES,

@@ -113,7 +113,18 @@ def print_rich(doc: Document, file: Any) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder + rename: a reader never sees half a report."""
+    """Temp file in the same folder + rename: a reader never sees half a report.
+
+    A target that exists and is not a regular file (``/dev/null``, a pipe, ``/dev/stdout``)
+    is written in place: renaming over it would replace the device itself.
+    """
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
