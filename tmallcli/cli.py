@@ -52,10 +52,27 @@ def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
-        app(prog_name="tmall")
+        code = app(prog_name="tmall", standalone_mode=False)
     except KeyboardInterrupt:
         sys.stderr.write("tmall: interrupted\n")
         sys.exit(130)
+    except Exception as exc:
+        sys.exit(_usage_error(exc))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Exception) -> int:
+    """Typer's usage errors as one line, like every other error of tmall (SPEC §1: exit 2)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown: nothing went wrong
+        return 0
+    format_message = getattr(exc, "format_message", None)
+    if format_message is None or not hasattr(exc, "exit_code"):
+        raise exc  # a bug: let it show its traceback
+    sys.stderr.write(f"tmall: error: {format_message()}\n")
+    context = getattr(exc, "ctx", None)
+    if context is not None:
+        sys.stderr.write(f"tmall: hint: see '{context.command_path} --help'\n")
+    return int(exc.exit_code)
 
 
 if __name__ == "__main__":

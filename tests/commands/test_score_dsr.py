@@ -335,3 +335,20 @@ def test_output_file_gets_the_usual_permissions(seed_reviews: Path, tmp_path: Pa
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "dsr", "--nope"], "No such option: --nope"),
+        (["score", "dsr", "-f", "xml"], "'xml' is not one of"),
+        (["score", "dsr", "--reviews", "x.csv", "--as-of", "20/11/2026"], "--as-of: not a date"),
+    ],
+)
+def test_usage_errors_are_one_line_from_the_real_entry_point(args: list[str], message: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "tmallcli", *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("tmall: error: ") and message in lines[0]
+    assert all(line.startswith("tmall: ") for line in lines)
+    assert proc.stdout == ""
