@@ -80,3 +80,48 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["data", "check", str(tmp_path / "none.csv")])
     assert result.exit_code == 2
     assert "none.csv" in result.stderr
+
+
+def problems_of(path: Path) -> dict[str, dict]:
+    result = runner.invoke(app, ["data", "check", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    return {p["problem"]: p for p in json.loads(result.stdout)["files"][0]["problems"]}
+
+
+def test_short_rows_are_reported_as_ragged_not_as_missing_values(tmp_path: Path) -> None:
+    path = tmp_path / "logistics.csv"
+    path.write_text(
+        "物流单号,订单编号,时间,物流状态\n"
+        "SF1,1,2026-11-05 10:00,已揽收\n"
+        "SF2,2\n"  # short in the middle: its 时间 is missing
+        "SF3,3,2026-11-05 11:00,已揽收\n"
+        "SF4,4,2026-11-05",  # cut off: the last row of a truncated download
+        encoding="utf-8",
+    )
+    problems = problems_of(path)
+    ragged = problems["ragged row: fewer fields than the header (4)"]
+    assert ragged["count"] == 2
+    assert ragged["examples"] == [
+        {"line": 3, "value": "2 fields"},
+        {"line": 5, "value": "3 fields"},
+    ]
+    assert not any("missing value" in text for text in problems)
+
+
+def test_two_different_bad_rows_are_not_duplicates(tmp_path: Path) -> None:
+    # Both order numbers are unreadable (scientific notation): the rows differ all the same.
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间\n"
+        "1.23457E+18,a,10.00,交易成功,2026-11-01 10:00\n"
+        "4.56789E+18,a,10.00,交易成功,2026-11-01 10:00\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(path)
+    assert not any("duplicate" in text for text in problems)
+    assert (
+        problems[
+            "ID in scientific notation (mangled by Excel; the original number cannot be recovered)"
+        ]["count"]
+        == 2
+    )

@@ -379,3 +379,90 @@ def test_large_damaged_utf8_file_is_an_error(
     path.write_bytes((header + good).encode("utf-8") + b"99,\xff\xfe,2026-11-02 10:00,4,4,4\n")
     with pytest.raises(InputError, match="not valid UTF-8"):
         load("reviews", path)
+
+
+# --------------------------------------------------------------------------- ragged and blank rows
+
+ORDER_ROW = "{id},a,10.00,,交易成功,2026-11-05 10:00,SF{id}\n"
+
+
+def test_blank_lines_and_rows_of_empty_cells_are_no_records(tmp_path: Path) -> None:
+    # Excel leaves ",,,,,," rows; some exports end with an empty line or two.
+    body = ORDER_ROW.format(id=1) + "\n,,,,,,\n" + ORDER_ROW.format(id=2) + "\r\n,,,,,,\n\n"
+    frame, warnings = load("orders", write(tmp_path / "o.csv", ORDER_HEADER + body))
+    assert sorted(frame["order_id"]) == ["1", "2"]
+    assert warnings == []
+
+
+def test_a_truncated_last_row_is_an_error_even_when_skipping_bad_rows(tmp_path: Path) -> None:
+    # A download cut off between two fields: Polars would read the row with empty cells,
+    # and an order "not picked up yet" would be paid compensation.
+    path = write(tmp_path / "o.csv", ORDER_HEADER + ORDER_ROW.format(id=1) + "2,a,10.00,,交易成功")
+    for skip in (False, True):
+        with pytest.raises(InputError) as err:
+            load("orders", path, skip=skip)
+        assert err.value.line == 3
+        assert "ragged row: 5 fields where the header has 7" in err.value.message
+
+
+def test_a_last_row_closing_a_quoted_comment_is_not_taken_for_a_record(tmp_path: Path) -> None:
+    header = "订单编号,买家会员名,评价时间,宝贝与描述相符,卖家的服务态度,物流服务的质量,评价内容\n"
+    body = '1,a,2026-11-05 10:00,5,5,5,"很好\n下次再来"\n'  # the last line alone has 1 field
+    frame, _ = load("reviews", write(tmp_path / "r.csv", header + body))
+    assert frame["comment"].to_list() == ["很好\n下次再来"]
+
+
+def test_a_short_row_that_loses_a_key_is_named_ragged(tmp_path: Path) -> None:
+    header = "物流单号,订单编号,时间,物流状态\n"
+    body = "SF1,1,2026-11-05 10:00,已揽收\nSF2,2\nSF3,3,2026-11-05 11:00,已揽收\n"
+    with pytest.raises(InputError) as err:
+        load("logistics", write(tmp_path / "l.csv", header + body))
+    assert err.value.line == 3
+    assert err.value.message.endswith("ragged row: 2 fields where the header has 4")
+
+
+def test_a_trailing_comma_in_the_header_is_no_column_to_fill(tmp_path: Path) -> None:
+    header = ORDER_HEADER.rstrip("\n") + ",\n"  # a trailing empty name; rows without it
+    frame, _ = load("orders", write(tmp_path / "o.csv", header + ORDER_ROW.format(id=1)))
+    assert frame["order_id"].to_list() == ["1"]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "2,a,10.00,,交易成功,2026-11-05 10:00,SF2,多余\n",  # one field too many
+        '2,a,10.00,,交易成功,2026-11-05 10:00,"SF2',  # a quote left open at the end
+    ],
+    ids=["long row", "open quote"],
+)
+def test_a_damaged_row_is_found_in_a_column_the_command_does_not_read(
+    tmp_path: Path, broken: str
+) -> None:
+    # Polars checks a record's fields only when every column is read: a command that reads
+    # two columns must not get a shifted row or a cut file past it.
+    path = write(tmp_path / "o.csv", ORDER_HEADER + ORDER_ROW.format(id=1) + broken)
+    with pytest.raises(InputError) as err:
+        load("orders", path, columns=("order_id", "paid_at"))
+    assert err.value.line == 3
+
+
+def test_a_kind_read_twice_reports_its_dropped_rows_once(tmp_path: Path) -> None:
+    body = ORDER_ROW.format(id=1) + "2,a,-1.00,,交易成功,2026-11-05 10:00,SF2\n"
+    body += ORDER_ROW.format(id=1)
+    path = write(tmp_path / "o.csv", ORDER_HEADER + body)
+    options = ReadOptions(skip_bad_rows=True)
+    with Inputs({"orders": [str(path)]}, options=options) as inputs:
+        inputs.load("orders", ("order_id", "paid_amount", "paid_at"))
+        inputs.load("orders", ("order_id", "paid_at", "tracking_no"))
+        warnings = sorted((w["problem"], w["rows_dropped"]) for w in inputs.warnings)
+    assert warnings == [("duplicate rows", 1), ("negative money", 1)]
+
+
+def test_a_bare_carriage_return_in_the_last_row_is_no_crash(tmp_path: Path) -> None:
+    # csv.reader refuses a string with "\r" inside an unquoted field (found by the fuzz test).
+    path = tmp_path / "c.csv"
+    path.write_bytes(
+        "买家,时间,发送方\na,2026-11-05 10:00:00,a\nb,2026-11-05 10:00:00,b\rx\n".encode()
+    )
+    frame, _ = load("chats", path)
+    assert frame.height == 2

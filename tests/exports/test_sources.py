@@ -713,3 +713,20 @@ def test_transcoding_round_trips_any_text(text: str, chunk_size: int) -> None:
         finally:
             sources.CHUNK_SIZE = original
         assert source.csv_path.read_bytes() == raw.decode("gb18030").encode("utf-8")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("pad", [b"", b" ", b"  ", b"   "], ids=lambda p: f"{len(p)}")
+def test_forced_utf16_or_32_on_a_utf8_file_is_an_input_error(
+    tmp_path: Path, workdir: Path, codec: str, pad: bytes
+) -> None:
+    # Python's UTF-16 decoder raises a bare UnicodeError (no position) on an even-length
+    # stream without a BOM: it was a traceback.
+    data = (HEADER + "\n" + ROWS[0] + "\n").encode("utf-8") + pad
+    path = write(tmp_path / "orders.csv", data)
+    with pytest.raises(InputError) as caught:
+        open_(path, workdir, encoding=codec)
+    assert caught.value.line == 1
+    if codec == "utf-16" and len(data) % 2 == 0:
+        assert "does not start with BOM" in caught.value.message
+        assert caught.value.hint is not None and "--encoding utf-16-le" in caught.value.hint

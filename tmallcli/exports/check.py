@@ -18,6 +18,7 @@ from tmallcli.exports.read import (
     read_headers,
     record_lines,
 )
+from tmallcli.exports.structure import named_width, record_fields, short_last_record
 
 EXAMPLES_PER_PROBLEM = 3
 
@@ -113,6 +114,28 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     if kind.date_column in frame.columns:
         dates = frame.get_column(kind.date_column)
         date_range = (dates.min(), dates.max())  # type: ignore[assignment]
+    bad_cells = bad
+    # A row with cells missing because it is short is one ragged row, not bad values.
+    width = named_width(source)
+    records = record_fields(source, bad.get_column("_row").unique().to_list())
+    short = sorted((line, fields) for line, fields in records.values() if fields < width)
+    short_rows = [row for row, (_, fields) in records.items() if fields < width]
+    bad = bad.filter(~pl.col("_row").is_in(short_rows))
+    last = short_last_record(source)  # a truncated file's last row, bad values or not
+    if last is not None and last[0] not in {line for line, _ in short}:
+        short.append((last[0], last[1]))
+    if short:
+        problems.append(
+            Problem(
+                None,
+                f"ragged row: fewer fields than the header ({width})",
+                len(short),
+                [
+                    {"line": line, "value": f"{n} fields"}
+                    for line, n in short[:EXAMPLES_PER_PROBLEM]
+                ],
+            )
+        )
     groups = (
         bad.group_by("column", "problem")
         .agg(
@@ -136,7 +159,10 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
                 ],
             )
         )
-    duplicates = frame.height - frame.select(wanted).unique().height
+    # A bad cell reads as empty: its raw text keeps two different bad rows apart.
+    raw = bad_cells.group_by("_row").agg(pl.col("value").str.join("\x1f").alias("_raw"))
+    keyed = frame.join(raw, on="_row", how="left").select(*wanted, "_raw")
+    duplicates = keyed.height - keyed.unique().height
     if duplicates:
         problems.append(Problem(None, "exact duplicate rows (dropped when read)", duplicates))
     return FileCheck(

@@ -97,4 +97,12 @@ class Inputs:
 
     @property
     def warnings(self) -> list[dict[str, Any]]:
-        return [w for loaded in self._loaded.values() for w in loaded.warnings]
+        """What every load dropped. A kind read twice (two column sets) reports each problem
+        once, with the larger count: the same rows were dropped, not twice as many."""
+        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for loaded in self._loaded.values():
+            for warning in loaded.warnings:
+                key = tuple(warning.get(k) for k in ("kind", "file", "column", "problem"))
+                if key not in merged or warning["rows_dropped"] > merged[key]["rows_dropped"]:
+                    merged[key] = warning
+        return list(merged.values())

@@ -262,6 +262,10 @@ def _iter_decoded(path: Path, codec: str) -> Iterator[str]:
                     )
                 )
                 raise _Undecodable(offset, exc.reason, truncated, valid) from None
+            except UnicodeError as exc:
+                # A plain UnicodeError has no position: UTF-16/32 forced with --encoding on
+                # a stream without a BOM ("does not start with BOM").
+                raise _Undecodable(chunk_start, str(exc), False, chars) from None
             if text:
                 chars += len(text)
                 yield text
@@ -284,7 +288,11 @@ def _line_at(path: Path, offset: int, codec: str) -> int:
             if ascii_newline:  # UTF-8, GB18030: no multi-byte character holds 0x0A
                 lines += chunk.count(b"\n")
             else:  # UTF-16/32: count decoded newlines instead of bytes
-                lines += decoder.decode(chunk).count("\n")
+                try:
+                    lines += decoder.decode(chunk).count("\n")
+                except UnicodeError:  # no BOM: even "replace" cannot tell the byte order
+                    decoder = codecs.getincrementaldecoder(f"{codec}-le")("replace")
+                    lines += decoder.decode(chunk).count("\n")
             remaining -= len(chunk)
     return lines
 
@@ -498,16 +506,15 @@ def _converted(
 
 def _decode_error(path: Path, plan: _TextPlan, bad: _Undecodable, display: str) -> InputError:
     line = _line_at(path, bad.offset, plan.codec)
+    hint = "the file may be damaged; --encoding names the encoding if it is not UTF-8 or GB18030"
     if bad.truncated:
         problem = f"file ends in the middle of a {plan.label} character (truncated?)"
+    elif "BOM" in bad.reason:
+        problem = f"not {plan.label} text ({bad.reason})"
+        hint = f"without a BOM, name the byte order: --encoding {plan.codec}-le (or -be)"
     else:
         problem = f"bytes that are not valid {plan.label} (byte offset {bad.offset})"
-    return InputError(
-        display,
-        problem,
-        line=line,
-        hint="the file may be damaged; --encoding names the encoding if it is not UTF-8 or GB18030",
-    )
+    return InputError(display, problem, line=line, hint=hint)
 
 
 def _decoded(path: Path, plan: _TextPlan, display: str) -> Iterator[str]:
