@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tmallcli.commands import options as o
-from tmallcli.commands.run import Outcome, run, warn
+from tmallcli.commands.run import Outcome, check_writable, run, warn
 
 app = typer.Typer(
     help="Compensation owed to buyers, with an SQLite payout ledger.", no_args_is_help=True
@@ -166,18 +166,6 @@ def late_orders(
         return Outcome(report, check_failed=check and report.due, input_warnings=warnings)
 
     run(program, out, debug=debug)
-
-
-def check_writable(output: Path | None) -> None:
-    import os
-
-    from tmallcli.errors import OutputError
-
-    if output is None:
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise OutputError(f"{output}: cannot write the output (no writable folder {folder})")
 
 
 @app.command("ledger")

@@ -10,6 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -36,11 +37,25 @@ def warn(message: str) -> None:
     sys.stderr.write(f"tmall: warning: {message}\n")
 
 
+def check_writable(output: Path | None) -> None:
+    """Refuse an ``--output`` whose folder is missing or read-only, before any work is done."""
+    import os
+
+    from tmallcli.errors import OutputError
+
+    if output is None:
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise OutputError(f"{output}: cannot write the output (no writable folder {folder})")
+
+
 def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = False) -> None:
     """Run ``program`` and exit with 0, 1 (a --check tripped) or 2 (bad usage or input)."""
     from tmallcli.render.writers import emit
 
     try:
+        check_writable(out.output)
         outcome = program()
         for warning in outcome.input_warnings:
             warn(warning["message"])
