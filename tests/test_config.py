@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import textwrap
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -757,3 +760,73 @@ def test_any_dimension_weights_summing_to_one_validate(parts: list[int]) -> None
     problem = r"属性\.weights(\.\w+)?: must (sum to 1|be between 0 and 1)"
     with pytest.raises(ConfigError, match=problem):
         load_config(cwd=REPO / "tests", overrides=overrides)
+
+
+# --------------------------------------------------------------------------- sweeps
+
+DEFAULT_TREE = yaml.safe_load((REPO / "config" / "default.yaml").read_text(encoding="utf-8"))
+
+
+def _mapping_paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every mapping of the default config (the first item of a list of mappings too)."""
+    found: list[tuple[object, ...]] = []
+    if isinstance(node, dict):
+        found.append(path)
+        for key, value in node.items():
+            found += _mapping_paths(value, (*path, key))
+    elif isinstance(node, list) and node and isinstance(node[0], dict):
+        found += _mapping_paths(node[0], (*path, 0))
+    return found
+
+
+def _leaf_paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaf_paths(value, (*path, key))]
+    return [path]
+
+
+def _dotted(path: tuple[object, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _user_config(path: tuple[object, ...], key: str, value: object) -> dict[str, object]:
+    """A user config setting ``key`` of the mapping at ``path`` to ``value``.
+
+    Mappings nest; a list on the way is given whole (lists replace), changed in place.
+    """
+    tree: Any = copy.deepcopy(DEFAULT_TREE)
+    node = tree
+    for part in path:
+        node = node[part]
+    node[key] = value
+    full = (*path, key)
+    user: dict[str, Any] = {}
+    holder, source = user, tree
+    for i, part in enumerate(full):
+        if i == len(full) - 1 or isinstance(full[i + 1], int):
+            holder[part] = source[part]
+            return user
+        holder = holder.setdefault(part, {})
+        source = source[part]
+    return user
+
+
+@pytest.mark.parametrize("path", _mapping_paths(DEFAULT_TREE), ids=_dotted)
+def test_an_unknown_key_anywhere_is_an_error_naming_its_path(
+    tmp_path: Path, path: tuple[object, ...]
+) -> None:
+    user = _user_config(path, "zz_unknown", 1)
+    message = error_of(tmp_path, yaml.safe_dump(user, allow_unicode=True))
+    assert message.startswith(f"config: {_dotted((*path, 'zz_unknown'))}: "), message
+
+
+@pytest.mark.parametrize("path", _leaf_paths(DEFAULT_TREE), ids=_dotted)
+def test_a_value_of_the_wrong_type_anywhere_names_its_path(
+    tmp_path: Path, path: tuple[object, ...]
+) -> None:
+    user = _user_config(path[:-1], str(path[-1]), {"zz": [1]})
+    message = error_of(tmp_path, yaml.safe_dump(user, allow_unicode=True))
+    assert message.startswith(f"config: {_dotted(path)}"), message

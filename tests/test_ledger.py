@@ -452,3 +452,241 @@ def test_rerunning_is_idempotent_and_growth_never_pays_twice(
     for payout in once.payouts:
         assert sum(recorded.get(o, 0) for o in payout.order_ids) == payout.amount_fen
         assert payout.amount_fen <= RULES.group_cap_fen
+
+
+# --------------------------------------------------------------------------- processes
+
+STAGED_CHILD = """
+import os, sys, time
+from tmallcli import ledger
+
+stage = os.environ["TMALL_TEST_STALL"]
+
+def stall():
+    print(stage, flush=True)
+    time.sleep(120)
+
+if stage == "committed":  # the transaction is over, the report not yet written
+    original_pay = ledger.pay
+
+    def pay(*args, **kwargs):
+        result = original_pay(*args, **kwargs)
+        stall()
+        return result
+
+    ledger.pay = pay
+else:  # inside the transaction, after the run row or after every payout line
+    name = "_insert_run" if stage == "run_inserted" else "_insert_payouts"
+    original = getattr(ledger.Ledger, name)
+
+    def patched(self, *args):
+        original(self, *args)
+        stall()
+
+    setattr(ledger.Ledger, name, patched)
+
+from tmallcli.cli import app
+app(sys.argv[1:], prog_name="tmall")
+"""
+
+
+def tmall(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tmallcli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def runs_of(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return int(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+@pytest.fixture
+def paid_once(tmp_path: Path) -> tuple[Path, Path, dict[str, int], dict[str, int]]:
+    """A ledger that paid amy's first order; the grown export; paid before and after it."""
+    first = orders_csv(tmp_path / "first.csv", CSV_ROWS[:1])
+    grown = orders_csv(tmp_path / "grown.csv", CSV_ROWS)
+    path = tmp_path / "ledger.db"
+    assert tmall(*cli_args(first, path)).returncode == 0
+    reference = tmp_path / "reference.db"
+    reference.write_bytes(path.read_bytes())
+    assert tmall(*cli_args(grown, reference)).returncode == 0
+    return path, grown, paid(path), paid(reference)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@pytest.mark.parametrize(
+    ("stage", "updated"),
+    [("run_inserted", False), ("payouts_inserted", False), ("committed", True)],
+)
+def test_a_run_killed_at_any_stage_leaves_the_ledger_before_or_after_never_half(
+    paid_once: tuple[Path, Path, dict[str, int], dict[str, int]], stage: str, updated: bool
+) -> None:
+    path, grown, before, after = paid_once
+    assert before == {"A": 3000} and after == {"A": 3000, "B": 3000, "C": 600}
+    child = subprocess.Popen(
+        [sys.executable, "-c", STAGED_CHILD, *cli_args(grown, path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMALL_TEST_STALL": stage},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == stage
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert paid(path) == (after if updated else before)
+    assert runs_of(path) == (2 if updated else 1)
+    # The next run pays what is still owed, and only that.
+    rerun = tmall(*cli_args(grown, path))
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["total_fen"] == (0 if updated else 3600)
+    assert paid(path) == after
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_run_killed_at_random_moments_never_leaves_half_a_payment(
+    paid_once: tuple[Path, Path, dict[str, int], dict[str, int]], tmp_path: Path
+) -> None:
+    path, grown, before, after = paid_once
+    base = path.read_bytes()
+    seen = set()
+    for delay in (0.5, 1.0, 1.8):
+        copy = tmp_path / f"ledger-{delay}.db"
+        copy.write_bytes(base)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tmallcli", *cli_args(grown, copy)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        state = paid(copy)
+        assert state in (before, after), (delay, state)
+        assert runs_of(copy) == (2 if state == after else 1)
+        seen.add(state == after)
+    assert seen  # at least one kill landed (either side of the commit)
+
+
+def test_four_runs_at_once_on_overlapping_exports_pay_each_buyer_once(tmp_path: Path) -> None:
+    exports = [
+        orders_csv(tmp_path / f"export{i}.csv", rows)
+        for i, rows in enumerate([CSV_ROWS[:1], CSV_ROWS[:2], CSV_ROWS, CSV_ROWS])
+    ]
+    path = tmp_path / "ledger.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # all four compute, then queue for the write lock
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tmallcli", *cli_args(export, path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for export in exports
+    ]
+    time.sleep(3)
+    holder.execute("ROLLBACK")
+    holder.close()
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in results]
+    # Whatever order they ran in: amy 2 × 30.00, bob 6.00, each order once.
+    assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
+    assert sum(json.loads(out)["total_fen"] for out, _ in results) == 6600
+    assert runs_of(path) == 4
+    with sqlite3.connect(path) as conn:
+        per_buyer = dict(conn.execute("SELECT buyer, sum(amount_fen) FROM payouts GROUP BY buyer"))
+    assert per_buyer == {"amy": 6000, "bob": 600}
+
+
+# --------------------------------------------------------------------------- older ledgers
+
+V1_LEDGER = """
+CREATE TABLE runs (run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, as_of TEXT NOT NULL,
+    dry_run INTEGER NOT NULL DEFAULT 0, files TEXT NOT NULL, tool_version TEXT,
+    payouts INTEGER NOT NULL, total_fen INTEGER NOT NULL);
+CREATE TABLE payouts (kind TEXT NOT NULL, order_id TEXT NOT NULL, buyer TEXT,
+    group_id TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    run_id TEXT NOT NULL REFERENCES runs(run_id), recorded_at TEXT NOT NULL,
+    UNIQUE (kind, order_id));
+INSERT INTO runs VALUES ('20261101080000-0a0b0c0d', '2026-11-01 08:00:00', '2026-10-31', 0,
+    '["orders.csv"]', '0.1.0', 1, 3000);
+INSERT INTO payouts VALUES ('late_shipment', 'A', 'amy', 'amy:A', 3000,
+    '20261101080000-0a0b0c0d', '2026-11-01 08:00:00');
+"""
+
+
+def hand_written_ledger(path: Path, *, version: int) -> Path:
+    """A ledger as an earlier tmall wrote it, built with plain SQL (no tmallcli code)."""
+    with sqlite3.connect(path) as conn:
+        conn.executescript(V1_LEDGER)
+        conn.execute(f"PRAGMA user_version = {version}")
+    return path
+
+
+def test_a_ledger_written_by_tmall_0_1_is_read_and_never_pays_twice(tmp_path: Path) -> None:
+    path = hand_written_ledger(tmp_path / "ledger.db", version=1)
+    orders = orders_csv(tmp_path / "orders.csv", CSV_ROWS)
+    done = tmall(*cli_args(orders, path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_fen"] == 3600  # A was paid by the old version
+    assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
+    listed = tmall("compensate", "ledger", "--ledger", str(path), "-f", "json")
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_a_ledger_upgraded_by_a_newer_schema_through_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from tmallcli.cli import app
+
+    path = hand_written_ledger(tmp_path / "ledger.db", version=1)
+    orders = orders_csv(tmp_path / "orders.csv", CSV_ROWS)
+
+    def v1_to_v2(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE payouts ADD COLUMN note TEXT")
+
+    monkeypatch.setattr(ledger_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(MIGRATIONS, 1, v1_to_v2)
+    runner = CliRunner()
+    dry = runner.invoke(app, cli_args(orders, path, "--dry-run"))
+    assert dry.exit_code == 0, dry.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # a dry run reads only
+    real = runner.invoke(app, cli_args(orders, path))
+    assert real.exit_code == 0, real.stderr
+    assert json.loads(real.stdout)["total_fen"] == 3600
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "note" in [row[1] for row in conn.execute("PRAGMA table_info(payouts)")]
+    assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
+
+
+@pytest.mark.parametrize(
+    ("version", "problem"),
+    [
+        (0, "not a tmall ledger (an SQLite database with other tables: payouts, runs)"),
+        (SCHEMA_VERSION + 1, "is newer than this tmall supports"),
+    ],
+)
+def test_a_ledger_of_an_unknown_version_fails_with_one_clear_line(
+    tmp_path: Path, version: int, problem: str
+) -> None:
+    path = hand_written_ledger(tmp_path / "ledger.db", version=version)
+    before = path.read_bytes()
+    orders = orders_csv(tmp_path / "orders.csv", CSV_ROWS)
+    for args in (cli_args(orders, path), ["compensate", "ledger", "--ledger", str(path)]):
+        done = tmall(*args)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        lines = done.stderr.splitlines()
+        assert lines[0].startswith(f"tmall: error: {path}: ") and problem in lines[0], lines
+        assert all(line.startswith("tmall: hint: ") for line in lines[1:]), lines
+        assert "Traceback" not in done.stderr
+    assert path.read_bytes() == before

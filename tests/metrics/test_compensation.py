@@ -463,3 +463,37 @@ def test_grouping_rounds_handle_many_groups_per_buyer() -> None:
 def test_an_order_without_a_buyer_is_its_own_group(buyer: str | None) -> None:
     p = compute([order("A", buyer=buyer), order("B", buyer=buyer, paid_h=1)])
     assert payouts_of(p, "late_shipment") == {"A": 3000, "B": 3000}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(late_order, min_size=1, max_size=25))
+def test_each_order_pays_the_rate_or_the_minimum_and_each_group_the_capped_sum(
+    specs: list[tuple[str, int, int]],
+) -> None:
+    p = compute(_rows(specs))
+    late = p.lines.filter(pl.col("kind") == "late_shipment")
+    paid = {f"o{i:03d}": fen for i, (_, _, fen) in enumerate(specs)}
+    for order_id, amount in late.select("order_id", "amount_fen").iter_rows():
+        # 30 % of the item amount, half up to the fen, at least 5 yuan (SPEC §5).
+        share = (paid[order_id] * 30 * 2 + 100) // 200
+        assert amount == max(RULES.minimum_fen, share)
+    for payout in settle_payouts(p).payouts:
+        owed = late.filter(pl.col("order_id").is_in(payout.order_ids))["amount_fen"].sum()
+        assert payout.amount_fen == min(RULES.group_cap_fen, owed)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(late_order, min_size=1, max_size=25))
+def test_settling_against_a_ledger_that_paid_everything_pays_nothing(
+    specs: list[tuple[str, int, int]],
+) -> None:
+    p = compute(_rows(specs))
+    first = settle_payouts(p)
+    ledger = pl.DataFrame(
+        [(x.kind, line.order_id, line.pay_fen) for x in first.payouts for line in x.lines],
+        schema={"kind": pl.String, "order_id": pl.String, "ledger_fen": pl.Int64},
+        orient="row",
+    )
+    again = settle_payouts(p, ledger)
+    assert again.payouts == []
+    assert again.total_fen == 0

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from fractions import Fraction
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tmallcli.metrics.dsr import DsrRules, compute_dsr, five_star_needed
+from tmallcli.metrics.dsr import DsrRules, compute_dsr, five_star_needed, rating_events
 
 AS_OF = datetime(2026, 11, 20, 23, 59, 59)
 RULES = DsrRules(
@@ -199,3 +200,91 @@ def test_empty_reviews_give_no_score_and_no_flags(n: int) -> None:
     assert result.dimensions["description"].score is None
     assert result.dimensions["description"].flags == []
     assert result.events == n
+
+
+# --------------------------------------------------------------------------- invariants
+
+_STARS = st.none() | st.integers(min_value=1, max_value=5)
+
+
+@st.composite
+def review_rows(draw: st.DrawFn) -> list[tuple]:
+    """Reviews of up to 12 orders by 3 buyers over ~200 days, some orders with several items."""
+    rows = []
+    for i in range(draw(st.integers(0, 12))):
+        rated = AS_OF - timedelta(minutes=draw(st.integers(0, 200 * 24 * 60)))
+        buyer = draw(st.sampled_from(["b0", "b1", "b2"]))
+        for item in range(draw(st.integers(1, 2))):
+            stars = (draw(_STARS), draw(_STARS), draw(_STARS))
+            rows.append((f"o{i:02d}", buyer, rated, *stars, f"item-{item}"))
+    return rows
+
+
+def summary(rows: list[tuple]) -> tuple:
+    result = compute_dsr(reviews(rows), RULES, AS_OF)
+    return (
+        {k: (d.total, d.count) for k, d in result.dimensions.items()},
+        result.events,
+        result.excluded,
+        [(r.days, r.leaving, r.counts, r.scores) for r in result.rolloff],
+        sorted((i.item_id, i.count, i.description, i.low_share) for i in result.items),
+    )
+
+
+@given(review_rows(), st.randoms(use_true_random=False))
+@settings(max_examples=60, deadline=None)
+def test_dsr_counts_at_most_one_rating_per_order_and_ignores_row_order(
+    rows: list[tuple], rnd: random.Random
+) -> None:
+    result = compute_dsr(reviews(rows), RULES, AS_OF)
+    orders = {row[0] for row in rows}
+    assert result.events <= len(orders) <= len(rows)
+    for dimension in result.dimensions.values():
+        assert dimension.count <= result.events
+        assert dimension.score is None or 1 <= dimension.score <= 5
+    shuffled = rows[:]
+    rnd.shuffle(shuffled)
+    assert summary(shuffled) == summary(rows)
+
+
+@given(review_rows(), st.data())
+@settings(max_examples=60, deadline=None)
+def test_another_row_of_a_rated_order_never_changes_the_scores(
+    rows: list[tuple], data: st.DataObject
+) -> None:
+    assume(rows)
+    order_id, buyer, *_ = data.draw(st.sampled_from(rows))
+    earliest = min(row[2] for row in rows if row[0] == order_id)
+    later = earliest + timedelta(seconds=data.draw(st.integers(1, 90 * 24 * 3600)))
+    extra = (order_id, buyer, later, data.draw(_STARS), data.draw(_STARS), data.draw(_STARS), "x")
+    before, after = summary(rows), summary([*rows, extra])
+    assert after[:2] == before[:2]  # scores and counted events
+    assert after[2]["over_monthly_cap"] == before[2]["over_monthly_cap"]
+
+
+@given(review_rows())
+@settings(max_examples=60, deadline=None)
+def test_a_buyer_has_at_most_three_counted_ratings_a_month(rows: list[tuple]) -> None:
+    events = rating_events(reviews(rows), RULES.monthly_cap).collect()
+    per_month = events.group_by("buyer", pl.col("rated_at").dt.truncate("1mo")).agg(
+        pl.col("within_cap").sum().alias("counted"), pl.len().alias("orders")
+    )
+    for counted, orders in per_month.select("counted", "orders").iter_rows():
+        assert counted == min(orders, RULES.monthly_cap)
+
+
+@given(review_rows(), st.sampled_from(["too_old", "not_shown_yet"]), _STARS)
+@settings(max_examples=60, deadline=None)
+def test_a_rating_outside_the_window_never_counts(
+    rows: list[tuple], where: str, stars: int | None
+) -> None:
+    # A new buyer's new order, so the monthly cap of the others is not touched.
+    rated = (
+        AS_OF - timedelta(days=RULES.window_days, seconds=1)
+        if where == "too_old"
+        else AS_OF - timedelta(minutes=RULES.display_delay_minutes - 1)
+    )
+    extra = ("new-order", "new-buyer", rated, stars, stars, stars, "item-0")
+    before, after = summary(rows), summary([*rows, extra])
+    assert after[0] == before[0]
+    assert after[1] == before[1]

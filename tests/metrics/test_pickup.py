@@ -496,3 +496,31 @@ def test_counts_add_up(rows: list[dict]) -> None:
     assert all(w.hours > 24 for w in result.watchlist)
     if result.population:
         assert result.rate == result.timely / result.population
+
+
+@given(shops(), st.data())
+@settings(max_examples=60, deadline=None)
+def test_rate_is_a_share_and_an_earlier_pickup_never_lowers_it(
+    rows: list[dict], data: st.DataObject
+) -> None:
+    def run(rs: list[dict]) -> PickupResult:
+        return compute(frame(*rs) if rs else pl.LazyFrame(schema=ORDER_SCHEMA))
+
+    before = run(rows)
+    assert before.rate is None or 0 <= before.rate <= 1
+    assert (before.rate is None) == (before.population == 0)
+    candidates = [i for i, row in enumerate(rows) if row["paid_at"] is not None]
+    if not candidates:
+        return
+    i = data.draw(st.sampled_from(candidates))
+    row = rows[i]
+    # Picked up earlier than it was (or at all), but never before payment.
+    latest = row["picked_up_at"] or INSTANT + timedelta(days=3)
+    span = int((latest - row["paid_at"]).total_seconds() // 60)
+    if span <= 0:
+        return
+    earlier = row["paid_at"] + timedelta(minutes=data.draw(st.integers(0, span - 1)))
+    after = run([*rows[:i], {**row, "picked_up_at": earlier}, *rows[i + 1 :]])
+    assert after.population == before.population
+    assert after.timely >= before.timely
+    assert after.rate is None or before.rate is None or after.rate >= before.rate

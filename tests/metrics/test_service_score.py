@@ -174,3 +174,53 @@ def test_target_out_of_reach() -> None:
     plan = plan_target(result, 5.0)
     assert plan.combination_reaches  # every metric to its best reaches 5
     assert plan_target(result, 5.01).combination_reaches is False
+
+
+# --------------------------------------------------------------------------- every configured scale
+
+_CONFIG = load_config()
+CONFIGURED_SCALES = {
+    f"{name}.{key}": Scale.of(metric.points)
+    for name in _CONFIG.service_score.categories
+    for key, metric in _CONFIG.category(name).metrics.items()
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGURED_SCALES))
+@given(a=st.floats(-1e4, 1e4), b=st.floats(-1e4, 1e4))
+@settings(max_examples=40, deadline=None)
+def test_every_configured_scale_is_monotone_and_bounded(name: str, a: float, b: float) -> None:
+    scale = CONFIGURED_SCALES[name]
+    low, high = sorted((a, b))
+    lowest = min(s for _, s in scale.points)
+    assert 0 <= lowest <= scale.score(low) <= scale.best <= 5
+    if scale.higher_is_better:
+        assert scale.score(low) <= scale.score(high)
+    else:
+        assert scale.score(low) >= scale.score(high)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGURED_SCALES))
+@given(fraction=st.floats(0, 1), target=st.floats(0, 5))
+@settings(max_examples=40, deadline=None)
+def test_every_configured_scale_is_invertible(name: str, fraction: float, target: float) -> None:
+    scale = CONFIGURED_SCALES[name]
+    first, last = scale.points[0][0], scale.points[-1][0]
+    value = first + fraction * (last - first)
+    # The inverse of a score gives a value with that very score (the least demanding one).
+    back = scale.value_for(scale.score(value))
+    assert back is not None
+    assert scale.score(back) == pytest.approx(scale.score(value), abs=1e-9)
+    # Any reachable target: value_for reaches it, and a less demanding value does not.
+    found = scale.value_for(target)
+    if target > scale.best:
+        assert found is None
+        return
+    assert found is not None
+    assert scale.score(found) >= target - 1e-9
+    easier = (
+        found - 1e-6 * (last - first) if scale.higher_is_better else found + 1e-6 * (last - first)
+    )
+    lowest = min(s for _, s in scale.points)
+    if target > lowest + 1e-6:
+        assert scale.score(easier) < target + 1e-9
