@@ -29,7 +29,7 @@ AS_OF = "2026-11-20"
 def shop_report(folder: Path, as_of: str = AS_OF) -> ShopReport:
     ctx = context(RuleOptions(as_of=as_of))
     with Inputs({}, directory=folder) as files:
-        preload(files)
+        preload(files, ctx.config)
         return build_report(
             files, ctx.config, ctx.category_name, ctx.category, ctx.as_of, directory=folder
         )
@@ -101,8 +101,8 @@ def test_nothing_is_read_while_the_sections_are_computed() -> None:
     second live display (and the work would not be where the bar says)."""
     ctx = context(RuleOptions(as_of=AS_OF))
     with Inputs({}, directory=SAMPLE) as files:
-        loads = preload(files)
-        assert len(loads) == len(planned_loads(files))
+        loads = preload(files, ctx.config)
+        assert len(loads) == len(planned_loads(files, ctx.config))
 
         def refuse(*args: Any, **kwargs: Any) -> None:
             raise AssertionError(f"read during the computation: {args[:1]}")

@@ -18,7 +18,7 @@ from tmallcli.metrics.pickup import PickupResult
 from tmallcli.metrics.refunds import RefundsResult
 from tmallcli.metrics.response import ResponseResult
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
-from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS
+from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups, PickupWords
 from tmallcli.timeframe import AsOf
 
 EVIDENCE_ROWS = 3
@@ -63,7 +63,9 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
             reviews.lazy(), dsr.DsrRules.from_config(config, category), as_of.instant
         )
     if orders is not None:
-        events = files.maybe("logistics", EVENT_COLUMNS)
+        events = files.maybe(
+            "logistics", EVENT_COLUMNS, PackagePickups(PickupWords.from_config(config.pickup))
+        )
         if events is None and not orders.has("picked_up_at"):
             parts.notes.append(
                 "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.read import Reduce
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
@@ -86,8 +87,11 @@ class ShopReport:
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-def planned_loads(files: Inputs) -> list[tuple[str, tuple[str, ...]]]:
-    """Every (kind, columns) the sections read, so that all parsing happens up front.
+Load = tuple[str, tuple[str, ...], "Reduce | None"]
+
+
+def planned_loads(files: Inputs, config: Any) -> list[Load]:
+    """Every (kind, columns, reduce) the sections read, so that all parsing happens up front.
 
     Each command reads only the columns its rules need and judges duplicate rows on those
     columns; reading each kind with each command's column set keeps every section equal
@@ -95,29 +99,35 @@ def planned_loads(files: Inputs) -> list[tuple[str, tuple[str, ...]]]:
     """
     from tmallcli.metrics import compensation, cs_ratings, disputes, dsr, refunds, response
     from tmallcli.metrics import reviews as triage
-    from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS
+    from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups, PickupWords
 
-    wanted = [
-        ("reviews", dsr.COLUMNS),
-        ("reviews", triage.COLUMNS),
-        ("orders", ORDER_COLUMNS),
-        ("orders", refunds.ORDER_COLUMNS),
-        ("orders", compensation.ORDERS_COLUMNS),
-        ("logistics", EVENT_COLUMNS),
-        ("logistics", compensation.EVENT_COLUMNS),
-        ("refunds", refunds.COLUMNS),
-        ("refunds", compensation.REFUND_COLUMNS),
-        ("chats", response.COLUMNS),
-        ("complaints", disputes.COLUMNS),
-        ("cs_ratings", cs_ratings.COLUMNS),
+    packages = PackagePickups(PickupWords.from_config(config.pickup))
+    wanted: list[Load] = [
+        ("logistics", EVENT_COLUMNS, packages),
+        ("logistics", compensation.EVENT_COLUMNS, packages),
     ]
-    seen: set[tuple[str, frozenset[str]]] = set()
+    wanted += [
+        (kind, columns, None)
+        for kind, columns in [
+            ("reviews", dsr.COLUMNS),
+            ("reviews", triage.COLUMNS),
+            ("orders", ORDER_COLUMNS),
+            ("orders", refunds.ORDER_COLUMNS),
+            ("orders", compensation.ORDERS_COLUMNS),
+            ("refunds", refunds.COLUMNS),
+            ("refunds", compensation.REFUND_COLUMNS),
+            ("chats", response.COLUMNS),
+            ("complaints", disputes.COLUMNS),
+            ("cs_ratings", cs_ratings.COLUMNS),
+        ]
+    ]
+    seen: set[tuple[str, frozenset[str], Reduce | None]] = set()
     loads = []
-    for kind, columns in wanted:
-        key = (kind, frozenset(columns))
+    for kind, columns, reduce in wanted:
+        key = (kind, frozenset(columns), reduce)
         if files.has(kind) and key not in seen:
             seen.add(key)
-            loads.append((kind, tuple(columns)))
+            loads.append((kind, tuple(columns), reduce))
     return loads
 
 
@@ -230,13 +240,14 @@ def _compensation(files: Inputs, config: Any, as_of: AsOf) -> CompensationRun | 
         ORDERS_COLUMNS,
         REFUND_COLUMNS,
         CompensationRules,
+        PackagePickups,
         propose,
         settle_payouts,
     )
 
     rules = CompensationRules.from_config(config)
     orders = files.load("orders", ORDERS_COLUMNS)
-    events = files.maybe("logistics", EVENT_COLUMNS)
+    events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(rules.words))
     refunds = files.maybe("refunds", REFUND_COLUMNS)
     if events is None and not (orders.has("picked_up_at") or orders.has("shipped_at")):
         return (
@@ -254,13 +265,11 @@ def _compensation(files: Inputs, config: Any, as_of: AsOf) -> CompensationRun | 
     return CompensationRun(proposal, settle_payouts(proposal, None), rules)
 
 
-def preload(
-    files: Inputs, loads: list[tuple[str, tuple[str, ...]]] | None = None
-) -> list[tuple[str, tuple[str, ...]]]:
+def preload(files: Inputs, config: Any) -> list[Load]:
     """Read every export the report needs (each with its own progress on a terminal)."""
-    loads = planned_loads(files) if loads is None else loads
-    for kind, columns in loads:
-        files.load(kind, columns)
+    loads = planned_loads(files, config)
+    for kind, columns, reduce in loads:
+        files.load(kind, columns, reduce)
     return loads
 
 

@@ -69,7 +69,7 @@ def pickup(
             )
         from tmallcli.commands.common import context, open_inputs
         from tmallcli.metrics.pickup import PickupRules, compute_pickup
-        from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS
+        from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
         from tmallcli.render.pickup import PickupReport
 
         ctx = context(rules)
@@ -80,7 +80,7 @@ def pickup(
         pickup_rules = PickupRules.from_config(ctx.config, preset=preset, limit=limit)
         with open_inputs(inputs) as files:
             loaded = files.load("orders", ORDER_COLUMNS)
-            events = files.maybe("logistics", EVENT_COLUMNS)
+            events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(pickup_rules.words))
             result = compute_pickup(
                 loaded.lazy(),
                 None if events is None else events.lazy(),

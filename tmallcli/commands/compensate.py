@@ -112,6 +112,7 @@ def late_orders(
             ORDERS_COLUMNS,
             REFUND_COLUMNS,
             CompensationRules,
+            PackagePickups,
             propose,
             settle_payouts,
         )
@@ -128,7 +129,7 @@ def late_orders(
         comp_rules = CompensationRules.from_config(ctx.config)
         with open_inputs(inputs) as files:
             order_export = files.load("orders", ORDERS_COLUMNS)
-            events = files.maybe("logistics", EVENT_COLUMNS)
+            events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(comp_rules.words))
             refund_export = files.maybe("refunds", REFUND_COLUMNS)
             if events is None and not (
                 order_export.has("picked_up_at") or order_export.has("shipped_at")

@@ -162,7 +162,7 @@ def build(
     with open_inputs(inputs) as files:
         for kind, paths in files.files.items():
             info(f"{kind}: {', '.join(paths)}")
-        preload(files)
+        preload(files, ctx.config)
         with progress("report", steps(files)) as bar:
             shop = build_report(
                 files,

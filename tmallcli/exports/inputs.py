@@ -12,7 +12,7 @@ from typing import Any
 from tmallcli.errors import InputError, UsageError
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.kinds import KINDS
-from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, read_headers
+from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, Reduce, read_headers
 from tmallcli.exports.sources import expand_paths
 
 OPTION_NAMES = {
@@ -40,7 +40,7 @@ class Inputs:
         self.reader = ExportReader(self._workdir, options or ReadOptions())
         self.files: dict[str, list[str]] = {k: list(v) for k, v in files.items() if v}
         self.ignored: list[str] = []
-        self._loaded: dict[tuple[str, frozenset[str] | None], LoadedExport] = {}
+        self._loaded: dict[tuple[str, frozenset[str] | None, Reduce | None], LoadedExport] = {}
         if directory is not None:
             self._discover(directory)
 
@@ -80,20 +80,24 @@ class Inputs:
     def has(self, kind: str) -> bool:
         return bool(self.files.get(kind))
 
-    def load(self, kind: str, columns: Iterable[str] | None = None) -> LoadedExport:
+    def load(
+        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+    ) -> LoadedExport:
         if kind not in KINDS:
             raise KeyError(kind)
         if not self.has(kind):
             raise UsageError(
                 f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
             )
-        key = (kind, frozenset(columns) if columns is not None else None)
+        key = (kind, frozenset(columns) if columns is not None else None, reduce)
         if key not in self._loaded:
-            self._loaded[key] = self.reader.load(kind, self.files[kind], columns)
+            self._loaded[key] = self.reader.load(kind, self.files[kind], columns, reduce)
         return self._loaded[key]
 
-    def maybe(self, kind: str, columns: Iterable[str] | None = None) -> LoadedExport | None:
-        return self.load(kind, columns) if self.has(kind) else None
+    def maybe(
+        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+    ) -> LoadedExport | None:
+        return self.load(kind, columns, reduce) if self.has(kind) else None
 
     @property
     def warnings(self) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ value, or with ``skip_bad_rows`` a dropped and counted row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,13 @@ IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "refunds": ("refund_id",),
     "complaints": ("complaint_id",),
 }
+
+
+# A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
+# give the same result on its own output (files are folded one by one, then together), on
+# any split of the rows, and whether or not exact duplicate rows are there: those are not
+# counted for a reduced kind. It is hashable and compared by value (the load is cached).
+Reduce = Callable[[pl.LazyFrame], pl.LazyFrame]
 
 
 def polars_type(value_type: ValueType) -> pl.DataType:
@@ -324,14 +331,26 @@ class ExportReader:
         return self._sources[key]
 
     def load(
-        self, kind_name: str, args: list[str] | list[Path], columns: Iterable[str] | None = None
+        self,
+        kind_name: str,
+        args: list[str] | list[Path],
+        columns: Iterable[str] | None = None,
+        reduce: Reduce | None = None,
     ) -> LoadedExport:
+        """The kind's rows from every file, typed, checked, de-duplicated (orders: folded).
+
+        With ``reduce`` the rows are folded while each file streams in and never held whole
+        (see :data:`Reduce`): a kind with tens of millions of rows costs the memory of its
+        result, not of its rows.
+        """
         kind = KINDS[kind_name]
         paths = expand_paths([str(a) for a in args], kind=kind_name)
         sources = [self.source(p) for p in paths]
         mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
         present = set().union(*(m.found for m in mappings))
         wanted = self._wanted(kind, columns, present)
+        if reduce is not None:
+            return self._load_reduced(kind, sources, mappings, present, wanted, reduce)
         frames = []
         with progress(f"{kind.name}", len(sources)) as step:
             for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
@@ -342,8 +361,10 @@ class ExportReader:
                 step.advance(f"{kind.name}: {source.display}")
         frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
         warnings: list[dict[str, Any]] = []
-        frame = self._handle_problems(kind, frame, sources, mappings, wanted, warnings)
-        frame = _derive(kind, frame, present)
+        bad = frame.filter(pl.col("_bad").is_not_null()).select("_file", "_row", "_bad")
+        self._handle_problems(kind, bad, sources, mappings, wanted, warnings)
+        frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
+        frame = _derive(kind, frame.drop("_bad"), present)
         frame = _drop_duplicates(kind, frame, wanted, warnings)
         if kind.name == "orders":
             frame = _fold_orders(frame, present, warnings)
@@ -357,25 +378,72 @@ class ExportReader:
         A large file taken as UTF-8 from its first bytes is checked in full only when Polars
         rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
         """
+        source, (frame,) = self._collect(
+            source, lambda src, fast: [_scan(kind, src, mapping, wanted, fast=fast)]
+        )
+        return source, frame
+
+    def _collect(
+        self, source: Source, queries: Callable[[Source, bool], list[pl.LazyFrame]]
+    ) -> tuple[Source, list[pl.DataFrame]]:
+        """Run ``queries(source, fast)`` over one file in one streaming pass; the first
+        result's ``_bad`` column says whether the fast path read every cell. ``source`` may
+        come back transcoded (a large file that turned out not to be UTF-8)."""
+        frames: list[pl.DataFrame] | None
         try:
-            frame = _scan(kind, source, mapping, wanted, fast=True).collect(
-                engine="streaming", optimizations=EVERY_COLUMN
+            frames = pl.collect_all(
+                queries(source, True), engine="streaming", optimizations=EVERY_COLUMN
             )
         except pl.exceptions.PolarsError as exc:
             if source.verified or "utf-8" not in str(exc).lower():
                 raise diagnose_structure(source, exc) from None
             source = verify_source(source, workdir=self.workdir)
             self._sources[source.path.resolve()] = source
-            frame = None
-        if frame is not None and frame.get_column("_bad").null_count() == frame.height:
-            return source, frame
+            frames = None
+        if frames is not None and frames[0].get_column("_bad").null_count() == frames[0].height:
+            return source, frames
         # Some cell is not in the usual form (or is bad): read the file the tolerant way.
         try:
-            return source, _scan(kind, source, mapping, wanted).collect(
-                engine="streaming", optimizations=EVERY_COLUMN
+            return source, pl.collect_all(
+                queries(source, False), engine="streaming", optimizations=EVERY_COLUMN
             )
         except pl.exceptions.PolarsError as exc:
             raise diagnose_structure(source, exc) from None
+
+    def _load_reduced(
+        self,
+        kind: KindSpec,
+        sources: list[Source],
+        mappings: list[ColumnMapping],
+        present: set[str],
+        wanted: list[str],
+        reduce: Reduce,
+    ) -> LoadedExport:
+        """:meth:`load` with ``reduce`` applied to each file's good rows as it streams in, and
+        once more to the files' results together. Bad rows are gathered in the same pass."""
+
+        def queries(mapping: ColumnMapping) -> Callable[[Source, bool], list[pl.LazyFrame]]:
+            def build(source: Source, fast: bool) -> list[pl.LazyFrame]:
+                rows = _scan(kind, source, mapping, wanted, fast=fast)
+                bad = rows.filter(pl.col("_bad").is_not_null()).select("_row", "_bad")
+                good = rows.filter(pl.col("_bad").is_null()).select(wanted)
+                return [bad, reduce(good)]
+
+            return build
+
+        parts, bads = [], []
+        with progress(f"{kind.name}", len(sources)) as step:
+            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+                source, (bad, part) = self._collect(source, queries(mapping))
+                check_last_record(source)
+                sources[index] = source
+                bads.append(bad.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
+                parts.append(part)
+                step.advance(f"{kind.name}: {source.display}")
+        warnings: list[dict[str, Any]] = []
+        self._handle_problems(kind, pl.concat(bads), sources, mappings, wanted, warnings)
+        frame = parts[0] if len(parts) == 1 else reduce(pl.concat(parts).lazy()).collect()
+        return LoadedExport(kind.name, frame, sources, present, warnings)
 
     @staticmethod
     def _wanted(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:
@@ -393,15 +461,16 @@ class ExportReader:
     def _handle_problems(
         self,
         kind: KindSpec,
-        frame: pl.DataFrame,
+        bad: pl.DataFrame,
         sources: list[Source],
         mappings: list[ColumnMapping],
         wanted: list[str],
         warnings: list[dict[str, Any]],
-    ) -> pl.DataFrame:
-        bad = frame.filter(pl.col("_bad").is_not_null()).select("_file", "_row", "_bad")
+    ) -> None:
+        """``bad`` (``_file``, ``_row``, ``_bad``): the first one is an error, or with
+        ``skip_bad_rows`` every one is counted into ``warnings`` by column and problem."""
         if bad.height == 0:
-            return frame.drop("_bad")
+            return
         if not self.options.skip_bad_rows:
             index, row_index = bad.sort("_file", "_row").select("_file", "_row").row(0)
             source = sources[index]
@@ -440,7 +509,6 @@ class ExportReader:
                         "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
                     }
                 )
-        return frame.filter(pl.col("_bad").is_null()).drop("_bad")
 
 
 def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:

@@ -28,6 +28,7 @@ import polars as pl
 from tmallcli.metrics.shipping import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
+    PackagePickups,
     PickupWords,
     item_amount_fen,
     late_amount_fen,
@@ -41,6 +42,7 @@ __all__ = [
     "ORDERS_COLUMNS",
     "REFUND_COLUMNS",
     "CompensationRules",
+    "PackagePickups",
     "Payout",
     "PayoutLine",
     "Proposal",

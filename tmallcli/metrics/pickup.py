@@ -18,9 +18,9 @@ from typing import Any
 import polars as pl
 
 from tmallcli.metrics.shipping import (
-    EVENT_COLUMNS,
     ORDER_COLUMNS,
     PickupWords,
+    as_packages,
     item_amount_fen,
     late_amount_fen,
     order_packages,
@@ -236,7 +236,7 @@ def compute_pickup(
     """The 24h pickup rate of orders paid on T−32 … T−3, its breakdowns and the watchlist."""
     orders = _complete(orders, ORDER_COLUMNS)
     if events is not None:
-        events = _complete(events, EVENT_COLUMNS)
+        events = as_packages(events, rules.words)
     window_start = as_of - timedelta(days=rules.start_days_before)
     window_end = as_of - timedelta(days=rules.end_days_before)
     source = pickup_source(orders_have_pickup_column, events is not None)

@@ -62,6 +62,54 @@ def is_pickup_event(words: PickupWords) -> pl.Expr:
     return said & ~_contains_any(text, words.not_pickup)
 
 
+PACKAGE_COLUMNS = ("tracking_no", "order_id", "pickup_at")
+
+
+def package_pickups(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
+    """Tracking events folded to what the pickup rule reads of them: one row per
+    (tracking_no, order_id) an event names, with ``pickup_at`` its earliest pickup event (null
+    when none was a pickup). Folding its own output again gives the same frame, so the reader
+    folds each file as it streams in (30 M events become a row per package) and then the files
+    together; exact duplicate events change nothing.
+    """
+    names = set(events.collect_schema().names())
+    if "pickup_at" in names and "event" not in names:
+        first = pl.col("pickup_at").min()  # rows already folded (one file of several)
+    else:
+        columns: dict[str, pl.DataType] = {
+            "tracking_no": pl.String(),
+            "order_id": pl.String(),
+            "event_at": pl.Datetime("us"),
+        }
+        events = events.with_columns(
+            pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
+        )
+        first = pl.col("event_at").filter(is_pickup_event(words)).min()
+    return (
+        events.filter(pl.col("tracking_no").is_not_null() | pl.col("order_id").is_not_null())
+        .group_by("tracking_no", "order_id")
+        .agg(first.alias("pickup_at"))
+    )
+
+
+@dataclass(frozen=True)
+class PackagePickups:
+    """:func:`package_pickups` as the reader's ``reduce`` for the logistics export."""
+
+    words: PickupWords
+
+    def __call__(self, events: pl.LazyFrame) -> pl.LazyFrame:
+        return package_pickups(events, self.words)
+
+
+def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
+    """Events as :func:`package_pickups` rows: folded now unless the reader already did."""
+    names = events.collect_schema().names()
+    if "event" not in names and set(names) == set(PACKAGE_COLUMNS):
+        return events
+    return package_pickups(events, words)
+
+
 def order_packages(orders: pl.LazyFrame) -> pl.LazyFrame:
     """(order_id, tracking_no) for every package an order names; tracking_no joined by ','."""
     return (
@@ -90,9 +138,10 @@ def pickup_times(
             pl.col("picked_up_at").alias("pickup_at"),
             pl.col("picked_up_at").is_not_null().alias("has_pickup_info"),
         )
-    tracked = events.filter(pl.col("tracking_no").is_not_null())
-    untracked = events.filter(pl.col("tracking_no").is_null() & pl.col("order_id").is_not_null())
-    first_pickup = pl.col("event_at").filter(is_pickup_event(words)).min()
+    packs = as_packages(events, words)
+    tracked = packs.filter(pl.col("tracking_no").is_not_null())
+    untracked = packs.filter(pl.col("tracking_no").is_null() & pl.col("order_id").is_not_null())
+    first_pickup = pl.col("pickup_at").min()
 
     by_tracking = tracked.group_by("tracking_no").agg(first_pickup.alias("pickup_at"))
     by_order = untracked.group_by("order_id").agg(first_pickup.alias("order_pickup_at"))
