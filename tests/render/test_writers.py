@@ -1,18 +1,24 @@
-"""Output writers: atomic files, and never replacing a device or pipe."""
+"""Output writers: atomic files, never replacing a device or pipe; the JSON text."""
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tmallcli.errors import OutputError
 from tmallcli.render import writers
-from tmallcli.render.writers import write_atomic
+from tmallcli.render.writers import to_json_text, write_atomic
 
 
 def test_atomic_write_replaces_a_regular_file_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -66,3 +72,46 @@ def test_an_unwritable_output_is_refused_before_any_input_is_read(tmp_path: Path
         f"tmall: error: {target}: cannot write the output (no writable folder {not_a_folder})"
     ]
     assert list(tmp_path.iterdir()) == [not_a_folder]
+
+
+class Shade(Enum):
+    BAD = "差评"
+
+
+@dataclass
+class Line:
+    order_id: str
+    paid_at: datetime
+    shade: Shade
+    rate: Fraction
+
+
+@dataclass
+class Payload:
+    lines: list[Line]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "day": date(2026, 11, 20),
+            "by_count": {3: "三", 10: "十"},
+            "pair": (1, None),
+            "share": 0.5,
+        }
+
+
+def test_json_text_writes_times_dates_enums_fractions_and_dataclasses() -> None:
+    line = Line("230118", datetime(2026, 11, 20, 9, 30, 5, 123), Shade.BAD, Fraction(1, 8))
+    text = to_json_text(Payload([line]), [{"message": "dropped 1 row"}])  # type: ignore[arg-type]
+    assert text.endswith("}\n") and '\n  "lines": [\n    {\n      "order_id": "230118",' in text
+    assert json.loads(text) == {
+        "lines": [
+            {"order_id": "230118", "paid_at": "2026-11-20 09:30:05", "shade": "差评", "rate": 0.125}
+        ],
+        "day": "2026-11-20",
+        "by_count": {"3": "三", "10": "十"},
+        "pair": [1, None],
+        "share": 0.5,
+        "input_warnings": [{"message": "dropped 1 row"}],
+    }
+    assert "差评" in text  # UTF-8, not \u escapes

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from enum import Enum
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -21,29 +18,30 @@ from tmallcli.render.document import Document, Renderable, Section
 BOM = "\ufeff"
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON types for dataclasses, dates (ISO 8601), enums and exact fractions."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
+def _json_default(value: Any) -> Any:
+    """What orjson leaves to us: times as the seller center writes them, exact fractions."""
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
     if isinstance(value, Fraction):
         return float(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return jsonable(asdict(value))
-    return value
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def to_json_text(result: Renderable, input_warnings: list[dict[str, Any]]) -> str:
+    """The result as indented JSON: dataclasses as objects, enums as their values, times as
+    ``2026-11-20 09:30:00``, dates ISO 8601, exact fractions as floats.
+
+    orjson walks dataclasses, enums and containers in Rust: a 1 M-order compensation run's
+    17 MB of JSON took ~3 s through a Python walk and :mod:`json`.
+    """
+    import orjson
+
     payload = result.to_json()
     payload["input_warnings"] = input_warnings
-    return json.dumps(jsonable(payload), ensure_ascii=False, indent=2) + "\n"
+    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+    return orjson.dumps(payload, default=_json_default, option=options).decode() + "\n"
 
 
 def _excel_text(value: Any) -> Any:
