@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tmallcli.config import load_config
+from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.shipping import (
+    EVENT_COLUMNS,
+    PACKAGE_COLUMNS,
+    PackagePickups,
     PickupWords,
     is_pickup_event,
     item_amount_fen,
     late_amount_fen,
+    package_pickups,
     percent_of_fen,
     pickup_times,
 )
@@ -191,4 +199,74 @@ def test_late_amount_has_a_five_yuan_minimum() -> None:
         1001,
         500,
         500,
+    ]
+
+
+# ------------------------------------------------------- events folded while they stream in
+
+EVENT_TEXTS = [
+    "【杭州市】中通快递 萧山网点 已揽收",
+    "包裹已出库",
+    "正在发往分拨中心",
+    "运输中",
+    "已签收",
+]
+event_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["T1", "T2", "T3", None]),
+        st.sampled_from(["A", "B", "C", None]),
+        st.integers(0, 72).map(lambda h: datetime(2026, 11, 1) + timedelta(hours=h)),
+        st.sampled_from(EVENT_TEXTS),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(event_rows, st.integers(0, 25), st.booleans())
+def test_folding_events_by_file_changes_no_pickup(
+    rows: list[tuple[str | None, str | None, datetime, str]], cut: int, twice: bool
+) -> None:
+    """The reader folds each file, then the files together (and a row may come twice): the
+    pickup times are those of the raw events."""
+    order_frame = orders(
+        ("A", "T1,T2", None), ("B", None, None), ("C", "T3", None), ("D", None, None)
+    )
+    if twice and rows:
+        rows = [*rows, rows[0]]
+    raw = events(*rows)
+    first, second = events(*rows[:cut]), events(*rows[cut:])
+    folded = package_pickups(
+        pl.concat([package_pickups(first, WORDS), package_pickups(second, WORDS)]), WORDS
+    )
+    assert set(folded.collect_schema().names()) == set(PACKAGE_COLUMNS)
+    by_raw = pickup_times(order_frame, raw, WORDS).sort("order_id").collect()
+    by_fold = pickup_times(order_frame, folded, WORDS).sort("order_id").collect()
+    assert by_fold.equals(by_raw)
+
+
+def test_the_reader_folds_each_file_and_then_the_files(tmp_path: Path) -> None:
+    header = "物流单号,订单编号,时间,物流状态\n"
+    (tmp_path / "a.csv").write_text(
+        header
+        + "T1,A,2026-11-02 09:00:00,运输中\n"
+        + "T1,A,2026-11-01 20:00:00,【杭州市】中通快递 已揽收\n"
+        + "T2,A,2026-11-01 08:00:00,运输中\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.csv").write_text(
+        header
+        + "T1,A,2026-11-01 18:00:00,【杭州市】中通快递 已揽收\n"
+        + "T1,A,2026-11-01 18:00:00,【杭州市】中通快递 已揽收\n"
+        + ",B,2026-11-03 10:00:00,正在发往分拨中心\n",
+        encoding="utf-8",
+    )
+    with Inputs({"logistics": [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]}) as files:
+        loaded = files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS))
+        assert loaded.warnings == []  # a repeated event is folded, not reported
+        frame = loaded.frame.sort("tracking_no", "order_id", nulls_last=True)
+    assert frame.rows() == [
+        ("T1", "A", datetime(2026, 11, 1, 18)),
+        ("T2", "A", None),
+        (None, "B", datetime(2026, 11, 3, 10)),
     ]
