@@ -9,6 +9,7 @@ value, or with ``skip_bad_rows`` a dropped and counted row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import polars as pl
 from tmallcli.errors import InputError
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
+from tmallcli.exports.pieces import PIECE_BYTES, PIECE_FROM, NoCut, pieces
 from tmallcli.exports.sources import Source, expand_paths, open_source, verify_source
 from tmallcli.exports.structure import (
     SHEET_ENCODINGS,
@@ -53,6 +55,8 @@ IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
 # any split of the rows, and whether or not exact duplicate rows are there: those are not
 # counted for a reduced kind. It is hashable and compared by value (the load is cached).
 Reduce = Callable[[pl.LazyFrame], pl.LazyFrame]
+# What ExportReader._collect runs over a file (or a piece of it): (source, fast, scan or None).
+Queries = Callable[[Source, bool, pl.LazyFrame | None], list[pl.LazyFrame]]
 
 
 def polars_type(value_type: ValueType) -> pl.DataType:
@@ -199,6 +203,7 @@ def _parsed(
     wanted: list[str],
     *,
     fast: bool = False,
+    base: pl.LazyFrame | None = None,
 ) -> tuple[pl.LazyFrame, list[str]]:
     """Every wanted column typed, plus ``_p<i>`` (problem text or null) and ``_r<i>`` (raw cell)
     for each present column ``i``; returns the frame and the present columns' names.
@@ -207,7 +212,8 @@ def _parsed(
     an expression tree that repeats the cleaning for every use costs ten times as much.
     ``fast`` parses the raw cells without cleaning them (times only in the usual form); a cell
     that would need cleaning (:func:`needs_cleaning`) or that it cannot read is a problem, and
-    :meth:`ExportReader.scan` then reads the file again the tolerant way.
+    :meth:`ExportReader.scan` then reads the file again the tolerant way. ``base`` is the
+    scan to read (a piece of a large file, :mod:`tmallcli.exports.pieces`), else the file.
     """
     present = [name for name in wanted if name in mapping.found]
     stage_text = [pl.col("_row")]
@@ -246,7 +252,7 @@ def _parsed(
             pl.when(pl.col(f"_p{i}").is_null()).then(pl.col(f"_v{i}")).alias(name),
             final_problem.alias(f"_p{i}"),
         ]
-    lazy = _lazy_csv(source).select(stage_text)
+    lazy = (_lazy_csv(source) if base is None else base).select(stage_text)
     if present and not fast:
         # An empty line, or a row of empty cells (",,,," that Excel leaves), is no record.
         # Only the tolerant path drops them: every kind has a key column, so such a row is
@@ -265,13 +271,14 @@ def _scan(
     wanted: list[str],
     *,
     fast: bool = False,
+    base: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """Typed columns plus ``_bad``: the index of the row's first bad (present) column.
 
     The hot path carries only a small integer per row; the wording of a problem and its raw
     value are gathered afterwards, for the bad rows alone (:func:`_describe`).
     """
-    lazy, present = _parsed(kind, source, mapping, wanted, fast=fast)
+    lazy, present = _parsed(kind, source, mapping, wanted, fast=fast, base=base)
     first_bad: Any = None
     for i in range(len(present)):
         condition = pl.col(f"_p{i}").is_not_null()
@@ -383,21 +390,38 @@ class ExportReader:
         A large file taken as UTF-8 from its first bytes is checked in full only when Polars
         rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
         """
-        source, (frame,) = self._collect(
-            source, lambda src, fast: [_scan(kind, src, mapping, wanted, fast=fast)]
+        source, (frame,), _ = self._collect(
+            source,
+            lambda src, fast, base: [_scan(kind, src, mapping, wanted, fast=fast, base=base)],
         )
         return source, frame
 
-    def _collect(
-        self, source: Source, queries: Callable[[Source, bool], list[pl.LazyFrame]]
-    ) -> tuple[Source, list[pl.DataFrame]]:
-        """Run ``queries(source, fast)`` over one file in one streaming pass; the first
+    def _collect(self, source: Source, queries: Queries) -> tuple[Source, list[pl.DataFrame], bool]:
+        """Run ``queries(source, fast, base)`` over one file in one streaming pass; the first
         result's ``_bad`` column says whether the fast path read every cell. ``source`` may
-        come back transcoded (a large file that turned out not to be UTF-8)."""
+        come back transcoded (a large file that turned out not to be UTF-8). A file larger
+        than a piece is read in pieces (then each result is the pieces' results one after
+        the other, and the flag returned is true); one that cannot be cut is read whole.
+        """
         frames: list[pl.DataFrame] | None
+        if source.csv_path.stat().st_size > PIECE_FROM:
+            try:
+                frames, pieced = self._collect_pieces(source, queries)
+                return source, frames, pieced
+            except NoCut:
+                pass
+            except pl.exceptions.PolarsError as exc:
+                if not source.verified and "utf-8" in str(exc).lower():
+                    source = verify_source(source, workdir=self.workdir)
+                    self._sources[source.path.resolve()] = source
+                    with contextlib.suppress(NoCut, pl.exceptions.PolarsError):
+                        frames, pieced = self._collect_pieces(source, queries)
+                        return source, frames, pieced
+            # Damaged, or cut where a stray quote misled the count: the whole file, below,
+            # names the damage (or reads it).
         try:
             frames = pl.collect_all(
-                queries(source, True), engine="streaming", optimizations=EVERY_COLUMN
+                queries(source, True, None), engine="streaming", optimizations=EVERY_COLUMN
             )
         except pl.exceptions.PolarsError as exc:
             if source.verified or "utf-8" not in str(exc).lower():
@@ -406,14 +430,47 @@ class ExportReader:
             self._sources[source.path.resolve()] = source
             frames = None
         if frames is not None and frames[0].get_column("_bad").null_count() == frames[0].height:
-            return source, frames
+            return source, frames, False
         # Some cell is not in the usual form (or is bad): read the file the tolerant way.
         try:
-            return source, pl.collect_all(
-                queries(source, False), engine="streaming", optimizations=EVERY_COLUMN
+            frames = pl.collect_all(
+                queries(source, False, None), engine="streaming", optimizations=EVERY_COLUMN
             )
         except pl.exceptions.PolarsError as exc:
             raise diagnose_structure(source, exc) from None
+        return source, frames, False
+
+    @staticmethod
+    def _collect_pieces(source: Source, queries: Queries) -> tuple[list[pl.DataFrame], bool]:
+        """:meth:`_collect` a piece at a time, each the fast way or else the tolerant way; the
+        row index runs on from piece to piece, so ``_row`` is the record's number in the file."""
+        parts: list[list[pl.DataFrame]] = []
+        offset = 0
+        for piece in pieces(source.csv_path, PIECE_BYTES):
+
+            def build(fast: bool, piece: bytes = piece, offset: int = offset) -> list[pl.LazyFrame]:
+                base = pl.scan_csv(
+                    piece,
+                    infer_schema=False,
+                    row_index_name="_row",
+                    row_index_offset=offset,
+                    raise_if_empty=False,
+                )
+                return [*queries(source, fast, base), base.select(pl.len())]
+
+            frames = pl.collect_all(build(True), engine="streaming", optimizations=EVERY_COLUMN)
+            if frames[0].get_column("_bad").null_count() != frames[0].height:
+                frames = pl.collect_all(
+                    build(False), engine="streaming", optimizations=EVERY_COLUMN
+                )
+            *outputs, count = frames
+            parts.append(outputs)
+            offset += int(count.item())
+        if len(parts) == 1:
+            return parts[0], False
+        return [
+            pl.concat(list(column), how="vertical") for column in zip(*parts, strict=True)
+        ], True
 
     def _load_reduced(
         self,
@@ -427,9 +484,9 @@ class ExportReader:
         """:meth:`load` with ``reduce`` applied to each file's good rows as it streams in, and
         once more to the files' results together. Bad rows are gathered in the same pass."""
 
-        def queries(mapping: ColumnMapping) -> Callable[[Source, bool], list[pl.LazyFrame]]:
-            def build(source: Source, fast: bool) -> list[pl.LazyFrame]:
-                rows = _scan(kind, source, mapping, wanted, fast=fast)
+        def queries(mapping: ColumnMapping) -> Queries:
+            def build(source: Source, fast: bool, base: pl.LazyFrame | None) -> list[pl.LazyFrame]:
+                rows = _scan(kind, source, mapping, wanted, fast=fast, base=base)
                 bad = rows.filter(pl.col("_bad").is_not_null()).select("_row", "_bad")
                 good = rows.filter(pl.col("_bad").is_null()).select(wanted)
                 return [bad, reduce(good)]
@@ -439,7 +496,9 @@ class ExportReader:
         parts, bads = [], []
         with progress(f"{kind.name}", len(sources)) as step:
             for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-                source, (bad, part) = self._collect(source, queries(mapping))
+                source, (bad, part), pieced = self._collect(source, queries(mapping))
+                if pieced:  # each piece folded on its own: fold them together
+                    part = reduce(part.lazy()).collect()
                 check_last_record(source)
                 sources[index] = source
                 bads.append(bad.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
