@@ -116,27 +116,15 @@ def record_lines(source: Source, rows: Iterable[int]) -> dict[int, int]:
     """The text-editor lines (header = 1) on which data records ``rows`` (0-based) start.
 
     A quoted field may span lines (a buyer's comment with a line break), so the line is
-    counted by the csv module, on the error path only.
+    counted by the csv module (:func:`record_fields`), on the error path only.
     """
     wanted = set(rows)
     if source.encoding in SHEET_ENCODINGS or not wanted:
         # A sheet converted to CSV: the sheet row, counting the empty rows above the header.
         return {row: row + 2 + source.line_offset for row in wanted}
-    found: dict[int, int] = {}
-    last = max(wanted)
-    with source.csv_path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        reader = csv.reader(handle)
-        start = 1
-        try:
-            for index, _ in enumerate(reader):
-                if index - 1 in wanted:
-                    found[index - 1] = start
-                if index - 1 >= last:
-                    break
-                start = reader.line_num + 1
-        except csv.Error:  # a field over the csv module's size limit: count rows instead
-            pass
-    return {row: found.get(row, row + 2) for row in wanted}
+    found = record_fields(source, wanted)
+    # Past a record the csv module cannot read (a field over its size limit): count rows.
+    return {row: found[row][0] if row in found else row + 2 for row in wanted}
 
 
 def record_line(source: Source, row: int) -> int:
