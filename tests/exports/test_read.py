@@ -213,6 +213,19 @@ def test_several_files_are_concatenated_and_exact_duplicates_dropped(tmp_path: P
     del a, b
 
 
+def test_equal_cs_ratings_of_two_buyers_are_two_ratings(tmp_path: Path) -> None:
+    header = "评价时间,客服子账号,评分,标签,评价来源{}\n"
+    row = "2026-11-05 10:00:00,店:小李,5,态度好,客服邀评{}\n"
+    named = write(
+        tmp_path / "a.csv", header.format(",买家") + row.format(",tb_a") + row.format(",tb_b")
+    )
+    frame, warnings = load("cs_ratings", named, columns=["rated_at", "account", "score"])
+    assert frame.height == 2 and warnings == []
+    anonymous = write(tmp_path / "b.csv", header.format("") + row.format("") * 2)
+    frame, warnings = load("cs_ratings", anonymous, columns=["rated_at", "account", "score"])
+    assert frame.height == 1 and [w["rows_dropped"] for w in warnings] == [1]
+
+
 def test_newer_export_wins_for_the_same_order(tmp_path: Path) -> None:
     write(
         tmp_path / "ExportOrderList20261119.csv",
