@@ -128,3 +128,35 @@ def test_a_stray_quote_fails_the_same_in_pieces(
     with pytest.raises(InputError) as pieced:
         load(files, "logistics")
     assert str(pieced.value) == str(whole.value)
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_utf8_head_with_gb18030_later_is_transcoded_or_refused_in_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: bool
+) -> None:
+    """A large file taken as UTF-8 from its head meets other bytes in a later piece: it is
+    checked in full, then GB18030 is transcoded and read, damaged UTF-8 is refused — the
+    same as without pieces."""
+    from tmallcli.exports import sources
+
+    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    # An ASCII head (canonical header names), so the head reads as UTF-8.
+    rows = "".join(f"SF{i:08d},{1000 + i},2026-11-01 10:00:00,in transit\n" for i in range(300))
+    body = ("tracking_no,order_id,event_at,event\n" + rows).encode("ascii")
+    tail = "SF99999999,9999,2026-11-02 10:00:00,小王 已揽收\n".encode("gb18030")
+    path = tmp_path / "l.csv"
+    path.write_bytes(body + (b"\xff\xfe,x\n" if damaged else tail))
+    files = {"logistics": [str(path)]}
+    if damaged:
+        with pytest.raises(InputError) as whole:
+            load(files, "logistics")
+        monkeypatch.setattr(read_module, "PIECE_FROM", 2048)
+        monkeypatch.setattr(read_module, "PIECE_BYTES", 2048)
+        with pytest.raises(InputError) as pieced:
+            load(files, "logistics")
+        assert str(pieced.value) == str(whole.value)
+        return
+    (whole, _), (pieced, _) = whole_and_pieced(monkeypatch, files, "logistics")
+    assert whole.height == 301 and whole["event"].to_list()[-1] == "小王 已揽收"
+    assert pieced.equals(whole)

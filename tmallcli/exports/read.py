@@ -9,12 +9,11 @@ value, or with ``skip_bad_rows`` a dropped and counted row.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -60,6 +59,7 @@ IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
 Reduce = Callable[[pl.LazyFrame], pl.LazyFrame]
 # What ExportReader._collect runs over a file (or a piece of it): (source, fast, scan or None).
 Queries = Callable[[Source, bool, pl.LazyFrame | None], list[pl.LazyFrame]]
+T = TypeVar("T")
 
 
 def polars_type(value_type: ValueType) -> pl.DataType:
@@ -177,6 +177,16 @@ def _lazy_csv(source: Source) -> pl.LazyFrame:
 EVERY_COLUMN = pl.QueryOptFlags(projection_pushdown=False)
 
 
+def _fast_or_tolerant(build: Callable[[bool], list[pl.LazyFrame]]) -> list[pl.DataFrame]:
+    """``build(fast)``'s queries in one streaming pass, the fast way first; the first result's
+    ``_bad`` column says whether the fast path read every cell, else the tolerant way runs."""
+    frames = pl.collect_all(build(True), engine="streaming", optimizations=EVERY_COLUMN)
+    if frames[0].get_column("_bad").null_count() == frames[0].height:
+        return frames
+    # Some cell is not in the usual form (or is bad): read it the tolerant way.
+    return pl.collect_all(build(False), engine="streaming", optimizations=EVERY_COLUMN)
+
+
 # The form nearly every export writes its times in: parsed straight from the raw cell on the
 # fast path (no cleaning), which a file with any other form leaves for the tolerant path.
 FAST_DATETIME = "%Y-%m-%d %H:%M:%S"
@@ -282,6 +292,11 @@ def _scan(
     return lazy.select("_row", *wanted, bad.alias("_bad"))
 
 
+def _typed_rows(kind: KindSpec, mapping: ColumnMapping, wanted: list[str]) -> Queries:
+    """The one query of a plain load: the typed rows with ``_bad`` (:func:`_scan`)."""
+    return lambda source, fast, base: [_scan(kind, source, mapping, wanted, fast=fast, base=base)]
+
+
 def _describe(
     kind: KindSpec,
     source: Source,
@@ -354,14 +369,13 @@ class ExportReader:
         wanted = self._wanted(kind, columns, present)
         if reduce is not None:
             return self._load_reduced(kind, sources, mappings, present, wanted, reduce)
-        frames = []
-        with progress(f"{kind.name}", len(sources)) as step:
-            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-                source, frame = self.scan(kind, source, mapping, wanted)
-                check_last_record(source)
-                sources[index] = source
-                frames.append(frame.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
-                step.advance(f"{kind.name}: {source.display}")
+        results = self._read_files(
+            kind, sources, mappings, lambda mapping: _typed_rows(kind, mapping, wanted)
+        )
+        frames = [
+            frame.with_columns(pl.lit(index, pl.UInt32).alias("_file"))
+            for index, ((frame,), _) in enumerate(results)
+        ]
         frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
         warnings: list[dict[str, Any]] = []
         bad = frame.filter(pl.col("_bad").is_not_null()).select("_file", "_row", "_bad")
@@ -381,55 +395,69 @@ class ExportReader:
         A large file taken as UTF-8 from its first bytes is checked in full only when Polars
         rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
         """
-        source, (frame,), _ = self._collect(
-            source,
-            lambda src, fast, base: [_scan(kind, src, mapping, wanted, fast=fast, base=base)],
-        )
+        source, (frame,), _ = self._collect(source, _typed_rows(kind, mapping, wanted))
         return source, frame
 
+    def _read_files(
+        self,
+        kind: KindSpec,
+        sources: list[Source],
+        mappings: list[ColumnMapping],
+        queries: Callable[[ColumnMapping], Queries],
+    ) -> list[tuple[list[pl.DataFrame], bool]]:
+        """Each file's results (see :meth:`_collect`) with the progress shown; ``sources``
+        is updated in place where a file was transcoded; each file's last record is checked."""
+        results = []
+        with progress(f"{kind.name}", len(sources)) as step:
+            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+                source, frames, pieced = self._collect(source, queries(mapping))
+                check_last_record(source)
+                sources[index] = source
+                results.append((frames, pieced))
+                step.advance(f"{kind.name}: {source.display}")
+        return results
+
     def _collect(self, source: Source, queries: Queries) -> tuple[Source, list[pl.DataFrame], bool]:
-        """Run ``queries(source, fast, base)`` over one file in one streaming pass; the first
-        result's ``_bad`` column says whether the fast path read every cell. ``source`` may
-        come back transcoded (a large file that turned out not to be UTF-8). A file larger
-        than a piece is read in pieces (then each result is the pieces' results one after
-        the other, and the flag returned is true); one that cannot be cut is read whole.
+        """Run ``queries(source, fast, base)`` over one file in one streaming pass (see
+        :func:`_fast_or_tolerant`). ``source`` may come back transcoded (a large file that
+        turned out not to be UTF-8). A file over :data:`PIECE_FROM` is read in pieces (then
+        each result is the pieces' results one after the other, and the flag returned is
+        true); one that cannot be cut is read whole.
         """
-        frames: list[pl.DataFrame] | None
         if source.csv_path.stat().st_size > PIECE_FROM:
             try:
-                frames, pieced = self._collect_pieces(source, queries)
+                source, (frames, pieced) = self._transcoding(
+                    source, lambda src: self._collect_pieces(src, queries)
+                )
                 return source, frames, pieced
-            except NoCut:
-                pass
-            except pl.exceptions.PolarsError as exc:
-                if not source.verified and "utf-8" in str(exc).lower():
-                    source = verify_source(source, workdir=self.workdir)
-                    self._sources[source.path.resolve()] = source
-                    with contextlib.suppress(NoCut, pl.exceptions.PolarsError):
-                        frames, pieced = self._collect_pieces(source, queries)
-                        return source, frames, pieced
-            # Damaged, or cut where a stray quote misled the count: the whole file, below,
-            # names the damage (or reads it).
+            except (NoCut, pl.exceptions.PolarsError):
+                # Damaged, or cut where a stray quote misled the count: the whole file, below,
+                # names the damage (or reads it). The source is the transcoded one if it was.
+                source = self.source(source.path)
         try:
-            frames = pl.collect_all(
-                queries(source, True, None), engine="streaming", optimizations=EVERY_COLUMN
+            source, frames = self._transcoding(
+                source, lambda src: _fast_or_tolerant(lambda fast: queries(src, fast, None))
             )
+        except pl.exceptions.PolarsError as exc:
+            raise diagnose_structure(self.source(source.path), exc) from None
+        return source, frames, False
+
+    def _transcoding(self, source: Source, read: Callable[[Source], T]) -> tuple[Source, T]:
+        """``read(source)``; when Polars refuses a large file taken as UTF-8 from its first
+        bytes for its bytes, the file is checked in full (damaged UTF-8 is an error, GB18030
+        is transcoded) and read again."""
+        try:
+            return source, read(source)
         except pl.exceptions.PolarsError as exc:
             if source.verified or "utf-8" not in str(exc).lower():
-                raise diagnose_structure(source, exc) from None
-            source = verify_source(source, workdir=self.workdir)
-            self._sources[source.path.resolve()] = source
-            frames = None
-        if frames is not None and frames[0].get_column("_bad").null_count() == frames[0].height:
-            return source, frames, False
-        # Some cell is not in the usual form (or is bad): read the file the tolerant way.
-        try:
-            frames = pl.collect_all(
-                queries(source, False, None), engine="streaming", optimizations=EVERY_COLUMN
-            )
-        except pl.exceptions.PolarsError as exc:
-            raise diagnose_structure(source, exc) from None
-        return source, frames, False
+                raise
+        source = self._transcoded(source)
+        return source, read(source)
+
+    def _transcoded(self, source: Source) -> Source:
+        source = verify_source(source, workdir=self.workdir)
+        self._sources[source.path.resolve()] = source
+        return source
 
     @staticmethod
     def _collect_pieces(source: Source, queries: Queries) -> tuple[list[pl.DataFrame], bool]:
@@ -449,12 +477,7 @@ class ExportReader:
                 )
                 return [*queries(source, fast, base), base.select(pl.len())]
 
-            frames = pl.collect_all(build(True), engine="streaming", optimizations=EVERY_COLUMN)
-            if frames[0].get_column("_bad").null_count() != frames[0].height:
-                frames = pl.collect_all(
-                    build(False), engine="streaming", optimizations=EVERY_COLUMN
-                )
-            *outputs, count = frames
+            *outputs, count = _fast_or_tolerant(build)
             parts.append(outputs)
             offset += int(count.item())
         if len(parts) == 1:
@@ -485,16 +508,12 @@ class ExportReader:
             return build
 
         parts, bads = [], []
-        with progress(f"{kind.name}", len(sources)) as step:
-            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-                source, (bad, part), pieced = self._collect(source, queries(mapping))
-                if pieced:  # each piece folded on its own: fold them together
-                    part = reduce(part.lazy()).collect()
-                check_last_record(source)
-                sources[index] = source
-                bads.append(bad.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
-                parts.append(part)
-                step.advance(f"{kind.name}: {source.display}")
+        for index, ((bad, part), pieced) in enumerate(
+            self._read_files(kind, sources, mappings, queries)
+        ):
+            # Each piece was folded on its own: fold them together.
+            parts.append(reduce(part.lazy()).collect() if pieced else part)
+            bads.append(bad.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
         warnings: list[dict[str, Any]] = []
         self._handle_problems(kind, pl.concat(bads), sources, mappings, wanted, warnings)
         frame = parts[0] if len(parts) == 1 else reduce(pl.concat(parts).lazy()).collect()
