@@ -65,6 +65,11 @@ def is_pickup_event(words: PickupWords) -> pl.Expr:
 PACKAGE_COLUMNS = ("tracking_no", "order_id", "pickup_at")
 
 
+def _folded(events: pl.LazyFrame) -> bool:
+    """Are these :func:`package_pickups` rows (not raw tracking events)?"""
+    return set(events.collect_schema().names()) == set(PACKAGE_COLUMNS)
+
+
 def package_pickups(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
     """Tracking events folded to what the pickup rule reads of them: one row per
     (tracking_no, order_id) an event names, with ``pickup_at`` its earliest pickup event (null
@@ -72,14 +77,15 @@ def package_pickups(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
     folds each file as it streams in (30 M events become a row per package) and then the files
     together; exact duplicate events change nothing.
     """
-    names = set(events.collect_schema().names())
-    if "pickup_at" in names and "event" not in names:
+    if _folded(events):
         first = pl.col("pickup_at").min()  # rows already folded (one file of several)
     else:
+        names = set(events.collect_schema().names())
         columns: dict[str, pl.DataType] = {
             "tracking_no": pl.String(),
             "order_id": pl.String(),
             "event_at": pl.Datetime("us"),
+            "event": pl.String(),
         }
         events = events.with_columns(
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
@@ -104,10 +110,7 @@ class PackagePickups:
 
 def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
     """Events as :func:`package_pickups` rows: folded now unless the reader already did."""
-    names = events.collect_schema().names()
-    if "event" not in names and set(names) == set(PACKAGE_COLUMNS):
-        return events
-    return package_pickups(events, words)
+    return events if _folded(events) else package_pickups(events, words)
 
 
 def order_packages(orders: pl.LazyFrame) -> pl.LazyFrame:
