@@ -6,7 +6,16 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tmallcli.exports.values import MONEY_NULL_TOKENS, NULL_TOKENS, clean, needs_cleaning
+from tmallcli.exports.kinds import ValueType
+from tmallcli.exports.values import (
+    FAST_PARSERS,
+    MONEY_NULL_TOKENS,
+    NULL_TOKENS,
+    clean,
+    fast_parse,
+    needs_cleaning,
+    parse,
+)
 
 # Cells as exports write them, plus every character clean() treats specially.
 SPECIAL = " \t\r\n\u3000\u00a0=\"'，,-无"
@@ -39,3 +48,59 @@ def test_cells_that_need_cleaning_are_flagged() -> None:
     clean_values = ["2026-11-20 10:00:00", "SF123", "买家已付款，等待卖家发货", "12.50", "a b"]
     flags = pl.DataFrame({"raw": clean_values}).select(needs_cleaning(pl.col("raw")))["raw"]
     assert flags.to_list() == [False] * len(clean_values)
+
+
+# Cells near the fast forms: digits, IDs, amounts, times, and what turns them unusual.
+near = st.text(
+    alphabet=st.sampled_from("0123456789.-,:eE+ _aZ¥元") | st.sampled_from(SPECIAL), max_size=14
+)
+times = st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S"))
+fast_cells = st.one_of(
+    cells, near, times, st.from_regex(r"-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True)
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(fast_cells, min_size=1, max_size=30), st.sampled_from(list(ValueType)))
+def test_where_the_fast_path_sees_no_problem_it_reads_what_the_tolerant_path_reads(
+    values: list[str], value_type: ValueType
+) -> None:
+    raw = pl.col("raw")
+    fast_value, fast_problem = fast_parse(raw, value_type)
+    value, problem = parse(raw, value_type)
+    frame = pl.DataFrame({"raw": values}).select(
+        fast_value.alias("fast"),
+        fast_problem.alias("fast_problem"),
+        value.alias("value"),
+        problem.alias("problem"),
+    )
+    for cell, (fast, fast_problem_, tolerant, problem_) in zip(
+        values, frame.iter_rows(), strict=True
+    ):
+        if fast_problem_ is None:
+            assert problem_ is None, (cell, value_type, problem_)
+            assert fast == tolerant, (cell, value_type, fast, tolerant)
+
+
+def test_the_usual_forms_are_read_fast() -> None:
+    usual = {
+        ValueType.MONEY: (["12.50", "0.00", "12.5", "7", "-0.00"], [1250, 0, 1250, 700, 0]),
+        ValueType.ID: (["451437210064623119", "SF1464696919865", "JD-0012"], None),
+        ValueType.IDS: (["SF1,YT2", "SF1464696919865"], None),
+        ValueType.DATETIME: (["2026-11-20 23:59:59"], None),
+    }
+    assert set(usual) == set(FAST_PARSERS)
+    for value_type, (values, expected) in usual.items():
+        frame = pl.DataFrame({"raw": values}).select(
+            fast_parse(pl.col("raw"), value_type)[0].alias("v"),
+            fast_parse(pl.col("raw"), value_type)[1].alias("p"),
+        )
+        assert frame["p"].null_count() == len(values), value_type
+        if expected is not None:
+            assert frame["v"].to_list() == expected
+    unusual = ["¥12.50", "1,234.00", "12.345", "-5.00", "+5", ".5", "1e5", "１２", " 5", "-", "无"]
+    frame = pl.DataFrame({"raw": unusual}).select(fast_parse(pl.col("raw"), ValueType.MONEY)[1])
+    assert frame.to_series().null_count() == 0
+    ids = ["1.23457E+18", "null", "NaN", "-", '="123"', "SF1 ", "SF1,,YT2", ",SF1"]
+    frame = pl.DataFrame({"raw": ids}).select(fast_parse(pl.col("raw"), ValueType.IDS)[1])
+    assert frame.to_series().null_count() == 0

@@ -70,12 +70,16 @@ def _folded(events: pl.LazyFrame) -> bool:
     return set(events.collect_schema().names()) == set(PACKAGE_COLUMNS)
 
 
-def package_pickups(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
+def package_pickups(
+    events: pl.LazyFrame, words: PickupWords, apart: tuple[str, ...] = ()
+) -> pl.LazyFrame:
     """Tracking events folded to what the pickup rule reads of them: one row per
     (tracking_no, order_id) an event names, with ``pickup_at`` its earliest pickup event (null
     when none was a pickup). Folding its own output again gives the same frame, so the reader
     folds each file as it streams in (30 M events become a row per package) and then the files
-    together; exact duplicate events change nothing.
+    together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
+    are folded apart (and kept where those columns are filled): the reader keeps its bad rows
+    out of the good ones so (see :data:`tmallcli.exports.read.Reduce`).
     """
     if _folded(events):
         first = pl.col("pickup_at").min()  # rows already folded (one file of several)
@@ -91,9 +95,10 @@ def package_pickups(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
         )
         first = pl.col("event_at").filter(is_pickup_event(words)).min()
+    named = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id", *apart))
     return (
-        events.filter(pl.col("tracking_no").is_not_null() | pl.col("order_id").is_not_null())
-        .group_by("tracking_no", "order_id")
+        events.filter(named)
+        .group_by("tracking_no", "order_id", *apart)
         .agg(first.alias("pickup_at"))
     )
 
@@ -104,8 +109,8 @@ class PackagePickups:
 
     words: PickupWords
 
-    def __call__(self, events: pl.LazyFrame) -> pl.LazyFrame:
-        return package_pickups(events, self.words)
+    def __call__(self, events: pl.LazyFrame, apart: tuple[str, ...] = ()) -> pl.LazyFrame:
+        return package_pickups(events, self.words, apart)
 
 
 def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
