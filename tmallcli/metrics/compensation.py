@@ -33,7 +33,7 @@ from tmallcli.metrics.shipping import (
     item_amount_fen,
     late_amount_fen,
     percent_of_fen,
-    pickup_times,
+    with_pickup_times,
 )
 
 __all__ = [
@@ -294,8 +294,7 @@ def assess_late(
     order that shipped after the deadline was open at the deadline: late too.
     """
     as_of_lit = pl.lit(as_of, pl.Datetime("us"))
-    pickups = pickup_times(orders, events, rules.words)
-    frame = orders.join(pickups, on="order_id", how="left")
+    frame = with_pickup_times(orders, events, rules.words)
     if refunds is not None:
         closes = refunds.group_by("order_id").agg(pl.col("completed_at").max().alias("_close_at"))
         frame = frame.join(closes, on="order_id", how="left")

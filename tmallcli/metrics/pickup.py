@@ -24,7 +24,7 @@ from tmallcli.metrics.shipping import (
     item_amount_fen,
     late_amount_fen,
     order_packages,
-    pickup_times,
+    with_pickup_times,
 )
 
 TIMELY = "timely"
@@ -256,12 +256,8 @@ def compute_pickup(
     if events is not None:
         events = _events_of(candidates, events)
     assessed = (
-        candidates.lazy()
-        .join(
-            pickup_times(candidates.lazy(), events, rules.words).select("order_id", "pickup_at"),
-            on="order_id",
-            how="left",
-        )
+        with_pickup_times(candidates.lazy(), events, rules.words)
+        .drop("has_pickup_info")
         .with_columns(
             # A pickup recorded after the as-of instant had not happened yet on T (a re-run on
             # a newer export reports what the seller saw then).

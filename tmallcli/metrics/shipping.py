@@ -131,7 +131,17 @@ def order_packages(orders: pl.LazyFrame) -> pl.LazyFrame:
 def pickup_times(
     orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
 ) -> pl.LazyFrame:
-    """One row per order: ``pickup_at`` (null = not picked up) and ``has_pickup_info``.
+    """One row per order: ``pickup_at`` (null = not picked up) and ``has_pickup_info``
+    (see :func:`with_pickup_times`)."""
+    base = orders.select("order_id", "picked_up_at", "tracking_no")
+    return with_pickup_times(base, events, words).select("order_id", "pickup_at", "has_pickup_info")
+
+
+def with_pickup_times(
+    orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
+) -> pl.LazyFrame:
+    """``orders`` (one row per order, with ``order_id``, ``picked_up_at``, ``tracking_no``)
+    with ``pickup_at`` (null = not picked up) and ``has_pickup_info`` added.
 
     ``picked_up_at`` from the orders export wins where it is filled. Otherwise each package's
     pickup is its earliest pickup event, keyed by tracking number, or by order number where
@@ -139,49 +149,41 @@ def pickup_times(
     makes the order not picked). ``has_pickup_info`` is false when neither the orders export
     nor any tracking event says anything about the order (§5 then falls back to shipped_at).
     """
-    base = orders.select("order_id", "picked_up_at")
     if events is None:
-        return base.select(
-            "order_id",
+        return orders.with_columns(
             pl.col("picked_up_at").alias("pickup_at"),
             pl.col("picked_up_at").is_not_null().alias("has_pickup_info"),
         )
+    # Folded: one row per (tracking_no, order_id), so no selection of it needs unique().
     packs = as_packages(events, words)
     tracked = packs.filter(pl.col("tracking_no").is_not_null())
     untracked = packs.filter(pl.col("tracking_no").is_null() & pl.col("order_id").is_not_null())
     first_pickup = pl.col("pickup_at").min()
 
-    by_tracking = tracked.group_by("tracking_no").agg(first_pickup.alias("pickup_at"))
+    # Every tracking number an event names (_seen), with its earliest pickup.
+    by_tracking = tracked.group_by("tracking_no").agg(
+        first_pickup.alias("pickup_at"), pl.lit(True).alias("_seen")
+    )
     by_order = untracked.group_by("order_id").agg(first_pickup.alias("order_pickup_at"))
     packages = order_packages(orders)
     # Orders that name no tracking number: their packages are those the events name for them.
-    named = packages.select("order_id").unique()
     event_packages = (
         tracked.filter(pl.col("order_id").is_not_null())
         .select("order_id", "tracking_no")
-        .unique()
-        .join(named, on="order_id", how="anti")
+        .join(packages.select("order_id"), on="order_id", how="anti")
     )
-    all_packages = pl.concat([packages, event_packages], how="vertical").unique()
-    package_pickups = (
+    # Disjoint by order (the anti join), each part unique: their union is unique.
+    all_packages = pl.concat([packages, event_packages], how="vertical")
+    per_order = (
         all_packages.join(by_tracking, on="tracking_no", how="left")
         .join(by_order, on="order_id", how="left")
-        .with_columns(
-            pl.coalesce("pickup_at", "order_pickup_at").alias("pickup_at"),
-            # Did any event at all mention this package (or its order, untracked)?
-            pl.lit(True).alias("_package"),
-        )
-    )
-    known_packages = (
-        tracked.select("tracking_no").unique().with_columns(pl.lit(True).alias("_seen"))
-    )
-    per_order = (
-        package_pickups.join(known_packages, on="tracking_no", how="left")
+        .with_columns(pl.coalesce("pickup_at", "order_pickup_at").alias("pickup_at"))
         .group_by("order_id")
         .agg(
             pl.when(pl.col("pickup_at").null_count() == 0)
             .then(pl.col("pickup_at").max())
             .alias("event_pickup_at"),
+            # Did any event at all mention a package of the order (or the order, untracked)?
             (pl.col("_seen").fill_null(False) | pl.col("order_pickup_at").is_not_null())
             .any()
             .alias("_events_known"),
@@ -189,7 +191,7 @@ def pickup_times(
     )
     order_only = by_order.rename({"order_pickup_at": "order_only_pickup_at"})
     return (
-        base.join(per_order, on="order_id", how="left")
+        orders.join(per_order, on="order_id", how="left")
         .join(order_only, on="order_id", how="left")
         .with_columns(
             pl.coalesce("picked_up_at", "event_pickup_at", "order_only_pickup_at").alias(
@@ -201,7 +203,7 @@ def pickup_times(
                 | pl.col("order_only_pickup_at").is_not_null()
             ).alias("has_pickup_info"),
         )
-        .select("order_id", "pickup_at", "has_pickup_info")
+        .drop("event_pickup_at", "_events_known", "order_only_pickup_at")
     )
 
 
