@@ -122,14 +122,18 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _tenths(seconds: int) -> int:
+    """Hours in tenths, half up: floor(seconds / 360 + 1/2), in integers (53.25 h → 533)."""
+    return (int(seconds) + 180) // 360
+
+
 def hours_text(seconds: int | None) -> str:
     """Hours with one decimal, half up (53.2); whole hours without a decimal (48)."""
     if seconds is None:
         return "—"
-    exact = Fraction(int(seconds), 3600)
-    if exact.denominator == 1:
-        return str(exact.numerator)
-    tenths = math.floor(exact * 10 + Fraction(1, 2))
+    if int(seconds) % 3600 == 0:
+        return str(int(seconds) // 3600)
+    tenths = _tenths(seconds)
     return (
         f"{tenths // 10}.{tenths % 10}" if tenths >= 0 else f"-{(-tenths) // 10}.{(-tenths) % 10}"
     )
@@ -138,7 +142,7 @@ def hours_text(seconds: int | None) -> str:
 def hours_value(seconds: int | None) -> float | None:
     if seconds is None:
         return None
-    return math.floor(Fraction(int(seconds), 3600) * 10 + Fraction(1, 2)) / 10
+    return _tenths(seconds) / 10
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
