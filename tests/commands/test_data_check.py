@@ -125,3 +125,26 @@ def test_two_different_bad_rows_are_not_duplicates(tmp_path: Path) -> None:
         ]["count"]
         == 2
     )
+
+
+def test_duplicates_are_counted_by_value_among_rows_whose_hash_repeats(tmp_path: Path) -> None:
+    """Three equal rows are two duplicates; two equal bad rows one more; rows that differ in
+    one cell (or in the raw text of a bad cell) are none."""
+    path = tmp_path / "orders.csv"
+    rows = [
+        "1001,a,10.00,交易成功,2026-11-01 10:00",
+        "1001,a,10.00,交易成功,2026-11-01 10:00",
+        "1002,a,10.00,交易成功,2026-11-01 10:00",
+        "1001,a,10.00,交易成功,2026-11-01 10:00",
+        "1003,b,abc,交易成功,2026-11-02 10:00",
+        "1003,b,abc,交易成功,2026-11-02 10:00",
+        "1003,b,abd,交易成功,2026-11-02 10:00",
+        "1001,a,10.01,交易成功,2026-11-01 10:00",
+    ]
+    path.write_text(
+        "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(path)
+    assert problems["exact duplicate rows (dropped when read)"]["count"] == 3
+    assert problems["not an amount of money"]["count"] == 3

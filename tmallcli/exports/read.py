@@ -375,15 +375,41 @@ class ExportReader:
         return LoadedExport(kind.name, frame.drop("_row", "_file"), sources, present, warnings)
 
     def scan(
-        self, kind: KindSpec, source: Source, mapping: ColumnMapping, wanted: list[str]
+        self,
+        kind: KindSpec,
+        source: Source,
+        mapping: ColumnMapping,
+        wanted: list[str],
+        select: Callable[[pl.LazyFrame], pl.LazyFrame] = lambda rows: rows,
     ) -> tuple[Source, pl.DataFrame]:
-        """The typed frame of one file (see :func:`_scan`), and the source it was read from.
+        """``select`` of the typed rows of one file (see :func:`_scan`; it must keep ``_bad``),
+        and the source it was read from: ``tmall data check`` keeps a few columns per row
+        where the whole typed file would not fit in memory.
 
         A large file taken as UTF-8 from its first bytes is checked in full only when Polars
         rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
         """
-        source, (frame,) = self._collect(source, _typed_rows(kind, mapping, wanted))
+        source, (frame,) = self._collect(
+            source, lambda src, fast: [select(_scan(kind, src, mapping, wanted, fast=fast))]
+        )
         return source, frame
+
+    def rows(
+        self,
+        kind: KindSpec,
+        source: Source,
+        mapping: ColumnMapping,
+        wanted: list[str],
+        rows: pl.Series,
+    ) -> pl.DataFrame:
+        """The typed values (read the tolerant way) of records ``rows`` (0-based) of a file
+        already scanned, with ``_row``."""
+        return (
+            _scan(kind, source, mapping, wanted)
+            .filter(pl.col("_row").is_in(rows.implode()))
+            .select("_row", *wanted)
+            .collect(engine="streaming")
+        )
 
     def _read_files(
         self,
