@@ -111,8 +111,7 @@ def planned_loads(files: Inputs, config: Any) -> list[Load]:
         for kind, columns in [
             ("reviews", dsr.COLUMNS),
             ("reviews", triage.COLUMNS),
-            ("orders", ORDER_COLUMNS),
-            ("orders", refunds.ORDER_COLUMNS),
+            ("orders", ORDER_COLUMNS),  # also the dispute rate's (see compute_components)
             ("orders", compensation.ORDERS_COLUMNS),
             ("refunds", refunds.COLUMNS),
             ("refunds", compensation.REFUND_COLUMNS),
