@@ -479,3 +479,33 @@ def test_a_bare_carriage_return_in_the_last_row_is_no_crash(tmp_path: Path) -> N
     )
     frame, _ = load("chats", path)
     assert frame.height == 2
+
+
+def test_later_copies_of_a_row_are_dropped_and_the_order_kept(tmp_path: Path) -> None:
+    """Exact copies anywhere (within a file, across files) go, the first one stays, and the
+    rows keep their file order; rows that differ in one cell are both kept."""
+    header = "物流单号,订单编号,时间,物流状态\n"
+    row = "T{},A,2026-11-0{} 10:00:00,{}\n"
+    write(
+        tmp_path / "a.csv",
+        header
+        + row.format(3, 1, "运输中")
+        + row.format(1, 1, "已揽收")
+        + row.format(3, 1, "运输中")
+        + row.format(2, 2, "运输中"),
+    )
+    write(
+        tmp_path / "b.csv",
+        header
+        + row.format(1, 1, "已揽收")
+        + row.format(1, 1, "已签收")
+        + row.format(3, 1, "运输中"),
+    )
+    frame, warnings = load("logistics", tmp_path)
+    assert frame.select("tracking_no", "event").rows() == [
+        ("T3", "运输中"),
+        ("T1", "已揽收"),
+        ("T2", "运输中"),
+        ("T1", "已签收"),
+    ]
+    assert [(w["problem"], w["rows_dropped"]) for w in warnings] == [("duplicate rows", 3)]

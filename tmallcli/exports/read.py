@@ -600,22 +600,34 @@ def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFr
 def _drop_duplicates(
     kind: KindSpec, frame: pl.DataFrame, wanted: list[str], warnings: list[dict[str, Any]]
 ) -> pl.DataFrame:
-    before = frame.height
-    # Distinct row hashes prove there is no duplicate (the usual case) at a third of the
-    # cost of unique(); equal hashes send the frame through unique() itself.
-    if frame.height == 0 or frame.select(wanted).hash_rows().n_unique() == frame.height:
+    """Every row that repeats an earlier one exactly (files in order) is dropped.
+
+    Only rows whose hash repeats can repeat: usually none (the hash proves it at a third of
+    the cost of unique()); otherwise those few are compared by value and the later copies
+    dropped, without sorting the whole frame.
+    """
+    if frame.height == 0:
         return frame
-    frame = frame.unique(subset=wanted, keep="first", maintain_order=False).sort("_file", "_row")
-    dropped = before - frame.height
-    if dropped:
-        warnings.append(
-            {
-                "kind": kind.name,
-                "problem": "duplicate rows",
-                "rows_dropped": dropped,
-                "message": f"{kind.name}: dropped {dropped} exact duplicate row(s)",
-            }
-        )
+    repeated = frame.select(wanted).hash_rows().is_duplicated()
+    if not repeated.any():
+        return frame
+    candidates = frame.filter(repeated).sort("_file", "_row")
+    first = candidates.unique(subset=wanted, keep="first", maintain_order=True)
+    dropped = candidates.height - first.height
+    if not dropped:
+        return frame
+    record = pl.col("_file").cast(pl.UInt64) * (1 << 32) + pl.col("_row").cast(pl.UInt64)
+    kept = first.select(record).to_series()
+    later = candidates.filter(~record.is_in(kept.implode())).select(record).to_series()
+    frame = frame.filter(~record.is_in(later.implode()))
+    warnings.append(
+        {
+            "kind": kind.name,
+            "problem": "duplicate rows",
+            "rows_dropped": dropped,
+            "message": f"{kind.name}: dropped {dropped} exact duplicate row(s)",
+        }
+    )
     return frame
 
 

@@ -447,7 +447,10 @@ def _keyed(key: str, grid: pl.LazyFrame, c: pl.LazyFrame, t: pl.LazyFrame) -> pl
 def compute_response(chats: pl.LazyFrame, rules: ResponseRules, as_of: AsOf) -> ResponseResult:
     """旺旺响应率, 人工平均响应时长 and 3分钟人工响应率 over T−30 … T−1, with the drill-downs."""
     start, end = as_of.window(rules.start_days_before, rules.end_days_before)
-    msgs = messages(chats, rules)
+    # Nothing below reads a message from before the window (replies after it count as late):
+    # filtered here, the frame every part shares holds the window's messages, not 180 days'.
+    since = datetime.combine(start, datetime.min.time())
+    msgs = messages(chats.filter(pl.col("sent_at") >= since), rules)
     consulted, turn_frame = pl.collect_all(
         [consultations(msgs, rules, start, end), turns(msgs, rules, start, end)]
     )
