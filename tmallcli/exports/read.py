@@ -237,8 +237,10 @@ def _parsed(
                 final_problem,
                 pl.when(pl.col(f"_v{i}").is_null()).then(pl.lit("missing value in a key column")),
             )
+        # (The fast path's result is used only when no cell has a problem: no mask needed.)
+        value = pl.col(f"_v{i}")
         stage_final += [
-            pl.when(pl.col(f"_p{i}").is_null()).then(pl.col(f"_v{i}")).alias(name),
+            (value if fast else pl.when(pl.col(f"_p{i}").is_null()).then(value)).alias(name),
             final_problem.alias(f"_p{i}"),
         ]
     lazy = _lazy_csv(source).select(stage_text)
@@ -369,9 +371,14 @@ class ExportReader:
         self._handle_problems(kind, bad, sources, mappings, wanted, warnings)
         frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
         frame = _derive(kind, frame.drop("_bad"), present)
-        frame = _drop_duplicates(kind, frame, wanted, warnings)
-        if kind.name == "orders":
-            frame = _fold_orders(frame, present, warnings)
+        if kind.name == "orders" and "sub_order_id" not in present and _distinct(frame, "order_id"):
+            # Each order in one row: no row repeats another and there is nothing to fold (one
+            # hash of one column instead of a hash of every row and the order numbers' set).
+            pass
+        else:
+            frame = _drop_duplicates(kind, frame, wanted, warnings)
+            if kind.name == "orders":
+                frame = _fold_orders(frame, present, warnings)
         return LoadedExport(kind.name, frame.drop("_row", "_file"), sources, present, warnings)
 
     def scan(
@@ -595,6 +602,13 @@ def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFr
     if kind.name == "complaints" and "platform_intervened" in frame.columns:
         frame = frame.with_columns(pl.col("platform_intervened").fill_null(True))
     return frame
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> bool:
+    """Are the column's values all different? Proven by distinct hashes; should two hashes
+    be equal (two equal values, or a collision) the answer is no, and the caller goes the
+    long way, which compares values."""
+    return not frame.get_column(column).hash().is_duplicated().any()
 
 
 def _drop_duplicates(

@@ -36,18 +36,25 @@ def clean(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
 
 
 # A cell :func:`clean` would change: whitespace, ``=`` or a quote at its start, whitespace or
-# a quote at its end (\s is Unicode whitespace: a superset of _SPACE), or a null token.
-_UNCLEAN = r"^[\s=\"']|[\s\"']$"
+# a quote at its end (\s is Unicode whitespace: a superset of _SPACE), or a null token. Two
+# anchored regexes: as one alternation the end test scans every character of a long cell
+# (0.19 s instead of 0.07 s for 3 M tracking texts).
+_UNCLEAN_START = r"^[\s=\"']"
+_UNCLEAN_END = r"[\s\"']$"
 
 
 def needs_cleaning(raw: pl.Expr, extra_nulls: list[str] | None = None) -> pl.Expr:
     """True where ``clean(raw)`` may differ from ``raw``; where it is false they are equal.
 
-    One anchored regex and one hash lookup per cell: a quarter of what :func:`clean` costs, so
+    Two anchored regexes and one hash lookup per cell: a quarter of what :func:`clean` costs, so
     the reader's fast path parses raw cells and sends a file with any such cell to the
     tolerant path instead.
     """
-    return raw.str.contains(_UNCLEAN) | raw.is_in(NULL_TOKENS + (extra_nulls or []))
+    return (
+        raw.str.contains(_UNCLEAN_START)
+        | raw.str.contains(_UNCLEAN_END)
+        | raw.is_in(NULL_TOKENS + (extra_nulls or []))
+    )
 
 
 def _problem(condition: pl.Expr, message: str) -> pl.Expr:
