@@ -18,7 +18,7 @@ from tmallcli.metrics.pickup import PickupResult
 from tmallcli.metrics.refunds import RefundsResult
 from tmallcli.metrics.response import ResponseResult
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
-from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups, PickupWords
+from tmallcli.metrics.shipping import ORDER_COLUMNS, PickupWords
 from tmallcli.timeframe import AsOf
 
 EVIDENCE_ROWS = 3
@@ -52,7 +52,7 @@ class Components:
 
 def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -> Components:
     """Every metric the exports in ``files`` allow (loading each export once)."""
-    from tmallcli.metrics.pickup import PickupRules, compute_pickup
+    from tmallcli.metrics.pickup import PickupRules, compute_pickup, tracking_events
 
     parts = Components()
     orders = files.maybe("orders", ORDER_COLUMNS)
@@ -63,9 +63,7 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
             reviews.lazy(), dsr.DsrRules.from_config(config, category), as_of.instant
         )
     if orders is not None:
-        events = files.maybe(
-            "logistics", EVENT_COLUMNS, PackagePickups(PickupWords.from_config(config.pickup))
-        )
+        events = tracking_events(files, PickupWords.from_config(config.pickup))
         if events is None and not orders.has("picked_up_at"):
             parts.notes.append(
                 "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "
@@ -74,7 +72,7 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
         else:
             parts.pickup = compute_pickup(
                 orders.lazy(),
-                None if events is None else events.lazy(),
+                events,
                 PickupRules.from_config(config),
                 as_of=as_of.date,
                 instant=as_of.instant,

@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmallcli.config import load_config
+from tmallcli.errors import InputError
 from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.shipping import (
     EVENT_COLUMNS,
     PACKAGE_COLUMNS,
     PackagePickups,
+    Packages,
     PickupWords,
     is_pickup_event,
     item_amount_fen,
@@ -270,3 +272,35 @@ def test_the_reader_folds_each_file_and_then_the_files(tmp_path: Path) -> None:
         ("T2", "A", None),
         (None, "B", datetime(2026, 11, 3, 10)),
     ]
+
+
+def test_the_reader_folds_only_the_packages_asked_for(tmp_path: Path) -> None:
+    """PackagePickups(words, only=...) in the reader gives the whole fold's rows for those
+    packages (by tracking number, or by order for events without one) and nothing else; a
+    bad row elsewhere is still an error."""
+    header = "物流单号,订单编号,时间,物流状态\n"
+    path = tmp_path / "l.csv"
+    path.write_text(
+        header
+        + "T1,A,2026-11-01 20:00:00,已揽收\n"
+        + "T2,B,2026-11-01 21:00:00,已揽收\n"
+        + "T3,C,2026-11-01 22:00:00,已揽收\n"
+        + ",C,2026-11-02 08:00:00,已揽收\n"
+        + ",D,2026-11-02 09:00:00,已揽收\n",
+        encoding="utf-8",
+    )
+    wanted = pl.DataFrame({"order_id": ["A", "C"], "tracking_no": ["T1", None]})
+    only = Packages.of(wanted)
+    with Inputs({"logistics": [str(path)]}) as files:
+        whole = files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS)).frame
+        some = files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS, only)).frame
+    key = ["tracking_no", "order_id"]
+    expected = whole.filter(pl.col("order_id").is_in(["A", "C"])).sort(key, nulls_last=True)
+    assert some.sort(key, nulls_last=True).equals(expected)
+    assert expected.height == 3  # T1/A, T3/C (named by its order), C untracked
+    path.write_text(
+        header + "T1,A,2026-11-01 20:00:00,已揽收\nT9,Z,yesterday,x\n", encoding="utf-8"
+    )
+    with Inputs({"logistics": [str(path)]}) as files, pytest.raises(InputError) as caught:
+        files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS, only))
+    assert ":3: column 时间 (event_at)" in str(caught.value)

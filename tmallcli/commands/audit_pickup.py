@@ -68,8 +68,8 @@ def pickup(
                 "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)"
             )
         from tmallcli.commands.common import context, open_inputs
-        from tmallcli.metrics.pickup import PickupRules, compute_pickup
-        from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
+        from tmallcli.metrics.pickup import PickupRules, compute_pickup, tracking_events
+        from tmallcli.metrics.shipping import ORDER_COLUMNS
         from tmallcli.render.pickup import PickupReport
 
         ctx = context(rules)
@@ -80,10 +80,9 @@ def pickup(
         pickup_rules = PickupRules.from_config(ctx.config, preset=preset, limit=limit)
         with open_inputs(inputs) as files:
             loaded = files.load("orders", ORDER_COLUMNS)
-            events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(pickup_rules.words))
             result = compute_pickup(
                 loaded.lazy(),
-                None if events is None else events.lazy(),
+                tracking_events(files, pickup_rules.words),
                 pickup_rules,
                 as_of=ctx.as_of.date,
                 instant=ctx.as_of.instant,

@@ -94,6 +94,12 @@ class Inputs:
             self._loaded[key] = self.reader.load(kind, self.files[kind], columns, reduce)
         return self._loaded[key]
 
+    def loaded(
+        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+    ) -> bool:
+        """Was this load done already (so asking for it again costs nothing)?"""
+        return (kind, frozenset(columns) if columns is not None else None, reduce) in self._loaded
+
     def maybe(
         self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
     ) -> LoadedExport | None:

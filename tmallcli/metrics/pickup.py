@@ -10,6 +10,7 @@ waits in the warehouse and counts as untimely. The pickup time itself comes from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -18,14 +19,21 @@ from typing import Any
 import polars as pl
 
 from tmallcli.metrics.shipping import (
+    EVENT_COLUMNS,
     ORDER_COLUMNS,
+    PackagePickups,
+    Packages,
     PickupWords,
     as_packages,
     item_amount_fen,
     late_amount_fen,
-    order_packages,
     with_pickup_times,
 )
+
+# The tracking events for some packages, folded (a load of the logistics export with
+# PackagePickups(words, only=packages)): the watchlist and window are a sixth of a 180-day
+# export, so their packages alone are folded, not 30 M events into 10 M packages.
+EventsFor = Callable[[Packages], pl.LazyFrame]
 
 TIMELY = "timely"
 LATE = "late"  # 揽收超时
@@ -226,17 +234,19 @@ def _worst_first(tally: pl.LazyFrame, key: str) -> pl.LazyFrame:
 
 def compute_pickup(
     orders: pl.LazyFrame,
-    events: pl.LazyFrame | None,
+    events: pl.LazyFrame | EventsFor | None,
     rules: PickupRules,
     *,
     as_of: date,
     instant: datetime,
     orders_have_pickup_column: bool = True,
 ) -> PickupResult:
-    """The 24h pickup rate of orders paid on T−32 … T−3, its breakdowns and the watchlist."""
+    """The 24h pickup rate of orders paid on T−32 … T−3, its breakdowns and the watchlist.
+
+    ``events``: the tracking events (raw or folded), or a function that loads them folded for
+    the packages it is given.
+    """
     orders = _complete(orders, ORDER_COLUMNS)
-    if events is not None:
-        events = as_packages(events, rules.words)
     window_start = as_of - timedelta(days=rules.start_days_before)
     window_end = as_of - timedelta(days=rules.end_days_before)
     source = pickup_source(orders_have_pickup_column, events is not None)
@@ -254,7 +264,11 @@ def compute_pickup(
     # packages' events. Materialised once: every breakdown and the watchlist read one frame.
     candidates = orders.filter(in_window | watch).collect()
     if events is not None:
-        events = _events_of(candidates, events)
+        packages = Packages.of(candidates)
+        if callable(events):
+            events = events(packages)
+        else:
+            events = as_packages(events, rules.words).filter(packages.named())
     assessed = (
         with_pickup_times(candidates.lazy(), events, rules.words)
         .drop("has_pickup_info")
@@ -370,13 +384,19 @@ def compute_pickup(
     )
 
 
-def _events_of(orders: pl.DataFrame, events: pl.LazyFrame) -> pl.LazyFrame:
-    """The tracking events of these orders' packages, or naming these orders."""
-    packages = order_packages(orders.lazy()).collect().get_column("tracking_no")
-    return events.filter(
-        pl.col("tracking_no").is_in(packages.implode())
-        | pl.col("order_id").is_in(orders.get_column("order_id").implode())
-    )
+def tracking_events(files: Any, words: PickupWords) -> EventsFor | None:
+    """The logistics export of ``files`` (:class:`~tmallcli.exports.inputs.Inputs`) for
+    :func:`compute_pickup`: None without one; the whole fold when a run already loaded it
+    (the report, for compensation too); else loaded folded for the packages asked for."""
+    if not files.has("logistics"):
+        return None
+    whole = PackagePickups(words)
+    if files.loaded("logistics", EVENT_COLUMNS, whole):
+        events = files.load("logistics", EVENT_COLUMNS, whole).lazy()
+        return lambda packages: events.filter(packages.named())
+    return lambda packages: files.load(
+        "logistics", EVENT_COLUMNS, PackagePickups(words, packages)
+    ).lazy()
 
 
 def _watch_candidate(rules: PickupRules, instant: datetime, excluded: pl.Expr) -> pl.Expr:

@@ -70,8 +70,31 @@ def _folded(events: pl.LazyFrame) -> bool:
     return set(events.collect_schema().names()) == set(PACKAGE_COLUMNS)
 
 
+@dataclass(frozen=True, eq=False)
+class Packages:
+    """The packages of some orders: their tracking numbers, and the order numbers (events that
+    carry no tracking number name the order). Compared by identity (a load cache key)."""
+
+    tracking_nos: pl.Series
+    order_ids: pl.Series
+
+    @classmethod
+    def of(cls, orders: pl.DataFrame) -> Packages:
+        tracking = order_packages(orders.lazy()).collect().get_column("tracking_no")
+        return cls(tracking, orders.get_column("order_id"))
+
+    def named(self) -> pl.Expr:
+        """Is the package (tracking_no, order_id) one of these?"""
+        return pl.col("tracking_no").is_in(self.tracking_nos.implode()) | pl.col("order_id").is_in(
+            self.order_ids.implode()
+        )
+
+
 def package_pickups(
-    events: pl.LazyFrame, words: PickupWords, apart: tuple[str, ...] = ()
+    events: pl.LazyFrame,
+    words: PickupWords,
+    apart: tuple[str, ...] = (),
+    only: Packages | None = None,
 ) -> pl.LazyFrame:
     """Tracking events folded to what the pickup rule reads of them: one row per
     (tracking_no, order_id) an event names, with ``pickup_at`` its earliest pickup event (null
@@ -79,7 +102,8 @@ def package_pickups(
     folds each file as it streams in (30 M events become a row per package) and then the files
     together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
     are folded apart (and kept where those columns are filled): the reader keeps its bad rows
-    out of the good ones so (see :data:`tmallcli.exports.read.Reduce`).
+    out of the good ones so (see :data:`tmallcli.exports.read.Reduce`). With ``only``, just
+    those packages (the filter reads the group keys alone, so it commutes with the fold).
     """
     if _folded(events):
         first = pl.col("pickup_at").min()  # rows already folded (one file of several)
@@ -95,9 +119,13 @@ def package_pickups(
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
         )
         first = pl.col("event_at").filter(is_pickup_event(words)).min()
-    named = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id", *apart))
+    keep = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id"))
+    if only is not None:
+        keep = keep & only.named()
+    if apart:
+        keep = keep | pl.any_horizontal(pl.col(c).is_not_null() for c in apart)
     return (
-        events.filter(named)
+        events.filter(keep)
         .group_by("tracking_no", "order_id", *apart)
         .agg(first.alias("pickup_at"))
     )
@@ -105,12 +133,14 @@ def package_pickups(
 
 @dataclass(frozen=True)
 class PackagePickups:
-    """:func:`package_pickups` as the reader's ``reduce`` for the logistics export."""
+    """:func:`package_pickups` as the reader's ``reduce`` for the logistics export (``only``:
+    the packages of some orders, e.g. those the pickup rate reads)."""
 
     words: PickupWords
+    only: Packages | None = None
 
     def __call__(self, events: pl.LazyFrame, apart: tuple[str, ...] = ()) -> pl.LazyFrame:
-        return package_pickups(events, self.words, apart)
+        return package_pickups(events, self.words, apart, self.only)
 
 
 def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
