@@ -149,13 +149,19 @@ def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
 
 
 def order_packages(orders: pl.LazyFrame) -> pl.LazyFrame:
-    """(order_id, tracking_no) for every package an order names; tracking_no joined by ','."""
+    """(order_id, tracking_no) for every package an order names; tracking_no joined by ','.
+    A pair repeats where a cell names a tracking number twice (every use here is a set, a
+    semi join or an any/max per order, which a repeat does not change)."""
     return (
         orders.select("order_id", pl.col("tracking_no").str.split(","))
         .explode("tracking_no")
         .filter(pl.col("tracking_no").is_not_null() & (pl.col("tracking_no") != ""))
-        .unique()
     )
+
+
+def names_no_package() -> pl.Expr:
+    """An order whose tracking_no cell names no package (empty, or only separators)."""
+    return pl.col("tracking_no").is_null() | ~pl.col("tracking_no").str.contains("[^,]")
 
 
 def pickup_times(
@@ -200,12 +206,11 @@ def with_pickup_times(
     event_packages = (
         tracked.filter(pl.col("order_id").is_not_null())
         .select("order_id", "tracking_no")
-        .join(packages.select("order_id"), on="order_id", how="anti")
+        .join(orders.filter(names_no_package()).select("order_id"), on="order_id", how="semi")
     )
-    # Disjoint by order (the anti join), each part unique: their union is unique.
-    all_packages = pl.concat([packages, event_packages], how="vertical")
     per_order = (
-        all_packages.join(by_tracking, on="tracking_no", how="left")
+        pl.concat([packages, event_packages], how="vertical")
+        .join(by_tracking, on="tracking_no", how="left")
         .join(by_order, on="order_id", how="left")
         .with_columns(pl.coalesce("pickup_at", "order_pickup_at").alias("pickup_at"))
         .group_by("order_id")
@@ -220,10 +225,13 @@ def with_pickup_times(
         )
     )
     order_only = by_order.rename({"order_pickup_at": "order_only_pickup_at"})
-    return (
-        orders.join(per_order, on="order_id", how="left")
-        .join(order_only, on="order_id", how="left")
-        .with_columns(
+    # Computed beside the orders' two columns, in their row order (maintain_order), and set
+    # next to them: joining the wide orders frame would copy its every column twice.
+    found = (
+        orders.select("order_id", "picked_up_at")
+        .join(per_order, on="order_id", how="left", maintain_order="left")
+        .join(order_only, on="order_id", how="left", maintain_order="left")
+        .select(
             pl.coalesce("picked_up_at", "event_pickup_at", "order_only_pickup_at").alias(
                 "pickup_at"
             ),
@@ -233,8 +241,8 @@ def with_pickup_times(
                 | pl.col("order_only_pickup_at").is_not_null()
             ).alias("has_pickup_info"),
         )
-        .drop("event_pickup_at", "_events_known", "order_only_pickup_at")
     )
+    return pl.concat([orders, found], how="horizontal")
 
 
 def item_amount_fen() -> pl.Expr:
