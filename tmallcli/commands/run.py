@@ -6,6 +6,7 @@ only place that turns a :class:`~tmallcli.errors.TmallError` into one line on st
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from collections.abc import Callable
@@ -50,9 +51,17 @@ def check_writable(output: Path | None) -> None:
         raise OutputError(f"{output}: cannot write the output (no writable folder {folder})")
 
 
+# A run builds a report's rows as hundreds of thousands of small objects that form no cycles
+# (a 10 M-order shop's compensation: 180 k payout lines); collecting every 700 allocations
+# walked them all again and again, a third of the time spent making and rendering them.
+GC_THRESHOLD = (200_000, 20, 20)
+
+
 def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = False) -> None:
     """Run ``program`` and exit with 0, 1 (a --check tripped) or 2 (bad usage or input)."""
     from tmallcli.render.writers import emit
+
+    gc.set_threshold(*GC_THRESHOLD)
 
     try:
         check_writable(out.output)
