@@ -148,3 +148,17 @@ def test_duplicates_are_counted_by_value_among_rows_whose_hash_repeats(tmp_path:
     problems = problems_of(path)
     assert problems["exact duplicate rows (dropped when read)"]["count"] == 3
     assert problems["not an amount of money"]["count"] == 3
+
+
+def test_a_file_with_none_of_the_kinds_columns_lists_them_missing(tmp_path: Path) -> None:
+    """--kind orders on a file with other headers: every required column missing, the rows
+    counted, no traceback."""
+    path = tmp_path / "other.csv"
+    path.write_text("x,y\n1,2\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "check", "--kind", "orders", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    checked = json.loads(result.stdout)["files"][0]
+    assert checked["rows"] == 2
+    problems = [p["problem"] for p in checked["problems"]]
+    assert "missing required column (订单编号 / 主订单编号 / 订单号)" in problems
+    assert not any("duplicate" in p for p in problems)

@@ -88,7 +88,8 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
         pl.col("_row"),
         pl.col("_bad"),
         pl.lit(None, pl.Datetime("us")) if date_column is None else pl.col(date_column),
-        pl.struct(wanted).hash(0).alias("_hash"),
+        # (No column of the kind found: nothing to compare, every row is "distinct".)
+        pl.struct(wanted).hash(0).alias("_hash") if wanted else pl.col("_row").alias("_hash"),
     ]
     try:
         source, frame = reader.scan(kind, source, mapping, wanted, lambda r: r.select(summary))
