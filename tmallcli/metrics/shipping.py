@@ -177,7 +177,10 @@ def with_pickup_times(
     orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
 ) -> pl.LazyFrame:
     """``orders`` (one row per order, with ``order_id``, ``picked_up_at``, ``tracking_no``)
-    with ``pickup_at`` (null = not picked up) and ``has_pickup_info`` added.
+    with ``pickup_at`` (null = not picked up) and ``has_pickup_info`` added. The columns are
+    computed apart and set beside the orders row for row, so ``orders`` must come out in the
+    same order each time it is read: a frame in memory (``DataFrame.lazy()``), as every
+    caller has.
 
     ``picked_up_at`` from the orders export wins where it is filled. Otherwise each package's
     pickup is its earliest pickup event, keyed by tracking number, or by order number where
