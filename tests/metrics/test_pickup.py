@@ -524,3 +524,34 @@ def test_rate_is_a_share_and_an_earlier_pickup_never_lowers_it(
     assert after.population == before.population
     assert after.timely >= before.timely
     assert after.rate is None or before.rate is None or after.rate >= before.rate
+
+
+def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
+    """Raw events, the whole fold already loaded (the report), and a load of only the
+    candidates' packages (audit pickup, score service): the same result on the sample shop,
+    and the report's way loads nothing more."""
+    from pathlib import Path
+
+    from tmallcli.exports.inputs import Inputs
+    from tmallcli.metrics.pickup import tracking_events
+    from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    files = {
+        "orders": [str(sample / "ExportOrderList20261120.csv")],
+        "logistics": [str(sample / "logistics.csv")],
+    }
+    pickup_rules = rules()
+    with Inputs(files) as inputs:
+        orders = inputs.load("orders", ORDER_COLUMNS).lazy()
+        raw = inputs.load("logistics").lazy()
+        by_raw = compute(orders, raw, pickup_rules)
+        only = tracking_events(inputs, pickup_rules.words)
+        by_packages = compute(orders, only, pickup_rules)
+        whole = PackagePickups(pickup_rules.words)
+        inputs.load("logistics", EVENT_COLUMNS, whole)
+        loads = len(inputs._loaded)
+        by_whole = compute(orders, tracking_events(inputs, pickup_rules.words), pickup_rules)
+        assert len(inputs._loaded) == loads
+    assert outcomes(by_raw) == outcomes(by_packages) == outcomes(by_whole) == (608, 553, 46, 9)
+    assert by_raw.watchlist == by_packages.watchlist == by_whole.watchlist
