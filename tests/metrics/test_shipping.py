@@ -24,10 +24,21 @@ from tmallcli.metrics.shipping import (
     late_amount_fen,
     package_pickups,
     percent_of_fen,
-    pickup_times,
+    with_pickup_times,
 )
 
 DT = pl.Datetime("us")
+
+
+def pickup_times(
+    orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
+) -> pl.LazyFrame:
+    """One row per order: its pickup_at and has_pickup_info (what the rules add)."""
+    return with_pickup_times(orders, events, words).select(
+        "order_id", "pickup_at", "has_pickup_info"
+    )
+
+
 WORDS = PickupWords.from_config(load_config().pickup)
 
 

@@ -164,15 +164,6 @@ def names_no_package() -> pl.Expr:
     return pl.col("tracking_no").is_null() | ~pl.col("tracking_no").str.contains("[^,]")
 
 
-def pickup_times(
-    orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
-) -> pl.LazyFrame:
-    """One row per order: ``pickup_at`` (null = not picked up) and ``has_pickup_info``
-    (see :func:`with_pickup_times`)."""
-    base = orders.select("order_id", "picked_up_at", "tracking_no")
-    return with_pickup_times(base, events, words).select("order_id", "pickup_at", "has_pickup_info")
-
-
 def with_pickup_times(
     orders: pl.LazyFrame, events: pl.LazyFrame | None, words: PickupWords
 ) -> pl.LazyFrame:
