@@ -86,10 +86,9 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
         # order and payment time — so the 2.7 GB orders export of a 10 M-order shop is parsed
         # once, not twice. (With --skip-bad-rows a row bad in another column is dropped here
         # too: the run reports it dropped.)
-        paid = orders
         parts.refunds = refunds.compute_refunds(
             loaded.lazy(),
-            None if paid is None else paid.lazy(),
+            orders_lazy,
             refunds.RefundRules.from_config(config),
             as_of,
         )
