@@ -387,7 +387,7 @@ class ExportReader:
         source: Source,
         mapping: ColumnMapping,
         wanted: list[str],
-        select: Callable[[pl.LazyFrame], pl.LazyFrame] = lambda rows: rows,
+        select: Callable[[pl.LazyFrame], pl.LazyFrame],
     ) -> tuple[Source, pl.DataFrame]:
         """``select`` of the typed rows of one file (see :func:`_scan`; it must keep ``_bad``),
         and the source it was read from: ``tmall data check`` keeps a few columns per row
