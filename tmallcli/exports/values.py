@@ -118,6 +118,10 @@ def parse_money(text: pl.Expr) -> Parsed:
     return fen, problem
 
 
+# The form a time is brought to (tolerant path), and the only one read fast.
+CANONICAL_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
 def parse_datetime(text: pl.Expr) -> Parsed:
     """``2026-11-05 18:37:00``, ``2026-11-05 18:37``, ``2026/11/5 18:37:00``, ``2026-11-05``.
 
@@ -133,7 +137,7 @@ def parse_datetime(text: pl.Expr) -> Parsed:
         .then(dashed + ":00")
         .otherwise(dashed + " 00:00:00")
     )
-    value = canonical.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    value = canonical.str.strptime(pl.Datetime("us"), CANONICAL_DATETIME, strict=False)
     problem = _problem(text.is_not_null() & value.is_null(), "not a date/time")
     return value, problem
 
@@ -228,7 +232,7 @@ def _unusual(raw: pl.Expr, usual: pl.Expr) -> pl.Expr:
 
 def fast_datetime(raw: pl.Expr) -> Parsed:
     """``2026-11-05 18:37:00`` only (a null token does not parse)."""
-    value = raw.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    value = raw.str.strptime(pl.Datetime("us"), CANONICAL_DATETIME, strict=False)
     return value, _unusual(raw, value.is_not_null())
 
 
