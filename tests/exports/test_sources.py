@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmallcli.errors import InputError
-from tmallcli.exports import sources
+from tmallcli.exports import gb18030, sources
 from tmallcli.exports.sources import EXPORT_SUFFIXES, Source, expand_paths, open_source
 
 HEADER = "订单编号,买家会员名,实付金额"
@@ -259,15 +259,27 @@ def test_display_is_what_the_user_typed(tmp_path: Path, workdir: Path) -> None:
     assert source.display == "o.csv"
 
 
+@pytest.fixture(params=["iconv", "python"])
+def gb18030_path(request, monkeypatch) -> str:
+    """Run the test with GB18030 converted by the C library's iconv, and by Python's codec
+    (as on a machine without a usable iconv)."""
+    if request.param == "iconv" and gb18030._iconv() is None:
+        pytest.skip("no C library iconv with the GB18030-2022 mapping here")
+    if request.param == "python":
+        monkeypatch.setattr(gb18030, "_iconv", lambda: None)
+    return request.param
+
+
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 7, 4096])
 def test_gb18030_is_detected_and_transcoded_across_chunk_boundaries(
-    tmp_path: Path, workdir: Path, monkeypatch, chunk_size: int
+    tmp_path: Path, workdir: Path, monkeypatch, chunk_size: int, gb18030_path: str
 ) -> None:
     # é and 😀 are 4-byte sequences in GB18030, 小王 2-byte: every split point is hit.
     text = "订单编号,买家会员名,备注\r\n1,小王,café 😀\r\n2,张三,“引号”\r\n"
     original = text.encode("gb18030")
     path = write(tmp_path / "ExportOrderList202611.csv", original)
     monkeypatch.setattr(sources, "CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr(gb18030, "CHUNK_SIZE", chunk_size)
 
     source = open_(path, workdir)
 
@@ -332,7 +344,7 @@ def test_unknown_encoding(tmp_path: Path, workdir: Path) -> None:
             open_(path, workdir, encoding=name)
 
 
-def test_bytes_invalid_even_in_gb18030(tmp_path: Path, workdir: Path) -> None:
+def test_bytes_invalid_even_in_gb18030(tmp_path: Path, workdir: Path, gb18030_path: str) -> None:
     data = f"{HEADER}\n1,小王,2\n".encode("gb18030") + b"2,\xff\xfe,3\n"
     path = write(tmp_path / "orders.csv", data)
     with pytest.raises(InputError) as caught:
@@ -706,12 +718,12 @@ def test_transcoding_round_trips_any_text(text: str, chunk_size: int) -> None:
         base = Path(folder)
         raw = ("订单编号,备注\n" + text).encode("gb18030")
         path = write(base / "orders.csv", raw)
-        original = sources.CHUNK_SIZE
-        sources.CHUNK_SIZE = chunk_size
+        original = sources.CHUNK_SIZE, gb18030.CHUNK_SIZE
+        sources.CHUNK_SIZE = gb18030.CHUNK_SIZE = chunk_size
         try:
             source = open_(path, base / "work", encoding="gb18030")
         finally:
-            sources.CHUNK_SIZE = original
+            sources.CHUNK_SIZE, gb18030.CHUNK_SIZE = original
         assert source.csv_path.read_bytes() == raw.decode("gb18030").encode("utf-8")
 
 

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tmallcli.errors import InputError, TmallError
+from tmallcli.exports import gb18030
+from tmallcli.exports.gb18030 import to_2022
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 
@@ -239,6 +241,7 @@ def _iter_decoded(path: Path, codec: str) -> Iterator[str]:
     chunks until its last byte arrives.
     """
     decoder = codecs.getincrementaldecoder(codec)("strict")
+    gb18030 = codecs.lookup(codec).name == "gb18030"  # decoded with the 2022 mapping
     chunk_size = CHUNK_SIZE
     chunk_start = 0
     chars = 0
@@ -268,7 +271,7 @@ def _iter_decoded(path: Path, codec: str) -> Iterator[str]:
                 raise _Undecodable(chunk_start, str(exc), False, chars) from None
             if text:
                 chars += len(text)
-                yield text
+                yield to_2022(text) if gb18030 else text
             chunk_start += len(chunk)
             if final:
                 return
@@ -526,6 +529,14 @@ def _decoded(path: Path, plan: _TextPlan, display: str) -> Iterator[str]:
 
 def _transcode(path: Path, plan: _TextPlan, *, workdir: Path, display: str) -> Source:
     def write(out: IO[bytes]) -> None:
+        if codecs.lookup(plan.codec).name == "gb18030":
+            with path.open("rb") as handle:
+                if gb18030.transcode(handle, out):
+                    return
+            # iconv is not usable here, or refused some bytes: Python's codec takes the
+            # codes iconv does not, and names the line of a damaged byte.
+            out.seek(0)
+            out.truncate()
         for text in _decoded(path, plan, display):
             out.write(text.encode("utf-8"))
 
