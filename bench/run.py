@@ -191,8 +191,6 @@ FALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
         "tracking_no",
         "carrier",
         "warehouse",
-        "item_id",
-        "item_title",
     ),
     "tmallcli.metrics.shipping:EVENT_COLUMNS": ("tracking_no", "order_id", "event_at", "event"),
     "tmallcli.metrics.compensation:REFUND_COLUMNS": (
@@ -257,6 +255,8 @@ FALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 FALLBACK_COLUMNS["tmallcli.metrics.compensation:ORDERS_COLUMNS"] = (
     *FALLBACK_COLUMNS["tmallcli.metrics.shipping:ORDER_COLUMNS"],
+    "item_id",
+    "item_title",
     "auto_compensation",
     "service_promise",
     "delivered_at",

@@ -58,6 +58,8 @@ __all__ = [
 KINDS = ("late_shipment", "promise_broken", "out_of_stock")
 ORDERS_COLUMNS = (
     *ORDER_COLUMNS,
+    "item_id",  # the severe late orders name their item
+    "item_title",
     "auto_compensation",
     "service_promise",
     "delivered_at",

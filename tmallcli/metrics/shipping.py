@@ -27,8 +27,6 @@ ORDER_COLUMNS = (
     "tracking_no",
     "carrier",
     "warehouse",
-    "item_id",
-    "item_title",
 )
 EVENT_COLUMNS = ("tracking_no", "order_id", "event_at", "event")
 
