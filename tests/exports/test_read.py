@@ -471,6 +471,22 @@ def test_a_kind_read_twice_reports_its_dropped_rows_once(tmp_path: Path) -> None
     assert warnings == [("duplicate rows", 1), ("negative money", 1)]
 
 
+def test_a_released_load_still_reports_what_it_dropped(tmp_path: Path) -> None:
+    body = ORDER_ROW.format(id=1) + "2,a,-1.00,,交易成功,2026-11-05 10:00,SF2\n"
+    path = write(tmp_path / "o.csv", ORDER_HEADER + body)
+    columns = ("order_id", "paid_amount", "paid_at")
+    with Inputs({"orders": [str(path)]}, options=ReadOptions(skip_bad_rows=True)) as inputs:
+        inputs.load("orders", columns)
+        inputs.release("orders", columns)
+        assert not inputs.loaded("orders", columns)
+        assert [(w["problem"], w["rows_dropped"]) for w in inputs.warnings] == [
+            ("negative money", 1)
+        ]
+        # Read again, it is one problem, not two; and the rows are back.
+        assert inputs.load("orders", columns).frame.height == 1
+        assert [w["rows_dropped"] for w in inputs.warnings] == [1]
+
+
 def test_a_bare_carriage_return_in_the_last_row_is_no_crash(tmp_path: Path) -> None:
     # csv.reader refuses a string with "\r" inside an unquoted field (found by the fuzz test).
     path = tmp_path / "c.csv"

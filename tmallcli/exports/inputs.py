@@ -41,6 +41,7 @@ class Inputs:
         self.files: dict[str, list[str]] = {k: list(v) for k, v in files.items() if v}
         self.ignored: list[str] = []
         self._loaded: dict[tuple[str, frozenset[str] | None, Reduce | None], LoadedExport] = {}
+        self._released_warnings: list[dict[str, Any]] = []
         if directory is not None:
             self._discover(directory)
 
@@ -100,6 +101,16 @@ class Inputs:
         """Was this load done already (so asking for it again costs nothing)?"""
         return (kind, frozenset(columns) if columns is not None else None, reduce) in self._loaded
 
+    def release(
+        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+    ) -> None:
+        """Forget a load's rows once nothing will read them again, so their memory goes back
+        before the next export is read; what the load dropped is still reported."""
+        key = (kind, frozenset(columns) if columns is not None else None, reduce)
+        loaded = self._loaded.pop(key, None)
+        if loaded is not None:
+            self._released_warnings.extend(loaded.warnings)
+
     def maybe(
         self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
     ) -> LoadedExport | None:
@@ -110,9 +121,9 @@ class Inputs:
         """What every load dropped. A kind read twice (two column sets) reports each problem
         once, with the larger count: the same rows were dropped, not twice as many."""
         merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for loaded in self._loaded.values():
-            for warning in loaded.warnings:
-                key = tuple(warning.get(k) for k in ("kind", "file", "column", "problem"))
-                if key not in merged or warning["rows_dropped"] > merged[key]["rows_dropped"]:
-                    merged[key] = warning
+        held = [w for loaded in self._loaded.values() for w in loaded.warnings]
+        for warning in self._released_warnings + held:
+            key = tuple(warning.get(k) for k in ("kind", "file", "column", "problem"))
+            if key not in merged or warning["rows_dropped"] > merged[key]["rows_dropped"]:
+                merged[key] = warning
         return list(merged.values())
