@@ -254,7 +254,11 @@ FALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 FALLBACK_COLUMNS["tmallcli.metrics.compensation:ORDERS_COLUMNS"] = (
-    *FALLBACK_COLUMNS["tmallcli.metrics.shipping:ORDER_COLUMNS"],
+    *(
+        c
+        for c in FALLBACK_COLUMNS["tmallcli.metrics.shipping:ORDER_COLUMNS"]
+        if c not in ("carrier", "warehouse")
+    ),
     "item_id",
     "item_title",
     "auto_compensation",
