@@ -303,12 +303,12 @@ def assess_late(
         closes = refunds.group_by("order_id").agg(pl.col("completed_at").max().alias("_close_at"))
         # Looked up for the order numbers alone and set beside the orders, in their row order
         # (see with_pickup_times): a join of the wide frame would copy every column.
-        close_at = (
+        close_times = (
             orders.select("order_id")
             .join(closes, on="order_id", how="left", maintain_order="left")
             .select("_close_at")
         )
-        frame = pl.concat([frame, close_at], how="horizontal")
+        frame = pl.concat([frame, close_times], how="horizontal")
     else:
         frame = frame.with_columns(pl.lit(None, pl.Datetime("us")).alias("_close_at"))
 
