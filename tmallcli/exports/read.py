@@ -604,11 +604,17 @@ def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFr
     return frame
 
 
+def all_different(hashes: pl.Series) -> bool:
+    """No value repeats (the usual case, proven before looking for which ones repeat:
+    n_unique of 10 M hashes takes 0.17 s, is_duplicated 1.3 s)."""
+    return hashes.n_unique() == hashes.len()
+
+
 def _distinct(frame: pl.DataFrame, column: str) -> bool:
     """Are the column's values all different? Proven by distinct hashes; should two hashes
     be equal (two equal values, or a collision) the answer is no, and the caller goes the
     long way, which compares values."""
-    return not frame.get_column(column).hash().is_duplicated().any()
+    return all_different(frame.get_column(column).hash())
 
 
 def _drop_duplicates(
@@ -622,9 +628,10 @@ def _drop_duplicates(
     """
     if frame.height == 0:
         return frame
-    repeated = frame.select(wanted).hash_rows().is_duplicated()
-    if not repeated.any():
+    hashes = frame.select(wanted).hash_rows()
+    if all_different(hashes):
         return frame
+    repeated = hashes.is_duplicated()
     candidates = frame.filter(repeated).sort("_file", "_row")
     first = candidates.unique(subset=wanted, keep="first", maintain_order=True)
     dropped = candidates.height - first.height
