@@ -163,9 +163,23 @@ def rating_events(reviews: pl.LazyFrame, monthly_cap: int) -> pl.LazyFrame:
         .unique(subset="order_id", keep="first", maintain_order=False)
         .drop("item_id")
     )
-    month = pl.col("rated_at").dt.truncate("1mo")
-    rank = pl.int_range(pl.len()).over(["buyer", month], order_by=["rated_at", "order_id"])
-    return per_order.with_columns((rank < monthly_cap).alias("within_cap"))
+    # Ranking every (buyer, month) in time order is most of the cost (1.9 s of 3.4 M orders);
+    # only a month where the buyer rated more than the cap needs it: the others count whole.
+    # (The frame's row order is arbitrary already: unique(maintain_order=False).)
+    key = ["buyer", "_month"]
+    rated = per_order.with_columns(pl.col("rated_at").dt.truncate("1mo").alias("_month"))
+    rated = rated.with_columns(pl.len().over(key).alias("_rated"))
+    rank = pl.int_range(pl.len()).over(key, order_by=["rated_at", "order_id"])
+    return pl.concat(
+        [
+            rated.filter(pl.col("_rated") <= monthly_cap).with_columns(
+                pl.lit(True).alias("within_cap")
+            ),
+            rated.filter(pl.col("_rated") > monthly_cap).with_columns(
+                (rank < monthly_cap).alias("within_cap")
+            ),
+        ]
+    ).drop("_month", "_rated")
 
 
 def _scores(events: pl.LazyFrame) -> pl.LazyFrame:
