@@ -100,6 +100,23 @@ def test_pickup_words(text: str | None, is_pickup: bool) -> None:
     assert frame.select(is_pickup_event(WORDS)).item() is is_pickup
 
 
+def test_pickup_words_are_literal_text_not_patterns() -> None:
+    # The words are matched as one regex of escaped literals: "." or "(" is that character.
+    words = PickupWords(pickup=("已揽收(上门)", "a.b"), cainiao=("[仓]",), not_pickup=("*失败",))
+    texts = ["已揽收(上门)", "已揽收上门", "a.b", "axb", "[仓]", "仓", "*失败 已揽收(上门)", "失败"]
+    frame = pl.DataFrame({"event": texts})
+    assert frame.select(is_pickup_event(words)).to_series().to_list() == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
 def test_picked_up_at_of_the_orders_export_wins_over_events() -> None:
     result = pickups(
         orders(("1", "A", at(1, 9))),
