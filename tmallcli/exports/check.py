@@ -14,10 +14,10 @@ from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.read import (
     ExportReader,
     _describe,
-    all_different,
     diagnose_structure,
     read_headers,
     record_lines,
+    repeats,
 )
 from tmallcli.exports.sources import Source
 from tmallcli.exports.structure import named_width, record_fields, short_last_record
@@ -198,9 +198,9 @@ def _duplicates(
 ) -> int:
     """How many records repeat an earlier one exactly. Only records whose hash repeats can:
     those alone are read again and compared by value."""
-    if all_different(summary.get_column("_hash")):
+    candidates = summary.filter(repeats(summary.get_column("_hash"))).get_column("_row")
+    if candidates.is_empty():
         return 0
-    candidates = summary.filter(pl.col("_hash").is_duplicated()).get_column("_row")
     rows = reader.rows(kind, source, mapping, wanted, candidates)
     # A bad cell reads as empty: its raw text keeps two different bad rows apart.
     raw = bad_cells.group_by("_row").agg(pl.col("value").str.join("\x1f").alias("_raw"))
