@@ -52,32 +52,43 @@ class Components:
 
 def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -> Components:
     """Every metric the exports in ``files`` allow (loading each export once)."""
-    from tmallcli.metrics.pickup import PickupRules, compute_pickup, tracking_events
+    from tmallcli.metrics.pickup import (
+        PickupRules,
+        compute_pickup,
+        pickup_candidates,
+        tracking_events,
+    )
 
     parts = Components()
     orders = files.maybe("orders", ORDER_COLUMNS)
     paid = None
     if orders is not None:
+        # The pickup rate reads its candidates, the dispute and complaint rates which orders
+        # were paid when: the rest (a 10 M-order shop: ~2.5 GB) goes back before the tracking
+        # events and the other exports are read.
+        rules = PickupRules.from_config(config)
+        has_pickup_column = orders.has("picked_up_at")
+        paid = orders.frame.select("order_id", "paid_at").lazy()
+        candidates = pickup_candidates(
+            orders.lazy(), rules, as_of=as_of.date, instant=as_of.instant
+        )
+        del orders
+        files.release("orders", ORDER_COLUMNS)
         events = tracking_events(files, PickupWords.from_config(config.pickup))
-        if events is None and not orders.has("picked_up_at"):
+        if events is None and not has_pickup_column:
             parts.notes.append(
                 "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "
                 "column (发货时间 is the seller's click, not a pickup)"
             )
         else:
             parts.pickup = compute_pickup(
-                orders.lazy(),
+                candidates.lazy(),
                 events,
-                PickupRules.from_config(config),
+                rules,
                 as_of=as_of.date,
                 instant=as_of.instant,
-                orders_have_pickup_column=orders.has("picked_up_at"),
+                orders_have_pickup_column=has_pickup_column,
             )
-        # The dispute and complaint rates read only which orders were paid when: the other
-        # columns (a 10 M-order shop: ~2.5 GB) go back before the next export is read.
-        paid = orders.frame.select("order_id", "paid_at").lazy()
-        del orders
-        files.release("orders", ORDER_COLUMNS)
     if files.has("reviews"):
         reviews = files.load("reviews", dsr.COLUMNS)
         parts.dsr = dsr.compute_dsr(

@@ -555,3 +555,33 @@ def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
         assert len(inputs._loaded) == loads
     assert outcomes(by_raw) == outcomes(by_packages) == outcomes(by_whole) == (608, 553, 46, 9)
     assert by_raw.watchlist == by_packages.watchlist == by_whole.watchlist
+
+
+def test_the_candidates_alone_give_the_same_result() -> None:
+    """audit pickup and score service keep only pickup_candidates and let the other orders
+    go: the rate, the breakdowns and the watchlist are those of the whole export, and the
+    candidates filtered again are the same frame."""
+    from pathlib import Path
+
+    from tmallcli.exports.inputs import Inputs
+    from tmallcli.metrics.pickup import pickup_candidates
+    from tmallcli.metrics.shipping import ORDER_COLUMNS
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    files = {
+        "orders": [str(sample / "ExportOrderList20261120.csv")],
+        "logistics": [str(sample / "logistics.csv")],
+    }
+    pickup_rules = rules()
+    with Inputs(files) as inputs:
+        orders = inputs.load("orders", ORDER_COLUMNS).lazy()
+        events = inputs.load("logistics").lazy()
+        candidates = pickup_candidates(orders, pickup_rules, as_of=T, instant=INSTANT)
+        again = pickup_candidates(candidates.lazy(), pickup_rules, as_of=T, instant=INSTANT)
+        whole = compute(orders, events, pickup_rules)
+        alone = compute(candidates.lazy(), events, pickup_rules)
+        total = orders.select(pl.len()).collect().item()
+    assert 0 < candidates.height < total
+    assert again.equals(candidates)
+    assert dataclasses.asdict(alone) == dataclasses.asdict(whole)
+    assert outcomes(alone) == (608, 553, 46, 9)

@@ -246,23 +246,15 @@ def compute_pickup(
     ``events``: the tracking events (raw or folded), or a function that loads them folded for
     the packages it is given.
     """
-    orders = _complete(orders, ORDER_COLUMNS)
     window_start = as_of - timedelta(days=rules.start_days_before)
     window_end = as_of - timedelta(days=rules.end_days_before)
     source = pickup_source(orders_have_pickup_column, events is not None)
 
     paid = pl.col("paid_at")
     pickup = pl.col("pickup_seen")
-    excluded = pl.col("status").is_in(list(rules.exclude_statuses)).fill_null(False)
-    in_window = (
-        paid.is_not_null()
-        & paid.dt.date().is_between(window_start, window_end, closed="both")
-        & ~excluded
-    )
-    watch = _watch_candidate(rules, instant, excluded)
-    # Only orders in the window or old enough to watch need a pickup time, and only their
-    # packages' events. Materialised once: every breakdown and the watchlist read one frame.
-    candidates = orders.filter(in_window | watch).collect()
+    in_window, watch = _read_by_the_rate(rules, as_of, instant)
+    # Materialised once: every breakdown and the watchlist read one frame.
+    candidates = pickup_candidates(orders, rules, as_of=as_of, instant=instant)
     if events is not None:
         packages = Packages.of(candidates)
         if callable(events):
@@ -382,6 +374,35 @@ def compute_pickup(
         watchlist=[WatchOrder(**row) for row in watch_df.iter_rows(named=True)],
         warnings=warnings,
     )
+
+
+def _read_by_the_rate(
+    rules: PickupRules, as_of: date, instant: datetime
+) -> tuple[pl.Expr, pl.Expr]:
+    """(paid in the rate's window, old enough for the watchlist): the orders it reads."""
+    paid = pl.col("paid_at")
+    excluded = pl.col("status").is_in(list(rules.exclude_statuses)).fill_null(False)
+    in_window = (
+        paid.is_not_null()
+        & paid.dt.date().is_between(
+            as_of - timedelta(days=rules.start_days_before),
+            as_of - timedelta(days=rules.end_days_before),
+            closed="both",
+        )
+        & ~excluded
+    )
+    return in_window, _watch_candidate(rules, instant, excluded)
+
+
+def pickup_candidates(
+    orders: pl.LazyFrame, rules: PickupRules, *, as_of: date, instant: datetime
+) -> pl.DataFrame:
+    """The orders :func:`compute_pickup` reads: paid in its window, or old enough to watch
+    (about a sixth of a 180-day export); only these need a pickup time, only their packages'
+    events. Filtering them again gives the same frame, so a caller can take them first and
+    let the whole export go before the tracking events are read."""
+    in_window, watch = _read_by_the_rate(rules, as_of, instant)
+    return _complete(orders, ORDER_COLUMNS).filter(in_window | watch).collect()
 
 
 def tracking_events(files: Any, words: PickupWords) -> EventsFor | None:
