@@ -525,3 +525,63 @@ def test_later_copies_of_a_row_are_dropped_and_the_order_kept(tmp_path: Path) ->
         ("T1", "已签收"),
     ]
     assert [(w["problem"], w["rows_dropped"]) for w in warnings] == [("duplicate rows", 3)]
+
+
+EVENTS_HEADER = "物流单号,订单编号,时间,物流状态\n"
+
+
+def test_the_other_exports_are_opened_in_the_background(tmp_path: Path, monkeypatch) -> None:
+    from tmallcli.exports import gb18030
+
+    monkeypatch.setattr(gb18030, "CHUNK_SIZE", 256)  # many chunks
+    orders = write(tmp_path / "o.csv", ORDER_HEADER + ORDER_ROW.format(id=1), "gb18030")
+    body = "".join(f"SF{i},{i},2026-11-05 11:00:00,【杭州市】快递员 已揽收\n" for i in range(500))
+    events = write(tmp_path / "l.csv", EVENTS_HEADER + body, "gb18030")
+    with Inputs({"orders": [str(orders)], "logistics": [str(events)]}) as inputs:
+        inputs.load("orders", ("order_id", "paid_at"))
+        assert list(inputs.reader._opening) == [events.resolve()]  # started with the orders
+        frame = inputs.load("logistics").frame
+        assert not inputs.reader._opening
+        assert inputs.reader.source(events).encoding == "gb18030"
+    assert frame.height == 500
+    assert frame.get_column("event").unique().to_list() == ["【杭州市】快递员 已揽收"]
+
+
+def test_a_bad_export_opened_in_the_background_fails_when_it_is_read(tmp_path: Path) -> None:
+    orders = write(tmp_path / "o.csv", ORDER_HEADER + ORDER_ROW.format(id=1))
+    data = (EVENTS_HEADER + "SF1,1,2026-11-05 11:00:00,已揽收\n").encode("gb18030") + b"SF2,\xff\n"
+    events = tmp_path / "l.csv"
+    events.write_bytes(data)
+    missing = tmp_path / "none.csv"
+    with Inputs(
+        {"orders": [str(orders)], "logistics": [str(events)], "refunds": [str(missing)]}
+    ) as inputs:
+        assert inputs.load("orders").frame.height == 1  # the others' problems wait their turn
+        with pytest.raises(InputError) as caught:
+            inputs.load("logistics")
+        assert (caught.value.file, caught.value.line) == (str(events), 3)
+        assert "not valid gb18030" in caught.value.message
+        with pytest.raises(InputError, match=r"none\.csv"):
+            inputs.load("refunds")
+
+
+def test_closing_stops_a_background_transcoding(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from tmallcli.exports import gb18030
+
+    monkeypatch.setattr(gb18030, "CHUNK_SIZE", 64)
+    body = "".join(f"SF{i},{i},2026-11-05 11:00:00,已揽收\n" for i in range(200_000))
+    events = write(tmp_path / "l.csv", EVENTS_HEADER + body, "gb18030")
+    inputs = Inputs({"logistics": [str(events)]})
+    workdir = inputs._workdir
+    inputs.reader.prefetch([events])
+    deadline = time.perf_counter() + 5
+    while not (workdir.exists() and any(workdir.iterdir())) and time.perf_counter() < deadline:
+        time.sleep(0.01)  # until the copy is being written
+    started = time.perf_counter()
+    inputs.close()
+    assert time.perf_counter() - started < 5  # the whole file in 64-byte chunks takes longer
+    assert not workdir.exists()
+    with pytest.raises(gb18030.Stopped):
+        inputs.reader._opening[events.resolve()].result()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,6 +69,10 @@ _THREADS = max(1, min(4, os.cpu_count() or 1))
 def to_2022(text: str) -> str:
     """Python's GB18030 decoding of ``text`` with the GB18030-2022 mapping (see module)."""
     return text.translate(TO_2022) if _CHANGED.search(text) else text
+
+
+class Stopped(Exception):
+    """A transcoding run in the background was stopped (its run ended first)."""
 
 
 class _Refused(Exception):
@@ -144,10 +149,11 @@ def _chunks(handle: IO[bytes], size: int) -> Iterator[bytes]:
         yield rest
 
 
-def transcode(source: IO[bytes], out: IO[bytes]) -> bool:
+def transcode(source: IO[bytes], out: IO[bytes], stop: threading.Event | None = None) -> bool:
     """Write ``source`` (GB18030) to ``out`` as UTF-8 through iconv, in order, with several
     threads; False when iconv is not usable here or refused some bytes (``out`` then holds
-    part of the text: the caller starts again the Python way)."""
+    part of the text: the caller starts again the Python way). Raises :class:`Stopped`
+    once ``stop`` is set."""
     libc = _iconv()
     if libc is None:
         return False
@@ -155,6 +161,10 @@ def transcode(source: IO[bytes], out: IO[bytes]) -> bool:
     with ThreadPoolExecutor(_THREADS, thread_name_prefix="gb18030") as pool:
         try:
             for chunk in _chunks(source, CHUNK_SIZE):
+                if stop is not None and stop.is_set():
+                    for future in pending:
+                        future.cancel()
+                    raise Stopped()
                 pending.append(pool.submit(_convert, libc, chunk))
                 if len(pending) > 2 * _THREADS:
                     out.write(pending.popleft().result())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -57,6 +58,7 @@ class Inputs:
         self.close()
 
     def close(self) -> None:
+        self.reader.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def _discover(self, directory: Path) -> None:
@@ -92,6 +94,12 @@ class Inputs:
             )
         key = (kind, frozenset(columns) if columns is not None else None, reduce)
         if key not in self._loaded:
+            # The other exports of the run are opened (a GB18030 one transcoded) meanwhile.
+            for other, paths in self.files.items():
+                # A bad path is said when that kind is read, as without the prefetch.
+                with contextlib.suppress(InputError):
+                    if other != kind:
+                        self.reader.prefetch(expand_paths(paths, kind=other))
             self._loaded[key] = self.reader.load(kind, self.files[kind], columns, reduce)
         return self._loaded[key]
 

@@ -10,7 +10,9 @@ value, or with ``skip_bad_rows`` a dropped and counted row.
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -327,15 +329,53 @@ class ExportReader:
         self.workdir = workdir
         self.options = options
         self._sources: dict[Path, Source] = {}
+        self._opening: dict[Path, Future[Source]] = {}
+        self._background: ThreadPoolExecutor | None = None
+        self._stop = threading.Event()
 
     def source(self, path: Path) -> Source:
         """The file as UTF-8 CSV; transcoded or converted once per run, however often asked."""
         key = path.resolve()
         if key not in self._sources:
-            self._sources[key] = open_source(
-                path, encoding=self.options.encoding, sheet=self.options.sheet, workdir=self.workdir
+            opening = self._opening.pop(key, None)
+            self._sources[key] = (
+                opening.result()
+                if opening is not None
+                else open_source(
+                    path,
+                    encoding=self.options.encoding,
+                    sheet=self.options.sheet,
+                    workdir=self.workdir,
+                )
             )
         return self._sources[key]
+
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Open (transcode) these files in the background, one after another, while the run
+        reads others: a GB18030 copy is written at the disk's pace (the 10 M-order shop's
+        3.2 GB tracking export: ~12 s), time the CPU spends parsing the orders meanwhile.
+        :meth:`source` then waits for the file if it is not ready; its errors come from there,
+        as they would have. Cheap for UTF-8 files (only their head is read)."""
+        for path in paths:
+            key = path.resolve()
+            if key in self._sources or key in self._opening:
+                continue
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="tmall-open")
+            self._opening[key] = self._background.submit(
+                open_source,
+                path,
+                encoding=self.options.encoding,
+                sheet=self.options.sheet,
+                workdir=self.workdir,
+                stop=self._stop,
+            )
+
+    def close(self) -> None:
+        """Stop what is still being opened in the background (at most one chunk more)."""
+        self._stop.set()
+        if self._background is not None:
+            self._background.shutdown(wait=True, cancel_futures=True)
 
     def load(
         self,

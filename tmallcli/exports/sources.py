@@ -24,6 +24,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from typing import IO, Any
 
 from tmallcli.errors import InputError, TmallError
 from tmallcli.exports import gb18030
-from tmallcli.exports.gb18030 import to_2022
+from tmallcli.exports.gb18030 import Stopped, to_2022
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 
@@ -177,12 +178,14 @@ def open_source(
     sheet: str | None,
     workdir: Path,
     display: str | None = None,
+    stop: threading.Event | None = None,
 ) -> Source:
     """Sniff ``path`` and return a :class:`Source` with a UTF-8 CSV Polars can scan.
 
     ``encoding`` (any Python codec name) overrides detection for text files; ``sheet``
     picks a worksheet by name in a workbook (ignored for text files). Converted files
-    are written to ``workdir``; the caller owns that folder and its clean-up.
+    are written to ``workdir``; the caller owns that folder and its clean-up. ``stop``, once
+    set, ends a GB18030 transcoding (run in the background) with :class:`Stopped`.
     """
     path = Path(path)
     display = display if display is not None else str(path)
@@ -198,6 +201,7 @@ def open_source(
         workdir=workdir,
         display=display,
         sniff_markup=workbook_suffix,
+        stop=stop,
     )
 
 
@@ -316,6 +320,7 @@ def _open_text(
     workdir: Path,
     display: str,
     sniff_markup: bool,
+    stop: threading.Event | None = None,
 ) -> Source:
     if head.startswith(_ZIP_SIGNATURE) or head.startswith(_OLE2_SIGNATURE):
         kind = ".xlsx" if head.startswith(_ZIP_SIGNATURE) else ".xls"
@@ -349,7 +354,7 @@ def _open_text(
                 encoding=plan.label,
                 verified=plan.verified,
             )
-        return _transcode(path, plan, workdir=workdir, display=display)
+        return _transcode(path, plan, workdir=workdir, display=display, stop=stop)
     except OSError as exc:
         raise InputError(display, _os_problem(exc)) from None
 
@@ -527,17 +532,26 @@ def _decoded(path: Path, plan: _TextPlan, display: str) -> Iterator[str]:
         raise _decode_error(path, plan, bad, display) from None
 
 
-def _transcode(path: Path, plan: _TextPlan, *, workdir: Path, display: str) -> Source:
+def _transcode(
+    path: Path,
+    plan: _TextPlan,
+    *,
+    workdir: Path,
+    display: str,
+    stop: threading.Event | None = None,
+) -> Source:
     def write(out: IO[bytes]) -> None:
         if codecs.lookup(plan.codec).name == "gb18030":
             with path.open("rb") as handle:
-                if gb18030.transcode(handle, out):
+                if gb18030.transcode(handle, out, stop):
                     return
             # iconv is not usable here, or refused some bytes: Python's codec takes the
             # codes iconv does not, and names the line of a damaged byte.
             out.seek(0)
             out.truncate()
         for text in _decoded(path, plan, display):
+            if stop is not None and stop.is_set():
+                raise Stopped(display)
             out.write(text.encode("utf-8"))
 
     csv_path = _converted(path, workdir, write)
