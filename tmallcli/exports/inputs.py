@@ -27,6 +27,14 @@ OPTION_NAMES = {
 }
 
 
+# A load of one kind: its columns (None: all) and its fold.
+LoadKey = tuple[str, frozenset[str] | None, Reduce | None]
+
+
+def _key(kind: str, columns: Iterable[str] | None, reduce: Reduce | None) -> LoadKey:
+    return (kind, frozenset(columns) if columns is not None else None, reduce)
+
+
 class Inputs:
     """The exports of one run. Use as a context manager: transcoded copies are removed after."""
 
@@ -41,7 +49,7 @@ class Inputs:
         self.reader = ExportReader(self._workdir, options or ReadOptions())
         self.files: dict[str, list[str]] = {k: list(v) for k, v in files.items() if v}
         self.ignored: list[str] = []
-        self._loaded: dict[tuple[str, frozenset[str] | None, Reduce | None], LoadedExport] = {}
+        self._loaded: dict[LoadKey, LoadedExport] = {}
         self._released_warnings: list[dict[str, Any]] = []
         if directory is not None:
             self._discover(directory)
@@ -92,13 +100,13 @@ class Inputs:
             raise UsageError(
                 f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
             )
-        key = (kind, frozenset(columns) if columns is not None else None, reduce)
+        key = _key(kind, columns, reduce)
         if key not in self._loaded:
-            # The other exports of the run are opened (a GB18030 one transcoded) meanwhile.
+            # The other exports of the run are opened (a GB18030 one transcoded) meanwhile;
+            # a bad path is said when that kind is read, as without the prefetch.
             for other, paths in self.files.items():
-                # A bad path is said when that kind is read, as without the prefetch.
-                with contextlib.suppress(InputError):
-                    if other != kind:
+                if other != kind:
+                    with contextlib.suppress(InputError):
                         self.reader.prefetch(expand_paths(paths, kind=other))
             self._loaded[key] = self.reader.load(kind, self.files[kind], columns, reduce)
         return self._loaded[key]
@@ -107,15 +115,14 @@ class Inputs:
         self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
     ) -> bool:
         """Was this load done already (so asking for it again costs nothing)?"""
-        return (kind, frozenset(columns) if columns is not None else None, reduce) in self._loaded
+        return _key(kind, columns, reduce) in self._loaded
 
     def release(
         self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
     ) -> None:
         """Forget a load's rows once nothing will read them again, so their memory goes back
         before the next export is read; what the load dropped is still reported."""
-        key = (kind, frozenset(columns) if columns is not None else None, reduce)
-        loaded = self._loaded.pop(key, None)
+        loaded = self._loaded.pop(_key(kind, columns, reduce), None)
         if loaded is not None:
             self._released_warnings.extend(loaded.warnings)
 
