@@ -20,6 +20,7 @@ go the Python way, which accepts the former and names the line of the others.
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import os
 import re
@@ -64,6 +65,11 @@ _PROBE = bytes.fromhex(
 # Bytes converted per call; several calls are in flight, one per thread and as many queued.
 CHUNK_SIZE = 8 << 20
 _THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def is_gb18030(codec: str) -> bool:
+    """Does this Python codec name (any alias: GB18030, gb-18030 …) mean GB18030?"""
+    return codecs.lookup(codec).name == "gb18030"
 
 
 def to_2022(text: str) -> str:
@@ -162,8 +168,6 @@ def transcode(source: IO[bytes], out: IO[bytes], stop: threading.Event | None = 
         try:
             for chunk in _chunks(source, CHUNK_SIZE):
                 if stop is not None and stop.is_set():
-                    for future in pending:
-                        future.cancel()
                     raise Stopped()
                 pending.append(pool.submit(_convert, libc, chunk))
                 if len(pending) > 2 * _THREADS:
@@ -171,7 +175,8 @@ def transcode(source: IO[bytes], out: IO[bytes], stop: threading.Event | None = 
             while pending:
                 out.write(pending.popleft().result())
         except _Refused:
-            for future in pending:
-                future.cancel()
             return False
+        finally:
+            for future in pending:  # left only when stopped or refused: not worth converting
+                future.cancel()
     return True

@@ -33,7 +33,7 @@ from typing import IO, Any
 
 from tmallcli.errors import InputError, TmallError
 from tmallcli.exports import gb18030
-from tmallcli.exports.gb18030 import Stopped, to_2022
+from tmallcli.exports.gb18030 import Stopped, is_gb18030, to_2022
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 
@@ -245,7 +245,7 @@ def _iter_decoded(path: Path, codec: str) -> Iterator[str]:
     chunks until its last byte arrives.
     """
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    gb18030 = codecs.lookup(codec).name == "gb18030"  # decoded with the 2022 mapping
+    mapping_2022 = is_gb18030(codec)  # GB18030 is read with the 2022 mapping (gb18030.py)
     chunk_size = CHUNK_SIZE
     chunk_start = 0
     chars = 0
@@ -275,7 +275,7 @@ def _iter_decoded(path: Path, codec: str) -> Iterator[str]:
                 raise _Undecodable(chunk_start, str(exc), False, chars) from None
             if text:
                 chars += len(text)
-                yield to_2022(text) if gb18030 else text
+                yield to_2022(text) if mapping_2022 else text
             chunk_start += len(chunk)
             if final:
                 return
@@ -541,7 +541,7 @@ def _transcode(
     stop: threading.Event | None = None,
 ) -> Source:
     def write(out: IO[bytes]) -> None:
-        if codecs.lookup(plan.codec).name == "gb18030":
+        if is_gb18030(plan.codec):
             with path.open("rb") as handle:
                 if gb18030.transcode(handle, out, stop):
                     return
