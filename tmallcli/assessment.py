@@ -18,7 +18,7 @@ from tmallcli.metrics.pickup import PickupResult
 from tmallcli.metrics.refunds import RefundsResult
 from tmallcli.metrics.response import ResponseResult
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
-from tmallcli.metrics.shipping import ORDER_COLUMNS, PickupWords
+from tmallcli.metrics.shipping import ORDER_COLUMNS
 from tmallcli.timeframe import AsOf
 
 EVIDENCE_ROWS = 3
@@ -74,7 +74,7 @@ def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -
         )
         del orders
         files.release("orders", ORDER_COLUMNS)
-        events = tracking_events(files, PickupWords.from_config(config.pickup))
+        events = tracking_events(files, rules.words)
         if events is None and not has_pickup_column:
             parts.notes.append(
                 "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "
