@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmallcli.config import load_config
+from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.pickup import (
     SOURCE_BOTH,
     SOURCE_EVENTS,
@@ -526,23 +528,26 @@ def test_rate_is_a_share_and_an_earlier_pickup_never_lowers_it(
     assert after.rate is None or before.rate is None or after.rate >= before.rate
 
 
+def sample_shop() -> Inputs:
+    """The bundled sample shop's orders and tracking exports (608 orders in the window)."""
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    return Inputs(
+        {
+            "orders": [str(sample / "ExportOrderList20261120.csv")],
+            "logistics": [str(sample / "logistics.csv")],
+        }
+    )
+
+
 def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
     """Raw events, the whole fold already loaded (the report), and a load of only the
     candidates' packages (audit pickup, score service): the same result on the sample shop,
     and the report's way loads nothing more."""
-    from pathlib import Path
-
-    from tmallcli.exports.inputs import Inputs
     from tmallcli.metrics.pickup import tracking_events
     from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
 
-    sample = Path(__file__).resolve().parents[2] / "sample_data"
-    files = {
-        "orders": [str(sample / "ExportOrderList20261120.csv")],
-        "logistics": [str(sample / "logistics.csv")],
-    }
     pickup_rules = rules()
-    with Inputs(files) as inputs:
+    with sample_shop() as inputs:
         orders = inputs.load("orders", ORDER_COLUMNS).lazy()
         raw = inputs.load("logistics").lazy()
         by_raw = compute(orders, raw, pickup_rules)
@@ -561,19 +566,11 @@ def test_the_candidates_alone_give_the_same_result() -> None:
     """audit pickup and score service keep only pickup_candidates and let the other orders
     go: the rate, the breakdowns and the watchlist are those of the whole export, and the
     candidates filtered again are the same frame."""
-    from pathlib import Path
-
-    from tmallcli.exports.inputs import Inputs
     from tmallcli.metrics.pickup import pickup_candidates
     from tmallcli.metrics.shipping import ORDER_COLUMNS
 
-    sample = Path(__file__).resolve().parents[2] / "sample_data"
-    files = {
-        "orders": [str(sample / "ExportOrderList20261120.csv")],
-        "logistics": [str(sample / "logistics.csv")],
-    }
     pickup_rules = rules()
-    with Inputs(files) as inputs:
+    with sample_shop() as inputs:
         orders = inputs.load("orders", ORDER_COLUMNS).lazy()
         events = inputs.load("logistics").lazy()
         candidates = pickup_candidates(orders, pickup_rules, as_of=T, instant=INSTANT)
