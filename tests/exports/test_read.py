@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 from tmallcli.errors import InputError, UsageError
+from tmallcli.exports import read as read_module
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.inputs import Inputs
 from tmallcli.exports.read import ReadOptions
@@ -585,3 +587,62 @@ def test_closing_stops_a_background_transcoding(tmp_path: Path, monkeypatch) -> 
     assert not workdir.exists()
     with pytest.raises(gb18030.Stopped):
         inputs.reader._opening[events.resolve()].result()
+
+
+def _passes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records each read of a file: True the fast way, False the tolerant way."""
+    passes: list[bool] = []
+    parsed = read_module._parsed
+
+    def spy(*args: Any, fast: bool = False, **kwargs: Any) -> Any:
+        passes.append(fast)
+        return parsed(*args, fast=fast, **kwargs)
+
+    monkeypatch.setattr(read_module, "_parsed", spy)
+    return passes
+
+
+def test_a_file_in_the_refunds_export_forms_is_read_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2026/5/29 6:22 and ¥258.06 in some rows, as the refunds export writes them: the forms
+    # are taken from the file's first records, and the file needs no tolerant pass.
+    rows = "".join(
+        f"{i},b,{'¥' if i % 4 == 0 else ''}{i}.5{i % 10},,交易成功,2026/5/{1 + i % 28} {i % 24}:05,\n"
+        for i in range(1, 41)
+    )
+    path = write(tmp_path / "o.csv", ORDER_HEADER + rows)
+    passes = _passes(monkeypatch)
+    frame, _ = load("orders", path)
+    assert passes == [True]
+    frame = frame.sort(pl.col("order_id").cast(pl.Int64))
+    assert frame["paid_amount"].head(4).to_list() == [151, 252, 353, 454]
+    assert frame["paid_at"][3] == datetime(2026, 5, 5, 4, 5)
+
+
+def test_cells_past_the_head_in_another_form_are_read_the_tolerant_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = "".join(
+        f"{i},b,¥1.00,,交易成功,2026/5/1 6:05,\n" for i in range(1, read_module.HEAD_BYTES // 30)
+    )
+    path = write(
+        tmp_path / "o.csv",
+        ORDER_HEADER + head + "999999,b,1,234.00元,,交易成功,2026-05-01 06:05:07,\n",
+    )
+    path.write_text(path.read_text().replace("1,234.00元", '"1,234.00元"'))
+    passes = _passes(monkeypatch)
+    frame, _ = load("orders", path)
+    assert passes == [True, False]
+    last = frame.filter(pl.col("order_id") == "999999").row(0, named=True)
+    assert (last["paid_amount"], last["paid_at"]) == (123400, datetime(2026, 5, 1, 6, 5, 7))
+    assert frame.height == read_module.HEAD_BYTES // 30
+
+
+def test_a_head_that_ends_inside_a_quoted_cell_leaves_the_usual_forms(tmp_path: Path) -> None:
+    text = (
+        ORDER_HEADER + '1,b,¥1.00,,"交易\n' + "成功" * read_module.HEAD_BYTES + '",2026/5/1 6:05,\n'
+    )
+    path = write(tmp_path / "o.csv", text)
+    frame, _ = load("orders", path)
+    assert frame.row(0, named=True)["paid_at"] == datetime(2026, 5, 1, 6, 5)

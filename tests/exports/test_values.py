@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmallcli.exports.kinds import ValueType
 from tmallcli.exports.values import (
+    FAST_FORMS,
     FAST_PARSERS,
     MONEY_NULL_TOKENS,
     NULL_TOKENS,
     clean,
     fast_parse,
+    form_of,
     needs_cleaning,
     parse,
 )
@@ -54,9 +58,17 @@ def test_cells_that_need_cleaning_are_flagged() -> None:
 near = st.text(
     alphabet=st.sampled_from("0123456789.-,:eE+ _aZ¥元") | st.sampled_from(SPECIAL), max_size=14
 )
-times = st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S"))
+times = st.tuples(
+    st.datetimes(),
+    st.sampled_from(
+        ["%Y-%m-%d %H:%M:%S", "%Y/%-m/%-d %-H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+    ),
+).map(lambda pair: pair[0].strftime(pair[1]))
 fast_cells = st.one_of(
-    cells, near, times, st.from_regex(r"-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True)
+    cells,
+    near,
+    times,
+    st.from_regex(r"[¥￥]{0,2}-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True),
 )
 
 
@@ -66,20 +78,21 @@ def test_where_the_fast_path_sees_no_problem_it_reads_what_the_tolerant_path_rea
     values: list[str], value_type: ValueType
 ) -> None:
     raw = pl.col("raw")
-    fast_value, fast_problem = fast_parse(raw, value_type)
     value, problem = parse(raw, value_type)
-    frame = pl.DataFrame({"raw": values}).select(
-        fast_value.alias("fast"),
-        fast_problem.alias("fast_problem"),
-        value.alias("value"),
-        problem.alias("problem"),
-    )
-    for cell, (fast, fast_problem_, tolerant, problem_) in zip(
-        values, frame.iter_rows(), strict=True
-    ):
-        if fast_problem_ is None:
-            assert problem_ is None, (cell, value_type, problem_)
-            assert fast == tolerant, (cell, value_type, fast, tolerant)
+    for form in FAST_FORMS.get(value_type, (None,)):
+        fast_value, fast_problem = fast_parse(raw, value_type, form)
+        frame = pl.DataFrame({"raw": values}).select(
+            fast_value.alias("fast"),
+            fast_problem.alias("fast_problem"),
+            value.alias("value"),
+            problem.alias("problem"),
+        )
+        for cell, (fast, fast_problem_, tolerant, problem_) in zip(
+            values, frame.iter_rows(), strict=True
+        ):
+            if fast_problem_ is None:
+                assert problem_ is None, (cell, value_type, form, problem_)
+                assert fast == tolerant, (cell, value_type, form, fast, tolerant)
 
 
 def test_the_usual_forms_are_read_fast() -> None:
@@ -104,3 +117,42 @@ def test_the_usual_forms_are_read_fast() -> None:
     ids = ["1.23457E+18", "null", "NaN", "-", '="123"', "SF1 ", "SF1,,YT2", ",SF1"]
     frame = pl.DataFrame({"raw": ids}).select(fast_parse(pl.col("raw"), ValueType.IDS)[1])
     assert frame.to_series().null_count() == 0
+
+
+def test_each_form_reads_its_own_cells_fast() -> None:
+    cases = {
+        (ValueType.DATETIME, "%Y/%m/%d %H:%M"): (
+            ["2026/5/29 6:22", "2026/11/20 23:59"],
+            [datetime(2026, 5, 29, 6, 22), datetime(2026, 11, 20, 23, 59)],
+            ["2026-05-29 06:22:00", "2026/5/29 6:22:05", "2026/5/29"],
+        ),
+        (ValueType.DATETIME, "%Y-%m-%d %H:%M"): (
+            ["2026-05-29 06:22"],
+            [datetime(2026, 5, 29, 6, 22)],
+            ["2026/5/29 6:22", "2026-05-29 06:22:00"],
+        ),
+        (ValueType.MONEY, "¥￥"): (
+            ["¥258.06", "￥12", "7.5", "¥-0.00"],
+            [25806, 1200, 750, 0],
+            ["¥¥1", "1¥", "¥ 1", "¥-5", "¥1,234.00", "RMB1"],
+        ),
+    }
+    for (value_type, form), (usual, expected, other) in cases.items():
+        frame = pl.DataFrame({"raw": usual + other}).select(
+            fast_parse(pl.col("raw"), value_type, form)[0].alias("v"),
+            fast_parse(pl.col("raw"), value_type, form)[1].alias("p"),
+        )
+        assert frame["v"].head(len(usual)).to_list() == expected, form
+        assert frame["p"].head(len(usual)).null_count() == len(usual), form
+        assert frame["p"].tail(len(other)).null_count() == 0, form
+
+
+def test_a_column_is_read_in_the_form_most_of_its_first_cells_are_in() -> None:
+    slash = pl.Series(["2026/5/29 6:22", None, "2026/6/1 10:00", "2026-06-01 10:00:00"])
+    assert form_of(slash, ValueType.DATETIME) == "%Y/%m/%d %H:%M"
+    usual = pl.Series(["2026-06-01 10:00:00", "2026/5/29 6:22", "2026-06-02 10:00:00"])
+    assert form_of(usual, ValueType.DATETIME) == "%Y-%m-%d %H:%M:%S"
+    # The marks' form reads plain amounts too; plain wins a tie (no mark in the sample).
+    assert form_of(pl.Series(["1.00", "¥2.00", "3"]), ValueType.MONEY) == "¥￥"
+    assert form_of(pl.Series(["1.00", "3"]), ValueType.MONEY) == ""
+    assert form_of(pl.Series([None, None], dtype=pl.String), ValueType.DATETIME) is None

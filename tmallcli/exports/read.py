@@ -10,6 +10,7 @@ value, or with ``skip_bad_rows`` a dropped and counted row.
 from __future__ import annotations
 
 import csv
+import io
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,7 +31,7 @@ from tmallcli.exports.structure import (
     ragged_error,
     record_fields,
 )
-from tmallcli.exports.values import PARSERS, clean, fast_parse, null_tokens
+from tmallcli.exports.values import FAST_FORMS, PARSERS, clean, fast_parse, form_of, null_tokens
 from tmallcli.render.progress import progress
 
 POLARS_TYPES: dict[ValueType, pl.DataType] = {
@@ -183,6 +184,49 @@ def _lazy_csv(source: Source) -> pl.LazyFrame:
 EVERY_COLUMN = pl.QueryOptFlags(projection_pushdown=False)
 
 
+# The bytes of a file's start whose records tell the forms of its columns (a few hundred rows).
+HEAD_BYTES = 1 << 16
+
+
+def _forms(
+    kind: KindSpec, source: Source, mapping: ColumnMapping, present: list[str]
+) -> dict[str, str]:
+    """The form (:func:`~tmallcli.exports.values.form_of`) of each present money and time
+    column in this file, from the records in its first 64 KB. A head that does not parse as
+    CSV (it may end inside a quoted cell) leaves the usual forms: the fast path then finds
+    any other form a problem and the file is read the tolerant way, as before."""
+    typed = [name for name in present if kind.column(name).type in FAST_FORMS]
+    if not typed:
+        return {}
+    try:
+        with source.csv_path.open("rb") as file:
+            head = file.read(HEAD_BYTES)
+        head = head[: head.rfind(b"\n") + 1]
+        sample = pl.read_csv(
+            io.BytesIO(head), infer_schema=False, columns=[mapping.found[n] for n in typed]
+        )
+    except (OSError, pl.exceptions.PolarsError):
+        return {}
+    found = {
+        name: form_of(sample.get_column(mapping.found[name]), kind.column(name).type)
+        for name in typed
+    }
+    by_type: dict[ValueType, list[str]] = {}
+    for name, form in found.items():
+        if form is not None:
+            by_type.setdefault(kind.column(name).type, []).append(form)
+    # A column empty in the head (no return shipped yet) takes the form its file writes the
+    # other columns of its type in; with none, the usual form (fast_parse's default).
+    forms: dict[str, str] = {}
+    for name, form in found.items():
+        others = by_type.get(kind.column(name).type, [])
+        if form is None and others:
+            form = max(others, key=others.count)
+        if form is not None:
+            forms[name] = form
+    return forms
+
+
 def _fast_or_tolerant(build: Callable[[bool], list[pl.LazyFrame]]) -> list[pl.DataFrame]:
     """``build(fast)``'s queries in one streaming pass, the fast way first; the first result's
     ``_bad`` column says whether the fast path read every cell, else the tolerant way runs."""
@@ -207,10 +251,12 @@ def _parsed(
     Built in stages (raw → cleaned text → value and problem) so each cell is cleaned once:
     an expression tree that repeats the cleaning for every use costs ten times as much.
     ``fast`` parses the raw cells without cleaning them, each type in its usual form
-    (:func:`~tmallcli.exports.values.fast_parse`); a cell in another form, or bad, is a
+    (:func:`~tmallcli.exports.values.fast_parse`; money and times in the form the file's
+    first records use, :func:`_forms`); a cell in another form, or bad, is a
     problem, and :func:`_fast_or_tolerant` then reads the file again the tolerant way.
     """
     present = [name for name in wanted if name in mapping.found]
+    forms = _forms(kind, source, mapping, present) if fast else {}
     stage_text = [pl.col("_row")]
     for i, name in enumerate(present):
         spec = kind.column(name)
@@ -226,7 +272,7 @@ def _parsed(
             continue
         i = present.index(name)
         value, problem = (
-            fast_parse(pl.col(f"_t{i}"), spec.type)
+            fast_parse(pl.col(f"_t{i}"), spec.type, forms.get(name))
             if fast
             else PARSERS[spec.type](pl.col(f"_t{i}"))
         )
