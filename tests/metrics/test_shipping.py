@@ -332,3 +332,73 @@ def test_the_reader_folds_only_the_packages_asked_for(tmp_path: Path) -> None:
     with Inputs({"logistics": [str(path)]}) as files, pytest.raises(InputError) as caught:
         files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS, only))
     assert ":3: column 时间 (event_at)" in str(caught.value)
+
+
+def reference_pickups(
+    order_rows: list[tuple[str, str | None, datetime | None]],
+    event_rows_: list[tuple[str | None, str | None, datetime, str]],
+) -> dict[str, tuple[datetime | None, bool]]:
+    """The rule of with_pickup_times written out order by order: (pickup_at, has_pickup_info)."""
+    texts = [text for _t, _o, _a, text in event_rows_]
+    flags = pl.DataFrame({"event": texts}, schema={"event": pl.String}).select(
+        is_pickup_event(WORDS)
+    )
+    picked = [
+        (tracking, order, at)
+        for (tracking, order, at, _text), flag in zip(event_rows_, flags.to_series(), strict=True)
+        if flag
+    ]
+    by_tracking: dict[str, datetime | None] = {}
+    for tracking, _order, _at, _text in event_rows_:
+        if tracking is not None:
+            by_tracking.setdefault(tracking, None)
+    for tracking, _order, at in picked:
+        if tracking is not None:
+            seen = by_tracking.get(tracking)
+            by_tracking[tracking] = at if seen is None else min(seen, at)
+
+    def untracked(order: str) -> datetime | None:
+        times = [at for tracking, o, at in picked if tracking is None and o == order]
+        return min(times) if times else None
+
+    result = {}
+    for order, tracking_no, picked_up_at in order_rows:
+        packages = [p for p in (tracking_no or "").split(",") if p]
+        if not packages:
+            packages = sorted({t for t, o, _a, _x in event_rows_ if t is not None and o == order})
+        own = untracked(order)
+        times = [by_tracking.get(p) or own for p in packages]
+        known = any(p in by_tracking for p in packages) or (bool(packages) and own is not None)
+        last = max(times) if times and all(t is not None for t in times) else None  # type: ignore[type-var]
+        pickup = picked_up_at or last or own
+        result[order] = (pickup, picked_up_at is not None or known or own is not None)
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([None, "", "T1", "T3", "T1,T2", "T2,T3", "T4"]),
+            st.sampled_from([None, datetime(2026, 11, 2, 9)]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    event_rows,
+)
+def test_pickup_times_follow_the_rule_for_one_package_or_several(
+    order_specs: list[tuple[str | None, datetime | None]],
+    rows: list[tuple[str | None, str | None, datetime, str]],
+) -> None:
+    """One package per order is looked up directly, several (or none named) are folded per
+    order: both give what the rule says, order by order."""
+    order_rows = [
+        (name, tracking, picked)
+        for name, (tracking, picked) in zip("ABCDEF", order_specs, strict=False)
+    ]
+    expected = reference_pickups(order_rows, rows)
+    frame = pickup_times(orders(*order_rows), events(*rows), WORDS).collect()
+    assert frame["order_id"].to_list() == [name for name, _t, _p in order_rows]  # row order kept
+    got = {r[0]: (r[1], r[2]) for r in frame.iter_rows()}
+    assert got == expected
