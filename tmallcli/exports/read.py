@@ -14,7 +14,7 @@ import io
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -95,6 +95,13 @@ class LoadedExport:
 
     def has(self, column: str) -> bool:
         return column in self.present
+
+    def as_categories(self, columns: Iterable[str]) -> LoadedExport:
+        """The same export with text ``columns`` held as Categorical: a column of a few values
+        repeated (20 items, 5 statuses over 10 M orders) costs 4 bytes a row instead of a
+        string. Equality, ``is_in`` and reading a row's value work as on the strings."""
+        cast = [pl.col(c).cast(pl.Categorical) for c in columns if c in self.frame.columns]
+        return replace(self, frame=self.frame.with_columns(cast))
 
 
 def read_headers(source: Source) -> list[str]:
