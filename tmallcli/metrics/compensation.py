@@ -19,7 +19,7 @@ between them inside one transaction:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -822,52 +822,67 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
     rows = settled.join(due, on=["kind", "group_id"], how="semi").sort(
         "kind", "group_id", "paid_at", "order_id", nulls_last=True
     )
-    order = due.sort(
-        [
-            pl.col("kind").replace_strict(list(KINDS), list(range(len(KINDS))), default=99),
-            "_first_paid",
-            "group_id",
-        ],
-        nulls_last=True,
-    )
-    by_group: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in rows.iter_rows(named=True):
-        by_group.setdefault((row["kind"], row["group_id"]), []).append(row)
-    payouts = []
-    for kind, group_id, _ in order.iter_rows():
-        members = by_group[(kind, group_id)]
-        first = members[0]
-        payouts.append(
-            Payout(
-                kind=kind,
-                buyer=next((m["buyer"] for m in members if m["buyer"] is not None), None),
-                group_id=group_id,
-                order_ids=[m["order_id"] for m in members],
-                amount_fen=sum(m["pay_fen"] for m in members),
-                group_fen=first["group_fen"],
-                order_total_fen=first["order_total_fen"],
-                ledger_fen=first["group_ledger_fen"],
-                platform_fen=first["group_platform_fen"],
-                lines=[_line(m) for m in members],
-            )
+    # Each payout is a run of consecutive rows (its lines); the runs are described in Polars
+    # and the objects made from whole columns: a 10 M-order shop owes 180 k payouts, and a
+    # dict per row made and read again took 12 s where this takes a few.
+    spans = (
+        rows.with_row_index("_start")
+        .group_by("kind", "group_id", maintain_order=True)
+        .agg(
+            pl.col("_start").first(),
+            pl.len().alias("_n"),
+            pl.col("buyer").drop_nulls().first(),
+            pl.col("pay_fen").sum(),
+            pl.col(
+                "group_fen", "order_total_fen", "group_ledger_fen", "group_platform_fen"
+            ).first(),
         )
+        .join(due, on=["kind", "group_id"], how="left", maintain_order="left")
+        .sort(
+            [
+                pl.col("kind").replace_strict(list(KINDS), list(range(len(KINDS))), default=99),
+                "_first_paid",
+                "group_id",
+            ],
+            nulls_last=True,
+        )
+    )
+    refund_ids = pl.col("refund_ids").fill_null(pl.lit([], pl.List(pl.String)))
+    columns = rows.select(
+        [refund_ids if c == "refund_ids" else pl.col(c) for c in _LINE_COLUMNS]
+    ).get_columns()
+    lines = list(map(PayoutLine, *(column.to_list() for column in columns)))
+    order_ids = rows.get_column("order_id").to_list()
+    payouts = [
+        Payout(
+            kind=kind,
+            buyer=buyer,
+            group_id=group_id,
+            order_ids=order_ids[start : start + n],
+            amount_fen=amount,
+            group_fen=group_fen,
+            order_total_fen=total,
+            ledger_fen=ledger_fen,
+            platform_fen=platform_fen,
+            lines=lines[start : start + n],
+        )
+        for kind, group_id, start, n, buyer, amount, group_fen, total, ledger_fen, platform_fen in (
+            spans.select(
+                "kind",
+                "group_id",
+                "_start",
+                "_n",
+                "buyer",
+                "pay_fen",
+                "group_fen",
+                "order_total_fen",
+                "group_ledger_fen",
+                "group_platform_fen",
+            ).iter_rows()
+        )
+    ]
     return Settlement(payouts, unattributed)
 
 
-def _line(row: dict[str, Any]) -> PayoutLine:
-    return PayoutLine(
-        order_id=row["order_id"],
-        order_fen=row["amount_fen"],
-        pay_fen=row["pay_fen"],
-        already_fen=row["already_fen"],
-        paid_at=row["paid_at"],
-        deadline=row["deadline"],
-        end_at=row["end_at"],
-        end_kind=row["end_kind"],
-        promised=row["promised"],
-        service=row["service"],
-        delivered_at=row["delivered_at"],
-        flagged=row["flagged"],
-        refund_fen=row["refund_fen"],
-        refund_ids=list(row["refund_ids"] or []),
-    )
+# The settled frame's column for each PayoutLine field, in the fields' order.
+_LINE_COLUMNS = tuple({"order_fen": "amount_fen"}.get(f.name, f.name) for f in fields(PayoutLine))
