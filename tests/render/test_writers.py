@@ -18,7 +18,7 @@ import pytest
 
 from tmallcli.errors import OutputError
 from tmallcli.render import writers
-from tmallcli.render.writers import to_json_text, write_atomic
+from tmallcli.render.writers import to_json_bytes, write_atomic
 
 
 def test_atomic_write_replaces_a_regular_file_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ class Payload:
 
 def test_json_text_writes_times_dates_enums_fractions_and_dataclasses() -> None:
     line = Line("230118", datetime(2026, 11, 20, 9, 30, 5, 123), Shade.BAD, Fraction(1, 8))
-    text = to_json_text(Payload([line]), [{"message": "dropped 1 row"}])  # type: ignore[arg-type]
+    text = to_json_bytes(Payload([line]), [{"message": "dropped 1 row"}]).decode()  # type: ignore[arg-type]
     assert text.endswith("}\n") and '\n  "lines": [\n    {\n      "order_id": "230118",' in text
     assert json.loads(text) == {
         "lines": [
@@ -115,3 +115,21 @@ def test_json_text_writes_times_dates_enums_fractions_and_dataclasses() -> None:
         "input_warnings": [{"message": "dropped 1 row"}],
     }
     assert "差评" in text  # UTF-8, not \u escapes
+
+
+def test_json_on_stdout_is_utf8_bytes_after_any_pending_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    raw = io.BytesIO()
+    text = io.TextIOWrapper(raw, encoding="gb18030")
+    text.write("先写的")
+    monkeypatch.setattr("sys.stdout", text)
+    writers.write_stdout('{"buyer": "小明"}\n'.encode())
+    assert raw.getvalue() == "先写的".encode("gb18030") + '{"buyer": "小明"}\n'.encode()
+
+    plain = io.StringIO()  # a stream with no bytes layer (e.g. a test's capture) gets text
+    monkeypatch.setattr("sys.stdout", plain)
+    writers.write_stdout('{"buyer": "小明"}\n'.encode())
+    assert plain.getvalue() == '{"buyer": "小明"}\n'

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -272,7 +273,7 @@ class Settlement:
     payouts: list[Payout]
     unattributed: list[Unattributed]
 
-    @property
+    @cached_property
     def total_fen(self) -> int:
         return sum(p.amount_fen for p in self.payouts)
 
