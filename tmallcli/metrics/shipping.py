@@ -203,13 +203,12 @@ def with_pickup_times(
         )
     by_order = untracked.group_by("order_id").agg(first_pickup.alias("order_pickup_at"))
 
-    # Nearly every order names one package: its pickup is looked up by one join, computed
-    # beside the orders' own columns in their row order (maintain_order) and set next to
-    # them — joining the wide orders frame would copy its every column twice.
+    # Nearly every order names one package: its pickup is looked up by one join on the
+    # package, computed beside the orders' own columns in their row order (maintain_order)
+    # and set next to them — joining the wide orders frame would copy its every column twice.
     one_package = ~names_no_package() & ~pl.col("tracking_no").str.contains(",", literal=True)
     direct = (
         orders.select(
-            "order_id",
             "picked_up_at",
             pl.when(one_package).then(pl.col("tracking_no")).alias("_package"),
         )
@@ -223,8 +222,10 @@ def with_pickup_times(
         .with_columns(pl.col("_package").is_not_null().alias("_package"))
     )  # (a flag from here on)
     # The others (several packages, or none named: then their packages are those the events
-    # name for them) are folded per order: the order's pickup is its last package's.
-    others = orders.filter(~one_package.fill_null(False))
+    # name for them) are folded per order: the order's pickup is its last package's. They
+    # are few, and come back to their rows by row number, not by order number (10 M orders'
+    # numbers hashed twice over).
+    others = orders.with_row_index("_row").filter(~one_package.fill_null(False))
     event_packages = (
         tracked.filter(pl.col("order_id").is_not_null())
         .select("order_id", "tracking_no")
@@ -246,29 +247,42 @@ def with_pickup_times(
             .alias("several_known"),
         )
     )
-    single = pl.col("_package")
-    found = (
-        direct.join(per_order, on="order_id", how="left", maintain_order="left")
-        .join(by_order, on="order_id", how="left", maintain_order="left")
-        .select(
-            # One package: its pickup, else what untracked events of the order say (as a
-            # package's pickup does in the fold of several).
-            pl.coalesce(
-                "picked_up_at",
-                pl.when(single).then(pl.col("pickup_at")).otherwise(pl.col("several_pickup_at")),
-                "order_pickup_at",
-            ).alias("pickup_at"),
-            (
-                pl.col("picked_up_at").is_not_null()
-                | pl.when(single)
-                .then(pl.col("_seen"))
-                .otherwise(pl.col("several_known"))
-                .fill_null(False)
-                | pl.col("order_pickup_at").is_not_null()
-            ).alias("has_pickup_info"),
+    several = others.select("_row", "order_id").join(per_order, on="order_id", how="left")
+    combined = direct.with_row_index("_row").join(
+        several.drop("order_id"), on="_row", how="left", maintain_order="left"
+    )
+    # Events without a tracking number name their order: every order is then looked up by
+    # its number; most logistics exports have none, and the lookup is left out.
+    if _has_rows(untracked):
+        by_number = orders.select("order_id").join(
+            by_order, on="order_id", how="left", maintain_order="left"
         )
+        combined = pl.concat([combined, by_number.select("order_pickup_at")], how="horizontal")
+    else:
+        combined = combined.with_columns(pl.lit(None, pl.Datetime("us")).alias("order_pickup_at"))
+    single = pl.col("_package")
+    found = combined.select(
+        # One package: its pickup, else what untracked events of the order say (as a
+        # package's pickup does in the fold of several).
+        pl.coalesce(
+            "picked_up_at",
+            pl.when(single).then(pl.col("pickup_at")).otherwise(pl.col("several_pickup_at")),
+            "order_pickup_at",
+        ).alias("pickup_at"),
+        (
+            pl.col("picked_up_at").is_not_null()
+            | pl.when(single)
+            .then(pl.col("_seen"))
+            .otherwise(pl.col("several_known"))
+            .fill_null(False)
+            | pl.col("order_pickup_at").is_not_null()
+        ).alias("has_pickup_info"),
     )
     return pl.concat([orders, found], how="horizontal")
+
+
+def _has_rows(frame: pl.LazyFrame) -> bool:
+    return frame.select(pl.len()).collect().item() > 0
 
 
 def _one_row_per_package(tracked: pl.LazyFrame) -> bool:
