@@ -186,7 +186,10 @@ def with_pickup_times(
             pl.col("picked_up_at").is_not_null().alias("has_pickup_info"),
         )
     # Folded: one row per (tracking_no, order_id), so no selection of it needs unique().
-    packs = as_packages(events, words)
+    # Materialised once: three queries read it (the two checks below and the lookup), and a
+    # plan (raw events, or the report's whole fold filtered to some packages) would be run
+    # by each.
+    packs = as_packages(events, words).collect().lazy()
     tracked = packs.filter(pl.col("tracking_no").is_not_null())
     untracked = packs.filter(pl.col("tracking_no").is_null() & pl.col("order_id").is_not_null())
     first_pickup = pl.col("pickup_at").min()
