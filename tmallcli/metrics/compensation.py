@@ -810,6 +810,11 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             pl.col("paid_at").min().alias("_first_paid"),
             pl.col("new_fen").first(),
             pl.col("pay_fen").sum().alias("attributed_fen"),
+            # The same on every line of a group (settle).
+            pl.col(
+                "group_fen", "order_total_fen", "group_ledger_fen", "group_platform_fen"
+            ).first(),
+            pl.len().alias("_n"),
         )
         .filter(pl.col("new_fen") > 0)
     )
@@ -819,26 +824,15 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
         .sort("kind", "group_id")
         .iter_rows(named=True)
     ]
-    due = groups.filter(pl.col("attributed_fen") > 0).select("kind", "group_id", "_first_paid")
-    rows = settled.join(due, on=["kind", "group_id"], how="semi").sort(
-        "kind", "group_id", "paid_at", "order_id", nulls_last=True
-    )
-    # Each payout is a run of consecutive rows (its lines); the runs are described in Polars
-    # and the objects made from whole columns: a 10 M-order shop owes 180 k payouts, and a
-    # dict per row made and read again took 12 s where this takes a few.
-    spans = (
-        rows.with_row_index("_start")
-        .group_by("kind", "group_id", maintain_order=True)
-        .agg(
-            pl.col("_start").first(),
-            pl.len().alias("_n"),
-            pl.col("buyer").drop_nulls().first(),
-            pl.col("pay_fen").sum(),
-            pl.col(
-                "group_fen", "order_total_fen", "group_ledger_fen", "group_platform_fen"
-            ).first(),
-        )
-        .join(due, on=["kind", "group_id"], how="left", maintain_order="left")
+    # Each payout is a run of consecutive lines of ``rows`` (sorted by group first): its
+    # first line's number is the count of the lines before it. The objects are made from
+    # whole columns: a 10 M-order shop owes 180 k payouts, and a dict per row made and read
+    # again took 12 s where this takes a few.
+    group = ["kind", "group_id"]
+    due = (
+        groups.filter(pl.col("attributed_fen") > 0)
+        .sort(group, nulls_last=True)
+        .with_columns((pl.col("_n").cum_sum() - pl.col("_n")).alias("_start"))
         .sort(
             [
                 pl.col("kind").replace_strict(list(KINDS), list(range(len(KINDS))), default=99),
@@ -848,12 +842,19 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             nulls_last=True,
         )
     )
+    # nulls_equal: every line the counts above saw, so the runs line up.
+    rows = settled.join(due, on=group, how="semi", nulls_equal=True).sort(
+        *group, "paid_at", "order_id", nulls_last=True
+    )
     refund_ids = pl.col("refund_ids").fill_null(pl.lit([], pl.List(pl.String)))
-    columns = rows.select(
-        [refund_ids if c == "refund_ids" else pl.col(c) for c in _LINE_COLUMNS]
-    ).get_columns()
-    lines = list(map(PayoutLine, *(column.to_list() for column in columns)))
-    order_ids = rows.get_column("order_id").to_list()
+    values = [
+        column.to_list()
+        for column in rows.select(
+            [refund_ids if c == "refund_ids" else pl.col(c) for c in _LINE_COLUMNS]
+        ).get_columns()
+    ]
+    lines = list(map(PayoutLine, *values))
+    order_ids = values[_LINE_COLUMNS.index("order_id")]
     payouts = [
         Payout(
             kind=kind,
@@ -868,13 +869,13 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             lines=lines[start : start + n],
         )
         for kind, group_id, start, n, buyer, amount, group_fen, total, ledger_fen, platform_fen in (
-            spans.select(
+            due.select(
                 "kind",
                 "group_id",
                 "_start",
                 "_n",
                 "buyer",
-                "pay_fen",
+                "attributed_fen",
                 "group_fen",
                 "order_total_fen",
                 "group_ledger_fen",
