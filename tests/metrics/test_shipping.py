@@ -402,3 +402,54 @@ def test_pickup_times_follow_the_rule_for_one_package_or_several(
     assert frame["order_id"].to_list() == [name for name, _t, _p in order_rows]  # row order kept
     got = {r[0]: (r[1], r[2]) for r in frame.iter_rows()}
     assert got == expected
+
+
+def test_a_hash_that_finds_another_number_is_not_taken_for_it() -> None:
+    """The one-package lookup joins on the numbers' hashes and compares what it found: given
+    a hash of T2 under the package T1, the order of T2 is not told T1's pickup."""
+    from tmallcli.metrics.shipping import _lookup_by_hash
+
+    tracked = pl.DataFrame(
+        {"tracking_no": ["T1"], "pickup_at": [datetime(2026, 11, 2, 9)]},
+        schema={"tracking_no": pl.String, "pickup_at": DT},
+    )
+    forged = pl.Series(["T2"]).hash()
+    collided = orders(("A", "T2", None), ("B", None, None))
+    assert _lookup_by_hash(collided, tracked, forged) is None
+    honest = _lookup_by_hash(collided, tracked, tracked.get_column("tracking_no").hash())
+    assert honest is not None
+    assert honest.rows() == [(None, False), (None, False)]
+    found = _lookup_by_hash(orders(("A", "T1", None)), tracked, tracked["tracking_no"].hash())
+    assert found is not None and found.rows() == [(datetime(2026, 11, 2, 9), True)]
+
+
+def test_without_the_hash_lookup_the_text_join_gives_the_same_pickups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When a hash found another number, the numbers are joined as text: same rule."""
+    from tmallcli.metrics import shipping
+
+    order_rows = [
+        ("A", "T1", None),
+        ("B", "T2,T3", None),
+        ("C", None, None),
+        ("D", "T4", datetime(2026, 11, 3, 8)),
+        ("E", "T9", None),
+    ]
+    event_rows_ = [
+        ("T1", "A", datetime(2026, 11, 2, 9), "已揽收"),
+        ("T2", "B", datetime(2026, 11, 2, 10), "已揽收"),
+        ("T3", "B", datetime(2026, 11, 2, 12), "已揽收"),
+        ("T5", "C", datetime(2026, 11, 2, 13), "已揽收"),
+        ("T9", "E", datetime(2026, 11, 2, 14), "运输中"),
+    ]
+    expected = reference_pickups(order_rows, event_rows_)
+    fast = pickup_times(orders(*order_rows), events(*event_rows_), WORDS).collect()
+    monkeypatch.setattr(shipping, "_lookup_by_hash", lambda *_: None)
+    slow = pickup_times(orders(*order_rows), events(*event_rows_), WORDS).collect()
+    assert fast.equals(slow)
+    assert {r[0]: (r[1], r[2]) for r in slow.iter_rows()} == expected
+    assert expected["A"] == (datetime(2026, 11, 2, 9), True)
+    assert expected["B"] == (datetime(2026, 11, 2, 12), True)
+    assert expected["C"] == (datetime(2026, 11, 2, 13), True)
+    assert expected["E"] == (None, True)
