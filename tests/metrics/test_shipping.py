@@ -405,22 +405,31 @@ def test_pickup_times_follow_the_rule_for_one_package_or_several(
 
 
 def test_a_hash_that_finds_another_number_is_not_taken_for_it() -> None:
-    """The one-package lookup joins on the numbers' hashes and compares what it found: given
-    a hash of T2 under the package T1, the order of T2 is not told T1's pickup."""
+    """The one-package lookup joins on the numbers' hashes and compares what it found: with
+    a hash under which T1 and T2 collide, the order of T2 is not told T1's pickup (the
+    lookup gives up and the caller joins the text), nor are two packages merged."""
     from tmallcli.metrics.shipping import _lookup_by_hash
 
+    def collide(number: pl.Expr) -> pl.Expr:
+        return number.str.len_bytes().cast(pl.UInt64)
+
+    picked = datetime(2026, 11, 2, 9)
     tracked = pl.DataFrame(
-        {"tracking_no": ["T1"], "pickup_at": [datetime(2026, 11, 2, 9)]},
+        {"tracking_no": ["T1"], "pickup_at": [picked]},
         schema={"tracking_no": pl.String, "pickup_at": DT},
     )
-    forged = pl.Series(["T2"]).hash()
-    collided = orders(("A", "T2", None), ("B", None, None))
-    assert _lookup_by_hash(collided, tracked, forged) is None
-    honest = _lookup_by_hash(collided, tracked, tracked.get_column("tracking_no").hash())
-    assert honest is not None
-    assert honest.rows() == [(None, False), (None, False)]
-    found = _lookup_by_hash(orders(("A", "T1", None)), tracked, tracked["tracking_no"].hash())
-    assert found is not None and found.rows() == [(datetime(2026, 11, 2, 9), True)]
+    assert _lookup_by_hash(orders(("A", "T2", None), ("B", None, None)), tracked, collide) is None
+    two = pl.DataFrame(
+        {"tracking_no": ["T1", "T2"], "pickup_at": [picked, None]},
+        schema={"tracking_no": pl.String, "pickup_at": DT},
+    )
+    assert _lookup_by_hash(orders(("A", "T1", None)), two, collide) is None
+    found = _lookup_by_hash(
+        orders(("A", "T1", None), ("B", "T2", None), ("C", None, None)), tracked
+    )
+    assert found is not None
+    assert found.rows() == [(picked, True), (None, False), (None, False)]
+    assert found.columns == ["pickup_at", "_seen"]
 
 
 def test_without_the_hash_lookup_the_text_join_gives_the_same_pickups(
