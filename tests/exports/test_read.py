@@ -646,3 +646,26 @@ def test_a_head_that_ends_inside_a_quoted_cell_leaves_the_usual_forms(tmp_path: 
     path = write(tmp_path / "o.csv", text)
     frame, _ = load("orders", path)
     assert frame.row(0, named=True)["paid_at"] == datetime(2026, 5, 1, 6, 5)
+
+
+def test_categories_are_read_as_categorical_with_the_same_values(tmp_path: Path) -> None:
+    """``categories``: the columns come as Categorical from the read (duplicates still
+    dropped), every other column and every value as in a plain load; a request with
+    categories is a load of its own, released by its own key."""
+    body = ORDER_ROW.format(id=1) + ORDER_ROW.format(id=2) + ORDER_ROW.format(id=1)
+    body += "3,b,5.00,,交易关闭,2026-11-05 10:00,SF3\n"
+    path = write(tmp_path / "o.csv", ORDER_HEADER + body)
+    columns = ("order_id", "status", "paid_amount", "tracking_no")
+    with Inputs({"orders": [str(path)]}) as inputs:
+        plain = inputs.load("orders", columns).frame
+        held = inputs.load("orders", columns, categories=("status", "tracking_no")).frame
+        assert inputs.loaded("orders", columns, categories=("tracking_no", "status"))
+        inputs.release("orders", columns, categories=("status", "tracking_no"))
+        assert inputs.loaded("orders", columns)
+        assert not inputs.loaded("orders", columns, categories=("status", "tracking_no"))
+    assert held.schema["status"] == pl.Categorical
+    assert held.schema["tracking_no"] == pl.Categorical
+    assert held.schema["order_id"] == pl.String
+    assert held.height == 3  # the repeated row of order 1 dropped, as in the plain load
+    assert held.with_columns(pl.col("status", "tracking_no").cast(pl.String)).equals(plain)
+    assert plain.get_column("status").to_list() == ["交易成功", "交易成功", "交易关闭"]

@@ -132,9 +132,7 @@ def late_orders(
             # The tracking events are folded first, so the fold's working memory is not
             # needed beside the whole orders frame (10 M orders: 5.5 → 3.8 GB at that step).
             events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(comp_rules.words))
-            order_export = files.load("orders", ORDERS_COLUMNS).as_categories(REPEATED_TEXTS)
-            # Only the compact copy is read from here on.
-            files.release("orders", ORDERS_COLUMNS)
+            order_export = files.load("orders", ORDERS_COLUMNS, categories=REPEATED_TEXTS)
             refund_export = files.maybe("refunds", REFUND_COLUMNS)
             if events is None and not (
                 order_export.has("picked_up_at") or order_export.has("shipped_at")

@@ -27,12 +27,19 @@ OPTION_NAMES = {
 }
 
 
-# A load of one kind: its columns (None: all) and its fold.
-LoadKey = tuple[str, frozenset[str] | None, Reduce | None]
+# A load of one kind: its columns (None: all), its fold and its Categorical columns.
+LoadKey = tuple[str, frozenset[str] | None, Reduce | None, frozenset[str]]
 
 
-def _key(kind: str, columns: Iterable[str] | None, reduce: Reduce | None) -> LoadKey:
-    return (kind, frozenset(columns) if columns is not None else None, reduce)
+def _key(
+    kind: str, columns: Iterable[str] | None, reduce: Reduce | None, categories: Iterable[str]
+) -> LoadKey:
+    return (
+        kind,
+        frozenset(columns) if columns is not None else None,
+        reduce,
+        frozenset(categories),
+    )
 
 
 class Inputs:
@@ -92,15 +99,21 @@ class Inputs:
         return bool(self.files.get(kind))
 
     def load(
-        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+        self,
+        kind: str,
+        columns: Iterable[str] | None = None,
+        reduce: Reduce | None = None,
+        *,
+        categories: Iterable[str] = (),
     ) -> LoadedExport:
+        """The kind's rows (:meth:`ExportReader.load`), read once per run for each request."""
         if kind not in KINDS:
             raise KeyError(kind)
         if not self.has(kind):
             raise UsageError(
                 f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
             )
-        key = _key(kind, columns, reduce)
+        key = _key(kind, columns, reduce, categories)
         if key not in self._loaded:
             # The other exports of the run are opened (a GB18030 one transcoded) meanwhile;
             # a bad path is said when that kind is read, as without the prefetch.
@@ -108,21 +121,33 @@ class Inputs:
                 if other != kind:
                     with contextlib.suppress(InputError):
                         self.reader.prefetch(expand_paths(paths, kind=other))
-            self._loaded[key] = self.reader.load(kind, self.files[kind], columns, reduce)
+            self._loaded[key] = self.reader.load(
+                kind, self.files[kind], columns, reduce, categories
+            )
         return self._loaded[key]
 
     def loaded(
-        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+        self,
+        kind: str,
+        columns: Iterable[str] | None = None,
+        reduce: Reduce | None = None,
+        *,
+        categories: Iterable[str] = (),
     ) -> bool:
         """Was this load done already (so asking for it again costs nothing)?"""
-        return _key(kind, columns, reduce) in self._loaded
+        return _key(kind, columns, reduce, categories) in self._loaded
 
     def release(
-        self, kind: str, columns: Iterable[str] | None = None, reduce: Reduce | None = None
+        self,
+        kind: str,
+        columns: Iterable[str] | None = None,
+        reduce: Reduce | None = None,
+        *,
+        categories: Iterable[str] = (),
     ) -> None:
         """Forget a load's rows once nothing will read them again, so their memory goes back
         before the next export is read; what the load dropped is still reported."""
-        loaded = self._loaded.pop(_key(kind, columns, reduce), None)
+        loaded = self._loaded.pop(_key(kind, columns, reduce, categories), None)
         if loaded is not None:
             self._released_warnings.extend(loaded.warnings)
 
