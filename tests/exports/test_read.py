@@ -669,3 +669,29 @@ def test_categories_are_read_as_categorical_with_the_same_values(tmp_path: Path)
     assert held.height == 3  # the repeated row of order 1 dropped, as in the plain load
     assert held.with_columns(pl.col("status", "tracking_no").cast(pl.String)).equals(plain)
     assert plain.get_column("status").to_list() == ["交易成功", "交易成功", "交易关闭"]
+
+
+def test_categories_fold_sub_orders_and_files_as_the_strings_do(tmp_path: Path) -> None:
+    """Read as Categorical, a sub-order export folds into one row per order and the file
+    given last wins, exactly as with the strings (the values are the same text)."""
+    header = "主订单编号,子订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,物流单号\n"
+    older = write(
+        tmp_path / "a.csv",
+        header + "9,9-1,a,10.00,等待卖家发货,2026-11-05 10:00,\n"
+        "8,8-1,b,3.00,交易成功,2026-11-05 11:00,SF8\n",
+    )
+    newer = write(
+        tmp_path / "b.csv",
+        header + "9,9-1,a,10.00,,2026-11-05 10:00,SF1\n"
+        "9,9-2,a,10.00,卖家已发货,2026-11-05 10:00,SF2\n",
+    )
+    columns = ("order_id", "status", "paid_amount", "tracking_no")
+    with Inputs({"orders": [str(older), str(newer)]}) as inputs:
+        plain = inputs.load("orders", columns).frame.sort("order_id")
+        held = inputs.load("orders", columns, categories=("status",)).frame.sort("order_id")
+    assert held.schema["status"] == pl.Categorical
+    assert held.with_columns(pl.col("status").cast(pl.String)).equals(plain)
+    assert plain.select(columns).rows() == [
+        ("8", "交易成功", 300, "SF8"),
+        ("9", "卖家已发货", 2000, "SF1,SF2"),
+    ]
