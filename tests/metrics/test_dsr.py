@@ -194,6 +194,45 @@ def test_item_drilldown_lowest_description_first_with_low_share() -> None:
     assert result.items[0].low_share == 0.5
 
 
+def test_every_item_row_of_a_counted_order_is_evidence_for_its_item() -> None:
+    """o1 rated two items in two rows: both rows count for their items (the order's event is
+    its earliest row); o8 and o9, b1's fourth and fifth orders of the month, are over the
+    monthly cap and count for no item."""
+    rows = [
+        ("o1", "b1", day(1), 2, 5, 5, "bad-item"),
+        ("o1", "b1", day(1) + timedelta(hours=1), 4, 5, 5, "good-item"),
+        ("o2", "b2", day(2), 4, 5, 5, "bad-item"),
+        ("o3", "b3", day(2), 5, 5, 5, "good-item"),
+        *((f"o{n}", "b1", day(1) + timedelta(minutes=n), 1, 1, 1, "cap-item") for n in (6, 7, 8)),
+        ("o9", "b1", day(1) + timedelta(hours=2), 1, 1, 1, "good-item"),
+    ]
+    result = compute_dsr(reviews(rows), RULES, AS_OF)
+    assert result.excluded["over_monthly_cap"] == 2
+    items = {i.item_id: (i.count, i.description) for i in result.items}
+    assert items == {"cap-item": (2, 1.0), "bad-item": (2, 3.0), "good-item": (2, 4.5)}
+
+
+def test_orders_taken_for_several_rows_by_a_shared_hash_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows whose order numbers share a hash take the exact way (sorted, unique by the text):
+    were every row such, the result would be the same."""
+    from tmallcli.metrics import dsr
+
+    rows = [
+        ("o1", "b1", day(1), 2, 5, 5, "bad-item"),
+        ("o1", "b1", day(1) + timedelta(hours=1), 4, 5, 5, "good-item"),
+        ("o2", "b2", day(2), 4, 3, 5, "bad-item"),
+        ("o3", "b3", day(2), 5, 5, 4, "good-item"),
+        *((f"o{n}", "b1", day(1) + timedelta(minutes=n), 1, 1, 1, "cap-item") for n in (6, 7, 8)),
+    ]
+    expected = compute_dsr(reviews(rows), RULES, AS_OF)
+    monkeypatch.setattr(dsr, "rated_in_several_rows", lambda: pl.lit(True))
+    assert compute_dsr(reviews(rows), RULES, AS_OF) == expected
+    assert expected.events == 5  # o8: b1's fourth order of the month
+    assert [i.item_id for i in expected.items] == ["cap-item", "bad-item", "good-item"]
+
+
 @pytest.mark.parametrize("n", [0])
 def test_empty_reviews_give_no_score_and_no_flags(n: int) -> None:
     result = compute_dsr(reviews([]), RULES, AS_OF)
