@@ -324,7 +324,7 @@ def item_drilldown(rows: pl.LazyFrame, counted: pl.LazyFrame, rules: DsrRules) -
         .get_column("_row")
         .sort()
     )
-    # In file order, as before: an item's title is the first one given.
+    # In file order: an item's title is the first one given.
     item_rows = rows.select(
         pl.col("item_id", "item_title", "dsr_description").gather(picked)
     ).filter(pl.col("dsr_description").is_not_null())
