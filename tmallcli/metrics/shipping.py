@@ -261,10 +261,9 @@ def with_pickup_times(
             by_order, on="order_id", how="left", maintain_order="left"
         )
         parts.append(by_number.select("order_pickup_at"))
-    else:
-        none = pl.repeat(None, direct.height, dtype=pl.Datetime("us"), eager=True)
-        parts.append(none.alias("order_pickup_at").to_frame().lazy())
     combined = pl.concat(parts, how="horizontal")
+    if not untracked.height:
+        combined = combined.with_columns(pl.lit(None, pl.Datetime("us")).alias("order_pickup_at"))
     single = pl.col("_package")
     found = combined.select(
         # One package: its pickup, else what untracked events of the order say (as a
