@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from tmallcli.exports.kinds import ValueType
 from tmallcli.exports.values import (
+    FALSE_WORDS,
     FAST_FORMS,
     FAST_PARSERS,
     MONEY_NULL_TOKENS,
     NULL_TOKENS,
+    TRUE_WORDS,
     clean,
     fast_parse,
     form_of,
@@ -64,10 +66,14 @@ times = st.tuples(
         ["%Y-%m-%d %H:%M:%S", "%Y/%-m/%-d %-H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M"]
     ),
 ).map(lambda pair: pair[0].strftime(pair[1]))
+# Yes/no words in every case, and their neighbours.
+words = st.sampled_from([*TRUE_WORDS, *FALSE_WORDS, "Y", "No", "TRUE", "T", "是 ", "yes!", "2"])
+words = words | st.sampled_from(TRUE_WORDS + FALSE_WORDS).map(str.upper)
 fast_cells = st.one_of(
     cells,
     near,
     times,
+    words,
     st.from_regex(r"[¥￥]{0,2}-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True),
 )
 
@@ -101,6 +107,7 @@ def test_the_usual_forms_are_read_fast() -> None:
         ValueType.ID: (["451437210064623119", "SF1464696919865", "JD-0012"], None),
         ValueType.IDS: (["SF1,YT2", "SF1464696919865"], None),
         ValueType.DATETIME: (["2026-11-20 23:59:59"], None),
+        ValueType.BOOL: (["是", "否", None], [True, False, None]),
     }
     assert set(usual) == set(FAST_PARSERS)
     for value_type, (values, expected) in usual.items():
@@ -131,6 +138,12 @@ def test_each_form_reads_its_own_cells_fast() -> None:
             [datetime(2026, 5, 29, 6, 22)],
             ["2026/5/29 6:22", "2026-05-29 06:22:00"],
         ),
+        (ValueType.BOOL, "Y/N"): (
+            ["Y", "N", None],
+            [True, False, None],
+            ["y", "n", "是", "yes", "YES", " Y", "-", "无", "1"],
+        ),
+        (ValueType.BOOL, "1/0"): (["1", "0"], [True, False], ["Y", "是", "1.0", "01"]),
         (ValueType.MONEY, "¥￥"): (
             ["¥258.06", "￥12", "7.5", "¥-0.00"],
             [25806, 1200, 750, 0],
@@ -156,3 +169,6 @@ def test_a_column_is_read_in_the_form_most_of_its_first_cells_are_in() -> None:
     assert form_of(pl.Series(["1.00", "¥2.00", "3"]), ValueType.MONEY) == "¥￥"
     assert form_of(pl.Series(["1.00", "3"]), ValueType.MONEY) == ""
     assert form_of(pl.Series([None, None], dtype=pl.String), ValueType.DATETIME) is None
+    assert form_of(pl.Series(["否", "否", "是"]), ValueType.BOOL) == "是/否"
+    assert form_of(pl.Series(["N", None, "N"]), ValueType.BOOL) == "Y/N"
+    assert form_of(pl.Series(["false", "TRUE", "false"]), ValueType.BOOL) == "true/false"

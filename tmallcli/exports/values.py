@@ -263,11 +263,37 @@ def fast_ids(raw: pl.Expr) -> Parsed:
     return raw, _unusual(raw, raw.str.contains(f"^{_PLAIN_ID}(?:,[0-9A-Za-z_-]+)*$"))
 
 
+# The pairs of yes/no words an export writes, ``yes/no``: each pair of TRUE_WORDS and
+# FALSE_WORDS as written, in capitals and capitalised (是/否, Y/N, y/n, Yes/No, TRUE/FALSE …).
+BOOL_FORMS = tuple(
+    dict.fromkeys(
+        f"{case(yes)}/{case(no)}"
+        for yes, no in zip(TRUE_WORDS, FALSE_WORDS, strict=True)
+        for case in (str, str.upper, str.capitalize)
+    )
+)
+
+
+def fast_bool(raw: pl.Expr, form: str = BOOL_FORMS[0]) -> Parsed:
+    """A yes/no cell in ``form`` (one of :data:`BOOL_FORMS`): two comparisons per cell instead
+    of a lower-casing and two hash lookups (a third of a 10 M-message chat export's parse)."""
+    yes, no = form.split("/")
+    value = (
+        pl.when(raw == yes)
+        .then(pl.lit(True))
+        .when(raw == no)
+        .then(pl.lit(False))
+        .otherwise(pl.lit(None, pl.Boolean))
+    )
+    return value, _unusual(raw, value.is_not_null())
+
+
 FAST_PARSERS = {
     ValueType.DATETIME: fast_datetime,
     ValueType.MONEY: fast_money,
     ValueType.ID: fast_id,
     ValueType.IDS: fast_ids,
+    ValueType.BOOL: fast_bool,
 }
 
 
@@ -281,6 +307,7 @@ MONEY_FORMS = ("", "¥￥")
 FAST_FORMS: dict[ValueType, tuple[str, ...]] = {
     ValueType.DATETIME: DATETIME_FORMS,
     ValueType.MONEY: MONEY_FORMS,
+    ValueType.BOOL: BOOL_FORMS,
 }
 
 
@@ -307,6 +334,8 @@ def fast_parse(raw: pl.Expr, value_type: ValueType, form: str | None = None) -> 
         return fast_datetime(raw, form or CANONICAL_DATETIME)
     if value_type is ValueType.MONEY:
         return fast_money(raw, form or "")
+    if value_type is ValueType.BOOL:
+        return fast_bool(raw, form or BOOL_FORMS[0])
     if value_type in FAST_PARSERS:
         return FAST_PARSERS[value_type](raw)
     value, problem = PARSERS[value_type](raw)
