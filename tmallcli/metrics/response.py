@@ -294,29 +294,75 @@ def messages(chats: pl.LazyFrame, rules: ResponseRules) -> pl.LazyFrame:
     )
 
 
-def _first_reply(consultations: pl.LazyFrame, replies: pl.LazyFrame, prefix: str) -> pl.LazyFrame:
-    """Each consultation with the first reply at or after its first buyer message.
+def in_order(msgs: pl.LazyFrame, start: date) -> pl.DataFrame:
+    """The messages from the window's first date on that can ask or answer, in conversation order.
 
-    One reply per (buyer, second) — the sub-account first by name when two answer in the
-    same second — so the as-of join is deterministic.
+    A seller's automatic reply answers nothing and ends no turn, so it is left out (a buyer's
+    message counts whatever its flags say). The order is each buyer's messages by time, a
+    buyer's message before a seller's of the same second (a 0-second reply follows the
+    question), and the sub-accounts of one second by name (the first by name is the one
+    credited). Sorted once, every rule below is a pass down this order: the messages of a
+    consultation (buyer, date) and of a turn are runs of rows.
     """
-    firsts = (
-        replies.group_by("buyer", "sent_at")
-        .agg(pl.col("sender").sort(nulls_last=True).first())
-        .rename({"sent_at": f"{prefix}_at", "sender": f"{prefix}_by"})
-        .sort(f"{prefix}_at")
-    )
-    return consultations.sort("first_at").join_asof(
-        firsts,
-        left_on="first_at",
-        right_on=f"{prefix}_at",
-        by="buyer",
-        strategy="forward",
-        check_sortedness=False,  # sorted just above; with ``by`` Polars cannot check it
+    return (
+        msgs.filter((pl.col("date") >= start) & (pl.col("is_buyer") | ~pl.col("is_auto")))
+        .select("buyer", "sent_at", "date", "sender", "is_buyer", "valid", "human", "is_assistant")
+        .sort(
+            pl.col("buyer"),
+            pl.col("sent_at"),
+            ~pl.col("is_buyer"),
+            pl.col("sender"),
+            nulls_last=True,
+        )
+        .collect()
     )
 
 
-def consultations(msgs: pl.LazyFrame, rules: ResponseRules, start: date, end: date) -> pl.LazyFrame:
+def _marked(ordered: pl.DataFrame) -> pl.DataFrame:
+    """``ordered`` with where each message stands in its conversation.
+
+    ``day``: a number per consultation (buyer, date), ``turn``: per turn — a run of a
+    consultation's messages ending with a human reply, so a new turn starts with the day or
+    after a human reply. ``next_valid`` / ``next_human``: the row of the first valid / human
+    reply after this message (any buyer: the caller checks it is the same one).
+    ``asks``: the buyer's first message of the day; ``starts``: the first buyer message of
+    a turn.
+    """
+    row = pl.int_range(pl.len(), dtype=pl.UInt32)
+    new_buyer = (pl.col("buyer") != pl.col("buyer").shift(1)).fill_null(True)
+    new_day = new_buyer | (pl.col("date") != pl.col("date").shift(1)).fill_null(True)
+    new_turn = new_day | pl.col("human").shift(1).fill_null(False)
+
+    def first_buyer_message(run: str) -> pl.Expr:
+        before = pl.when(pl.col("is_buyer")).then(pl.col(run)).forward_fill().shift(1)
+        return pl.col("is_buyer") & (before != pl.col(run)).fill_null(True)
+
+    return ordered.with_columns(
+        new_buyer.cum_sum().alias("buyer_no"),
+        new_day.cum_sum().alias("day"),
+        new_turn.cum_sum().alias("turn"),
+        pl.when(pl.col("valid")).then(row).backward_fill().alias("next_valid"),
+        pl.when(pl.col("human")).then(row).backward_fill().alias("next_human"),
+    ).with_columns(
+        first_buyer_message("day").alias("asks"),
+        first_buyer_message("turn").alias("starts"),
+    )
+
+
+def _found(
+    marked: pl.DataFrame, rows: pl.DataFrame, at: str, same: str, names: dict[str, str]
+) -> list[pl.Series]:
+    """For each of ``rows``, columns of the message at row ``rows[at]`` of ``marked`` (renamed
+    by ``names``), null where that message is not of the row's ``same`` (buyer, consultation)."""
+    found = rows[at]
+    ours = marked[same].gather(found) == rows[same]
+    return [
+        pl.select(pl.when(ours).then(marked[column].gather(found))).to_series().alias(name)
+        for column, name in names.items()
+    ]
+
+
+def consultations(marked: pl.DataFrame, end: date) -> pl.LazyFrame:
     """One row per consultation (buyer, date) in the window, with its replies.
 
     ``answered``: a valid reply on the same date at or after the first buyer message.
@@ -325,23 +371,26 @@ def consultations(msgs: pl.LazyFrame, rules: ResponseRules, start: date, end: da
     the buyer wrote again answers the new question, not this one). ``human_at`` /
     ``human_by``: the first human reply at or after the first buyer message.
     """
-    next_first = pl.col("first_at").shift(-1).over("buyer", order_by="first_at")
-    asked = (
-        msgs.filter(pl.col("is_buyer") & (pl.col("date") >= start))
-        .group_by("buyer", "date")
-        .agg(pl.col("sent_at").min().alias("first_at"))
-        .with_columns(next_first.alias("next_first_at"))
-        .filter(pl.col("date") <= end)
+    asked = marked.filter(pl.col("asks")).select(
+        "buyer", "date", pl.col("sent_at").alias("first_at"), "buyer_no", "next_valid", "next_human"
     )
-    # Replies may come after the window (an answer on T to a question on T−1 is late anyway).
-    valid = msgs.filter(pl.col("valid") & (pl.col("date") >= start))
-    human = msgs.filter(pl.col("human") & (pl.col("date") >= start))
-    joined = _first_reply(_first_reply(asked, valid, "reply"), human, "human")
+    reply = {"sent_at": "reply_at", "sender": "reply_by"}
+    human = {"sent_at": "human_at", "sender": "human_by"}
+    asked = asked.with_columns(
+        *_found(marked, asked, "next_valid", "buyer_no", reply),
+        *_found(marked, asked, "next_human", "buyer_no", human),
+    )
+    same_buyer_next = pl.col("buyer_no").shift(-1) == pl.col("buyer_no")
+    next_first = pl.when(same_buyer_next).then(pl.col("first_at").shift(-1))
     same_day = pl.col("reply_at").dt.date() == pl.col("date")
     human_same_day = pl.col("human_at").dt.date() == pl.col("date")
     before_next = pl.col("next_first_at").is_null() | (pl.col("reply_at") < pl.col("next_first_at"))
     return (
-        joined.with_columns(
+        asked.lazy()
+        .with_columns(next_first.alias("next_first_at"))
+        .filter(pl.col("date") <= end)
+        .drop("buyer_no", "next_valid", "next_human")
+        .with_columns(
             same_day.fill_null(False).alias("answered"),
             human_same_day.fill_null(False).alias("human_answered"),
             pl.col("first_at").dt.hour().cast(pl.Int32).alias("hour"),
@@ -359,20 +408,20 @@ def consultations(msgs: pl.LazyFrame, rules: ResponseRules, start: date, end: da
     )
 
 
-def turns(msgs: pl.LazyFrame, rules: ResponseRules, start: date, end: date) -> pl.LazyFrame:
+def turns(marked: pl.DataFrame, rules: ResponseRules, start: date, end: date) -> pl.LazyFrame:
     """Turns of 3分钟人工响应率 that start on a window date within service hours.
 
-    A turn runs from a buyer's first question to the first human reply after it: number the
-    messages of a consultation (buyer, date) by how many human replies came *before* each (a
-    cumulative sum over the reply boundaries, in time order, a buyer's message before a reply
-    of the same second); a turn is a number that holds a buyer message, and its human reply
-    is the one carrying the same number. Turns belong to a consultation: a question still
-    open at 24:00 ends with its day (the 24:00 rule of 旺旺响应率), so an old unanswered
-    question never swallows the next day's questions.
+    A turn runs from a buyer's first question to the first human reply after it; repeated
+    questions (and 店小蜜 replies) before that reply belong to it. Turns belong to a
+    consultation: a question still open at 24:00 ends with its day (the 24:00 rule of
+    旺旺响应率), so an old unanswered question never swallows the next day's questions. The
+    first human reply after a turn's first question ends that turn when it comes the same
+    day (no human reply can come between).
     """
-    human = pl.col("human").cast(pl.Int64)
-    order = ["sent_at", "seller_after", "sender"]
-    turn_no = human.cum_sum().over("buyer", "date", order_by=order) - human
+    started = marked.filter(pl.col("starts") & pl.col("date").is_between(start, end)).select(
+        pl.col("sent_at").alias("start"), "day", "next_human"
+    )
+    (answered_at,) = _found(marked, started, "next_human", "day", {"sent_at": "answered_at"})
     seconds_of_day = (
         pl.col("start").dt.hour().cast(pl.Int64) * 3600
         + pl.col("start").dt.minute().cast(pl.Int64) * 60
@@ -383,19 +432,13 @@ def turns(msgs: pl.LazyFrame, rules: ResponseRules, start: date, end: date) -> p
     )
     waited = (pl.col("answered_at") - pl.col("start")).dt.total_seconds()
     return (
-        msgs.filter(pl.col("date").is_between(start, end))
-        .with_columns((~pl.col("is_buyer")).alias("seller_after"))
-        .with_columns(turn_no.alias("turn"))
-        .group_by("buyer", "date", "turn")
-        .agg(
-            pl.col("sent_at").filter(pl.col("is_buyer")).min().alias("start"),
-            pl.col("sent_at").filter(pl.col("human")).min().alias("answered_at"),
-        )
-        .filter(pl.col("start").is_not_null())
+        started.lazy()
+        .select("start", answered_at)
         .filter(in_hours)
         .with_columns(
             (waited <= rules.fast_reply_seconds).fill_null(False).alias("fast"),
             pl.col("start").dt.hour().cast(pl.Int32).alias("hour"),
+            pl.col("start").dt.date().alias("date"),
         )
     )
 
@@ -450,19 +493,22 @@ def compute_response(chats: pl.LazyFrame, rules: ResponseRules, as_of: AsOf) -> 
     # Nothing below reads a message from before the window (replies after it count as late):
     # filtered here, the frame every part shares holds the window's messages, not 180 days'.
     since = datetime.combine(start, datetime.min.time())
-    # Materialised once: the consultations, the turns and the replies by hour all read it
-    # (left lazy, each of two collect_all calls worked it out again: 0.5 s of 4 M messages).
-    msgs = messages(chats.filter(pl.col("sent_at") >= since), rules).collect().lazy()
+    ordered = in_order(messages(chats.filter(pl.col("sent_at") >= since), rules), start)
+    marked = _marked(ordered)
     consulted, turn_frame = pl.collect_all(
-        [consultations(msgs, rules, start, end), turns(msgs, rules, start, end)]
+        [consultations(marked, end), turns(marked, rules, start, end)]
     )
     c, t = consulted.lazy(), turn_frame.lazy()
 
     dates = pl.LazyFrame({"date": pl.date_range(start, end, "1d", eager=True)})
     hours = pl.LazyFrame({"hour": pl.int_range(0, 24, dtype=pl.Int32, eager=True)})
-    window_replies = msgs.filter(
-        ~pl.col("is_buyer") & ~pl.col("is_auto") & pl.col("date").is_between(start, end)
-    ).with_columns(pl.col("sent_at").dt.hour().cast(pl.Int32).alias("hour"))
+    window_replies = (
+        ordered.lazy()
+        .filter(
+            ~pl.col("is_buyer") & pl.col("date").is_between(start, end)  # no auto-reply is kept
+        )
+        .with_columns(pl.col("sent_at").dt.hour().cast(pl.Int32).alias("hour"))
+    )
     staff = (
         window_replies.filter(pl.col("human") & pl.col("sender").is_not_null())
         .group_by("hour")
