@@ -15,6 +15,8 @@ from tmallcli.exports import read as read_module
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.inputs import Inputs
 from tmallcli.exports.read import ReadOptions
+from tmallcli.exports.sources import open_source
+from tmallcli.exports.structure import ends_in_quoted_field
 
 ORDER_HEADER = (
     "订单编号,买家会员名,买家实际支付金额,买家应付邮费,订单状态,订单付款时间 ,物流单号 \n"
@@ -447,8 +449,11 @@ def test_a_trailing_comma_in_the_header_is_no_column_to_fill(tmp_path: Path) -> 
     [
         "2,a,10.00,,交易成功,2026-11-05 10:00,SF2,多余\n",  # one field too many
         '2,a,10.00,,交易成功,2026-11-05 10:00,"SF2',  # a quote left open at the end
+        "2,a,10.00,,交易成功,2026-11-05 10:00,SF2,\n",  # one empty field too many
+        # A quote opened and never closed: it swallows the records below it.
+        '2,a,10.00,,交易成功,2026-11-05 10:00,"SF2\n' + ORDER_ROW.format(id=3) * 3,
     ],
-    ids=["long row", "open quote"],
+    ids=["long row", "open quote", "empty field too many", "open quote swallowing rows"],
 )
 def test_a_damaged_row_is_found_in_a_column_the_command_does_not_read(
     tmp_path: Path, broken: str
@@ -459,6 +464,35 @@ def test_a_damaged_row_is_found_in_a_column_the_command_does_not_read(
     with pytest.raises(InputError) as err:
         load("orders", path, columns=("order_id", "paid_at"))
     assert err.value.line == 3
+
+
+def test_columns_not_read_are_split_but_a_quote_at_the_end_reads_every_column(
+    tmp_path: Path,
+) -> None:
+    """Quoted fields spanning lines in a column the command does not read, in the middle and
+    at the end of the file, are whole records (the end one sends the file down the path that
+    reads every column as text); the rows and their line numbers stay right."""
+    header = "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间,买家留言\n"
+    body = (
+        '1,a,10.00,交易成功,2026-11-05 10:00,"第一行\n第二行, 还有逗号"\n'
+        "2,b,-1.00,交易成功,2026-11-05 10:00,\n"
+        '3,c,12.00,交易成功,2026-11-05 10:00,"留言\n跨两行"\n'
+    )
+    path = write(tmp_path / "o.csv", header + body)
+    source = open_source(path, encoding=None, sheet=None, workdir=tmp_path)
+    assert ends_in_quoted_field(source)
+    with pytest.raises(InputError) as err:
+        load("orders", path, columns=("order_id", "paid_amount"))
+    assert err.value.line == 4  # the comment of record 1 holds a line break
+    frame, warnings = load("orders", path, skip=True, columns=("order_id", "paid_amount"))
+    assert frame["order_id"].to_list() == ["1", "3"]
+    assert [w["rows_dropped"] for w in warnings] == [1]
+    shorter = write(tmp_path / "p.csv", header + body.rsplit("3,", 1)[0])
+    assert not ends_in_quoted_field(
+        open_source(shorter, encoding=None, sheet=None, workdir=tmp_path)
+    )
+    frame, _ = load("orders", shorter, skip=True, columns=("order_id", "paid_amount"))
+    assert frame["order_id"].to_list() == ["1"]
 
 
 def test_a_kind_read_twice_reports_its_dropped_rows_once(tmp_path: Path) -> None:

@@ -85,6 +85,10 @@ class Source:
     # UTF-8 anywhere in a file, so the reader calls :func:`verify_source` only when a scan
     # fails, instead of reading every large file twice.
     verified: bool = True
+    # True: every column is read as text, as Polars checks a quoted field only in the columns
+    # it keeps. False (usual): the columns a command does not use are split and counted but
+    # not kept; the reader turns to True when Polars warns that the file's quoting is broken.
+    all_text: bool = False
 
 
 # ---------------------------------------------------------------------------

@@ -102,14 +102,9 @@ def record_fields(source: Source, rows: Iterable[int]) -> dict[int, tuple[int, i
     return found
 
 
-def _last_record(path: Path) -> tuple[int, int] | None:
-    """(byte offset, field count) of the last non-empty line when it is a whole record.
-
-    The last line is a record of its own exactly when it holds an even number of quotes:
-    with an odd number it closes a quoted field (a comment with a line break) opened on an
-    earlier line, and is skipped. Empty lines and lines of commas at the end are skipped
-    too. None when there is no data line, or the line is too long to read from the tail.
-    """
+def _last_line(path: Path) -> tuple[int, bytes] | None:
+    """(byte offset, bytes) of the last non-empty line, empty lines and lines of commas at the
+    end skipped. None when there is no data line, or the line starts before the tail read."""
     with path.open("rb") as handle:
         size = handle.seek(0, 2)
         start = max(0, size - TAIL_SIZE)
@@ -121,15 +116,40 @@ def _last_record(path: Path) -> tuple[int, int] | None:
         end -= 1
     if end <= 1:
         return None  # the header alone, or a last line that starts before the tail
-    line = lines[end - 1]
+    return start + sum(len(part) + 1 for part in lines[: end - 1]), lines[end - 1]
+
+
+def _last_record(path: Path) -> tuple[int, int] | None:
+    """(byte offset, field count) of the last non-empty line when it is a whole record.
+
+    The last line is a record of its own exactly when it holds an even number of quotes:
+    with an odd number it closes a quoted field (a comment with a line break) opened on an
+    earlier line, and is skipped. None also when the line is too long to read from the tail.
+    """
+    last = _last_line(path)
+    if last is None:
+        return None
+    offset, line = last
     if line.count(b'"') % 2:
         return None
-    offset = start + sum(len(part) + 1 for part in lines[: end - 1])
     try:
         record = next(csv.reader([line.decode("utf-8", "replace")]), [])
     except csv.Error:  # e.g. a bare carriage return inside a field: cannot tell
         return None
     return offset, len(record)
+
+
+def ends_in_quoted_field(source: Source) -> bool:
+    """Does the file's last line hold an odd number of quotes? Then it either closes a quoted
+    field opened on an earlier line or leaves one open (a download cut inside a quoted
+    field), which Polars reports only in a column it reads as text. A line too long for the
+    tail counts as one."""
+    if source.encoding in SHEET_ENCODINGS:
+        return False
+    last = _last_line(source.csv_path)
+    if last is None:
+        return source.csv_path.stat().st_size > TAIL_SIZE
+    return last[1].count(b'"') % 2 == 1
 
 
 def _line_of(path: Path, offset: int) -> int:
