@@ -69,11 +69,13 @@ times = st.tuples(
 # Yes/no words in every case, and their neighbours.
 words = st.sampled_from([*TRUE_WORDS, *FALSE_WORDS, "Y", "No", "TRUE", "T", "是 ", "yes!", "2"])
 words = words | st.sampled_from(TRUE_WORDS + FALSE_WORDS).map(str.upper)
+scores = st.sampled_from(["0", "1", "3", "5", "6", "5.0", "4分", "4 分", " 4", "05", "-5", "٣"])
 fast_cells = st.one_of(
     cells,
     near,
     times,
     words,
+    scores,
     st.from_regex(r"[¥￥]{0,2}-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True),
 )
 
@@ -108,6 +110,7 @@ def test_the_usual_forms_are_read_fast() -> None:
         ValueType.IDS: (["SF1,YT2", "SF1464696919865"], None),
         ValueType.DATETIME: (["2026-11-20 23:59:59"], None),
         ValueType.BOOL: (["是", "否", None], [True, False, None]),
+        ValueType.SCORE: (["1", "5", None], [1, 5, None]),
     }
     assert set(usual) == set(FAST_PARSERS)
     for value_type, (values, expected) in usual.items():
@@ -120,6 +123,9 @@ def test_the_usual_forms_are_read_fast() -> None:
             assert frame["v"].to_list() == expected
     unusual = ["¥12.50", "1,234.00", "12.345", "-5.00", "+5", ".5", "1e5", "１２", " 5", "-", "无"]
     frame = pl.DataFrame({"raw": unusual}).select(fast_parse(pl.col("raw"), ValueType.MONEY)[1])
+    assert frame.to_series().null_count() == 0
+    scores = ["0", "6", "5.0", "5分", " 5", "５", "-1", "10", "", "-"]
+    frame = pl.DataFrame({"raw": scores}).select(fast_parse(pl.col("raw"), ValueType.SCORE)[1])
     assert frame.to_series().null_count() == 0
     ids = ["1.23457E+18", "null", "NaN", "-", '="123"', "SF1 ", "SF1,,YT2", ",SF1"]
     frame = pl.DataFrame({"raw": ids}).select(fast_parse(pl.col("raw"), ValueType.IDS)[1])

@@ -288,12 +288,21 @@ def fast_bool(raw: pl.Expr, form: str = BOOL_FORMS[0]) -> Parsed:
     return value, _unusual(raw, value.is_not_null())
 
 
+def fast_score(raw: pl.Expr) -> Parsed:
+    """A score written as one digit 1–5: an integer cast and a length test instead of a
+    regex extract (three DSR columns were a third of a reviews export's parse)."""
+    value = raw.cast(pl.Int8, strict=False)
+    usual = (raw.str.len_bytes() == 1) & value.is_between(1, 5)
+    return pl.when(usual).then(value), _unusual(raw, usual)
+
+
 FAST_PARSERS = {
     ValueType.DATETIME: fast_datetime,
     ValueType.MONEY: fast_money,
     ValueType.ID: fast_id,
     ValueType.IDS: fast_ids,
     ValueType.BOOL: fast_bool,
+    ValueType.SCORE: fast_score,
 }
 
 
