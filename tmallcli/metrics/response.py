@@ -371,8 +371,18 @@ def consultations(marked: pl.DataFrame, end: date) -> pl.LazyFrame:
     the buyer wrote again answers the new question, not this one). ``human_at`` /
     ``human_by``: the first human reply at or after the first buyer message.
     """
-    asked = marked.filter(pl.col("asks")).select(
-        "buyer", "date", pl.col("sent_at").alias("first_at"), "buyer_no", "next_valid", "next_human"
+    asked = (
+        marked.lazy()  # lazy: the filter then moves only the columns selected
+        .filter(pl.col("asks"))
+        .select(
+            "buyer",
+            "date",
+            pl.col("sent_at").alias("first_at"),
+            "buyer_no",
+            "next_valid",
+            "next_human",
+        )
+        .collect()
     )
     reply = {"sent_at": "reply_at", "sender": "reply_by"}
     human = {"sent_at": "human_at", "sender": "human_by"}
@@ -418,8 +428,11 @@ def turns(marked: pl.DataFrame, rules: ResponseRules, start: date, end: date) ->
     first human reply after a turn's first question ends that turn when it comes the same
     day (no human reply can come between).
     """
-    started = marked.filter(pl.col("starts") & pl.col("date").is_between(start, end)).select(
-        pl.col("sent_at").alias("start"), "day", "next_human"
+    started = (
+        marked.lazy()
+        .filter(pl.col("starts") & pl.col("date").is_between(start, end))
+        .select(pl.col("sent_at").alias("start"), "day", "next_human")
+        .collect()
     )
     (answered_at,) = _found(marked, started, "next_human", "day", {"sent_at": "answered_at"})
     seconds_of_day = (
