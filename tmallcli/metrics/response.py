@@ -311,7 +311,9 @@ def in_order(msgs: pl.LazyFrame, start: date) -> pl.DataFrame:
             pl.col("buyer"),
             pl.col("sent_at"),
             ~pl.col("is_buyer"),
-            pl.col("sender"),
+            # Only sub-accounts need their names in the key (a buyer's messages of one second
+            # stand in any order): no buyer's nick is encoded for the sort.
+            pl.when(~pl.col("is_buyer")).then(pl.col("sender")),
             nulls_last=True,
         )
         .collect()
