@@ -787,15 +787,14 @@ def _drop_duplicates(
     repeated = repeats(frame.select(wanted).hash_rows())
     if not repeated.any():
         return frame
-    candidates = frame.filter(repeated).sort("_file", "_row")
+    # The frame holds the files in order, each in its order: a row's place is its record's.
+    candidates = frame.with_row_index("_at").filter(repeated)
     first = candidates.unique(subset=wanted, keep="first", maintain_order=True)
     dropped = candidates.height - first.height
     if not dropped:
         return frame
-    record = pl.col("_file").cast(pl.UInt64) * (1 << 32) + pl.col("_row").cast(pl.UInt64)
-    kept = first.select(record).to_series()
-    later = candidates.filter(~record.is_in(kept.implode())).select(record).to_series()
-    frame = frame.filter(~record.is_in(later.implode()))
+    later = candidates.filter(~pl.col("_at").is_in(first["_at"].implode()))["_at"]
+    frame = frame.filter(pl.repeat(True, frame.height, eager=True).scatter(later, False))
     warnings.append(
         {
             "kind": kind.name,
