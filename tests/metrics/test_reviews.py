@@ -185,6 +185,20 @@ def test_rating_texts_short_and_english_forms() -> None:
     assert result.rating_sources == {"rating": 10, "dsr": 0}
 
 
+def test_rating_texts_are_read_stripped_and_in_any_case_and_listed_once() -> None:
+    rows = [
+        review("a", hours_ago(1), " 差评 "),
+        review("b", hours_ago(1), "GOOD"),
+        review("c", hours_ago(1), " 追评"),
+        review("d", hours_ago(1), "追评 "),
+        review("e", hours_ago(1), "   "),  # blank: no text to list, no DSR → unrated
+    ]
+    result = compute_triage(frame(rows), RULES, AS_OF)
+    assert result.counts == {"good": 1, "neutral": 0, "bad": 1}
+    assert result.unrated == 3
+    assert result.unrecognized_ratings == ["追评"]
+
+
 def test_missing_rating_is_derived_from_the_lowest_dsr_score() -> None:
     rows = [
         review("a", hours_ago(1), None, dsr=(5, 4, 5)),  # lowest 4 → 好评

@@ -186,15 +186,33 @@ class TriageResult:
         return None if exact is None else math.floor(exact * 10_000 + Fraction(1, 2)) / 10_000
 
 
-def rating_class() -> tuple[pl.Expr, pl.Expr]:
+def rating_texts(ratings: pl.LazyFrame) -> pl.DataFrame:
+    """Each distinct 评价结果 text (``rating``) with its class (``class``, null when it is none
+    of :data:`RATING_VALUES`) and its stripped text (``text``). A shop's reviews hold a
+    handful of these texts over millions of rows: each is normalised once, not once a row."""
+    text = pl.col("rating").str.strip_chars()
+    return (
+        ratings.select(pl.col("rating").unique().drop_nulls())
+        .with_columns(
+            text.str.to_lowercase()
+            .replace_strict(RATING_VALUES, default=None, return_dtype=pl.String)
+            .alias("class"),
+            text.alias("text"),
+        )
+        .collect()
+    )
+
+
+def rating_class(texts: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     """(class, source) of each row: 评价结果 when usable, else the lowest of the three DSR scores.
 
     A row without 评价结果 (column absent, empty or an unknown text) is classed from its DSR:
     lowest ≥ 4 is 好评, 3 中评, ≤ 2 差评 — one bad dimension makes an unhappy buyer. A row
-    with neither is unrated and not counted.
+    with neither is unrated and not counted. ``texts``: :func:`rating_texts` of the rows.
     """
-    text = pl.col("rating").str.strip_chars().str.to_lowercase()
-    from_column = text.replace_strict(RATING_VALUES, default=None, return_dtype=pl.String)
+    from_column = pl.col("rating").replace_strict(
+        texts["rating"], texts["class"], default=None, return_dtype=pl.String
+    )
     lowest = pl.min_horizontal(*(pl.col(c) for c in DSR_COLUMNS))
     from_dsr = (
         pl.when(lowest >= 4)
@@ -282,7 +300,8 @@ def compute_triage(
     window_start = instant - timedelta(days=days)
     reply_by = instant - timedelta(hours=rules.reply_within_hours)
 
-    rating, source = rating_class()
+    texts = rating_texts(reviews)
+    rating, source = rating_class(texts)
     rows = reviews.select(COLUMNS).with_columns(
         rating.alias("rating_class"),
         source.alias("rating_from"),
@@ -319,32 +338,24 @@ def compute_triage(
         .sort(["count", "bad", "item_id"], descending=[True, True, False], nulls_last=True)
         .head(rules.item_limit)
     )
-    counts_frame, triage_frame, by_cause_frame, unknown_frame, queue_frame, items_frame = (
-        pl.collect_all(
-            [
-                rows.filter(in_good_window).select(
-                    *((pl.col("rating_class") == r).sum().alias(r) for r in RATINGS),
-                    pl.col("rating_class").is_null().sum().alias("unrated"),
-                    *((pl.col("rating_from") == s).sum().alias(s) for s in (FROM_RATING, FROM_DSR)),
-                ),
-                medium_bad.select(
-                    pl.len().alias("reviews"),
-                    (pl.col("rating_class") == NEUTRAL).sum().alias("neutral"),
-                    (pl.col("rating_class") == BAD).sum().alias("bad"),
-                    (~pl.col("replied")).sum().alias("unanswered"),
-                    pl.col("overdue").sum().alias("overdue"),
-                ),
-                medium_bad.select(pl.col("causes").explode().alias("cause"))
-                .group_by("cause")
-                .len(),
-                rows.filter(
-                    (pl.col("rating").str.strip_chars().str.len_chars().fill_null(0) > 0)
-                    & (pl.col("rating_from") != FROM_RATING).fill_null(True)
-                ).select(pl.col("rating").str.strip_chars().unique().sort()),
-                queue,
-                items,
-            ]
-        )
+    counts_frame, triage_frame, by_cause_frame, queue_frame, items_frame = pl.collect_all(
+        [
+            rows.filter(in_good_window).select(
+                *((pl.col("rating_class") == r).sum().alias(r) for r in RATINGS),
+                pl.col("rating_class").is_null().sum().alias("unrated"),
+                *((pl.col("rating_from") == s).sum().alias(s) for s in (FROM_RATING, FROM_DSR)),
+            ),
+            medium_bad.select(
+                pl.len().alias("reviews"),
+                (pl.col("rating_class") == NEUTRAL).sum().alias("neutral"),
+                (pl.col("rating_class") == BAD).sum().alias("bad"),
+                (~pl.col("replied")).sum().alias("unanswered"),
+                pl.col("overdue").sum().alias("overdue"),
+            ),
+            medium_bad.select(pl.col("causes").explode().alias("cause")).group_by("cause").len(),
+            queue,
+            items,
+        ]
     )
     counts_row = counts_frame.row(0, named=True)
     triage_row = triage_frame.row(0, named=True)
@@ -360,7 +371,12 @@ def compute_triage(
         counts={r: int(counts_row[r]) for r in RATINGS},
         unrated=int(counts_row["unrated"]),
         rating_sources={s: int(counts_row[s]) for s in (FROM_RATING, FROM_DSR)},
-        unrecognized_ratings=unknown_frame.get_column("rating").to_list(),
+        # Texts that are no rating (the row is classed from its DSR, or not at all).
+        unrecognized_ratings=texts.filter(pl.col("class").is_null() & (pl.col("text") != ""))
+        .get_column("text")
+        .unique()
+        .sort()
+        .to_list(),
         reviews=int(triage_row["reviews"]),
         neutral=int(triage_row["neutral"]),
         bad=int(triage_row["bad"]),
