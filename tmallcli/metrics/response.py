@@ -270,20 +270,33 @@ def messages(chats: pl.LazyFrame, rules: ResponseRules) -> pl.LazyFrame:
     ``valid``: a seller message that is not automatic (千牛 auto-reply, quick-reply
     automation); 店小蜜 only when ``assistant_counts``. ``human``: neither auto nor 店小蜜.
     """
-    direction = pl.col("direction").str.strip_chars().str.to_lowercase()
-    is_buyer = (
-        pl.when(direction.is_in(BUYER_WORDS))
-        .then(True)
-        .when(direction.is_in(SELLER_WORDS))
-        .then(False)
-        .otherwise(pl.col("sender").str.strip_chars() == pl.col("buyer").str.strip_chars())
+    chats = _complete(chats)
+    # 方向 holds a few texts over millions of messages: each is read once. When every message
+    # has a known one, no sender is compared with its buyer.
+    words = pl.col("direction").str.strip_chars().str.to_lowercase()
+    directions = (
+        chats.select(pl.col("direction").unique())
+        .with_columns(
+            pl.when(words.is_in(BUYER_WORDS))
+            .then(True)
+            .when(words.is_in(SELLER_WORDS))
+            .then(False)
+            .alias("is_buyer")
+        )
+        .collect()
     )
+    known = directions.drop_nulls()
+    is_buyer = pl.col("direction").replace_strict(
+        known["direction"], known["is_buyer"], default=None, return_dtype=pl.Boolean
+    )
+    if known.height < directions.height:
+        by_sender = pl.col("sender").str.strip_chars() == pl.col("buyer").str.strip_chars()
+        is_buyer = pl.coalesce(is_buyer, by_sender)
     auto = pl.col("is_auto").fill_null(False)
     bot = pl.col("is_assistant").fill_null(False)
     seller = ~pl.col("is_buyer")
     return (
-        _complete(chats)
-        .filter(pl.col("buyer").is_not_null() & pl.col("sent_at").is_not_null())
+        chats.filter(pl.col("buyer").is_not_null() & pl.col("sent_at").is_not_null())
         .with_columns(is_buyer.alias("is_buyer"), auto.alias("is_auto"), bot.alias("is_assistant"))
         .filter(pl.col("is_buyer").is_not_null())
         .with_columns(
