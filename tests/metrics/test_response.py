@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from tests.conftest import CHAT_SCHEMA
 from tmallcli.config import load_config
 from tmallcli.metrics.response import (
     ResponseResult,
@@ -22,14 +23,6 @@ from tmallcli.timeframe import resolve_as_of
 
 AS_OF = resolve_as_of("2026-11-20")
 RULES = ResponseRules()
-SCHEMA: dict[str, Any] = {
-    "buyer": pl.String,
-    "sent_at": pl.Datetime("us"),
-    "sender": pl.String,
-    "direction": pl.String,
-    "is_auto": pl.Boolean,
-    "is_assistant": pl.Boolean,
-}
 XIAOWANG = "店铺:小王"
 XIAOLI = "店铺:小李"
 BOT = "店铺:店小蜜"
@@ -69,7 +62,7 @@ def reply(
 
 
 def frame(rows: list[dict[str, Any]]) -> pl.LazyFrame:
-    return pl.DataFrame(rows, schema=SCHEMA).lazy()
+    return pl.DataFrame(rows, schema=CHAT_SCHEMA).lazy()
 
 
 def compute(rows: list[dict[str, Any]], rules: ResponseRules = RULES) -> ResponseResult:

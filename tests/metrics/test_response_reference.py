@@ -19,6 +19,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import CHAT_SCHEMA
 from tmallcli.metrics.response import (
     BUYER_WORDS,
     SELLER_WORDS,
@@ -29,14 +30,6 @@ from tmallcli.timeframe import resolve_as_of
 
 AS_OF = resolve_as_of("2026-11-20")
 START, END = AS_OF.window(30, 1)  # 2026-10-21 … 2026-11-19
-SCHEMA: dict[str, Any] = {
-    "buyer": pl.String,
-    "sent_at": pl.Datetime("us"),
-    "sender": pl.String,
-    "direction": pl.String,
-    "is_auto": pl.Boolean,
-    "is_assistant": pl.Boolean,
-}
 BUYERS = ["ann", "bob", "cat"]
 STAFF = ["店铺:小王", "店铺:小李", "店铺:店小蜜"]
 DAYS = [date(2026, 10, 20), date(2026, 10, 21), date(2026, 10, 22), date(2026, 11, 19)]
@@ -244,7 +237,7 @@ def reference(chats: list[Message], rules: ResponseRules) -> dict[str, Any]:
 
 
 def computed(chats: list[Message], rules: ResponseRules) -> dict[str, Any]:
-    frame = pl.DataFrame([m.__dict__ for m in chats], schema=SCHEMA).lazy()
+    frame = pl.DataFrame([m.__dict__ for m in chats], schema=CHAT_SCHEMA).lazy()
     result = compute_response(frame, rules, AS_OF)
     t = result.totals
     return {
