@@ -7,6 +7,8 @@ first problem into an error naming file, line, column and value (SPEC §2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from tmallcli.exports.kinds import ValueType
@@ -296,7 +298,8 @@ def fast_score(raw: pl.Expr) -> Parsed:
     return pl.when(usual).then(value), _unusual(raw, usual)
 
 
-FAST_PARSERS = {
+# A type's fast parser: ``parser(raw)``, and for a type of FAST_FORMS ``parser(raw, form)``.
+FAST_PARSERS: dict[ValueType, Callable[..., Parsed]] = {
     ValueType.DATETIME: fast_datetime,
     ValueType.MONEY: fast_money,
     ValueType.ID: fast_id,
@@ -339,12 +342,8 @@ def fast_parse(raw: pl.Expr, value_type: ValueType, form: str | None = None) -> 
     """The fast path's ``(value, problem)`` of a raw cell: a type's own fast parser (in
     ``form``, for a type of :data:`FAST_FORMS`), else the tolerant parser with any cell
     :func:`needs_cleaning` flagged."""
-    if value_type is ValueType.DATETIME:
-        return fast_datetime(raw, form or CANONICAL_DATETIME)
-    if value_type is ValueType.MONEY:
-        return fast_money(raw, form or "")
-    if value_type is ValueType.BOOL:
-        return fast_bool(raw, form or BOOL_FORMS[0])
+    if value_type in FAST_FORMS:  # the usual form (the first) where the head told none
+        return FAST_PARSERS[value_type](raw, form or FAST_FORMS[value_type][0])
     if value_type in FAST_PARSERS:
         return FAST_PARSERS[value_type](raw)
     value, problem = PARSERS[value_type](raw)
