@@ -182,25 +182,18 @@ def _lazy_csv(source: Source, reading: Iterable[str]) -> pl.LazyFrame:
     last line holds an odd number of quotes (:meth:`ExportReader._collect`) or when Polars
     warns that its quoting is broken (:func:`_collect_checked`).
     """
-    lazy = pl.scan_csv(
-        source.csv_path,
-        infer_schema=False,
-        glob=False,
-        row_index_name="_row",
-        raise_if_empty=False,
-    )
-    if source.all_text:
-        return lazy
-    kept = {"_row", *reading}
-    names = lazy.collect_schema().names()
+    split_only: dict[str, Any] = {}
+    if not source.all_text:
+        kept = set(reading)
+        unread = {name: pl.Boolean for name in read_headers(source) if name not in kept}
+        split_only = {"schema_overrides": unread, "ignore_errors": True}
     return pl.scan_csv(
         source.csv_path,
         infer_schema=False,
         glob=False,
         row_index_name="_row",
         raise_if_empty=False,
-        schema_overrides={name: pl.Boolean for name in names if name not in kept},
-        ignore_errors=True,
+        **split_only,
     )
 
 
