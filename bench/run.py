@@ -289,7 +289,7 @@ def canonical_columns(ref: str, notes: list[str]) -> tuple[str, ...]:
 
 def floor_columns(kind: str, ref: str | None, path: Path, notes: list[str]) -> list[str]:
     """The file's headers for the columns the command reads of ``kind`` (the reader's rule:
-    the requested columns, the kind's required ones, identity columns and alternatives)."""
+    the requested columns, the kind's key columns, identity columns and alternatives)."""
     from tmallcli.exports.headers import map_columns
     from tmallcli.exports.kinds import KINDS
 
@@ -299,7 +299,7 @@ def floor_columns(kind: str, ref: str | None, path: Path, notes: list[str]) -> l
     if ref is None:
         names = {c.name for c in spec.columns}
     else:
-        names = set(canonical_columns(ref, notes)) | {c.name for c in spec.required}
+        names = set(canonical_columns(ref, notes)) | {c.name for c in spec.columns if c.not_null}
         names |= {c for c in IDENTITY_COLUMNS.get(kind, ()) if c in mapping.found}
         names |= {alt for col, alt in spec.alternatives if col in names}
         if kind == "refunds" and "shipped" in names:

@@ -154,6 +154,30 @@ def test_negative_money_is_an_error(tmp_path: Path) -> None:
         load("orders", path)
 
 
+def test_a_required_column_not_asked_for_is_not_read(tmp_path: Path) -> None:
+    """SPEC §12: only the columns a command needs. A bad cell in a required column the
+    command does not use stops nothing; its header is still required, a key column is
+    still checked, and a row with a field too many is still refused."""
+    path = write(tmp_path / "o.csv", ORDER_HEADER + "1,a,-5.00,,交易成功,2026-11-05,\n")
+    frame, warnings = load("orders", path, columns=("order_id", "paid_at"))
+    assert frame.columns == ["order_id", "paid_at"]
+    assert frame.rows() == [("1", datetime(2026, 11, 5))]
+    assert warnings == []
+    with pytest.raises(InputError, match="negative money"):
+        load("orders", path, columns=("order_id", "paid_amount"))
+    keyless = write(tmp_path / "k.csv", ORDER_HEADER + ",a,-5.00,,交易成功,2026-11-05,\n")
+    with pytest.raises(InputError, match=r"k\.csv:2: column 订单编号 \(order_id\): missing value"):
+        load("orders", keyless, columns=("paid_at",))
+    long = write(tmp_path / "l.csv", ORDER_HEADER + "1,a,5,,交易成功,2026-11-05,,extra\n")
+    with pytest.raises(InputError, match="ragged"):
+        load("orders", long, columns=("order_id", "paid_at"))
+    headless = write(
+        tmp_path / "h.csv", "订单编号,买家会员名,订单状态,订单付款时间\n1,a,x,2026-11-05\n"
+    )
+    with pytest.raises(InputError, match="missing required column paid_amount"):
+        load("orders", headless, columns=("order_id", "paid_at"))
+
+
 def test_line_number_counts_quoted_line_breaks(tmp_path: Path) -> None:
     path = write(
         tmp_path / "r.csv",
