@@ -117,6 +117,29 @@ def test_pickup_words_are_literal_text_not_patterns() -> None:
     ]
 
 
+def test_pickup_words_match_either_comma() -> None:
+    """Tracking texts are free text, kept as written: a word with a comma matches the text
+    written with the other comma (SPEC §2), and a comma-less word is unchanged."""
+    words = PickupWords(pickup=("揽收，成功",), cainiao=("分拨,中心",), not_pickup=("取消，揽收",))
+    texts = [
+        "揽收,成功",
+        "揽收，成功",
+        "揽收成功",
+        "到达分拨，中心",
+        "揽收,成功 取消,揽收",
+        "揽收;成功",
+    ]
+    frame = pl.DataFrame({"event": texts})
+    assert frame.select(is_pickup_event(words)).to_series().to_list() == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
 def test_picked_up_at_of_the_orders_export_wins_over_events() -> None:
     result = pickups(
         orders(("1", "A", at(1, 9))),

@@ -89,7 +89,9 @@ LOGISTICS = KindSpec(
         C("tracking_no", ("物流单号", "运单号"), V.ID, True),
         C("order_id", ("订单编号",), V.ID),
         C("event_at", ("时间", "物流时间", "操作时间"), V.DATETIME, True, not_null=True),
-        C("event", ("物流状态", "物流详情", "状态"), V.TEXT, True),
+        # Free text (SPEC §2), read only for the pickup words, which match either comma:
+        # not rewritten (33 M events of a 10 M-order shop: 0.8 s).
+        C("event", ("物流状态", "物流详情", "状态"), V.FREETEXT, True),
     ),
     alternatives=(("tracking_no", "order_id"),),
     date_column="event_at",

@@ -50,12 +50,18 @@ class PickupWords:
         )
 
 
+def _word_pattern(word: str) -> str:
+    """``word`` as a regex in which a full-width and an ASCII comma are the same (SPEC §2:
+    text is matched comma-blind; the tracking texts are free text, kept as written)."""
+    return "[,，]".join(re.escape(part) for part in word.replace("，", ",").split(","))
+
+
 def _contains_any(column: pl.Expr, words: tuple[str, ...]) -> pl.Expr:
     if not words:
         return pl.lit(False)
     # One regex of the literal words: Rust's regex finds literal alternatives with SIMD, twice
     # as fast as str.contains_any's automaton on 33 M tracking texts (1.2 s against 2.8 s).
-    return column.str.contains("|".join(re.escape(word) for word in words))
+    return column.str.contains("|".join(_word_pattern(word) for word in words))
 
 
 def is_pickup_event(words: PickupWords) -> pl.Expr:
