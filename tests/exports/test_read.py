@@ -753,3 +753,16 @@ def test_categories_fold_sub_orders_and_files_as_the_strings_do(tmp_path: Path) 
         ("8", "交易成功", 300, "SF8"),
         ("9", "卖家已发货", 2000, "SF1,SF2"),
     ]
+
+
+def test_a_file_polars_panics_on_is_a_clean_error(tmp_path: Path) -> None:
+    """Found by the fuzz test: Polars 2.1's reader panics on this row (a quote inside an
+    unquoted cell, one left open at the end) when the columns not read are typed away. The
+    reader reads it as text instead, where the problem is an error naming the line."""
+    header = "物流服务,评价时间,宝贝标题,服务态度,宝贝ID,评价内容,描述相符,订单号,买家昵称,解释内容, 备注\n"
+    row = '"NaN",\x8bg\xa7\U0010dbdb\x1e\x16)\xd7\x04#,延迟统计,\x02\x1f\\\xb5\x9d\x10\x08,"",'
+    row += '<table><tr><td>,"\U000ca31e",x"y,"\xd8\x84","'
+    path = write(tmp_path / "r.csv", header + row)
+    columns = ("order_id", "buyer", "rated_at", "dsr_description", "dsr_service")
+    with pytest.raises(InputError, match=r"r\.csv:2: broken CSV"):
+        load("reviews", path, columns=columns)

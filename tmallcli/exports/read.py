@@ -207,10 +207,16 @@ class BrokenQuoting(pl.exceptions.ComputeError):
 def _collect_checked(queries: list[pl.LazyFrame]) -> list[pl.DataFrame]:
     """The queries run together over every column (:data:`EVERY_COLUMN`). Polars' warning
     that a chunk's records did not come out as its quotes said (a quote left open in a
-    column typed away by :func:`_lazy_csv`) is raised as :class:`BrokenQuoting`."""
+    column typed away by :func:`_lazy_csv`), or a panic of its reader, is raised as
+    :class:`BrokenQuoting`."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frames = pl.collect_all(queries, engine="streaming", optimizations=EVERY_COLUMN)
+        try:
+            frames = pl.collect_all(queries, engine="streaming", optimizations=EVERY_COLUMN)
+        except pl.exceptions.PanicException as exc:
+            # Polars 2.1 can panic on a quote broken in a column it types away (a fuzzed
+            # UTF-16 file): read as text, where its own checks name the problem.
+            raise BrokenQuoting(f"CSV malformed: {exc}") from None
     for warning in caught:
         if str(warning.message).startswith("CSV malformed"):
             raise BrokenQuoting(str(warning.message))
