@@ -755,6 +755,70 @@ def test_categories_fold_sub_orders_and_files_as_the_strings_do(tmp_path: Path) 
     ]
 
 
+# --------------------------------------------------------------------------- GB18030 as it is
+
+
+def test_ascii_columns_of_a_gb18030_export_are_read_without_transcoding(tmp_path: Path) -> None:
+    """A load of ID, time and money columns reads a GB18030 file as it is: its ASCII cells are
+    the same bytes in UTF-8. The rows equal those of the same file in UTF-8, and no copy is
+    written."""
+    text = ORDER_HEADER + "".join(ORDER_ROW.format(id=i) for i in range(1, 40))
+    text += '40,乙,1234.00,,"买家已付款，等待卖家发货",2026-11-06 08:00,SF40\n'
+    gb = write(tmp_path / "gb.csv", text, "gb18030")
+    utf8 = write(tmp_path / "u.csv", text)
+    columns = ("order_id", "paid_amount", "paid_at")
+    with Inputs({"orders": [str(gb)]}) as inputs:
+        frame = inputs.load("orders", columns).frame
+        assert inputs.reader.source(gb, lossy=True).lossy
+        assert not any(inputs._workdir.iterdir())  # nothing transcoded
+    expected, _ = load("orders", utf8, columns=columns)
+    assert frame.equals(expected)
+    assert frame.filter(pl.col("order_id") == "40").row(0) == (
+        "40",
+        123400,
+        datetime(2026, 11, 6, 8),
+    )
+    # A text column needs the real characters: the file is transcoded first.
+    with Inputs({"orders": [str(gb)]}) as inputs:
+        frame = inputs.load("orders", ("order_id", "buyer", "status")).frame
+        assert not inputs.reader.source(gb).lossy
+    assert frame.filter(pl.col("order_id") == "40").row(0) == (
+        "40",
+        "乙",
+        "买家已付款,等待卖家发货",
+    )
+
+
+def test_a_cell_that_is_not_ascii_sends_a_gb18030_export_to_transcoding(tmp_path: Path) -> None:
+    """楼 is C2 A5 in GB18030, which is ¥ in UTF-8: read as it is, 楼12.50 would be ¥12.50.
+    Every cell read must prove ASCII, else the file is transcoded and read as any other: here
+    the money is an error naming its true text."""
+    rows = "".join(f"{i},a,楼12.50,,交易成功,2026-11-05 10:00,SF{i}\n" for i in range(1, 30))
+    gb = write(tmp_path / "gb.csv", ORDER_HEADER + rows, "gb18030")
+    with pytest.raises(InputError) as err:
+        load("orders", gb, columns=("order_id", "paid_amount"))
+    assert (err.value.line, err.value.value) == (2, "楼12.50")
+    # A problem of any kind is named from the transcoded file, its line as in an editor.
+    bad = ORDER_HEADER + ORDER_ROW.format(id=1) + '"x\ny",a,1,,交易成功,2026-13-05 10:00,\n'
+    gb = write(tmp_path / "bad.csv", bad, "gb18030")
+    with pytest.raises(InputError) as err:
+        load("orders", gb, columns=("order_id", "paid_at"))
+    assert (err.value.line, err.value.value) == (3, "2026-13-05 10:00")
+
+
+def test_a_folder_is_recognised_without_transcoding(tmp_path: Path) -> None:
+    """A folder's exports are told by their headers: a GB18030 one is not transcoded for that,
+    nor for a read of its ASCII columns (the dispute rate's orders)."""
+    text = ORDER_HEADER + "".join(ORDER_ROW.format(id=i) for i in range(1, 6))
+    orders = write(tmp_path / "ExportOrderList.csv", text, "gb18030")
+    with Inputs({}, directory=tmp_path) as inputs:
+        assert inputs.reader.source(orders, lossy=True).lossy
+        assert inputs.load("orders", ("order_id", "paid_at")).frame.height == 5
+        assert not any(inputs._workdir.iterdir())
+        assert inputs.load("orders", ("order_id", "status")).frame.height == 5
+        assert not inputs.reader.source(orders).lossy
+
+
 def test_a_file_polars_panics_on_is_a_clean_error(tmp_path: Path) -> None:
     """Found by the fuzz test: Polars 2.1's reader panics on this row (a quote inside an
     unquoted cell, one left open at the end) when the columns not read are typed away. The

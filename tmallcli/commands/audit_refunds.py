@@ -74,8 +74,10 @@ def refunds(
         ctx = context(rules)
         refund_rules = RefundRules.from_config(ctx.config, slowest_limit=limit)
         with open_inputs(inputs) as files:
-            loaded = files.load("refunds", COLUMNS)
+            # The orders first: a GB18030 orders export is then read as it is (two ASCII
+            # columns, no transcoding) while the refunds are transcoded in the background.
             paid = files.maybe("orders", ORDER_COLUMNS)
+            loaded = files.load("refunds", COLUMNS)
             result = compute_refunds(
                 loaded.lazy(), None if paid is None else paid.lazy(), refund_rules, ctx.as_of
             )

@@ -81,7 +81,9 @@ class Inputs:
             raise InputError(str(directory), "no such folder")
         for path in expand_paths([str(directory)]):
             try:
-                mapping = detect_kind(read_headers(self.reader.source(path)))
+                # Headers only: a GB18030 file is transcoded when a command reads it, and
+                # not at all when none does (or reads only ASCII columns of it).
+                mapping = detect_kind(read_headers(self.reader.source(path, lossy=True)))
             except InputError:
                 mapping = None
             if mapping is None:

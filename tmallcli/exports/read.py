@@ -24,7 +24,14 @@ import polars as pl
 from tmallcli.errors import InputError
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
-from tmallcli.exports.sources import Source, expand_paths, open_source, verify_source
+from tmallcli.exports.sources import (
+    Source,
+    expand_paths,
+    header_line,
+    open_source,
+    transcoded,
+    verify_source,
+)
 from tmallcli.exports.structure import (
     SHEET_ENCODINGS,
     check_last_record,
@@ -100,7 +107,10 @@ class LoadedExport:
 
 
 def read_headers(source: Source) -> list[str]:
+    """The file's column names as Polars gives them (a ``lossy`` source's decoded first)."""
     try:
+        if source.lossy:
+            return pl.read_csv(io.BytesIO(header_line(source)), infer_schema=False).columns
         return pl.scan_csv(source.csv_path, infer_schema=False, glob=False).collect_schema().names()
     except pl.exceptions.PolarsError as exc:
         raise InputError(
@@ -183,8 +193,24 @@ def _lazy_csv(source: Source, reading: Iterable[str]) -> pl.LazyFrame:
     warns that its quoting is broken (:func:`_collect_checked`).
     """
     split_only: dict[str, Any] = {}
+    kept = set(reading)
+    if source.lossy:
+        # The header is not UTF-8: the columns are named from its decoded text, by place.
+        names = read_headers(source)
+        every = source.all_text
+        schema = {name: pl.String if every or name in kept else pl.Boolean for name in names}
+        return pl.scan_csv(
+            source.csv_path,
+            has_header=False,
+            skip_rows=1,
+            schema=schema,
+            ignore_errors=not every,
+            encoding="utf8-lossy",
+            glob=False,
+            row_index_name="_row",
+            raise_if_empty=False,
+        )
     if not source.all_text:
-        kept = set(reading)
         unread = {name: pl.Boolean for name in read_headers(source) if name not in kept}
         split_only = {"schema_overrides": unread, "ignore_errors": True}
     return pl.scan_csv(
@@ -242,10 +268,20 @@ def _forms(
         with source.csv_path.open("rb") as file:
             head = file.read(HEAD_BYTES)
         head = head[: head.rfind(b"\n") + 1]
-        sample = pl.read_csv(
-            io.BytesIO(head), infer_schema=False, columns=[mapping.found[n] for n in typed]
-        )
-    except (OSError, pl.exceptions.PolarsError):
+        columns = [mapping.found[n] for n in typed]
+        if source.lossy:
+            names = read_headers(source)
+            sample = pl.read_csv(
+                io.BytesIO(head),
+                infer_schema=False,
+                has_header=False,
+                skip_rows=1,
+                encoding="utf8-lossy",
+                schema=dict.fromkeys(names, pl.String),
+            ).select(columns)
+        else:
+            sample = pl.read_csv(io.BytesIO(head), infer_schema=False, columns=columns)
+    except (OSError, InputError, pl.exceptions.PolarsError):
         return {}
     found = {
         name: form_of(sample.get_column(mapping.found[name]), kind.column(name).type)
@@ -316,6 +352,14 @@ def _parsed(
             if fast
             else PARSERS[spec.type](pl.col(f"_t{i}"))
         )
+        if source.lossy:
+            # Read as UTF-8 from GB18030 bytes: a cell is its true text only when ASCII (a
+            # non-ASCII byte reads as a character of its own); else the file is transcoded.
+            raw_i = pl.col(f"_r{i}")
+            problem = pl.coalesce(
+                problem,
+                pl.when(raw_i.str.len_bytes() != raw_i.str.len_chars()).then(pl.lit("not ASCII")),
+            )
         stage_value += [value.cast(polars_type(spec.type)).alias(f"_v{i}"), problem.alias(f"_p{i}")]
         # A value is kept only where its cell has no problem; the value and its problem are
         # materialised first so neither expression is evaluated twice.
@@ -428,22 +472,32 @@ class ExportReader:
         self._background: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
 
-    def source(self, path: Path) -> Source:
-        """The file as UTF-8 CSV; transcoded or converted once per run, however often asked."""
+    def source(self, path: Path, *, lossy: bool = False) -> Source:
+        """The file as UTF-8 CSV; transcoded or converted once per run, however often asked.
+
+        ``lossy``: a GB18030/GBK CSV not transcoded yet may stay so (:attr:`Source.lossy`),
+        for a read of ASCII columns (:meth:`_read_lossily`) or of its headers."""
         key = path.resolve()
-        if key not in self._sources:
-            opening = self._opening.pop(key, None)
-            self._sources[key] = (
-                opening.result()
-                if opening is not None
-                else open_source(
-                    path,
-                    encoding=self.options.encoding,
-                    sheet=self.options.sheet,
-                    workdir=self.workdir,
-                )
+        cached = self._sources.get(key)
+        if cached is not None and (lossy or not cached.lossy):
+            return cached
+        opening = self._opening.pop(key, None)
+        if opening is not None:
+            source = opening.result()
+        elif cached is not None:
+            source = transcoded(cached, workdir=self.workdir)
+        else:
+            source = open_source(
+                path,
+                encoding=self.options.encoding,
+                sheet=self.options.sheet,
+                workdir=self.workdir,
+                transcode=not lossy,
             )
-        return self._sources[key]
+            if source.lossy and not _header_decodes(source):
+                source = transcoded(source, workdir=self.workdir)
+        self._sources[key] = source
+        return source
 
     def prefetch(self, paths: Iterable[Path]) -> None:
         """Open (transcode) these files in the background, one after another, while the run
@@ -494,7 +548,8 @@ class ExportReader:
         """
         kind = KINDS[kind_name]
         paths = expand_paths([str(a) for a in args], kind=kind_name)
-        sources = [self.source(p) for p in paths]
+        lossy = _ascii_read(kind, columns)
+        sources = [self.source(p, lossy=lossy) for p in paths]
         mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
         present = set().union(*(m.found for m in mappings))
         wanted = self._wanted(kind, columns, present)
@@ -598,6 +653,11 @@ class ExportReader:
                 src = replace(src, all_text=True)
             return _fast_or_tolerant(lambda fast: queries(src, fast))
 
+        if source.lossy:
+            frames = self._read_lossily(source, queries)
+            if frames is not None:
+                return source, frames
+            source = self.source(source.path)  # transcoded: read as every file is
         try:
             try:
                 return self._transcoding(source, read)
@@ -606,6 +666,24 @@ class ExportReader:
                 return self._transcoding(replace(self.source(source.path), all_text=True), read)
         except pl.exceptions.PolarsError as exc:
             raise diagnose_structure(self.source(source.path), exc) from None
+
+    @staticmethod
+    def _read_lossily(source: Source, queries: Queries) -> list[pl.DataFrame] | None:
+        """The fast path over a GB18030/GBK file read as UTF-8 with ``utf8-lossy``, without
+        transcoding it: right when every cell read is ASCII, whose bytes are the same in both
+        (so are the commas, quotes and line ends). None when some cell is not ASCII or has a
+        problem, or the file's end or quoting needs a look: the caller transcodes the file and
+        reads it as any other, which names every problem as before."""
+        if ends_in_quoted_field(source):
+            return None
+        try:
+            frames = _collect_checked(queries(source, True))
+            if frames[0].get_column("_bad").null_count() < frames[0].height:
+                return None
+            check_last_record(source)
+        except (InputError, pl.exceptions.PolarsError):
+            return None
+        return frames
 
     def _transcoding(self, source: Source, read: Callable[[Source], T]) -> tuple[Source, T]:
         """``read(source)``; when Polars refuses a large file taken as UTF-8 from its first
@@ -734,6 +812,31 @@ class ExportReader:
                         "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
                     }
                 )
+
+
+# Types whose fast parsers read ASCII cells only: a read of these alone may take a GB18030
+# file as it is (:meth:`ExportReader._read_lossily`); text columns would need transcoding.
+ASCII_TYPES = frozenset(
+    {ValueType.ID, ValueType.IDS, ValueType.DATETIME, ValueType.MONEY, ValueType.SCORE}
+)
+
+
+def _ascii_read(kind: KindSpec, columns: Iterable[str] | None) -> bool:
+    """Are the columns a load of ``columns`` reads all of :data:`ASCII_TYPES`?"""
+    if columns is None:
+        return False
+    every = {c.name for c in kind.columns}
+    return all(
+        kind.column(c).type in ASCII_TYPES for c in ExportReader._wanted(kind, columns, every)
+    )
+
+
+def _header_decodes(source: Source) -> bool:
+    try:
+        read_headers(source)
+    except (InputError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:

@@ -89,6 +89,11 @@ class Source:
     # it keeps. False (usual): the columns a command does not use are split and counted but
     # not kept; the reader turns to True when Polars warns that the file's quoting is broken.
     all_text: bool = False
+    # True: ``csv_path`` is the original GB18030/GBK file, not yet transcoded, which Polars
+    # may read with ``utf8-lossy`` for columns whose cells all prove ASCII (the same bytes in
+    # either encoding): see :meth:`ExportReader._read_lossily`. Otherwise it is transcoded
+    # (:func:`transcoded`) before it is read.
+    lossy: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -183,13 +188,15 @@ def open_source(
     workdir: Path,
     display: str | None = None,
     stop: threading.Event | None = None,
+    transcode: bool = True,
 ) -> Source:
     """Sniff ``path`` and return a :class:`Source` with a UTF-8 CSV Polars can scan.
 
     ``encoding`` (any Python codec name) overrides detection for text files; ``sheet``
     picks a worksheet by name in a workbook (ignored for text files). Converted files
     are written to ``workdir``; the caller owns that folder and its clean-up. ``stop``, once
-    set, ends a GB18030 transcoding (run in the background) with :class:`Stopped`.
+    set, ends a GB18030 transcoding (run in the background) with :class:`Stopped`. With
+    ``transcode`` false a GB18030/GBK CSV is not transcoded yet: its source is ``lossy``.
     """
     path = Path(path)
     display = display if display is not None else str(path)
@@ -206,6 +213,7 @@ def open_source(
         display=display,
         sniff_markup=workbook_suffix,
         stop=stop,
+        transcode=transcode,
     )
 
 
@@ -325,6 +333,7 @@ def _open_text(
     display: str,
     sniff_markup: bool,
     stop: threading.Event | None = None,
+    transcode: bool = True,
 ) -> Source:
     if head.startswith(_ZIP_SIGNATURE) or head.startswith(_OLE2_SIGNATURE):
         kind = ".xlsx" if head.startswith(_ZIP_SIGNATURE) else ".xls"
@@ -357,6 +366,10 @@ def _open_text(
                 csv_path=path,
                 encoding=plan.label,
                 verified=plan.verified,
+            )
+        if not transcode and codecs.lookup(plan.codec).name in ASCII_COMPATIBLE:
+            return Source(
+                display=display, path=path, csv_path=path, encoding=plan.label, lossy=True
             )
         return _transcode(path, plan, workdir=workdir, display=display, stop=stop)
     except OSError as exc:
@@ -406,6 +419,29 @@ def _head_is_utf8(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# Codecs whose multi-byte characters never hold a byte below 0x30, so the CSV's commas,
+# quotes and line ends, and every ASCII cell, are the same bytes as in UTF-8.
+ASCII_COMPATIBLE = frozenset({"gb18030", "gbk", "gb2312"})
+
+
+def transcoded(source: Source, *, workdir: Path, stop: threading.Event | None = None) -> Source:
+    """A ``lossy`` source transcoded to UTF-8 (what :func:`open_source` would have given)."""
+    if not source.lossy:
+        return source
+    plan = _TextPlan(codecs.lookup(source.encoding).name, source.encoding)
+    return _transcode(source.path, plan, workdir=workdir, display=source.display, stop=stop)
+
+
+def header_line(source: Source) -> bytes:
+    """A ``lossy`` source's header row as UTF-8 (it ends at the first line end)."""
+    with source.path.open("rb") as handle:
+        head = handle.read(HEAD_SIZE)
+    end = head.find(b"\n")
+    line = head if end < 0 else head[: end + 1]
+    text = line.decode(source.encoding)
+    return (to_2022(text) if is_gb18030(source.encoding) else text).encode("utf-8")
 
 
 def verify_source(source: Source, *, workdir: Path) -> Source:
