@@ -548,6 +548,7 @@ class ExportReader:
         """
         kind = KINDS[kind_name]
         paths = expand_paths([str(a) for a in args], kind=kind_name)
+        columns = None if columns is None else tuple(columns)  # read twice below
         lossy = _ascii_read(kind, columns)
         sources = [self.source(p, lossy=lossy) for p in paths]
         mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
