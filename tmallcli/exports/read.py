@@ -1,8 +1,10 @@
 """Load one kind of export from any number of files into one typed Polars frame.
 
-Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.sources`), its headers are mapped
-to canonical names (:mod:`tmallcli.exports.headers`), only the columns the command needs
-are scanned, and each value is parsed by an expression (:mod:`tmallcli.exports.values`).
+Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.sources`; a GB18030 one is read as
+it is when only ASCII columns of it are read, :meth:`ExportReader._read_lossily`), its
+headers are mapped to canonical names (:mod:`tmallcli.exports.headers`), only the columns
+the command needs are scanned, and each value is parsed by an expression
+(:mod:`tmallcli.exports.values`).
 A bad value is an :class:`~tmallcli.errors.InputError` naming file, line, column and
 value, or with ``skip_bad_rows`` a dropped and counted row.
 """

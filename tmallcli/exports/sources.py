@@ -75,6 +75,7 @@ class Source:
     display: str  # what error messages name: the path as the user gave it
     path: Path  # the original file (never modified)
     csv_path: Path  # UTF-8 CSV: the original when it already is one, else a file in workdir
+    # (or the GB18030 original itself while ``lossy``)
     # "utf-8", "utf-8-sig", "gb18030" (or the --encoding codec), "utf-16",
     # "xlsx", "xls" (BIFF), "html-xls", "xml-xls"
     encoding: str
