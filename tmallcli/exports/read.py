@@ -194,35 +194,32 @@ def _lazy_csv(source: Source, reading: Iterable[str]) -> pl.LazyFrame:
     last line holds an odd number of quotes (:meth:`ExportReader._collect`) or when Polars
     warns that its quoting is broken (:func:`_collect_checked`).
     """
-    split_only: dict[str, Any] = {}
-    kept = set(reading)
-    if source.lossy:
-        # The header is not UTF-8: the columns are named from its decoded text, by place.
-        names = read_headers(source)
-        every = source.all_text
-        schema = {name: pl.String if every or name in kept else pl.Boolean for name in names}
-        return pl.scan_csv(
-            source.csv_path,
-            has_header=False,
-            skip_rows=1,
-            schema=schema,
-            ignore_errors=not every,
-            encoding="utf8-lossy",
-            glob=False,
-            row_index_name="_row",
-            raise_if_empty=False,
-        )
-    if not source.all_text:
-        unread = {name: pl.Boolean for name in read_headers(source) if name not in kept}
-        split_only = {"schema_overrides": unread, "ignore_errors": True}
     return pl.scan_csv(
         source.csv_path,
-        infer_schema=False,
         glob=False,
         row_index_name="_row",
         raise_if_empty=False,
-        **split_only,
+        **_csv_options(source, reading),
     )
+
+
+def _csv_options(source: Source, reading: Iterable[str] | None = None) -> dict[str, Any]:
+    """The options of a Polars CSV read of ``source`` with every cell as text and the columns
+    named as :func:`read_headers` names them: a ``lossy`` source's from its decoded header,
+    by place, its bytes read as ``utf8-lossy``. With ``reading`` (and not ``all_text``), the
+    other columns are typed Boolean with parse errors ignored (see :func:`_lazy_csv`)."""
+    kept = None if reading is None or source.all_text else set(reading)
+    options: dict[str, Any] = {"infer_schema": False}
+    if source.lossy:
+        names = read_headers(source)
+        schema = {name: pl.String if kept is None or name in kept else pl.Boolean for name in names}
+        options |= {"has_header": False, "skip_rows": 1, "encoding": "utf8-lossy", "schema": schema}
+    elif kept is not None:
+        unread = {name: pl.Boolean for name in read_headers(source) if name not in kept}
+        options["schema_overrides"] = unread
+    if kept is not None:
+        options["ignore_errors"] = True
+    return options
 
 
 EVERY_COLUMN = pl.QueryOptFlags(projection_pushdown=False)
@@ -271,18 +268,7 @@ def _forms(
             head = file.read(HEAD_BYTES)
         head = head[: head.rfind(b"\n") + 1]
         columns = [mapping.found[n] for n in typed]
-        if source.lossy:
-            names = read_headers(source)
-            sample = pl.read_csv(
-                io.BytesIO(head),
-                infer_schema=False,
-                has_header=False,
-                skip_rows=1,
-                encoding="utf8-lossy",
-                schema=dict.fromkeys(names, pl.String),
-            ).select(columns)
-        else:
-            sample = pl.read_csv(io.BytesIO(head), infer_schema=False, columns=columns)
+        sample = pl.scan_csv(io.BytesIO(head), **_csv_options(source)).select(columns).collect()
     except (OSError, InputError, pl.exceptions.PolarsError):
         return {}
     found = {
