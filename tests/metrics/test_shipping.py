@@ -74,6 +74,12 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute)
 
 
+def pickup_flags(words: PickupWords, texts: list[str | None]) -> list[bool]:
+    """:func:`is_pickup_event` of each tracking text."""
+    frame = pl.DataFrame({"event": texts}, schema={"event": pl.String})
+    return frame.select(is_pickup_event(words)).to_series().to_list()
+
+
 @pytest.mark.parametrize(
     ("text", "is_pickup"),
     [
@@ -96,16 +102,23 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     ],
 )
 def test_pickup_words(text: str | None, is_pickup: bool) -> None:
-    frame = pl.DataFrame({"event": [text]}, schema={"event": pl.String})
-    assert frame.select(is_pickup_event(WORDS)).item() is is_pickup
+    assert pickup_flags(WORDS, [text]) == [is_pickup]
 
 
 def test_pickup_words_are_literal_text_not_patterns() -> None:
     # The words are matched as one regex of escaped literals: "." or "(" is that character.
     words = PickupWords(pickup=("已揽收(上门)", "a.b"), cainiao=("[仓]",), not_pickup=("*失败",))
-    texts = ["已揽收(上门)", "已揽收上门", "a.b", "axb", "[仓]", "仓", "*失败 已揽收(上门)", "失败"]
-    frame = pl.DataFrame({"event": texts})
-    assert frame.select(is_pickup_event(words)).to_series().to_list() == [
+    texts: list[str | None] = [
+        "已揽收(上门)",
+        "已揽收上门",
+        "a.b",
+        "axb",
+        "[仓]",
+        "仓",
+        "*失败 已揽收(上门)",
+        "失败",
+    ]
+    assert pickup_flags(words, texts) == [
         True,
         False,
         True,
@@ -121,7 +134,7 @@ def test_pickup_words_match_either_comma() -> None:
     """Tracking texts are free text, kept as written: a word with a comma matches the text
     written with the other comma (SPEC §2), and a comma-less word is unchanged."""
     words = PickupWords(pickup=("揽收，成功",), cainiao=("分拨,中心",), not_pickup=("取消，揽收",))
-    texts = [
+    texts: list[str | None] = [
         "揽收,成功",
         "揽收，成功",
         "揽收成功",
@@ -129,8 +142,7 @@ def test_pickup_words_match_either_comma() -> None:
         "揽收,成功 取消,揽收",
         "揽收;成功",
     ]
-    frame = pl.DataFrame({"event": texts})
-    assert frame.select(is_pickup_event(words)).to_series().to_list() == [
+    assert pickup_flags(words, texts) == [
         True,
         True,
         False,
