@@ -207,17 +207,20 @@ def _csv_options(source: Source, reading: Iterable[str] | None = None) -> dict[s
     """The options of a Polars CSV read of ``source`` with every cell as text and the columns
     named as :func:`read_headers` names them: a ``lossy`` source's from its decoded header,
     by place, its bytes read as ``utf8-lossy``. With ``reading`` (and not ``all_text``), the
-    other columns are typed Boolean with parse errors ignored (see :func:`_lazy_csv`)."""
+    other columns are typed Boolean with parse errors ignored (see :func:`_lazy_csv`); a
+    column read as text has no parse error to ignore."""
     kept = None if reading is None or source.all_text else set(reading)
     options: dict[str, Any] = {"infer_schema": False}
+    names = read_headers(source) if source.lossy or kept is not None else []
+    unread = [] if kept is None else [name for name in names if name not in kept]
     if source.lossy:
-        names = read_headers(source)
-        schema = {name: pl.String if kept is None or name in kept else pl.Boolean for name in names}
+        schema = {name: pl.Boolean if name in unread else pl.String for name in names}
         options |= {"has_header": False, "skip_rows": 1, "encoding": "utf8-lossy", "schema": schema}
-    elif kept is not None:
-        unread = {name: pl.Boolean for name in read_headers(source) if name not in kept}
-        options["schema_overrides"] = unread
-    if kept is not None:
+    elif unread:
+        options["schema_overrides"] = dict.fromkeys(unread, pl.Boolean)
+    if unread:
+        # Only where a column is typed away: the option costs a quarter of a read of text
+        # (10 M-order reviews, every column read: 1.5 s instead of 1.2 s).
         options["ignore_errors"] = True
     return options
 
