@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tmallcli.config import load_config
 from tmallcli.metrics.reviews import (
     Cause,
     TriageRules,
+    classify,
     compute_triage,
 )
 from tmallcli.timeframe import resolve_as_of
@@ -161,6 +164,56 @@ def test_keywords_ignore_ascii_case() -> None:
         actions={"product": "x", "unclassified": "y"},
     )
     assert causes_of("SIZE too small", rules) == ["product"]
+
+
+def causes_by_hand(comment: str | None, rules: TriageRules) -> list[str]:
+    """The cause rule read plainly: a keyword counts where it is outside every longer keyword
+    of another cause that contains it (those masked, longest first)."""
+    if comment is None:
+        return ["unclassified"]
+    text = comment.lower()
+    found = []
+    for cause in rules.causes:
+        for keyword in cause.keywords:
+            longer = sorted(
+                {
+                    other
+                    for rival in rules.causes
+                    if rival.key != cause.key
+                    for other in rival.keywords
+                    if keyword in other and other != keyword
+                },
+                key=lambda k: (-len(k), k),
+            )
+            masked = text
+            for other in longer:
+                masked = masked.replace(other, "\x1f")
+            if keyword in masked:
+                found.append(cause.key)
+                break
+    return found or ["unclassified"]
+
+
+# Comments made of the config's keywords, pieces of them and filler, in any order.
+_PIECES = sorted(
+    {k for cause in RULES.causes for k in cause.keywords}
+    | {k[i:] for cause in RULES.causes for k in cause.keywords for i in range(1, len(k))}
+    | {"，", "很", "了", "SIZE", "Size", " "}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=40))
+def test_causes_are_the_rule_read_by_hand(comments: list[str]) -> None:
+    # The keywords no other cause's keyword holds are sought together (contains_any), the
+    # others one by one with the longer keywords masked: the same causes as the plain rule.
+    rules = TriageRules(
+        causes=(*RULES.causes, Cause("en", "EN", ("size", "e"))),
+        actions={**RULES.actions, "en": "x"},
+    )
+    rows = pl.DataFrame({"comment": [*comments, None]}, schema={"comment": pl.String})
+    got = classify(rows.lazy(), rules).collect().get_column("causes").to_list()
+    assert got == [causes_by_hand(c, rules) for c in [*comments, None]]
 
 
 # --------------------------------------------------------------------------- rating class

@@ -257,13 +257,18 @@ def cause_matches(rules: TriageRules, comment: pl.Expr) -> dict[str, pl.Expr]:
 
     A keyword counts only where it stands outside every longer keyword of another cause
     (see :func:`shadowing_keywords`): 「快递员态度差，客服态度也不好」 is logistics *and*
-    service, 「快递员态度差」 is logistics only.
+    service, 「快递员态度差」 is logistics only. The keywords no other cause's keyword holds
+    (nearly all) are sought together, in one pass over the comments (``contains_any``).
+    ``comment`` should be a column: an expression is evaluated again for every use.
     """
     shadows = shadowing_keywords(rules)
     matches: dict[str, pl.Expr] = {}
     for cause in rules.causes:
-        hits = []
+        plain = [k for k in cause.keywords if not shadows[(cause.key, k)]]
+        hits = [comment.str.contains_any(plain)] if plain else []
         for keyword in cause.keywords:
+            if keyword in plain:
+                continue
             text = comment
             for longer in shadows[(cause.key, keyword)]:
                 text = text.str.replace_all(longer, _MASK, literal=True)
@@ -273,9 +278,11 @@ def cause_matches(rules: TriageRules, comment: pl.Expr) -> dict[str, pl.Expr]:
 
 
 def classify(frame: pl.LazyFrame, rules: TriageRules) -> pl.LazyFrame:
-    """Add ``causes``: the matching cause keys in rule order, or ``[unclassified]``."""
-    comment = pl.col("comment").str.to_lowercase()
-    matches = cause_matches(rules, comment)
+    """Add ``causes``: the matching cause keys in rule order, or ``[unclassified]``.
+
+    The comment is lower-cased once, as a column: as an expression it was lower-cased again
+    for each of the 46 keywords (67 k comments: 0.5 s instead of 0.03 s)."""
+    matches = cause_matches(rules, pl.col("_comment"))
     found = pl.concat_list(
         [
             pl.when(hit).then(pl.lit(key)).otherwise(pl.lit(None, pl.String))
@@ -283,7 +290,11 @@ def classify(frame: pl.LazyFrame, rules: TriageRules) -> pl.LazyFrame:
         ]
     ).list.drop_nulls()
     causes = pl.when(found.list.len() > 0).then(found).otherwise(pl.lit([UNCLASSIFIED]))
-    return frame.with_columns(causes.alias("causes"))
+    return (
+        frame.with_columns(pl.col("comment").str.to_lowercase().alias("_comment"))
+        .with_columns(causes.alias("causes"))
+        .drop("_comment")
+    )
 
 
 def compute_triage(
@@ -302,16 +313,17 @@ def compute_triage(
 
     texts = rating_texts(reviews)
     rating, source = rating_class(texts)
-    rows = reviews.select(COLUMNS).with_columns(
-        rating.alias("rating_class"),
-        source.alias("rating_from"),
-        (pl.col("reply").str.strip_chars().str.len_chars() > 0).fill_null(False).alias("replied"),
-    )
     in_good_window = pl.col("rated_at").is_between(good_start, instant, closed="right")
+    in_window = pl.col("rated_at").is_between(window_start, instant, closed="right")
     medium_bad = (
-        rows.filter(
-            pl.col("rated_at").is_between(window_start, instant, closed="right")
-            & pl.col("rating_class").is_in([NEUTRAL, BAD])
+        reviews.select(COLUMNS)
+        .filter(in_window)
+        .with_columns(rating.alias("rating_class"), source.alias("rating_from"))
+        .filter(pl.col("rating_class").is_in([NEUTRAL, BAD]))
+        .with_columns(
+            (pl.col("reply").str.strip_chars().str.len_chars() > 0)
+            .fill_null(False)
+            .alias("replied")
         )
         .pipe(classify, rules)
         .with_columns(
@@ -338,13 +350,14 @@ def compute_triage(
         .sort(["count", "bad", "item_id"], descending=[True, True, False], nulls_last=True)
         .head(rules.item_limit)
     )
-    counts_frame, triage_frame, by_cause_frame, queue_frame, items_frame = pl.collect_all(
+    # The 好评率 counts: the rows of each (评价结果, DSR scores) are counted first, and only
+    # those few combinations classed (3.6 M rows: 0.05 s instead of 0.25 s).
+    combinations = (
+        reviews.filter(in_good_window).group_by("rating", *DSR_COLUMNS).agg(pl.len().alias("_n"))
+    )
+    tally, triage_frame, by_cause_frame, queue_frame, items_frame = pl.collect_all(
         [
-            rows.filter(in_good_window).select(
-                *((pl.col("rating_class") == r).sum().alias(r) for r in RATINGS),
-                pl.col("rating_class").is_null().sum().alias("unrated"),
-                *((pl.col("rating_from") == s).sum().alias(s) for s in (FROM_RATING, FROM_DSR)),
-            ),
+            combinations,
             medium_bad.select(
                 pl.len().alias("reviews"),
                 (pl.col("rating_class") == NEUTRAL).sum().alias("neutral"),
@@ -356,6 +369,17 @@ def compute_triage(
             queue,
             items,
         ]
+    )
+    weight = pl.col("_n")
+    counts_frame = tally.select(
+        rating.alias("rating_class"), source.alias("rating_from"), weight
+    ).select(
+        *(weight.filter(pl.col("rating_class") == r).sum().alias(r) for r in RATINGS),
+        weight.filter(pl.col("rating_class").is_null()).sum().alias("unrated"),
+        *(
+            weight.filter(pl.col("rating_from") == s).sum().alias(s)
+            for s in (FROM_RATING, FROM_DSR)
+        ),
     )
     counts_row = counts_frame.row(0, named=True)
     triage_row = triage_frame.row(0, named=True)
