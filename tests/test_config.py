@@ -830,3 +830,19 @@ def test_a_value_of_the_wrong_type_anywhere_names_its_path(
     user = _user_config(path[:-1], str(path[-1]), {"zz": [1]})
     message = error_of(tmp_path, yaml.safe_dump(user, allow_unicode=True))
     assert message.startswith(f"config: {_dotted(path)}"), message
+
+
+def test_libyaml_and_pure_python_parsers_read_a_config_alike() -> None:
+    # The loader parses with libyaml where PyYAML has it; the rules (no base-60 numbers, keys
+    # as text, duplicates refused) live in Python and hold for the pure-Python parser too.
+    from tmallcli import config as module
+
+    class PurePython(yaml.SafeLoader):
+        yaml_implicit_resolvers = module._Loader.yaml_implicit_resolvers
+
+    PurePython.add_constructor("tag:yaml.org,2002:map", module._construct_mapping)
+    text = default_config_path().read_text(encoding="utf-8") + "x: 23:00\n1: 1_000\n"
+    assert module._Loader.__mro__[1] is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    parsed = yaml.load(text, Loader=module._Loader)
+    assert parsed == yaml.load(text, Loader=PurePython)
+    assert (parsed["x"], parsed["1"]) == ("23:00", 1000)

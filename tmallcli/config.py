@@ -803,11 +803,18 @@ _FLOAT_NO_SEXAGESIMAL = re.compile(
 )
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it (its wheels do): the bundled config parses in 3 ms
+# instead of 25 ms, a tenth of a small run's start. Resolving and constructing stay in Python,
+# so the rules below apply to both.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc]
     """SafeLoader without YAML 1.1 base-60 numbers (``23:00`` stays the text "23:00"),
     with every mapping key as text and duplicate keys refused."""
 
-    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's own per-class table
+    # PyYAML's own per-class table, filled below.
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
 
 
 for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
