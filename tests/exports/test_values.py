@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tmallcli.exports.kinds import ValueType
 from tmallcli.exports.values import (
+    _PLAIN_ID,
     FALSE_WORDS,
     FAST_FORMS,
     FAST_PARSERS,
@@ -101,6 +102,25 @@ def test_where_the_fast_path_sees_no_problem_it_reads_what_the_tolerant_path_rea
             if fast_problem_ is None:
                 assert problem_ is None, (cell, value_type, form, problem_)
                 assert fast == tolerant, (cell, value_type, form, fast, tolerant)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        near
+        | st.from_regex(r"[+-]{0,2}[0-9]{1,22}", fullmatch=True)
+        | st.text(alphabet=st.sampled_from("0123456789+-_ ١٣０１²"), max_size=8),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_an_id_read_fast_is_one_the_plain_id_pattern_accepts(values: list[str]) -> None:
+    # Digits alone are told by an integer cast, the rest by the pattern: the same cells.
+    frame = pl.DataFrame({"raw": values}, schema={"raw": pl.String}).select(
+        fast_parse(pl.col("raw"), ValueType.ID)[1].is_null().alias("fast"),
+        pl.col("raw").str.contains(f"^{_PLAIN_ID}$").alias("pattern"),
+    )
+    assert frame["fast"].to_list() == frame["pattern"].to_list(), values
 
 
 def test_the_usual_forms_are_read_fast() -> None:
