@@ -280,8 +280,8 @@ def cause_matches(rules: TriageRules, comment: pl.Expr) -> dict[str, pl.Expr]:
 def classify(frame: pl.LazyFrame, rules: TriageRules) -> pl.LazyFrame:
     """Add ``causes``: the matching cause keys in rule order, or ``[unclassified]``.
 
-    The comment is lower-cased once, as a column: as an expression it was lower-cased again
-    for each of the 46 keywords (67 k comments: 0.5 s instead of 0.03 s)."""
+    The comment is lower-cased once, as a column: an expression would be lower-cased again for
+    each of the 46 keywords (67 k comments: 0.5 s instead of 0.1 s)."""
     matches = cause_matches(rules, pl.col("_comment"))
     found = pl.concat_list(
         [
