@@ -150,6 +150,34 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
     assert data["warnings"] == []
 
 
+def test_orders_paid_counts_each_order_once(shop: tuple[Path, Path], tmp_path: Path) -> None:
+    # The rate's denominator is a count of the loaded orders' rows: the reader leaves one row
+    # per order, whether an order comes in several items (a sub-order export), as an exact
+    # repeat, or again in a newer export (the last file by name wins, as export names end in
+    # their date: this one sorts after orders.csv).
+    refunds, orders = shop
+    newer = tmp_path / "orders_20261120.csv"
+    newer.write_text(
+        "订单编号,子订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间\n"
+        "1003,1003-1,cat,120.00,交易成功,2026-10-28 09:00:00\n"
+        "1003,1003-2,cat,80.00,交易成功,2026-10-28 09:00:00\n"
+        "1007,1007-1,gus,10.00,交易成功,2026-11-02 10:00:00\n"
+        "1007,1007-1,gus,10.00,交易成功,2026-11-02 10:00:00\n"
+        # paid again (a re-sent order) after the window: the newer file wins, so it is out
+        "1005,1005-1,eve,88.00,交易成功,2026-11-20 09:00:00\n",
+        encoding="utf-8",
+    )
+    result = audit(
+        "--refunds", str(refunds), "--orders", str(orders), "--orders", str(newer),
+        "--as-of", "2026-11-20", "-f", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # 1002, 1003, 1004 and 1007 paid on 10-21 … 11-19; 1005 now paid on 11-20 (T: out)
+    assert data["counts"]["orders_paid"] == 4
+    assert data["dispute_refund_rate"] == 0.25
+
+
 def test_without_orders_the_dispute_rate_is_null_with_a_warning(shop: tuple[Path, Path]) -> None:
     refunds, _ = shop
     result = audit("--refunds", str(refunds), "--as-of", "2026-11-20", "-f", "json")

@@ -549,7 +549,10 @@ def compute_refunds(
     """The §6 after-sales metrics, the dispute refund rate and the §8 drill-downs and simulation.
 
     ``orders`` gives the dispute rate its denominator (orders paid on T−30 … T−1); without
-    it the rate is None and a warning says so.
+    it the rate is None and a warning says so. It is the orders export as loaded: one row
+    per order (the reader drops repeated rows and folds an order's rows into one), so the
+    orders paid are counted as rows, as the complaint rate counts them (a distinct count
+    of 1.7 M order numbers took 0.3 s of a 10 M-order run).
     """
     start, end = as_of.window(WINDOW_START_DAYS_BEFORE, WINDOW_END_DAYS_BEFORE)
     instant = as_of.instant
@@ -603,7 +606,7 @@ def compute_refunds(
         plans.append(
             complete(orders, ORDER_COLUMNS)
             .filter(paid.is_not_null() & paid.dt.date().is_between(start, end))
-            .select(pl.col("order_id").n_unique().cast(pl.Int64).alias("orders_paid"))
+            .select(pl.len().cast(pl.Int64).alias("orders_paid"))
         )
     frames = pl.collect_all(plans)
     means_df, counts_df, reason_df, type_df, slow_df, wait_df = frames[:6]
