@@ -574,21 +574,17 @@ def compute_refunds(
     base = base_frame.lazy()
     assessed = _assess(base, start, end)
 
-    simulations: list[tuple[str | None, str | None, pl.Expr]] = [
-        (rule.name, rule.action, match)
+    # Each rule replayed alone, then all of them together (the first matching rule acts).
+    replays: list[tuple[str | None, str | None, pl.Expr, pl.Expr]] = [
+        (rule.name, rule.action, match, pl.when(match).then(pl.lit(rule.action)))
         for rule, match in zip(rules.auto_rules, rule_matches, strict=True)
     ]
-    combined_action = (
-        pl.coalesce(
-            [
-                pl.when(match).then(pl.lit(rule.action))
-                for rule, match in zip(rules.auto_rules, rule_matches, strict=True)
-            ]
-        )
-        if rules.auto_rules
-        else pl.lit(None, pl.String)
+    combined = (
+        (pl.any_horizontal(rule_matches), pl.coalesce([replay[3] for replay in replays]))
+        if replays
+        else (pl.lit(False), pl.lit(None, pl.String))
     )
-    combined_match = pl.any_horizontal(rule_matches) if rule_matches else pl.lit(False)
+    replays.append((None, None, *combined))
     plans: list[pl.LazyFrame] = [
         _means(assessed),
         _counts(assessed),
@@ -597,11 +593,6 @@ def compute_refunds(
         _slowest(assessed, rules.slowest_limit),
         _waiting(base, rules, instant),
     ]
-    replays: list[tuple[str | None, str | None, pl.Expr, pl.Expr]] = [
-        (name, action, matched, pl.when(matched).then(pl.lit(action)))
-        for name, action, matched in simulations
-    ]
-    replays.append((None, None, combined_match, combined_action))
     for _name, _action, matched, action_expr in replays:
         plans.append(_handled(base, matched, start, end))
         plans.append(_means(_assess(_simulate(base, action_expr, rules.auto_minutes), start, end)))
