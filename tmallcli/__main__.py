@@ -1,3 +1,3 @@
-from tmallcli.cli import main
+from tmallcli.cli import entry
 
-main()
+entry()

@@ -6,6 +6,8 @@ usage errors stay fast (SPEC §12: under 0.3 s, no Polars import).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 
@@ -59,6 +61,36 @@ def main() -> None:
     except Exception as exc:
         sys.exit(_usage_error(exc))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def entry() -> None:
+    """The ``tmall`` program: :func:`main`, then the process ends at once with its status.
+
+    The interpreter's teardown does nothing a finished run needs (every output is written and
+    closed, the ledger committed, the scratch folder removed, by then), yet takes 0.07 s of a
+    small run — finalising Polars, pydantic, Rich and Typer — and up to 0.2 s after a 10 M-order
+    one. ``main`` itself exits as usual, for callers that catch its ``SystemExit``.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    else:
+        status = 0
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
+            stream.flush()
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """The status ``sys.exit(code)`` would end the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 def _usage_error(exc: Exception) -> int:

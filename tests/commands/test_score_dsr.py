@@ -352,3 +352,30 @@ def test_usage_errors_are_one_line_from_the_real_entry_point(args: list[str], me
     assert lines[0].startswith("tmall: error: ") and message in lines[0]
     assert all(line.startswith("tmall: ") for line in lines)
     assert proc.stdout == ""
+
+
+def test_the_real_entry_point_writes_everything_and_keeps_the_exit_status(
+    seed_reviews: Path,
+) -> None:
+    """`tmall` ends the process without the interpreter's teardown (cli.entry): what it
+    printed to a pipe is all there, and --check's status 1 comes through."""
+    args = ["score", "dsr", "--reviews", str(seed_reviews), "--as-of", "2026-11-20", "-f", "json"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tmallcli", *args, "--check"], capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    in_process = runner.invoke(app, args)
+    assert proc.stdout == in_process.stdout
+    assert json.loads(proc.stdout)["dimensions"]["description"]["score"] == 4.82
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "said"), [(None, 0, ""), (0, 0, ""), (2, 2, ""), ("boom", 1, "boom\n")]
+)
+def test_entry_exit_status_is_what_sys_exit_would_give(
+    code: object, status: int, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tmallcli.cli import _exit_status
+
+    assert _exit_status(code) == status
+    assert capsys.readouterr().err == said
