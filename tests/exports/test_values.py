@@ -14,8 +14,12 @@ from tmallcli.exports.values import (
     FALSE_WORDS,
     FAST_FORMS,
     FAST_PARSERS,
+    INTERVENED_TEXTS,
     MONEY_NULL_TOKENS,
+    NOT_INTERVENED_TEXTS,
+    NOT_SHIPPED_TEXTS,
     NULL_TOKENS,
+    SHIPPED_TEXTS,
     TRUE_WORDS,
     clean,
     fast_parse,
@@ -70,12 +74,27 @@ times = st.tuples(
 # Yes/no words in every case, and their neighbours.
 words = st.sampled_from([*TRUE_WORDS, *FALSE_WORDS, "Y", "No", "TRUE", "T", "是 ", "yes!", "2"])
 words = words | st.sampled_from(TRUE_WORDS + FALSE_WORDS).map(str.upper)
+# The texts of a shipping state and of an intervention, and their neighbours.
+states = st.sampled_from(
+    [
+        *SHIPPED_TEXTS,
+        *NOT_SHIPPED_TEXTS,
+        *INTERVENED_TEXTS,
+        *NOT_INTERVENED_TEXTS,
+        " 未发货",
+        "不需要客服介入 ",
+        "无",
+        "客服介入已完结",
+        "Yes",
+    ]
+)
 scores = st.sampled_from(["0", "1", "3", "5", "6", "5.0", "4分", "4 分", " 4", "05", "-5", "٣"])
 fast_cells = st.one_of(
     cells,
     near,
     times,
     words,
+    states,
     scores,
     st.from_regex(r"[¥￥]{0,2}-?[0-9]{1,20}(\.[0-9]{0,4})?", fullmatch=True),
 )
@@ -131,6 +150,14 @@ def test_the_usual_forms_are_read_fast() -> None:
         ValueType.DATETIME: (["2026-11-20 23:59:59"], None),
         ValueType.BOOL: (["是", "否", None], [True, False, None]),
         ValueType.SCORE: (["1", "5", None], [1, 5, None]),
+        ValueType.SHIPPED: (
+            ["已发货", "卖家未发货", "是", "0", None],
+            [True, False, True, False, None],
+        ),
+        ValueType.INTERVENED: (
+            ["客服已介入", "不需要客服介入", "否", "1", None],
+            [True, False, False, True, False],
+        ),
     }
     assert set(usual) == set(FAST_PARSERS)
     for value_type, (values, expected) in usual.items():
@@ -147,6 +174,10 @@ def test_the_usual_forms_are_read_fast() -> None:
     scores = ["0", "6", "5.0", "5分", " 5", "５", "-1", "10", "", "-"]
     frame = pl.DataFrame({"raw": scores}).select(fast_parse(pl.col("raw"), ValueType.SCORE)[1])
     assert frame.to_series().null_count() == 0
+    states = ["无", " 已发货", "已发货 ", "Y", "客服介入已完结", "-"]
+    for value_type in (ValueType.SHIPPED, ValueType.INTERVENED):
+        frame = pl.DataFrame({"raw": states}).select(fast_parse(pl.col("raw"), value_type)[1])
+        assert frame.to_series().null_count() == 0, value_type
     ids = ["1.23457E+18", "null", "NaN", "-", '="123"', "SF1 ", "SF1,,YT2", ",SF1"]
     frame = pl.DataFrame({"raw": ids}).select(fast_parse(pl.col("raw"), ValueType.IDS)[1])
     assert frame.to_series().null_count() == 0
