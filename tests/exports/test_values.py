@@ -22,10 +22,12 @@ from tmallcli.exports.values import (
     SHIPPED_TEXTS,
     TRUE_WORDS,
     clean,
+    config_text,
     fast_parse,
     form_of,
     needs_cleaning,
     parse,
+    parse_text,
 )
 
 # Cells as exports write them, plus every character clean() treats specially.
@@ -229,3 +231,12 @@ def test_a_column_is_read_in_the_form_most_of_its_first_cells_are_in() -> None:
     assert form_of(pl.Series(["否", "否", "是"]), ValueType.BOOL) == "是/否"
     assert form_of(pl.Series(["N", None, "N"]), ValueType.BOOL) == "Y/N"
     assert form_of(pl.Series(["false", "TRUE", "false"]), ValueType.BOOL) == "true/false"
+
+
+def test_config_words_compare_equal_to_the_export_text_they_name() -> None:
+    # A status written in the config with a full-width comma and spaces matches the export's
+    # cell as the reader reads it (SPEC §2: ， and , are the same).
+    cell = "买家已付款，等待卖家发货"
+    read = pl.DataFrame({"raw": [cell]}).select(parse_text(clean(pl.col("raw")))[0]).item()
+    assert config_text(" 买家已付款，等待卖家发货 ") == read == "买家已付款,等待卖家发货"
+    assert config_text(3) == "3"

@@ -98,6 +98,13 @@ def parse_text(text: pl.Expr) -> Parsed:
     return value, pl.lit(None, pl.String)
 
 
+def config_text(value: object) -> str:
+    """A word of the config (a status, a reason, a service) as :func:`clean` and
+    :func:`parse_text` leave an export's text: trimmed, ``，`` read as ``,`` (SPEC §2), so that
+    the two compare equal."""
+    return str(value).strip().replace("，", ",")
+
+
 def parse_freetext(text: pl.Expr) -> Parsed:
     return text, pl.lit(None, pl.String)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from tmallcli.exports.values import config_text
 from tmallcli.metrics.shipping import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
@@ -117,11 +118,6 @@ ALREADY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def normalise(text: str) -> str:
-    """Config words as the reader normalises export text (SPEC §2: ，and , are the same)."""
-    return text.strip().replace("，", ",")
-
-
 @dataclass(frozen=True)
 class CompensationRules:
     """The ``compensation`` section of the config, plus the pickup words of §4."""
@@ -154,13 +150,13 @@ class CompensationRules:
             group_cap_fen=late.group_cap_fen,
             group_window_hours=late.group_window_hours,
             severe_after_hours=late.severe_after_hours,
-            closed_statuses=tuple(normalise(s) for s in late.closed_statuses),
+            closed_statuses=tuple(config_text(s) for s in late.closed_statuses),
             promise_amount_fen=promise.amount_fen,
-            promise_services=tuple(normalise(s) for s in promise.services),
+            promise_services=tuple(config_text(s) for s in promise.services),
             stock_rate_percent=stock.rate_percent,
             stock_minimum_fen=stock.minimum_fen,
-            stock_reason_keywords=tuple(normalise(s) for s in stock.reason_keywords),
-            stock_refund_statuses=tuple(normalise(s) for s in stock.refund_statuses),
+            stock_reason_keywords=tuple(config_text(s) for s in stock.reason_keywords),
+            stock_refund_statuses=tuple(config_text(s) for s in stock.refund_statuses),
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from tmallcli.exports.values import config_text
 from tmallcli.metrics.shipping import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
@@ -60,11 +61,6 @@ _COLUMN_TYPES: dict[str, pl.DataType] = {
 }
 
 
-def normalise_statuses(statuses: Any) -> tuple[str, ...]:
-    """Config statuses compared the way the reader normalises export text (， = ,)."""
-    return tuple(str(s).strip().replace("，", ",") for s in statuses)
-
-
 @dataclass(frozen=True)
 class PickupRules:
     words: PickupWords
@@ -91,8 +87,8 @@ class PickupRules:
             hours=pickup.hours,
             start_days_before=pickup.window.start_days_before,
             end_days_before=pickup.window.end_days_before,
-            exclude_statuses=normalise_statuses(pickup.exclude_statuses),
-            done_statuses=normalise_statuses(pickup.done_statuses),
+            exclude_statuses=tuple(map(config_text, pickup.exclude_statuses)),
+            done_statuses=tuple(map(config_text, pickup.done_statuses)),
             follow_up_hours=tuple(sorted(pickup.follow_up_hours)),
             limit=pickup.limit if limit is None else limit,
             compensation_rate_percent=late.rate_percent,

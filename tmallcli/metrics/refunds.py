@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from tmallcli.exports.values import config_text
 from tmallcli.timeframe import AsOf
 
 COLUMNS = (
@@ -80,11 +81,6 @@ _COLUMN_TYPES: dict[str, pl.DataType] = {
 }
 
 
-def normalise_text(value: Any) -> str:
-    """Config text compared the way the reader normalises export text (， = ,)."""
-    return str(value).strip().replace("，", ",")
-
-
 @dataclass(frozen=True)
 class AutoRefundRule:
     """One 千牛 auto-refund strategy; a condition left ``None`` is not checked."""
@@ -103,10 +99,10 @@ class AutoRefundRule:
         return cls(
             name=rule.name,
             action=rule.action,
-            reasons=tuple(normalise_text(r) for r in rule.reasons),
-            refund_type=None if rule.refund_type is None else normalise_text(rule.refund_type),
+            reasons=tuple(config_text(r) for r in rule.reasons),
+            refund_type=None if rule.refund_type is None else config_text(rule.refund_type),
             shipped=rule.shipped,
-            stage=None if rule.stage is None else normalise_text(rule.stage),
+            stage=None if rule.stage is None else config_text(rule.stage),
             max_amount_fen=rule.max_amount_fen,
             within_days_of_signed=rule.within_days_of_signed,
         )
@@ -158,11 +154,11 @@ class RefundRules:
         """Rules from the validated config's ``refunds`` section."""
         refunds = config.refunds
         return cls(
-            waiting_statuses=tuple(normalise_text(s) for s in refunds.waiting_statuses),
+            waiting_statuses=tuple(config_text(s) for s in refunds.waiting_statuses),
             intervention_after_hours=refunds.intervention_after_hours,
             completed_statuses=None
             if refunds.completed_statuses is None
-            else tuple(normalise_text(s) for s in refunds.completed_statuses),
+            else tuple(config_text(s) for s in refunds.completed_statuses),
             slowest_limit=refunds.slowest_limit if slowest_limit is None else slowest_limit,
             auto_minutes=refunds.auto_refund.auto_minutes,
             auto_rules=tuple(AutoRefundRule.from_config(r) for r in refunds.auto_refund.rules),
