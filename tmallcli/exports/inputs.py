@@ -6,6 +6,8 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,6 +30,16 @@ OPTION_NAMES = {
 
 
 # A load of one kind: its columns (None: all), its fold and its Categorical columns.
+@dataclass(frozen=True)
+class Read:
+    """One kind of export a run read (SPEC §14 freshness builds on it)."""
+
+    kind: str
+    files: tuple[str, ...]
+    rows: int  # rows of the largest load (after duplicates dropped and orders folded)
+    data_through: datetime | None  # the newest row's time (the kind's date column)
+
+
 LoadKey = tuple[str, frozenset[str] | None, Reduce | None, frozenset[str]]
 
 
@@ -58,6 +70,7 @@ class Inputs:
         self.ignored: list[str] = []
         self._loaded: dict[LoadKey, LoadedExport] = {}
         self._released_warnings: list[dict[str, Any]] = []
+        self._reads: dict[str, Read] = {}
         if directory is not None:
             self._discover(directory)
 
@@ -109,24 +122,68 @@ class Inputs:
         categories: Iterable[str] = (),
     ) -> LoadedExport:
         """The kind's rows (:meth:`ExportReader.load`), read once per run for each request."""
+        key = _key(kind, columns, reduce, categories)
+        if key not in self._loaded:
+            self._prepare(kind)
+            loaded = self.reader.load(kind, self.files[kind], columns, reduce, categories)
+            self._loaded[key] = loaded
+            self._record(loaded)
+        return self._loaded[key]
+
+    def _prepare(self, kind: str) -> None:
+        """Before ``kind`` is read: it must be given; the other exports of the run are opened
+        (a GB18030 one transcoded) meanwhile — a bad path is said when that kind is read, as
+        without the prefetch."""
         if kind not in KINDS:
             raise KeyError(kind)
         if not self.has(kind):
             raise UsageError(
                 f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
             )
-        key = _key(kind, columns, reduce, categories)
-        if key not in self._loaded:
-            # The other exports of the run are opened (a GB18030 one transcoded) meanwhile;
-            # a bad path is said when that kind is read, as without the prefetch.
-            for other, paths in self.files.items():
-                if other != kind:
-                    with contextlib.suppress(InputError):
-                        self.reader.prefetch(expand_paths(paths, kind=other))
-            self._loaded[key] = self.reader.load(
-                kind, self.files[kind], columns, reduce, categories
-            )
-        return self._loaded[key]
+        for other, paths in self.files.items():
+            if other != kind:
+                with contextlib.suppress(InputError):
+                    self.reader.prefetch(expand_paths(paths, kind=other))
+
+    def load_parts(
+        self, kind: str, column_sets: list[tuple[str, ...]], *, categories: Iterable[str] = ()
+    ) -> list[LoadedExport]:
+        """One load per column set from one read of the kind's files (``tmall report``: its
+        sections read different columns of one export). Each part is then what :meth:`load`
+        of its columns gives, and asking :meth:`load` for it costs nothing."""
+        keys = [_key(kind, columns, None, categories) for columns in column_sets]
+        if any(key not in self._loaded for key in keys):
+            self._prepare(kind)
+            parts = self.reader.load_parts(kind, self.files[kind], list(column_sets), categories)
+            for key, part in zip(keys, parts, strict=True):
+                self._loaded[key] = part
+                self._record(part)
+        return [self._loaded[key] for key in keys]
+
+    def release_kind(self, kind: str) -> None:
+        """Forget every load of ``kind`` (see :meth:`release`)."""
+        for key in [key for key in self._loaded if key[0] == kind]:
+            self._released_warnings.extend(self._loaded.pop(key).warnings)
+
+    def _record(self, loaded: LoadedExport) -> None:
+        """Note what a load read: the kind's files, rows and newest row time."""
+        column = KINDS[loaded.kind].date_column
+        newest = None
+        if column is not None and column in loaded.frame.columns:
+            newest = loaded.frame.get_column(column).max()
+        before = self._reads.get(loaded.kind)
+        if before is not None:
+            newest = max((t for t in (newest, before.data_through) if t is not None), default=None)
+        self._reads[loaded.kind] = Read(
+            loaded.kind,
+            tuple(s.display for s in loaded.sources),
+            max(loaded.frame.height, 0 if before is None else before.rows),
+            newest,  # type: ignore[arg-type]
+        )
+
+    def reads(self) -> list[Read]:
+        """What the run read, one record per kind, in the order of first reading."""
+        return list(self._reads.values())
 
     def loaded(
         self,

@@ -538,17 +538,35 @@ class ExportReader:
         row's value work as on the strings; ``str`` functions need a cast back.
         """
         kind = KINDS[kind_name]
-        paths = expand_paths([str(a) for a in args], kind=kind_name)
         columns = None if columns is None else tuple(columns)  # read twice below
-        lossy = _ascii_read(kind, columns)
-        sources = [self.source(p, lossy=lossy) for p in paths]
-        mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
-        present = set().union(*(m.found for m in mappings))
-        wanted = self._wanted(kind, columns, present)
         if reduce is not None:
             if categories:
                 raise ValueError("categories apply to a plain load, not to a reduced one")
+            sources, mappings, present = self._open(kind, args, columns)
+            wanted = self._wanted(kind, columns, present)
             return self._load_reduced(kind, sources, mappings, present, wanted, reduce)
+        return self.load_parts(kind_name, args, [columns], categories)[0]
+
+    def load_parts(
+        self,
+        kind_name: str,
+        args: list[str] | list[Path],
+        column_sets: list[tuple[str, ...] | None],
+        categories: Iterable[str] = (),
+    ) -> list[LoadedExport]:
+        """One :meth:`load` per column set, from one read of the files with the union of the
+        columns: what ``tmall report`` does, whose sections read different columns of one
+        export. Each part judges duplicate rows (and folds orders) on its own columns, as its
+        command's own load would; a bad value in any column read stops the read (with
+        ``--skip-bad-rows``, drops its row from every part)."""
+        kind = KINDS[kind_name]
+        union = (
+            None
+            if any(c is None for c in column_sets)
+            else tuple(dict.fromkeys(c for cs in column_sets for c in cs or ()))
+        )
+        sources, mappings, present = self._open(kind, args, union)
+        wanted = self._wanted(kind, union, present)
         held = frozenset(categories)
         results = self._read_files(
             kind, sources, mappings, lambda mapping: _typed_rows(kind, mapping, wanted, held)
@@ -563,15 +581,27 @@ class ExportReader:
         self._handle_problems(kind, bad, sources, mappings, wanted, warnings)
         frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
         frame = _derive(kind, frame.drop("_bad"), present)
-        if kind.name == "orders" and "sub_order_id" not in present and _distinct(frame, "order_id"):
-            # Each order in one row: no row repeats another and there is nothing to fold (one
-            # hash of one column instead of a hash of every row and the order numbers' set).
-            pass
-        else:
-            frame = _drop_duplicates(kind, frame, wanted, warnings)
-            if kind.name == "orders":
-                frame = _fold_orders(frame, present, warnings)
-        return LoadedExport(kind.name, frame.drop("_row", "_file"), sources, present, warnings)
+        parts = []
+        for columns in column_sets:
+            own = self._wanted(kind, columns, present)
+            part = frame.select(*own, "_row", "_file") if own != wanted else frame
+            part_warnings = list(warnings)
+            part = _without_repeats(kind, part, own, present, part_warnings)
+            parts.append(
+                LoadedExport(kind.name, part.drop("_row", "_file"), sources, present, part_warnings)
+            )
+        return parts
+
+    def _open(
+        self, kind: KindSpec, args: list[str] | list[Path], columns: tuple[str, ...] | None
+    ) -> tuple[list[Source], list[ColumnMapping], set[str]]:
+        """The kind's files as sources, their column mappings and the columns they carry."""
+        paths = expand_paths([str(a) for a in args], kind=kind.name)
+        lossy = _ascii_read(kind, columns)
+        sources = [self.source(p, lossy=lossy) for p in paths]
+        mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
+        present = set().union(*(m.found for m in mappings))
+        return sources, mappings, present
 
     def scan(
         self,
@@ -873,6 +903,24 @@ def _distinct(frame: pl.DataFrame, column: str) -> bool:
     be equal (two equal values, or a collision) the answer is no, and the caller goes the
     long way, which compares values."""
     return not repeats(frame.get_column(column).hash()).any()
+
+
+def _without_repeats(
+    kind: KindSpec,
+    frame: pl.DataFrame,
+    wanted: list[str],
+    present: set[str],
+    warnings: list[dict[str, Any]],
+) -> pl.DataFrame:
+    """Exact duplicate rows dropped (on the columns read) and orders folded to one row each."""
+    if kind.name == "orders" and "sub_order_id" not in present and _distinct(frame, "order_id"):
+        # Each order in one row: no row repeats another and there is nothing to fold (one
+        # hash of one column instead of a hash of every row and the order numbers' set).
+        return frame
+    frame = _drop_duplicates(kind, frame, wanted, warnings)
+    if kind.name == "orders":
+        frame = _fold_orders(frame, present, warnings)
+    return frame
 
 
 def _drop_duplicates(

@@ -1,0 +1,47 @@
+"""``tmall data check``: each export's kind, column mapping, rows, dates and problems."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tmallcli.commands import options as o
+from tmallcli.commands.data import app
+from tmallcli.commands.run import Outcome, run
+
+KIND_NAMES = o.EXPORT_OPTIONS
+
+
+@app.command("check")
+def check(
+    files: Annotated[list[str], typer.Argument(help="Export files, globs or folders.")],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Read as this kind: {', '.join(KIND_NAMES)}.")
+    ] = None,
+    check: o.Check = False,
+    fmt: o.Format = o.OutputFormat.table,
+    output: o.OutputFile = None,
+    no_bom: o.NoBom = False,
+    lang: o.LangOpt = o.Lang.zh,
+    encoding: o.Encoding = None,
+    sheet: o.Sheet = None,
+    debug: o.Debug = False,
+) -> None:
+    """Detect each file's kind from its headers; print the column mapping, rows, date range and every problem.
+
+    With --check, exit 1 when any problem is found.
+
+    Example: tmall data check ExportOrderList20261120.csv reviews.csv
+    """
+    opts = o.bundle(locals())
+
+    def program() -> Outcome:
+        from tmallcli.render.check import CheckReport
+        from tmallcli.runs.data import run_data_check
+
+        checks = run_data_check(files, kind, encoding=encoding, sheet=sheet)
+        report = CheckReport(checks)
+        return Outcome(report, check_failed=check and report.problem_count > 0)
+
+    run(program, opts.output, debug=debug)

@@ -1,0 +1,87 @@
+"""``tmall score service``: 基础服务考核分 — the total against the category threshold, why, and what to fix."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tmallcli.commands import options as o
+from tmallcli.commands.run import Outcome, run
+from tmallcli.commands.score import app
+
+Target = Annotated[
+    float | None,
+    typer.Option(
+        "--target",
+        min=0.0,
+        max=5.0,
+        help="Plan for this total: the value each metric alone would need, and a cheapest-first combination.",
+        rich_help_panel=o.RULES,
+    ),
+]
+SetValue = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="What-if: recompute with a hypothetical metric value, e.g. --set pickup_24h_rate=0.97 (repeatable).",
+        rich_help_panel=o.RULES,
+    ),
+]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="A weighted metric whose export is missing is an error instead of being left out.",
+        rich_help_panel=o.RULES,
+    ),
+]
+
+
+@app.command("service")
+def service(
+    orders: o.Orders = None,
+    logistics: o.Logistics = None,
+    reviews: o.Reviews = None,
+    refunds: o.Refunds = None,
+    chats: o.Chats = None,
+    complaints: o.Complaints = None,
+    directory: o.ExportDir = None,
+    as_of: o.AsOf = None,
+    config: o.ConfigFile = None,
+    category: o.Category = None,
+    target: Target = None,
+    set_values: SetValue = None,
+    strict: Strict = False,
+    check: o.Check = False,
+    fmt: o.Format = o.OutputFormat.table,
+    output: o.OutputFile = None,
+    no_bom: o.NoBom = False,
+    lang: o.LangOpt = o.Lang.zh,
+    encoding: o.Encoding = None,
+    sheet: o.Sheet = None,
+    skip_bad_rows: o.SkipBadRows = False,
+    debug: o.Debug = False,
+) -> None:
+    """基础服务考核分: five dimensions scored 0–5 against the category's activity threshold.
+
+    Every metric the given exports allow is computed (DSR, 24h pickup, refund times, 旺旺
+    response, disputes and complaints); a metric without its export is left out and the
+    weights renormalised (or an error with --strict). The diagnosis ranks the metrics by
+    points lost, with the carriers, hours, staff, refunds or items behind each.
+
+    Example: tmall score service --dir exports/ --category 女装 --target 4.5 --set pickup_24h_rate=0.97
+    """
+    opts = o.bundle(locals())
+
+    def program() -> Outcome:
+        from tmallcli.render.service import ServiceReport
+        from tmallcli.runs.service import run_service
+
+        ctx = opts.rules.context()
+        done = run_service(opts.exports, ctx, set_values=set_values, strict=strict, target=target)
+        service = done.result
+        report = ServiceReport(service.score, ctx.as_of, service.plan, service.notes)
+        return Outcome.of(report, done, check_failed=check and report.failed)
+
+    run(program, opts.output, debug=debug)
