@@ -1,4 +1,4 @@
-"""The shop report library (tmallcli/report.py), the DSR trend behind its chart, the summary
+"""The shop report run (tmallcli/runs/report.py), the DSR trend behind its chart, the summary
 and the HTML page (SPEC §11)."""
 
 from __future__ import annotations
@@ -14,25 +14,21 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO
-from tmallcli.commands.common import context
-from tmallcli.commands.options import RuleOptions
 from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
 from tmallcli.render.html import render_html
 from tmallcli.render.report import ShopSummary
-from tmallcli.report import SECTIONS, ShopReport, build_report, planned_loads, preload
+from tmallcli.runs.context import context
+from tmallcli.runs.report import SECTIONS, ShopReport, build_report
 
 SAMPLE = REPO / "sample_data"
 AS_OF = "2026-11-20"
 
 
 def shop_report(folder: Path, as_of: str = AS_OF) -> ShopReport:
-    ctx = context(RuleOptions(as_of=as_of))
+    ctx = context(as_of)
     with Inputs({}, directory=folder) as files:
-        preload(files, ctx.config)
-        return build_report(
-            files, ctx.config, ctx.category_name, ctx.category, ctx.as_of, directory=folder
-        )
+        return build_report(files, ctx, directory=folder)
 
 
 @pytest.fixture(scope="module")
@@ -96,26 +92,53 @@ def test_a_folder_with_reviews_only_skips_the_rest(tmp_path: Path) -> None:
     assert 'id="chart-dsr-figure"' in page and "pickup-daily" not in page
 
 
-def test_nothing_is_read_while_the_sections_are_computed() -> None:
-    """Every export is parsed before the progress bar starts: a load inside it would nest a
-    second live display (and the work would not be where the bar says)."""
-    ctx = context(RuleOptions(as_of=AS_OF))
+def test_each_export_is_read_once_and_each_step_is_counted() -> None:
+    """SPEC §12: the report parses each export once, with the union of the columns its
+    sections read; the progress bar has exactly as many steps as build_report takes."""
+    from tmallcli.runs.report import steps as count_steps
+
+    ctx = context(AS_OF)
     with Inputs({}, directory=SAMPLE) as files:
-        loads = preload(files, ctx.config)
-        assert len(loads) == len(planned_loads(files, ctx.config))
+        reads: list[str] = []
+        parse = files.reader._read_files
 
-        def refuse(*args: Any, **kwargs: Any) -> None:
-            raise AssertionError(f"read during the computation: {args[:1]}")
+        def parse_counted(kind: Any, *args: Any, **kwargs: Any) -> Any:
+            reads.append(kind.name)
+            return parse(kind, *args, **kwargs)
 
-        files.reader.load = refuse  # type: ignore[method-assign]
+        files.reader._read_files = parse_counted  # type: ignore[method-assign]
         steps: list[str] = []
-        build_report(
-            files, ctx.config, ctx.category_name, ctx.category, ctx.as_of, advance=steps.append
-        )
-    from tmallcli.report import steps as count_steps
+        build_report(files, ctx, advance=steps.append)
+        assert len(steps) == count_steps(files) == 15
+    assert sorted(reads) == sorted(
+        ["orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints"]
+    )
 
-    with Inputs({}, directory=SAMPLE) as files:
-        assert len(steps) == count_steps(files) == 6
+
+def test_a_section_judges_duplicates_on_its_own_columns(tmp_path: Path) -> None:
+    """Two review rows that differ only in a column the DSR does not read (评价内容) are one
+    rating to the DSR and two reviews to the triage, as in their own commands' loads."""
+    from tmallcli.metrics import dsr
+    from tmallcli.metrics import reviews as triage
+
+    lines = (SAMPLE / "reviews.csv").read_text(encoding="utf-8").splitlines()
+    header, row = lines[0], lines[1]
+    columns = header.split(",")
+    cells = row.split(",")
+    comment = columns.index("评价内容")
+    changed = list(cells)
+    changed[comment] = "换了一句话"
+    (tmp_path / "reviews.csv").write_text(
+        "\n".join([header, row, ",".join(changed), *lines[2:]]) + "\n", encoding="utf-8"
+    )
+    with Inputs({"reviews": [str(tmp_path / "reviews.csv")]}) as together:
+        for_dsr, for_triage = together.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
+    with Inputs({"reviews": [str(tmp_path / "reviews.csv")]}) as apart:
+        own_dsr = apart.load("reviews", dsr.COLUMNS)
+        own_triage = apart.load("reviews", triage.COLUMNS)
+    assert for_dsr.frame.equals(own_dsr.frame) and for_triage.frame.equals(own_triage.frame)
+    assert for_triage.frame.height == for_dsr.frame.height + 1
+    assert for_dsr.warnings == own_dsr.warnings
 
 
 # ---------------------------------------------------------------------------- DSR trend
@@ -188,7 +211,7 @@ def test_trend_applies_the_monthly_cap_and_one_rating_per_order() -> None:
 
 
 def test_trend_today_and_roll_off_points_equal_the_dsr(sample: ShopReport) -> None:
-    ctx = context(RuleOptions(as_of=AS_OF))
+    ctx = context(AS_OF)
     rules = DsrRules.from_config(ctx.config, ctx.category)
     with Inputs({"reviews": [str(SAMPLE / "reviews.csv")]}) as files:
         reviews = files.load("reviews", COLUMNS).lazy()

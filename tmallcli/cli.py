@@ -24,14 +24,15 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+# Each group is a Typer app whose modules register their commands with ``@app.command``;
+# report, demo and sample sit at the top level.
 app.add_typer(score.app, name="score")
 app.add_typer(audit.app, name="audit")
 app.add_typer(compensate.app, name="compensate")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(data.app, name="data")
-app.command("sample")(sample.sample)
-app.command("report")(report.report)
-app.command("demo")(report.demo)
+app.add_typer(sample.app)
+app.add_typer(report.app)
 
 
 def _version(value: bool) -> None:

@@ -543,7 +543,7 @@ def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
     """Raw events, the whole fold already loaded (the report), and a load of only the
     candidates' packages (audit pickup, score service): the same result on the sample shop,
     and the report's way loads nothing more."""
-    from tmallcli.metrics.pickup import tracking_events
+    from tmallcli.runs.pickup import tracking_events
     from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
 
     pickup_rules = rules()

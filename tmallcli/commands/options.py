@@ -6,13 +6,22 @@ Nothing here imports Polars or Rich: ``tmall --help`` must stay fast.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from tmallcli.runs.context import Exports
+
+if TYPE_CHECKING:
+    from tmallcli.runs.context import RunContext
+
+# The export options, named as the kinds of export they give (``--cs-ratings`` gives cs_ratings).
+EXPORT_OPTIONS = ("orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints")
 
 
 class OutputFormat(str, Enum):
@@ -202,17 +211,6 @@ SkipBadRows = Annotated[
 
 
 @dataclass
-class InputOptions:
-    """Where each kind of export comes from, plus how to read them."""
-
-    files: dict[str, list[str]] = field(default_factory=dict)
-    directory: Path | None = None
-    encoding: str | None = None
-    sheet: str | None = None
-    skip_bad_rows: bool = False
-
-
-@dataclass
 class OutputOptions:
     format: OutputFormat = OutputFormat.table
     output: Path | None = None
@@ -227,34 +225,52 @@ class RuleOptions:
     category: str | None = None
     check: bool = False
 
+    def context(self) -> RunContext:
+        """Load the config, pick the category, resolve T (see :func:`tmallcli.runs.context.context`)."""
+        from tmallcli.runs.context import context
 
-def inputs(
-    *,
-    orders: list[str] | None = None,
-    logistics: list[str] | None = None,
-    reviews: list[str] | None = None,
-    refunds: list[str] | None = None,
-    chats: list[str] | None = None,
-    cs_ratings: list[str] | None = None,
-    complaints: list[str] | None = None,
-    directory: Path | None = None,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    skip_bad_rows: bool = False,
-) -> InputOptions:
-    given = {
-        "orders": orders,
-        "logistics": logistics,
-        "reviews": reviews,
-        "refunds": refunds,
-        "chats": chats,
-        "cs_ratings": cs_ratings,
-        "complaints": complaints,
-    }
-    return InputOptions(
-        files={kind: list(paths) for kind, paths in given.items() if paths},
-        directory=directory,
-        encoding=encoding,
-        sheet=sheet,
-        skip_bad_rows=skip_bad_rows,
+        return context(self.as_of, self.config, self.category)
+
+
+@dataclass
+class Bundle:
+    """The options every command shares, gathered once: where the exports are, the rules'
+    options, how to write the output."""
+
+    exports: Exports
+    rules: RuleOptions
+    output: OutputOptions
+    debug: bool = False
+
+
+def bundle(params: Mapping[str, Any]) -> Bundle:
+    """The shared options out of a command's parameters (its ``locals()``), by their names
+    here: the export options (``--orders`` … ``--dir``, ``--encoding``, ``--sheet``,
+    ``--skip-bad-rows``), the rules' (``--as-of``, ``--config``, ``--category``, ``--check``)
+    and the output's (``--format``, ``--output``, ``--no-bom``, ``--lang``, ``--debug``)."""
+    from tmallcli.render.progress import progress
+
+    files = {kind: list(params[kind]) for kind in EXPORT_OPTIONS if params.get(kind)}
+    return Bundle(
+        exports=Exports(
+            files,
+            directory=params.get("directory"),
+            encoding=params.get("encoding"),
+            sheet=params.get("sheet"),
+            skip_bad_rows=bool(params.get("skip_bad_rows", False)),
+            progress=progress,
+        ),
+        rules=RuleOptions(
+            as_of=params.get("as_of"),
+            config=params.get("config"),
+            category=params.get("category"),
+            check=bool(params.get("check", False)),
+        ),
+        output=OutputOptions(
+            format=params.get("fmt", OutputFormat.table),
+            output=params.get("output"),
+            bom=not params.get("no_bom", False),
+            lang=params.get("lang", Lang.zh),
+        ),
+        debug=bool(params.get("debug", False)),
     )

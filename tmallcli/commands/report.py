@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tmallcli.commands import options as o
-from tmallcli.commands.run import Outcome, run, warn
+from tmallcli.commands.run import Outcome, check_writable, run
 
 if TYPE_CHECKING:
-    from tmallcli.commands.options import InputOptions, OutputOptions, RuleOptions
+    from tmallcli.commands.options import Bundle
+
+app = typer.Typer()
 
 DEMO_HTML = Path("tmall-demo-report.html")
 
@@ -49,6 +51,7 @@ def info(message: str) -> None:
     sys.stderr.write(f"tmall: {message}\n")
 
 
+@app.command("report")
 def report(
     directory: o.ExportDir = None,
     out: HtmlOut = None,
@@ -77,22 +80,19 @@ def report(
 
     Example: tmall report --dir exports/ --as-of 2026-11-20 --out report.html --check
     """
-    inputs = o.inputs(
-        directory=directory, encoding=encoding, sheet=sheet, skip_bad_rows=skip_bad_rows
-    )
-    rules = o.RuleOptions(as_of=as_of, config=config, category=category, check=check)
-    output_options = o.OutputOptions(format=fmt, output=output, bom=not no_bom, lang=lang)
+    opts = o.bundle(locals())
 
     def program() -> Outcome:
         from tmallcli.errors import UsageError
 
         if directory is None:
             raise UsageError("give the folder of exports: --dir DIR")
-        return build(inputs, rules, output_options, out)
+        return build(opts, out)
 
-    run(program, output_options, debug=debug)
+    run(program, opts.output, debug=debug)
 
 
+@app.command("demo")
 def demo(
     out: DemoOut = DEMO_HTML,
     as_of: o.AsOf = None,
@@ -113,19 +113,22 @@ def demo(
 
     Example: tmall demo --out demo.html
     """
-    output_options = o.OutputOptions(format=fmt, output=output, bom=not no_bom, lang=lang)
+    opts = o.bundle(locals())
 
     def program() -> Outcome:
         import tempfile
+        from dataclasses import replace
 
         with tempfile.TemporaryDirectory(prefix="tmall-demo-") as scratch:
             folder, sample_as_of = sample_folder(Path(scratch))
-            rules = o.RuleOptions(
-                as_of=as_of or sample_as_of, config=config, category=category, check=check
+            demo_opts = replace(
+                opts,
+                exports=replace(opts.exports, directory=folder),
+                rules=replace(opts.rules, as_of=as_of or sample_as_of),
             )
-            return build(o.inputs(directory=folder), rules, output_options, out)
+            return build(demo_opts, out)
 
-    run(program, output_options, debug=debug)
+    run(program, opts.output, debug=debug)
 
 
 def sample_folder(scratch: Path) -> tuple[Path, str | None]:
@@ -147,45 +150,25 @@ def sample_folder(scratch: Path) -> tuple[Path, str | None]:
     return bundled, None if as_of is None else str(as_of)
 
 
-def build(
-    inputs: InputOptions, rules: RuleOptions, output: OutputOptions, html: Path | None
-) -> Outcome:
+def build(opts: Bundle, html: Path | None) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
-    from tmallcli.commands.common import context, open_inputs
-    from tmallcli.commands.compensate import check_writable
-    from tmallcli.render.progress import progress
     from tmallcli.render.report import ShopSummary
-    from tmallcli.report import build_report, preload, steps
+    from tmallcli.runs.report import run_report
+
+    def announce(files: dict[str, list[str]]) -> None:
+        for kind, paths in files.items():
+            info(f"{kind}: {', '.join(paths)}")
 
     check_writable(html)  # before minutes of work, not after
-    ctx = context(rules)
-    with open_inputs(inputs) as files:
-        for kind, paths in files.files.items():
-            info(f"{kind}: {', '.join(paths)}")
-        preload(files, ctx.config)
-        with progress("report", steps(files)) as bar:
-            shop = build_report(
-                files,
-                ctx.config,
-                ctx.category_name,
-                ctx.category,
-                ctx.as_of,
-                directory=inputs.directory,
-                advance=bar.advance,
-            )
+    done = run_report(opts.exports, opts.rules.context(), announce=announce)
+    shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")
-    for section, reason in shop.skipped.items():
-        warn(f"{section}: skipped ({reason})")
-    for note in shop.service_notes + ([] if shop.service is None else shop.service.notes):
-        warn(note)
     summary = ShopSummary(shop)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
 
-        write_atomic(html, render_html(summary, output.lang.value).encode("utf-8"))
+        write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
         info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
-    return Outcome(
-        summary, check_failed=rules.check and summary.failed, input_warnings=shop.input_warnings
-    )
+    return Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)

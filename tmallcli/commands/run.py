@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,12 +20,21 @@ from tmallcli.commands.options import OutputOptions
 from tmallcli.errors import ExitStatus, TmallError
 from tmallcli.render.document import Renderable
 
+if TYPE_CHECKING:
+    from tmallcli.runs.context import Run
+
 
 @dataclass
 class Outcome:
     result: Renderable
     check_failed: bool = False
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings about the result, said first
+
+    @classmethod
+    def of(cls, result: Renderable, run: Run[Any], *, check_failed: bool = False) -> Outcome:
+        """The rendered ``result`` of ``run``, with what the run has to say."""
+        return cls(result, check_failed, run.input_warnings, run.notes)
 
 
 def error_line(message: str, hint: str | None = None) -> None:
@@ -66,6 +75,8 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
     try:
         check_writable(out.output)
         outcome = program()
+        for note in outcome.notes:
+            warn(note)
         for warning in outcome.input_warnings:
             warn(warning["message"])
         emit(

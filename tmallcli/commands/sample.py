@@ -11,9 +11,12 @@ import typer
 from tmallcli.commands.run import error_line
 from tmallcli.errors import TmallError, UsageError
 
+app = typer.Typer()
+
 DEFAULT_AS_OF = "2026-11-20"  # the bundled sample_data/ date; fixed so a seed gives the same files
 
 
+@app.command("sample")
 def sample(
     orders: Annotated[int, typer.Option("--orders", help="Number of orders to generate.")] = 2000,
     seed: Annotated[

@@ -20,9 +20,7 @@ import polars as pl
 
 from tmallcli.exports.values import config_text
 from tmallcli.metrics.shipping import (
-    EVENT_COLUMNS,
     ORDER_COLUMNS,
-    PackagePickups,
     Packages,
     PickupWords,
     as_packages,
@@ -399,21 +397,6 @@ def pickup_candidates(
     let the whole export go before the tracking events are read."""
     in_window, watch = _read_by_the_rate(rules, as_of, instant)
     return _complete(orders, ORDER_COLUMNS).filter(in_window | watch).collect()
-
-
-def tracking_events(files: Any, words: PickupWords) -> EventsFor | None:
-    """The logistics export of ``files`` (:class:`~tmallcli.exports.inputs.Inputs`) for
-    :func:`compute_pickup`: None without one; the whole fold when a run already loaded it
-    (the report, for compensation too); else loaded folded for the packages asked for."""
-    if not files.has("logistics"):
-        return None
-    whole = PackagePickups(words)
-    if files.loaded("logistics", EVENT_COLUMNS, whole):
-        events = files.load("logistics", EVENT_COLUMNS, whole).lazy()
-        return lambda packages: events.filter(packages.named())
-    return lambda packages: files.load(
-        "logistics", EVENT_COLUMNS, PackagePickups(words, packages)
-    ).lazy()
 
 
 def _watch_candidate(rules: PickupRules, instant: datetime, excluded: pl.Expr) -> pl.Expr:

@@ -647,7 +647,7 @@ def _footer(summary: ShopSummary, lang: str) -> str:
 
 
 def render_html(summary: ShopSummary, lang: str = "zh") -> str:
-    from tmallcli.report import SECTIONS
+    from tmallcli.runs.report import SECTIONS
 
     r = summary.report
     doc = summary.document(lang)

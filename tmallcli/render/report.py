@@ -10,7 +10,7 @@ from typing import Any
 from tmallcli.money import yuan
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Renderable, Section
 from tmallcli.render.labels import pick
-from tmallcli.report import SECTIONS, ShopReport
+from tmallcli.runs.report import SECTIONS, ShopReport
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("店铺体检报告", "Shop health report"),

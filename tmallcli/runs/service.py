@@ -1,25 +1,40 @@
-"""Run every metric the given exports allow and turn them into the service score's inputs.
+"""``tmall score service``: 基础服务考核分 from every metric the exports allow (SPEC §6).
 
-Shared by ``tmall score service`` and ``tmall report``: each metric module computes its own
-result (with its drill-downs); this module picks the §6 metric values out of them and the
-evidence behind each value (the worst carriers, hours, staff, refunds, items).
+Each metric family computes its own result (with its drill-downs); this module picks the §6
+metric values out of them and the evidence behind each value (the worst carriers, hours,
+staff, refunds, items). ``tmall report`` builds the same :class:`Components` from the exports
+it loads once (:mod:`tmallcli.runs.report`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.exports.inputs import Inputs
-from tmallcli.metrics import disputes, dsr, refunds, response
-from tmallcli.metrics.disputes import ComplaintRate
-from tmallcli.metrics.dsr import DsrResult
-from tmallcli.metrics.pickup import PickupResult
-from tmallcli.metrics.refunds import RefundsResult
-from tmallcli.metrics.response import ResponseResult
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
-from tmallcli.metrics.shipping import ORDER_COLUMNS
-from tmallcli.timeframe import AsOf
+from tmallcli.runs.context import Exports, Run, RunContext
+from tmallcli.runs.dsr import dsr_of
+from tmallcli.runs.pickup import (
+    NEEDS_PICKUP_TIME,
+    pickup_of,
+    pickup_orders,
+    pickup_rules,
+    tracking_events,
+)
+from tmallcli.runs.refunds import refunds_of
+from tmallcli.runs.response import response_of
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.read import LoadedExport
+    from tmallcli.metrics.disputes import ComplaintRate
+    from tmallcli.metrics.dsr import DsrResult
+    from tmallcli.metrics.pickup import PickupResult
+    from tmallcli.metrics.refunds import RefundsResult
+    from tmallcli.metrics.response import ResponseResult
+    from tmallcli.metrics.service_score import ServiceScore, TargetPlan
 
 EVIDENCE_ROWS = 3
 
@@ -38,6 +53,10 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The exports the service score reads (any of them).
+SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
+
+
 @dataclass
 class Components:
     """The metric results computed from one set of exports (None: its export was not given)."""
@@ -50,73 +69,116 @@ class Components:
     notes: list[str] = field(default_factory=list)
 
 
-def compute_components(files: Inputs, config: Any, category: Any, as_of: AsOf) -> Components:
-    """Every metric the exports in ``files`` allow (loading each export once)."""
-    from tmallcli.metrics.pickup import (
-        PickupRules,
-        compute_pickup,
-        pickup_candidates,
-        tracking_events,
-    )
+@dataclass
+class ServiceRun:
+    score: ServiceScore
+    plan: TargetPlan | None
+    notes: list[str]  # what the exports could not give (e.g. no pickup time)
+
+
+def complaints_of(
+    complaints: LoadedExport, paid: pl.LazyFrame | None, ctx: RunContext
+) -> ComplaintRate:
+    """投诉成立率; ``paid``: (order_id, paid_at) of the orders export."""
+    from tmallcli.metrics.disputes import compute_complaint_rate
+
+    return compute_complaint_rate(complaints.lazy(), paid, ctx.as_of)
+
+
+def components(files: Inputs, ctx: RunContext) -> Components:
+    """Every metric the exports in ``files`` allow, each export loaded once."""
+    from tmallcli.metrics import disputes, dsr, refunds, response
+    from tmallcli.metrics.shipping import ORDER_COLUMNS
 
     parts = Components()
-    orders = files.maybe("orders", ORDER_COLUMNS)
     paid = None
-    if orders is not None:
+    if files.has("orders"):
         # The pickup rate reads its candidates, the dispute and complaint rates which orders
         # were paid when: the rest (a 10 M-order shop: ~2.5 GB) goes back before the tracking
         # events and the other exports are read.
-        rules = PickupRules.from_config(config)
-        has_pickup_column = orders.has("picked_up_at")
-        paid = orders.frame.select("order_id", "paid_at").lazy()
-        candidates = pickup_candidates(
-            orders.lazy(), rules, as_of=as_of.date, instant=as_of.instant
-        )
-        del orders
+        rules = pickup_rules(ctx)
+        loaded = files.load("orders", ORDER_COLUMNS)
+        paid = loaded.frame.select("order_id", "paid_at").lazy()
+        orders = pickup_orders(loaded, rules, ctx)
+        del loaded
         files.release("orders", ORDER_COLUMNS)
         events = tracking_events(files, rules.words)
-        if events is None and not has_pickup_column:
-            parts.notes.append(
-                "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "
-                "column (发货时间 is the seller's click, not a pickup)"
-            )
+        if events is None and not orders.has_pickup_column:
+            parts.notes.append(NEEDS_PICKUP_TIME)
         else:
-            parts.pickup = compute_pickup(
-                candidates.lazy(),
-                events,
-                rules,
-                as_of=as_of.date,
-                instant=as_of.instant,
-                orders_have_pickup_column=has_pickup_column,
-            )
+            parts.pickup = pickup_of(orders, events, rules, ctx)
     if files.has("reviews"):
-        reviews = files.load("reviews", dsr.COLUMNS)
-        parts.dsr = dsr.compute_dsr(
-            reviews.lazy(), dsr.DsrRules.from_config(config, category), as_of.instant
-        )
+        parts.dsr = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
     if files.has("refunds"):
-        loaded = files.load("refunds", refunds.COLUMNS)
         # The dispute rate counts the distinct orders paid in its window: the orders read
         # above (more columns) give the same count as `tmall audit refunds`' own read of
         # (order_id, paid_at) — a row judged an exact duplicate on fewer columns repeats its
         # order and payment time — so the 2.7 GB orders export of a 10 M-order shop is parsed
         # once, not twice. (With --skip-bad-rows a row bad in another column is dropped here
         # too: the run reports it dropped.)
-        parts.refunds = refunds.compute_refunds(
-            loaded.lazy(),
-            paid,
-            refunds.RefundRules.from_config(config),
-            as_of,
-        )
+        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
     if files.has("chats"):
-        chats = files.load("chats", response.COLUMNS)
-        parts.response = response.compute_response(
-            chats.lazy(), response.ResponseRules.from_config(config), as_of
-        )
+        parts.response = response_of(files.load("chats", response.COLUMNS), ctx)
     if files.has("complaints"):
-        loaded = files.load("complaints", disputes.COLUMNS)
-        parts.complaints = disputes.compute_complaint_rate(loaded.lazy(), paid, as_of)
+        parts.complaints = complaints_of(files.load("complaints", disputes.COLUMNS), paid, ctx)
     return parts
+
+
+def parse_what_if(values: list[str] | None, known: list[str]) -> dict[str, float]:
+    """``--set metric=value`` (repeatable): the hypothetical values of a what-if."""
+    from tmallcli.errors import UsageError
+
+    what_if: dict[str, float] = {}
+    for item in values or []:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or key not in known:
+            raise UsageError(
+                f"--set: expected METRIC=VALUE with METRIC one of {', '.join(known)} (got {item!r})"
+            )
+        try:
+            what_if[key] = float(text)
+        except ValueError:
+            raise UsageError(f"--set {key}: not a number (got {text!r})") from None
+    return what_if
+
+
+def run_service(
+    exports: Exports,
+    ctx: RunContext,
+    *,
+    set_values: list[str] | None = None,
+    strict: bool = False,
+    target: float | None = None,
+) -> Run[ServiceRun]:
+    """The total against the category threshold, what-if values applied, and a plan for
+    ``target``. ``strict``: a weighted metric whose export is missing is an error."""
+    from tmallcli.errors import UsageError
+    from tmallcli.metrics.service_score import plan_target, score_service
+
+    what_if = parse_what_if(set_values, list(ctx.category.active_metrics))
+    with exports.open() as files:
+        if not any(files.has(k) for k in SERVICE_KINDS):
+            raise UsageError(
+                "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, "
+                "--complaints, or --dir DIR"
+            )
+        parts = components(files, ctx)
+        reads, warnings = files.reads(), files.warnings
+    values = metric_inputs(parts)
+    missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
+    if strict and missing:
+        needs = sorted(
+            {f"--{n.replace('_', '-')}" for options in missing.values() for n in options}
+        )
+        raise UsageError(
+            f"--strict: metrics without their export: {', '.join(missing)} (give {', '.join(needs)})"
+        )
+    score = score_service(ctx.category, values, what_if)
+    plan = None if target is None else plan_target(score, target)
+    return Run(
+        ServiceRun(score, plan, list(parts.notes)), reads, warnings, score.notes + parts.notes
+    )
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:

@@ -1,0 +1,85 @@
+"""What every run starts from: the config, the category, the report date and the exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from tmallcli.config import CategoryConfig, Config
+    from tmallcli.exports.inputs import Inputs, Read
+    from tmallcli.timeframe import AsOf
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunContext:
+    """The merged config, the category block the rules use and T."""
+
+    config: Config
+    category_name: str
+    category: CategoryConfig
+    as_of: AsOf
+
+
+def context(
+    as_of: str | None = None,
+    config: Path | None = None,
+    category: str | None = None,
+    *,
+    cwd: Path | None = None,
+) -> RunContext:
+    """Load and validate the config (default + user file), pick the category, resolve T."""
+    from tmallcli.config import load_config
+    from tmallcli.timeframe import resolve_as_of
+
+    day = resolve_as_of(as_of)
+    loaded = load_config(config, cwd=cwd)
+    name = category or loaded.service_score.default_category
+    return RunContext(loaded, name, loaded.category(name), day)
+
+
+@dataclass(frozen=True)
+class Exports:
+    """Where each kind of export comes from (explicit files or ``--dir``) and how to read them."""
+
+    files: Mapping[str, list[str]] = field(default_factory=dict)
+    directory: Path | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad_rows: bool = False
+    # Shows a file's reading (a Rich bar on a terminal); the CLI passes it, the core never
+    # imports render.
+    progress: Callable[[str, int], Any] | None = None
+
+    @contextmanager
+    def open(self) -> Iterator[Inputs]:
+        """The run's :class:`~tmallcli.exports.inputs.Inputs`; transcoded copies are removed
+        when the block ends."""
+        from tmallcli.exports.inputs import Inputs
+        from tmallcli.exports.read import ReadOptions
+
+        options = ReadOptions(
+            encoding=self.encoding, sheet=self.sheet, skip_bad_rows=self.skip_bad_rows
+        )
+        with Inputs(dict(self.files), directory=self.directory, options=options) as files:
+            yield files
+
+
+@dataclass
+class Run(Generic[T]):
+    """A command's result, what it read, and what it has to say about its inputs."""
+
+    result: T
+    read: list[Read] = field(default_factory=list)
+    input_warnings: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # printed as warnings on stderr
+
+
+def finish(result: T, files: Inputs, notes: list[str] | None = None) -> Run[T]:
+    """``result`` with the record of what ``files`` read."""
+    return Run(result, files.reads(), files.warnings, list(notes or []))

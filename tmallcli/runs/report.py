@@ -1,0 +1,275 @@
+"""``tmall report`` and ``tmall demo``: everything a folder of exports allows (SPEC §11).
+
+Each section is computed by the same part as its own command (:mod:`tmallcli.runs.dsr`,
+:mod:`~tmallcli.runs.pickup` …), so the report's DSR equals ``tmall score dsr``, its
+compensation equals ``tmall compensate late-orders`` without a ledger (a dry computation: the
+report never touches a ledger), its 客服评价 equals ``tmall score cs --last 30``, and so on. A
+section whose export is missing is skipped with the reason.
+
+Each export is parsed once (SPEC §12: the report at most 1.3× ``score service``), with the
+union of the columns its sections read; each section still judges duplicate rows on its own
+columns, from that one load (:meth:`~tmallcli.exports.inputs.Inputs.load_parts`). The exports
+are read in the order the sections need them and let go when no section needs them any more,
+so the orders and the tracking events are not held beside the reviews and chats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
+from tmallcli.runs.context import Exports, Run, RunContext
+from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
+from tmallcli.runs.dsr import dsr_of, dsr_trend_of
+from tmallcli.runs.pickup import NEEDS_PICKUP_TIME, pickup_of, pickup_orders, pickup_rules
+from tmallcli.runs.refunds import refunds_of
+from tmallcli.runs.response import response_of
+from tmallcli.runs.service import SERVICE_KINDS, Components, complaints_of, metric_inputs
+from tmallcli.runs.triage import REPORT_LIMIT, triage_of
+
+if TYPE_CHECKING:
+    from tmallcli.exports.inputs import Inputs
+    from tmallcli.metrics.cs_ratings import CsResult
+    from tmallcli.metrics.disputes import ComplaintRate
+    from tmallcli.metrics.dsr import DsrResult, DsrTrend
+    from tmallcli.metrics.pickup import PickupResult
+    from tmallcli.metrics.refunds import RefundsResult
+    from tmallcli.metrics.response import ResponseResult
+    from tmallcli.metrics.reviews import TriageResult
+    from tmallcli.metrics.service_score import ServiceScore
+    from tmallcli.timeframe import AsOf
+
+# The order of the sections in the report, and the name of each in JSON.
+SECTIONS = ("service", "dsr", "pickup", "response", "refunds", "compensation", "cs", "triage")
+
+# Which exports each section needs (any of them, for the service score).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "service": SERVICE_KINDS,
+    "dsr": ("reviews",),
+    "pickup": ("orders",),
+    "response": ("chats",),
+    "refunds": ("refunds",),
+    "compensation": ("orders",),
+    "cs": ("cs_ratings",),
+    "triage": ("reviews",),
+}
+
+NO_SHIP_TIME = (
+    "cannot tell which orders shipped: the orders export has neither 揽收时间 nor "
+    "发货时间 and there is no logistics export"
+)
+
+
+@dataclass
+class IgnoredFile:
+    path: str
+    reason: str
+
+
+@dataclass
+class ShopReport:
+    as_of: AsOf
+    category: str
+    files: dict[str, list[str]]  # kind → the files used for it
+    ignored: list[IgnoredFile]
+    service: ServiceScore | None = None
+    service_notes: list[str] = field(default_factory=list)
+    dsr: DsrResult | None = None
+    dsr_trend: DsrTrend | None = None
+    pickup: PickupResult | None = None
+    response: ResponseResult | None = None
+    refunds: RefundsResult | None = None
+    complaints: ComplaintRate | None = None
+    compensation: LateOrdersRun | None = None
+    cs: CsResult | None = None
+    cs_min_average: Fraction | None = None
+    triage: TriageResult | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # section → why it is missing
+    input_warnings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
+    """Everything in the folder that is not used, and why (SPEC §11: say which were used)."""
+    from tmallcli.exports.sources import EXPORT_SUFFIXES
+
+    used = {str(Path(p).resolve()) for paths in files.files.values() for p in paths}
+    unrecognised = {str(Path(p).resolve()) for p in files.ignored}
+    ignored = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith(".") or str(entry.resolve()) in used:
+            continue
+        if entry.is_dir():
+            reason = "folder (not searched)"
+        elif str(entry.resolve()) in unrecognised:
+            reason = "headers match no export kind"
+        elif entry.suffix.lower() not in EXPORT_SUFFIXES or entry.name.startswith("~$"):
+            reason = f"not an export file ({', '.join(EXPORT_SUFFIXES)})"
+        else:
+            reason = "not read"
+        ignored.append(IgnoredFile(str(entry), reason))
+    return ignored
+
+
+def steps(files: Inputs) -> int:
+    """How many times :func:`build_report` calls ``advance`` for these exports."""
+    count = files.has("refunds") * 2  # read, 售后
+    if files.has("orders"):
+        count += 3 + files.has("logistics")  # orders (and events) read, pickup, compensation
+    count += files.has("reviews") * 4  # read, DSR, trend, triage
+    count += files.has("chats") * 2  # read, response
+    count += files.has("complaints") + files.has("cs_ratings")
+    count += any(files.has(k) for k in NEEDS["service"])
+    return int(count)
+
+
+def build_report(
+    files: Inputs,
+    ctx: RunContext,
+    *,
+    directory: Path | None = None,
+    advance: Callable[[str], None] | None = None,
+) -> ShopReport:
+    """Run every section the exports in ``files`` allow, reading each export once.
+
+    ``advance`` is called before each read and each computation, e.g. to move a progress bar.
+    """
+    from tmallcli.metrics import compensation, cs_ratings, disputes, dsr, refunds, response
+    from tmallcli.metrics import reviews as triage
+    from tmallcli.metrics.shipping import ORDER_COLUMNS
+
+    step = advance or (lambda label: None)
+    report = ShopReport(
+        as_of=ctx.as_of,
+        category=ctx.category_name,
+        files={kind: list(paths) for kind, paths in files.files.items() if paths},
+        ignored=[] if directory is None else ignored_files(directory, files),
+    )
+    for section, kinds in NEEDS.items():
+        if not any(files.has(k) for k in kinds):
+            report.skipped[section] = "no " + " / ".join(kinds) + " export"
+    parts = Components()
+    paid = None
+
+    # The orders, the tracking events and the refunds' compensation columns: pickup and
+    # compensation, then let go (10 M orders: the largest frames of the run).
+    comp_rules = compensation.CompensationRules.from_config(ctx.config)
+    if files.has("refunds"):
+        step("退款 读取")
+        files.load_parts("refunds", [refunds.COLUMNS, compensation.REFUND_COLUMNS])
+    if files.has("orders"):
+        step("订单 读取")
+        orders_for_pickup, orders_for_payouts = files.load_parts(
+            "orders", [ORDER_COLUMNS, compensation.ORDERS_COLUMNS]
+        )
+        paid = orders_for_pickup.frame.select("order_id", "paid_at").lazy()
+        rules = pickup_rules(ctx)
+        candidates = pickup_orders(orders_for_pickup, rules, ctx)
+        del orders_for_pickup
+        files.release("orders", ORDER_COLUMNS)
+        events = None
+        if files.has("logistics"):
+            step("物流 读取")
+            events = files.load(
+                "logistics", compensation.EVENT_COLUMNS, compensation.PackagePickups(rules.words)
+            )
+        step("24小时揽收")
+        if events is None and not candidates.has_pickup_column:
+            parts.notes.append(NEEDS_PICKUP_TIME)
+            report.skipped["pickup"] = NEEDS_PICKUP_TIME
+        else:
+            whole = None if events is None else events.lazy()
+            parts.pickup = pickup_of(
+                candidates,
+                None if whole is None else (lambda packages: whole.filter(packages.named())),
+                rules,
+                ctx,
+            )
+        del candidates
+        step("延迟发货赔付")
+        if not can_tell_shipping(orders_for_payouts, events):
+            report.skipped["compensation"] = NO_SHIP_TIME
+        else:
+            refund_rows = files.maybe("refunds", compensation.REFUND_COLUMNS)
+            proposal = proposal_of(orders_for_payouts, events, refund_rows, comp_rules, ctx)
+            from tmallcli.metrics.compensation import settle_payouts
+
+            report.compensation = LateOrdersRun(proposal, settle_payouts(proposal), comp_rules)
+        del orders_for_payouts, events
+        files.release("orders", compensation.ORDERS_COLUMNS)
+        files.release_kind("logistics")
+    if files.has("refunds"):
+        files.release("refunds", compensation.REFUND_COLUMNS)
+        step("售后")
+        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        files.release("refunds", refunds.COLUMNS)
+    if files.has("reviews"):
+        step("评价 读取")
+        for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
+        step("DSR")
+        parts.dsr = dsr_of(for_dsr, ctx)
+        step("DSR 走势")
+        report.dsr_trend = dsr_trend_of(for_dsr, ctx)
+        step("中差评")
+        report.triage = triage_of(for_triage, ctx, limit=REPORT_LIMIT)
+        del for_dsr, for_triage
+        files.release_kind("reviews")
+    if files.has("chats"):
+        step("旺旺 读取")
+        chats = files.load("chats", response.COLUMNS)
+        step("旺旺响应")
+        parts.response = response_of(chats, ctx)
+        del chats
+        files.release_kind("chats")
+    if files.has("complaints"):
+        step("投诉")
+        parts.complaints = complaints_of(files.load("complaints", disputes.COLUMNS), paid, ctx)
+    if files.has("cs_ratings"):
+        step("客服评价")
+        ratings = files.load("cs_ratings", cs_ratings.COLUMNS)
+        report.cs = cs_of(ratings, ctx, cs_span(ctx, CsPeriod(last=REPORT_DAYS)))
+        report.cs_min_average = cs_target(ctx)
+
+    report.dsr, report.pickup = parts.dsr, parts.pickup
+    report.refunds, report.response = parts.refunds, parts.response
+    report.complaints = parts.complaints
+    if "service" not in report.skipped:
+        from tmallcli.metrics.service_score import score_service
+
+        step("基础服务考核分")
+        report.service = score_service(ctx.category, metric_inputs(parts), {})
+        report.service_notes = list(parts.notes)
+    report.input_warnings = files.warnings
+    return report
+
+
+def run_report(
+    exports: Exports,
+    ctx: RunContext,
+    *,
+    announce: Callable[[dict[str, list[str]]], None] | None = None,
+) -> Run[ShopReport]:
+    """The report on ``exports`` (``announce`` is told which files hold which kind, once the
+    folder is searched). ``exports.progress`` shows one bar for the whole report, the reads
+    as its steps: a second live display cannot nest in it."""
+    from contextlib import nullcontext
+    from dataclasses import replace
+
+    with replace(exports, progress=None).open() as files:
+        if announce is not None:
+            announce(files.files)
+        bar = (
+            nullcontext(None)
+            if exports.progress is None
+            else exports.progress("report", steps(files))
+        )
+        with bar as shown:
+            advance = None if shown is None else shown.advance
+            shop = build_report(files, ctx, directory=exports.directory, advance=advance)
+        reads = files.reads()
+    notes = [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
+    notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
+    return Run(shop, reads, shop.input_warnings, notes)

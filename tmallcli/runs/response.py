@@ -1,0 +1,29 @@
+"""``tmall audit response``: 旺旺 consultation experience (SPEC §7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tmallcli.runs.context import Exports, Run, RunContext, finish
+
+if TYPE_CHECKING:
+    from tmallcli.exports.read import LoadedExport
+    from tmallcli.metrics.response import ResponseResult
+
+
+def response_of(
+    chats: LoadedExport, ctx: RunContext, *, limit: int | None = None
+) -> ResponseResult:
+    from tmallcli.metrics.response import ResponseRules, compute_response
+
+    rules = ResponseRules.from_config(ctx.config, limit=limit)
+    return compute_response(chats.lazy(), rules, ctx.as_of)
+
+
+def run_response(
+    exports: Exports, ctx: RunContext, *, limit: int | None = None
+) -> Run[ResponseResult]:
+    from tmallcli.metrics.response import COLUMNS
+
+    with exports.open() as files:
+        return finish(response_of(files.load("chats", COLUMNS), ctx, limit=limit), files)
