@@ -14,8 +14,8 @@ from tmallcli.errors import InputError, UsageError
 from tmallcli.exports import read as read_module
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.inputs import Inputs
+from tmallcli.exports.opening import open_source
 from tmallcli.exports.read import ReadOptions
-from tmallcli.exports.sources import open_source
 from tmallcli.exports.structure import ends_in_quoted_field
 
 ORDER_HEADER = (
@@ -395,10 +395,10 @@ def test_large_file_utf8_head_gb18030_body_is_transcoded(
 ) -> None:
     """A large file is taken as UTF-8 from its head; when Polars then meets GB18030 bytes the
     whole file is checked and transcoded (strict UTF-8 first, else GB18030)."""
-    from tmallcli.exports import sources
+    from tmallcli.exports import decoding
 
-    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
-    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    monkeypatch.setattr(decoding, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(decoding, "HEAD_SIZE", 64)
     header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
     ascii_rows = "".join(f"{i},b{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
     path = tmp_path / "reviews.csv"
@@ -410,10 +410,10 @@ def test_large_file_utf8_head_gb18030_body_is_transcoded(
 def test_large_damaged_utf8_file_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tmallcli.exports import sources
+    from tmallcli.exports import decoding
 
-    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
-    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    monkeypatch.setattr(decoding, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(decoding, "HEAD_SIZE", 64)
     header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
     good = "".join(f"{i},小王小李小张小赵{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
     path = tmp_path / "reviews.csv"

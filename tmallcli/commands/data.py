@@ -44,8 +44,8 @@ def check(
 
         from tmallcli.errors import UsageError
         from tmallcli.exports.check import check_files
+        from tmallcli.exports.paths import expand_paths
         from tmallcli.exports.read import ExportReader, ReadOptions
-        from tmallcli.exports.sources import expand_paths
         from tmallcli.render.check import CheckReport
 
         if kind is not None and kind not in KIND_NAMES:

@@ -19,7 +19,7 @@ from tmallcli.exports.read import (
     record_lines,
     repeats,
 )
-from tmallcli.exports.sources import Source
+from tmallcli.exports.source import Source
 from tmallcli.exports.structure import named_width, record_fields, short_last_record
 
 EXAMPLES_PER_PROBLEM = 3

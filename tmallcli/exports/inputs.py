@@ -13,8 +13,8 @@ from typing import Any
 from tmallcli.errors import InputError, UsageError
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.kinds import KINDS
+from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, Reduce, read_headers
-from tmallcli.exports.sources import expand_paths
 
 OPTION_NAMES = {
     "orders": "--orders",

@@ -1,6 +1,6 @@
 """Load one kind of export from any number of files into one typed Polars frame.
 
-Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.sources`; a GB18030 one is read as
+Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.opening`; a GB18030 one is read as
 it is when only ASCII columns of it are read, :meth:`ExportReader._read_lossily`), its
 headers are mapped to canonical names (:mod:`tmallcli.exports.headers`), only the columns
 the command needs are scanned, and each value is parsed by an expression
@@ -24,16 +24,12 @@ from typing import Any, TypeVar
 import polars as pl
 
 from tmallcli.errors import InputError
+from tmallcli.exports.decoding import header_line, transcoded, verify_source
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
-from tmallcli.exports.sources import (
-    Source,
-    expand_paths,
-    header_line,
-    open_source,
-    transcoded,
-    verify_source,
-)
+from tmallcli.exports.opening import open_source
+from tmallcli.exports.paths import expand_paths
+from tmallcli.exports.source import Source
 from tmallcli.exports.structure import (
     SHEET_ENCODINGS,
     check_last_record,
