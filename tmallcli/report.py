@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tmallcli.exports.inputs import Inputs
-    from tmallcli.exports.read import Reduce
+    from tmallcli.exports.reader import Reduce
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate

@@ -11,11 +11,11 @@ import polars as pl
 import pytest
 
 from tmallcli.errors import InputError, UsageError
-from tmallcli.exports import read as read_module
+from tmallcli.exports import csv_scan
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.inputs import Inputs
 from tmallcli.exports.opening import open_source
-from tmallcli.exports.read import ReadOptions
+from tmallcli.exports.reader import ReadOptions
 from tmallcli.exports.structure import ends_in_quoted_field
 
 ORDER_HEADER = (
@@ -650,13 +650,13 @@ def test_closing_stops_a_background_transcoding(tmp_path: Path, monkeypatch) -> 
 def _passes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records each read of a file: True the fast way, False the tolerant way."""
     passes: list[bool] = []
-    parsed = read_module._parsed
+    parsed = csv_scan.parsed
 
     def spy(*args: Any, fast: bool = False, **kwargs: Any) -> Any:
         passes.append(fast)
         return parsed(*args, fast=fast, **kwargs)
 
-    monkeypatch.setattr(read_module, "_parsed", spy)
+    monkeypatch.setattr(csv_scan, "parsed", spy)
     return passes
 
 
@@ -682,7 +682,7 @@ def test_cells_past_the_head_in_another_form_are_read_the_tolerant_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     head = "".join(
-        f"{i},b,¥1.00,,交易成功,2026/5/1 6:05,\n" for i in range(1, read_module.HEAD_BYTES // 30)
+        f"{i},b,¥1.00,,交易成功,2026/5/1 6:05,\n" for i in range(1, csv_scan.HEAD_BYTES // 30)
     )
     path = write(
         tmp_path / "o.csv",
@@ -694,13 +694,11 @@ def test_cells_past_the_head_in_another_form_are_read_the_tolerant_way(
     assert passes == [True, False]
     last = frame.filter(pl.col("order_id") == "999999").row(0, named=True)
     assert (last["paid_amount"], last["paid_at"]) == (123400, datetime(2026, 5, 1, 6, 5, 7))
-    assert frame.height == read_module.HEAD_BYTES // 30
+    assert frame.height == csv_scan.HEAD_BYTES // 30
 
 
 def test_a_head_that_ends_inside_a_quoted_cell_leaves_the_usual_forms(tmp_path: Path) -> None:
-    text = (
-        ORDER_HEADER + '1,b,¥1.00,,"交易\n' + "成功" * read_module.HEAD_BYTES + '",2026/5/1 6:05,\n'
-    )
+    text = ORDER_HEADER + '1,b,¥1.00,,"交易\n' + "成功" * csv_scan.HEAD_BYTES + '",2026/5/1 6:05,\n'
     path = write(tmp_path / "o.csv", text)
     frame, _ = load("orders", path)
     assert frame.row(0, named=True)["paid_at"] == datetime(2026, 5, 1, 6, 5)

@@ -12,7 +12,7 @@ import pytest
 from tmallcli.config import load_config
 from tmallcli.errors import InputError
 from tmallcli.exports.inputs import Inputs
-from tmallcli.exports.read import ReadOptions
+from tmallcli.exports.reader import ReadOptions
 from tmallcli.metrics.shipping import EVENT_COLUMNS, PackagePickups, PickupWords
 
 WORDS = PickupWords.from_config(load_config().pickup)

@@ -39,7 +39,7 @@ def context(rules: RuleOptions, *, cwd: Path | None = None) -> RunContext:
 
 def open_inputs(options: InputOptions) -> Inputs:
     from tmallcli.exports.inputs import Inputs
-    from tmallcli.exports.read import ReadOptions
+    from tmallcli.exports.reader import ReadOptions
 
     return Inputs(
         options.files,

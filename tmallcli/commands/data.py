@@ -45,7 +45,7 @@ def check(
         from tmallcli.errors import UsageError
         from tmallcli.exports.check import check_files
         from tmallcli.exports.paths import expand_paths
-        from tmallcli.exports.read import ExportReader, ReadOptions
+        from tmallcli.exports.reader import ExportReader, ReadOptions
         from tmallcli.render.check import CheckReport
 
         if kind is not None and kind not in KIND_NAMES:

@@ -186,7 +186,8 @@ ASCII_COMPATIBLE = frozenset({"gb18030", "gbk", "gb2312"})
 
 
 def transcoded(source: Source, *, workdir: Path, stop: threading.Event | None = None) -> Source:
-    """A ``lossy`` source transcoded to UTF-8 (what :func:`~tmallcli.exports.opening.open_source` would have given)."""
+    """A ``lossy`` source transcoded to UTF-8 (what
+    :func:`~tmallcli.exports.opening.open_source` would have given)."""
     if not source.lossy:
         return source
     plan = TextPlan(codecs.lookup(source.encoding).name, source.encoding)

@@ -11,10 +11,11 @@ from types import TracebackType
 from typing import Any
 
 from tmallcli.errors import InputError, UsageError
+from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.kinds import KINDS
 from tmallcli.exports.paths import expand_paths
-from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, Reduce, read_headers
+from tmallcli.exports.reader import ExportReader, LoadedExport, ReadOptions, Reduce
 
 OPTION_NAMES = {
     "orders": "--orders",

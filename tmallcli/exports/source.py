@@ -44,8 +44,8 @@ class Source:
     all_text: bool = False
     # True: ``csv_path`` is the original GB18030/GBK file, not yet transcoded, which Polars
     # may read with ``utf8-lossy`` for columns whose cells all prove ASCII (the same bytes in
-    # either encoding): see :meth:`ExportReader._read_lossily`. Otherwise it is transcoded
-    # (:func:`~tmallcli.exports.decoding.transcoded`) before it is read.
+    # either encoding): see :meth:`~tmallcli.exports.reader.ExportReader._read_lossily`.
+    # Otherwise it is transcoded (:func:`~tmallcli.exports.decoding.transcoded`) first.
     lossy: bool = False
 
 

@@ -320,7 +320,7 @@ def _lookup_by_hash(
     or when a hash found another number than the order's (every number found is compared):
     the caller then merges and joins the text. (``key``: the hash, for the tests.)
     """
-    from tmallcli.exports.read import repeats
+    from tmallcli.frames import repeats
 
     number = pl.col("tracking_no")
     keys = tracked.select(key(number)).to_series()
