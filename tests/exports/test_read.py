@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -828,3 +830,30 @@ def test_a_file_polars_panics_on_is_a_clean_error(tmp_path: Path) -> None:
     columns = ("order_id", "buyer", "rated_at", "dsr_description", "dsr_service")
     with pytest.raises(InputError, match=r"r\.csv:2: broken CSV"):
         load("reviews", path, columns=columns)
+
+
+def test_the_reader_reports_each_file_read_to_the_progress_it_is_given(tmp_path: Path) -> None:
+    """Progress is the caller's (the CLI passes its bar on stderr); by default nothing."""
+    shown: list[tuple[str, object]] = []
+
+    class Step:
+        def advance(self, label: str) -> None:
+            shown.append(("advance", label))
+
+    @contextmanager
+    def progress(description: str, total: int) -> Iterator[Step]:
+        shown.append((description, total))
+        yield Step()
+        shown.append(("done", description))
+
+    older = write(tmp_path / "a.csv", ORDER_HEADER + "1,b,1.00,0,交易成功,2026-11-05 18:37,\n")
+    newer = write(tmp_path / "b.csv", ORDER_HEADER + "2,b,1.00,0,交易成功,2026-11-05 18:37,\n")
+    files = {"orders": [str(older), str(newer)]}
+    with Inputs(files, options=ReadOptions(progress=progress)) as inputs:
+        assert inputs.load("orders").frame.height == 2
+    assert shown == [
+        ("orders", 2),
+        ("advance", f"orders: {older}"),
+        ("advance", f"orders: {newer}"),
+        ("done", "orders"),
+    ]

@@ -40,11 +40,15 @@ def context(rules: RuleOptions, *, cwd: Path | None = None) -> RunContext:
 def open_inputs(options: InputOptions) -> Inputs:
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import ReadOptions
+    from tmallcli.render.progress import progress
 
     return Inputs(
         options.files,
         directory=options.directory,
         options=ReadOptions(
-            encoding=options.encoding, sheet=options.sheet, skip_bad_rows=options.skip_bad_rows
+            encoding=options.encoding,
+            sheet=options.sheet,
+            skip_bad_rows=options.skip_bad_rows,
+            progress=progress,
         ),
     )

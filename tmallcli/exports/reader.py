@@ -13,11 +13,12 @@ row. The rows of all files are then de-duplicated and folded (:mod:`tmallcli.exp
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import polars as pl
 
@@ -40,7 +41,6 @@ from tmallcli.exports.opening import open_source
 from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
-from tmallcli.render.progress import progress
 
 # Columns that tell two otherwise equal rows apart (two items of one order are not duplicates).
 IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -68,11 +68,34 @@ Reduce = Callable[[pl.LazyFrame, tuple[str, ...]], pl.LazyFrame]
 T = TypeVar("T")
 
 
+class Step(Protocol):
+    """Where a long read has got to: one file of a kind read, ``label`` saying which."""
+
+    def advance(self, label: str) -> None: ...
+
+
+# How a read shows its progress: called with what is read and how many files, it gives a
+# context manager whose Step advances once a file. The library shows nothing; the CLI passes
+# its bar on stderr (tmallcli.render.progress), which is shown only on a terminal.
+Progress = Callable[[str, int], AbstractContextManager[Step]]
+
+
+class _Silent:
+    def advance(self, label: str) -> None:
+        return None
+
+
+@contextmanager
+def no_progress(description: str, total: int) -> Iterator[Step]:
+    yield _Silent()
+
+
 @dataclass
 class ReadOptions:
     encoding: str | None = None
     sheet: str | None = None
     skip_bad_rows: bool = False
+    progress: Progress = no_progress
 
 
 @dataclass
@@ -274,7 +297,7 @@ class ExportReader:
         """Each file's results (see :meth:`_collect`) with the progress shown; ``sources``
         is updated in place where a file was transcoded; each file's last record is checked."""
         results = []
-        with progress(f"{kind.name}", len(sources)) as step:
+        with self.options.progress(f"{kind.name}", len(sources)) as step:
             for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
                 source, frames = self._collect(source, queries(mapping))
                 check_last_record(source)
