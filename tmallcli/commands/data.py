@@ -9,10 +9,9 @@ import typer
 
 from tmallcli.commands import options as o
 from tmallcli.commands.run import Outcome, run
+from tmallcli.exports.kinds import KIND_NAMES
 
 app = typer.Typer(help="Inspect exports: kind, column mapping, problems.", no_args_is_help=True)
-
-KIND_NAMES = ["orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints"]
 
 
 @app.command("check")

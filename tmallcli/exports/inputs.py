@@ -13,20 +13,9 @@ from typing import Any
 from tmallcli.errors import InputError, UsageError
 from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.headers import detect_kind
-from tmallcli.exports.kinds import KINDS
+from tmallcli.exports.kinds import KINDS, OPTION_NAMES
 from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.reader import ExportReader, LoadedExport, ReadOptions, Reduce
-
-OPTION_NAMES = {
-    "orders": "--orders",
-    "logistics": "--logistics",
-    "reviews": "--reviews",
-    "refunds": "--refunds",
-    "chats": "--chats",
-    "cs_ratings": "--cs-ratings",
-    "complaints": "--complaints",
-}
-
 
 # A load of one kind: its columns (None: all), its fold and its Categorical columns.
 LoadKey = tuple[str, frozenset[str] | None, Reduce | None, frozenset[str]]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tmallcli.errors import InputError
+from tmallcli.exports.kinds import option_name
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 
@@ -41,7 +42,7 @@ def expand_paths(args: list[str], *, kind: str | None = None) -> list[Path]:
 def _expand_one(arg: str, kind: str | None) -> list[Path]:
     def fail(problem: str) -> InputError:
         if kind:
-            problem += f" (--{kind.replace('_', '-')})"
+            problem += f" ({option_name(kind)})"
         return InputError(arg, problem)
 
     path = Path(os.path.expanduser(arg)) if arg else None

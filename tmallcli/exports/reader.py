@@ -36,23 +36,11 @@ from tmallcli.exports.decoding import transcoded, verify_source
 from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
 from tmallcli.exports.folding import derive, distinct, drop_duplicates, fold_orders
 from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
-from tmallcli.exports.kinds import KINDS, KindSpec, ValueType
+from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
 from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
-
-# Columns that tell two otherwise equal rows apart (two items of one order are not duplicates).
-IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "orders": ("sub_order_id", "item_id"),
-    "reviews": ("item_id",),
-    "refunds": ("refund_id",),
-    "complaints": ("complaint_id",),
-    # Two buyers can give one agent the same score and tag in the same second (a 1M-order
-    # shop's ratings have a few such pairs): with a 买家 column they stay two ratings.
-    "cs_ratings": ("buyer",),
-}
-
 
 # A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
 # give the same result on its own output (files are folded one by one, then together), on
@@ -219,7 +207,7 @@ class ExportReader:
         sources = [self.source(p, lossy=lossy) for p in paths]
         mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
         present = set().union(*(m.found for m in mappings))
-        wanted = self._wanted(kind, columns, present)
+        wanted = columns_read(kind, columns, present)
         if reduce is not None:
             if categories:
                 raise ValueError("categories apply to a plain load, not to a reduced one")
@@ -412,26 +400,6 @@ class ExportReader:
         frame = parts[0] if len(parts) == 1 else reduce(pl.concat(parts).lazy(), ()).collect()
         return LoadedExport(kind.name, frame, sources, present, warnings)
 
-    @staticmethod
-    def _wanted(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:
-        """The columns read as values: those asked for (every one when ``None``), the kind's
-        key columns (a row without one is no record), identity columns and stand-ins.
-
-        A required column the command does not use is not read (SPEC §12: only the columns a
-        command needs): its header must be there, its cells are split but not checked, so a
-        bad 买家实付金额 does not stop ``audit refunds``, which counts orders by number and
-        payment time. ``tmall data check`` reads every column."""
-        if columns is None:
-            names = {c.name for c in kind.columns}
-        else:
-            names = set(columns) | {c.name for c in kind.columns if c.not_null}
-            names |= {c for c in IDENTITY_COLUMNS.get(kind.name, ()) if c in present}
-            # Inputs that stand in for another column (SPEC §2: derived when absent).
-            names |= {alt for col, alt in kind.alternatives if col in names}
-            if kind.name == "refunds" and "shipped" in names:
-                names.add("shipping_info")
-        return [c.name for c in kind.columns if c.name in names]
-
 
 # Types whose fast parsers read ASCII cells only: a read of these alone may take a GB18030
 # file as it is (:meth:`ExportReader._read_lossily`); text columns would need transcoding.
@@ -445,9 +413,7 @@ def _ascii_read(kind: KindSpec, columns: Iterable[str] | None) -> bool:
     if columns is None:
         return False
     every = {c.name for c in kind.columns}
-    return all(
-        kind.column(c).type in ASCII_TYPES for c in ExportReader._wanted(kind, columns, every)
-    )
+    return all(kind.column(c).type in ASCII_TYPES for c in columns_read(kind, columns, every))
 
 
 def _header_decodes(source: Source) -> bool:
