@@ -58,8 +58,9 @@ def open_source(
     ``encoding`` (any Python codec name) overrides detection for text files; ``sheet``
     picks a worksheet by name in a workbook (ignored for text files). Converted files
     are written to ``workdir``; the caller owns that folder and its clean-up. ``stop``, once
-    set, ends a GB18030 transcoding (run in the background) with :class:`~tmallcli.exports.gb18030.Stopped`. With
-    ``transcode`` false a GB18030/GBK CSV is not transcoded yet: its source is ``lossy``.
+    set, ends a GB18030 transcoding (run in the background) with
+    :class:`~tmallcli.exports.gb18030.Stopped`. With ``transcode`` false a GB18030/GBK CSV is
+    not transcoded yet: its source is ``lossy``.
     """
     path = Path(path)
     display = display if display is not None else str(path)
