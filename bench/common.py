@@ -12,8 +12,6 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-KINDS = ("orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints")
-
 # The commands the benchmark times; the baselines implement each one's headline numbers.
 COMMANDS = (
     "score-dsr",

@@ -266,13 +266,6 @@ FALLBACK_COLUMNS["tmallcli.metrics.compensation:ORDERS_COLUMNS"] = (
     "delivered_at",
     "promise_broken",
 )
-# Columns the reader adds to what a command asks for (tmallcli/exports/read.py, _wanted).
-IDENTITY_COLUMNS = {
-    "orders": ("sub_order_id", "item_id"),
-    "reviews": ("item_id",),
-    "refunds": ("refund_id",),
-    "complaints": ("complaint_id",),
-}
 
 
 def canonical_columns(ref: str, notes: list[str]) -> tuple[str, ...]:
@@ -291,22 +284,13 @@ def floor_columns(kind: str, ref: str | None, path: Path, notes: list[str]) -> l
     """The file's headers for the columns the command reads of ``kind`` (the reader's rule:
     the requested columns, the kind's key columns, identity columns and alternatives)."""
     from tmallcli.exports.headers import map_columns
-    from tmallcli.exports.kinds import KINDS
+    from tmallcli.exports.kinds import KINDS, columns_read
 
     spec = KINDS[kind]
-    headers = read_header_line(path)
-    mapping = map_columns(spec, headers)
-    if ref is None:
-        names = {c.name for c in spec.columns}
-    else:
-        names = set(canonical_columns(ref, notes)) | {c.name for c in spec.columns if c.not_null}
-        names |= {c for c in IDENTITY_COLUMNS.get(kind, ()) if c in mapping.found}
-        names |= {alt for col, alt in spec.alternatives if col in names}
-        if kind == "refunds" and "shipped" in names:
-            names.add("shipping_info")
-    return [
-        mapping.found[c.name] for c in spec.columns if c.name in names and c.name in mapping.found
-    ]
+    mapping = map_columns(spec, read_header_line(path))
+    asked = None if ref is None else canonical_columns(ref, notes)
+    names = columns_read(spec, asked, set(mapping.found))
+    return [mapping.found[name] for name in names if name in mapping.found]
 
 
 def read_header_line(path: Path) -> list[str]:

@@ -24,6 +24,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from tmallcli.cli import app
+from tmallcli.exports.kinds import KIND_NAMES
 
 CORPUS = Path(__file__).resolve().parent / "data" / "broken"
 MANIFEST = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -182,10 +183,9 @@ def test_the_committed_corpus_is_what_make_corpus_writes() -> None:
 
 def test_every_command_that_reads_exports_is_in_the_manifest() -> None:
     """The manifest's `reads` are each command's input options (so no reader is left out)."""
-    kinds = ("orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints")
     for command, spec in COMMANDS.items():
         help_text = runner.invoke(app, [*spec["args"][:2], "--help"], terminal_width=200).stdout
-        offered = {kind for kind in kinds if f"{option(kind)} " in help_text}
+        offered = {kind for kind in KIND_NAMES if f"{option(kind)} " in help_text}
         assert offered == set(spec["reads"]), command
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tmallcli.exports import gb18030
-from tmallcli.exports.sources import open_source
+from tmallcli.exports.opening import open_source
 
 needs_iconv = pytest.mark.skipif(
     gb18030._iconv() is None, reason="no C library iconv with the GB18030-2022 mapping here"

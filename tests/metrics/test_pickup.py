@@ -543,8 +543,8 @@ def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
     """Raw events, the whole fold already loaded (the report), and a load of only the
     candidates' packages (audit pickup, score service): the same result on the sample shop,
     and the report's way loads nothing more."""
-    from tmallcli.runs.pickup import tracking_events
     from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
+    from tmallcli.runs.pickup import tracking_events
 
     pickup_rules = rules()
     with sample_shop() as inputs:

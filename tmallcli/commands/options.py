@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tmallcli.exports.kinds import KIND_NAMES
 from tmallcli.runs.context import Exports
 
 if TYPE_CHECKING:
     from tmallcli.runs.context import RunContext
 
 # The export options, named as the kinds of export they give (``--cs-ratings`` gives cs_ratings).
-EXPORT_OPTIONS = ("orders", "logistics", "reviews", "refunds", "chats", "cs_ratings", "complaints")
+EXPORT_OPTIONS = KIND_NAMES
 
 
 class OutputFormat(str, Enum):

@@ -9,18 +9,14 @@ from pathlib import Path
 import polars as pl
 
 from tmallcli.errors import InputError
+from tmallcli.exports.csv_scan import read_headers
+from tmallcli.exports.diagnosis import describe, diagnose_structure, record_lines
 from tmallcli.exports.headers import ColumnMapping, detect_kind, map_columns, normalize_header
 from tmallcli.exports.kinds import KINDS, KindSpec
-from tmallcli.exports.read import (
-    ExportReader,
-    _describe,
-    diagnose_structure,
-    read_headers,
-    record_lines,
-    repeats,
-)
-from tmallcli.exports.sources import Source
+from tmallcli.exports.reader import ExportReader
+from tmallcli.exports.source import Source
 from tmallcli.exports.structure import named_width, record_fields, short_last_record
+from tmallcli.frames import repeats
 
 EXAMPLES_PER_PROBLEM = 3
 
@@ -95,7 +91,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     try:
         source, frame = reader.scan(kind, source, mapping, wanted, lambda r: r.select(summary))
         bad = (
-            _describe(kind, source, mapping, wanted)
+            describe(kind, source, mapping, wanted)
             if frame["_bad"].null_count() < frame.height
             else None
         )

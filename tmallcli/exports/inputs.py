@@ -13,20 +13,11 @@ from types import TracebackType
 from typing import Any
 
 from tmallcli.errors import InputError, UsageError
+from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.headers import detect_kind
-from tmallcli.exports.kinds import KINDS
-from tmallcli.exports.read import ExportReader, LoadedExport, ReadOptions, Reduce, read_headers
-from tmallcli.exports.sources import expand_paths
-
-OPTION_NAMES = {
-    "orders": "--orders",
-    "logistics": "--logistics",
-    "reviews": "--reviews",
-    "refunds": "--refunds",
-    "chats": "--chats",
-    "cs_ratings": "--cs-ratings",
-    "complaints": "--complaints",
-}
+from tmallcli.exports.kinds import KINDS, OPTION_NAMES
+from tmallcli.exports.paths import expand_paths
+from tmallcli.exports.reader import ExportReader, LoadedExport, ReadOptions, Reduce
 
 
 # A load of one kind: its columns (None: all), its fold and its Categorical columns.

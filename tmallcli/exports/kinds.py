@@ -1,7 +1,12 @@
-"""The seven kinds of seller-center export, their canonical columns and Chinese header aliases (SPEC §2)."""
+"""The seven kinds of seller-center export, their canonical columns and Chinese header aliases
+(SPEC §2), and which columns a load reads (:func:`columns_read`).
+
+The one list of the kinds: the CLI's options, ``data check``, the sample generator and the
+bench take the names and options from here. Imported at start-up: no Polars here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -49,6 +54,16 @@ class KindSpec:
     @property
     def required(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @property
+    def option(self) -> str:
+        """The command-line option that names this kind's files: ``--cs-ratings``."""
+        return option_name(self.name)
+
+
+def option_name(kind: str) -> str:
+    """``--cs-ratings`` for cs_ratings: the option a kind's files are given with."""
+    return "--" + kind.replace("_", "-")
 
 
 V = ValueType
@@ -195,3 +210,38 @@ COMPLAINTS = KindSpec(
 KINDS: dict[str, KindSpec] = {
     k.name: k for k in (ORDERS, LOGISTICS, REVIEWS, REFUNDS, CHATS, CS_RATINGS, COMPLAINTS)
 }
+# The kinds in the order the CLI, data check and reports list them, and each one's option.
+KIND_NAMES: tuple[str, ...] = tuple(KINDS)
+OPTION_NAMES: dict[str, str] = {name: kind.option for name, kind in KINDS.items()}
+
+
+# Columns that tell two otherwise equal rows apart (two items of one order are not duplicates).
+IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("sub_order_id", "item_id"),
+    "reviews": ("item_id",),
+    "refunds": ("refund_id",),
+    "complaints": ("complaint_id",),
+    # Two buyers can give one agent the same score and tag in the same second (a 1M-order
+    # shop's ratings have a few such pairs): with a 买家 column they stay two ratings.
+    "cs_ratings": ("buyer",),
+}
+
+
+def columns_read(kind: KindSpec, columns: Iterable[str] | None, present: set[str]) -> list[str]:
+    """The columns read as values: those asked for (every one when ``None``), the kind's
+    key columns (a row without one is no record), identity columns and stand-ins.
+
+    A required column the command does not use is not read (SPEC §12: only the columns a
+    command needs): its header must be there, its cells are split but not checked, so a
+    bad 买家实付金额 does not stop ``audit refunds``, which counts orders by number and
+    payment time. ``tmall data check`` reads every column."""
+    if columns is None:
+        names = {c.name for c in kind.columns}
+    else:
+        names = set(columns) | {c.name for c in kind.columns if c.not_null}
+        names |= {c for c in IDENTITY_COLUMNS.get(kind.name, ()) if c in present}
+        # Inputs that stand in for another column (SPEC §2: derived when absent).
+        names |= {alt for col, alt in kind.alternatives if col in names}
+        if kind.name == "refunds" and "shipped" in names:
+            names.add("shipping_info")
+    return [c.name for c in kind.columns if c.name in names]

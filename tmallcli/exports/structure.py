@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tmallcli.errors import InputError
-from tmallcli.exports.sources import Source
+from tmallcli.exports.source import Source
 
 # Converted sheets are written by the reader itself, one full row per sheet row.
 SHEET_ENCODINGS = ("xlsx", "xls", "xml-xls", "html-xls")

@@ -110,7 +110,7 @@ def package_pickups(
     folds each file as it streams in (30 M events become a row per package) and then the files
     together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
     are folded apart (and kept where those columns are filled): the reader keeps its bad rows
-    out of the good ones so (see :data:`tmallcli.exports.read.Reduce`). With ``only``, just
+    out of the good ones so (see :data:`tmallcli.exports.reader.Reduce`). With ``only``, just
     those packages (the filter reads the group keys alone, so it commutes with the fold).
     """
     if _folded(events):
@@ -320,7 +320,7 @@ def _lookup_by_hash(
     or when a hash found another number than the order's (every number found is compared):
     the caller then merges and joins the text. (``key``: the hash, for the tests.)
     """
-    from tmallcli.exports.read import repeats
+    from tmallcli.frames import repeats
 
     number = pl.col("tracking_no")
     keys = tracked.select(key(number)).to_series()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext
 
 if TYPE_CHECKING:
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
 

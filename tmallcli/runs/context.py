@@ -61,10 +61,13 @@ class Exports:
         """The run's :class:`~tmallcli.exports.inputs.Inputs`; transcoded copies are removed
         when the block ends."""
         from tmallcli.exports.inputs import Inputs
-        from tmallcli.exports.read import ReadOptions
+        from tmallcli.exports.reader import ReadOptions
 
         options = ReadOptions(
-            encoding=self.encoding, sheet=self.sheet, skip_bad_rows=self.skip_bad_rows
+            encoding=self.encoding,
+            sheet=self.sheet,
+            skip_bad_rows=self.skip_bad_rows,
+            **({} if self.progress is None else {"progress": self.progress}),
         )
         with Inputs(dict(self.files), directory=self.directory, options=options) as files:
             yield files

@@ -11,7 +11,7 @@ from tmallcli.runs.context import Exports, Run, RunContext, finish
 if TYPE_CHECKING:
     from fractions import Fraction
 
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.cs_ratings import CsResult, Period
 
 REPORT_DAYS = 30  # the report's 客服评价: the last 30 days ending yesterday (最近30天)

@@ -23,8 +23,8 @@ def run_data_check(
     from tmallcli.errors import UsageError
     from tmallcli.exports.check import check_files
     from tmallcli.exports.kinds import KINDS
-    from tmallcli.exports.read import ExportReader, ReadOptions
-    from tmallcli.exports.sources import expand_paths
+    from tmallcli.exports.paths import expand_paths
+    from tmallcli.exports.reader import ExportReader, ReadOptions
 
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")

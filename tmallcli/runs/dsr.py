@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.dsr import DsrResult, DsrTrend
 
 TREND_HISTORY_DAYS = 90  # the report's DSR trend: the score shown on each of the last 90 days

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from tmallcli.exports.inputs import Inputs
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.pickup import EventsFor, PickupResult, PickupRules
     from tmallcli.metrics.shipping import PickupWords
 

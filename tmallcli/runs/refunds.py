@@ -9,7 +9,7 @@ from tmallcli.runs.context import Exports, Run, RunContext, finish
 if TYPE_CHECKING:
     import polars as pl
 
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.refunds import RefundsResult
 
 

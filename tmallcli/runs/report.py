@@ -94,7 +94,7 @@ class ShopReport:
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
     """Everything in the folder that is not used, and why (SPEC §11: say which were used)."""
-    from tmallcli.exports.sources import EXPORT_SUFFIXES
+    from tmallcli.exports.paths import EXPORT_SUFFIXES
 
     used = {str(Path(p).resolve()) for paths in files.files.values() for p in paths}
     unrecognised = {str(Path(p).resolve()) for p in files.ignored}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.response import ResponseResult
 
 

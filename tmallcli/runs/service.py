@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from tmallcli.exports.inputs import Inputs
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult
     from tmallcli.metrics.pickup import PickupResult

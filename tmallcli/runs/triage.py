@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
-    from tmallcli.exports.read import LoadedExport
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.reviews import TriageResult
 
 REPORT_LIMIT = 100  # the report's follow-up queue, as `tmall reviews triage` lists it by default

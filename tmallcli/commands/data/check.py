@@ -9,8 +9,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.data import app
 from tmallcli.commands.run import Outcome, run
-
-KIND_NAMES = o.EXPORT_OPTIONS
+from tmallcli.exports.kinds import KIND_NAMES
 
 
 @app.command("check")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,11 @@ import polars as pl
 import pytest
 
 from tmallcli.errors import InputError, UsageError
-from tmallcli.exports import read as read_module
+from tmallcli.exports import csv_scan
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.inputs import Inputs
-from tmallcli.exports.read import ReadOptions
-from tmallcli.exports.sources import open_source
+from tmallcli.exports.opening import open_source
+from tmallcli.exports.reader import ReadOptions
 from tmallcli.exports.structure import ends_in_quoted_field
 
 ORDER_HEADER = (
@@ -395,10 +397,10 @@ def test_large_file_utf8_head_gb18030_body_is_transcoded(
 ) -> None:
     """A large file is taken as UTF-8 from its head; when Polars then meets GB18030 bytes the
     whole file is checked and transcoded (strict UTF-8 first, else GB18030)."""
-    from tmallcli.exports import sources
+    from tmallcli.exports import decoding
 
-    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
-    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    monkeypatch.setattr(decoding, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(decoding, "HEAD_SIZE", 64)
     header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
     ascii_rows = "".join(f"{i},b{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
     path = tmp_path / "reviews.csv"
@@ -410,10 +412,10 @@ def test_large_file_utf8_head_gb18030_body_is_transcoded(
 def test_large_damaged_utf8_file_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tmallcli.exports import sources
+    from tmallcli.exports import decoding
 
-    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
-    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    monkeypatch.setattr(decoding, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(decoding, "HEAD_SIZE", 64)
     header = "order_id,buyer,rated_at,dsr_description,dsr_service,dsr_logistics\n"
     good = "".join(f"{i},小王小李小张小赵{i},2026-11-01 10:00,5,5,5\n" for i in range(5))
     path = tmp_path / "reviews.csv"
@@ -650,13 +652,13 @@ def test_closing_stops_a_background_transcoding(tmp_path: Path, monkeypatch) -> 
 def _passes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records each read of a file: True the fast way, False the tolerant way."""
     passes: list[bool] = []
-    parsed = read_module._parsed
+    parsed = csv_scan.parsed
 
     def spy(*args: Any, fast: bool = False, **kwargs: Any) -> Any:
         passes.append(fast)
         return parsed(*args, fast=fast, **kwargs)
 
-    monkeypatch.setattr(read_module, "_parsed", spy)
+    monkeypatch.setattr(csv_scan, "parsed", spy)
     return passes
 
 
@@ -682,7 +684,7 @@ def test_cells_past_the_head_in_another_form_are_read_the_tolerant_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     head = "".join(
-        f"{i},b,¥1.00,,交易成功,2026/5/1 6:05,\n" for i in range(1, read_module.HEAD_BYTES // 30)
+        f"{i},b,¥1.00,,交易成功,2026/5/1 6:05,\n" for i in range(1, csv_scan.HEAD_BYTES // 30)
     )
     path = write(
         tmp_path / "o.csv",
@@ -694,13 +696,11 @@ def test_cells_past_the_head_in_another_form_are_read_the_tolerant_way(
     assert passes == [True, False]
     last = frame.filter(pl.col("order_id") == "999999").row(0, named=True)
     assert (last["paid_amount"], last["paid_at"]) == (123400, datetime(2026, 5, 1, 6, 5, 7))
-    assert frame.height == read_module.HEAD_BYTES // 30
+    assert frame.height == csv_scan.HEAD_BYTES // 30
 
 
 def test_a_head_that_ends_inside_a_quoted_cell_leaves_the_usual_forms(tmp_path: Path) -> None:
-    text = (
-        ORDER_HEADER + '1,b,¥1.00,,"交易\n' + "成功" * read_module.HEAD_BYTES + '",2026/5/1 6:05,\n'
-    )
+    text = ORDER_HEADER + '1,b,¥1.00,,"交易\n' + "成功" * csv_scan.HEAD_BYTES + '",2026/5/1 6:05,\n'
     path = write(tmp_path / "o.csv", text)
     frame, _ = load("orders", path)
     assert frame.row(0, named=True)["paid_at"] == datetime(2026, 5, 1, 6, 5)
@@ -830,3 +830,30 @@ def test_a_file_polars_panics_on_is_a_clean_error(tmp_path: Path) -> None:
     columns = ("order_id", "buyer", "rated_at", "dsr_description", "dsr_service")
     with pytest.raises(InputError, match=r"r\.csv:2: broken CSV"):
         load("reviews", path, columns=columns)
+
+
+def test_the_reader_reports_each_file_read_to_the_progress_it_is_given(tmp_path: Path) -> None:
+    """Progress is the caller's (the CLI passes its bar on stderr); by default nothing."""
+    shown: list[tuple[str, object]] = []
+
+    class Step:
+        def advance(self, label: str) -> None:
+            shown.append(("advance", label))
+
+    @contextmanager
+    def progress(description: str, total: int) -> Iterator[Step]:
+        shown.append((description, total))
+        yield Step()
+        shown.append(("done", description))
+
+    older = write(tmp_path / "a.csv", ORDER_HEADER + "1,b,1.00,0,交易成功,2026-11-05 18:37,\n")
+    newer = write(tmp_path / "b.csv", ORDER_HEADER + "2,b,1.00,0,交易成功,2026-11-05 18:37,\n")
+    files = {"orders": [str(older), str(newer)]}
+    with Inputs(files, options=ReadOptions(progress=progress)) as inputs:
+        assert inputs.load("orders").frame.height == 2
+    assert shown == [
+        ("orders", 2),
+        ("advance", f"orders: {older}"),
+        ("advance", f"orders: {newer}"),
+        ("done", "orders"),
+    ]

@@ -1,4 +1,5 @@
-"""Reading any export as a UTF-8 CSV: encodings, Excel workbooks, HTML "xls", paths."""
+"""Opening any export as a UTF-8 CSV: encodings, Excel workbooks, HTML "xls" (exports/opening.py and
+the format modules it hands files to)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tmallcli.errors import InputError
-from tmallcli.exports import gb18030, sources
-from tmallcli.exports.sources import EXPORT_SUFFIXES, Source, expand_paths, open_source
+from tmallcli.exports import decoding, gb18030, workbook
+from tmallcli.exports.opening import open_source
+from tmallcli.exports.source import Source
 
 HEADER = "订单编号,买家会员名,实付金额"
 ROWS = ["4012345678901234567,小王,12.50", "4012345678901234568,李雷😀,1,234.00"]
@@ -163,78 +165,6 @@ ORDERS_SHEET: list[list[object]] = [
 ]
 
 
-# --- expand_paths -----------------------------------------------------------------
-
-
-def test_export_suffixes() -> None:
-    assert EXPORT_SUFFIXES == (".csv", ".txt", ".xlsx", ".xls")
-
-
-def test_expand_paths_file_glob_folder_sorted_and_deduplicated(tmp_path: Path) -> None:
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    for name in ["b.csv", "a.XLSX", "c.xls", "notes.md", ".hidden.csv", "~$a.xlsx", "d.txt"]:
-        (folder / name).write_text("x")
-    (folder / "sub").mkdir()
-    (folder / "sub" / "deep.csv").write_text("x")
-
-    assert [p.name for p in expand_paths([str(folder)])] == ["a.XLSX", "b.csv", "c.xls", "d.txt"]
-
-    by_glob = expand_paths([str(folder / "*.csv"), str(folder / "b.csv")])
-    assert by_glob == [folder / "b.csv"]  # .hidden.csv not matched, b.csv once
-
-    everything = expand_paths(
-        [str(folder / "c.xls"), str(folder), str(folder / "*.xls*"), str(folder / "b.csv")]
-    )
-    assert [p.name for p in everything] == ["a.XLSX", "b.csv", "c.xls", "d.txt"]
-    assert all(isinstance(p, Path) for p in everything)
-
-
-def test_expand_paths_same_file_by_two_spellings(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    Path("orders.csv").write_text("x")
-    result = expand_paths(["orders.csv", str(tmp_path / "orders.csv"), "./orders.csv"])
-    assert len(result) == 1
-
-
-def test_expand_paths_explicit_file_of_any_suffix(tmp_path: Path) -> None:
-    tsv = write(tmp_path / "orders.tsv", b"a\tb\n")
-    assert expand_paths([str(tmp_path / "orders.tsv")]) == [tsv]
-
-
-def test_expand_paths_glob_skips_excel_lock_files(tmp_path: Path) -> None:
-    (tmp_path / "~$orders.xlsx").write_text("lock")
-    (tmp_path / "orders.xlsx").write_text("x")
-    assert [p.name for p in expand_paths([str(tmp_path / "*orders.xlsx")])] == ["orders.xlsx"]
-
-
-def test_expand_paths_missing_file(tmp_path: Path) -> None:
-    arg = str(tmp_path / "ExportOrderList.csv")
-    with pytest.raises(InputError) as caught:
-        expand_paths([arg])
-    assert caught.value.file == arg
-    assert str(caught.value) == f"{arg}: no such file"
-
-
-def test_expand_paths_glob_matching_nothing_names_the_option(tmp_path: Path) -> None:
-    arg = str(tmp_path / "ExportOrderList*.csv")
-    with pytest.raises(InputError) as caught:
-        expand_paths([arg], kind="cs_ratings")
-    assert str(caught.value) == f"{arg}: glob matched no file (--cs-ratings)"
-
-
-def test_expand_paths_empty_folder(tmp_path: Path) -> None:
-    (tmp_path / "readme.md").write_text("x")
-    with pytest.raises(InputError) as caught:
-        expand_paths([str(tmp_path)])
-    assert "folder holds no export (.csv, .txt, .xlsx, .xls)" in str(caught.value)
-
-
-def test_expand_paths_empty_argument() -> None:
-    with pytest.raises(InputError, match="no such file"):
-        expand_paths([""])
-
-
 # --- text files: UTF-8, BOM, GB18030 --------------------------------------------------
 
 
@@ -278,7 +208,7 @@ def test_gb18030_is_detected_and_transcoded_across_chunk_boundaries(
     text = "订单编号,买家会员名,备注\r\n1,小王,café 😀\r\n2,张三,“引号”\r\n"
     original = text.encode("gb18030")
     path = write(tmp_path / "ExportOrderList202611.csv", original)
-    monkeypatch.setattr(sources, "CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr(decoding, "CHUNK_SIZE", chunk_size)
     monkeypatch.setattr(gb18030, "CHUNK_SIZE", chunk_size)
 
     source = open_(path, workdir)
@@ -318,7 +248,7 @@ def test_forced_utf8_line_number_counts_across_chunks(
     lines = [f"{i},小王" for i in range(200)]
     data = ("\n".join(lines[:150]) + "\n").encode() + "150,小王\n".encode("gbk")
     path = write(tmp_path / "orders.csv", data)
-    monkeypatch.setattr(sources, "CHUNK_SIZE", 64)
+    monkeypatch.setattr(decoding, "CHUNK_SIZE", 64)
     with pytest.raises(InputError) as caught:
         open_(path, workdir, encoding="UTF8")
     assert caught.value.line == 151
@@ -451,7 +381,7 @@ def codecs_bom_utf16(text: str) -> bytes:
 
 
 def test_gb18030_tab_separated(tmp_path: Path, workdir: Path, monkeypatch) -> None:
-    monkeypatch.setattr(sources, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(decoding, "CHUNK_SIZE", 3)
     text = "订单编号\t买家\r\n1\t小王\r\n2\t\t\r\n"
     path = write(tmp_path / "orders.txt", text.encode("gb18030"))
     source = open_(path, workdir)
@@ -562,19 +492,19 @@ def test_damaged_workbook(tmp_path: Path, workdir: Path, name: str, data: bytes)
     ],
 )
 def test_excel_cell_text(value: object, text: str) -> None:
-    assert sources._excel_text(value) == text
+    assert workbook.excel_text(value) == text
 
 
 def test_excel_cell_text_dates_and_times() -> None:
     import datetime as dt
 
-    assert sources._excel_text(dt.datetime(2026, 11, 5, 18, 37, 0)) == "2026-11-05 18:37:00"
-    assert sources._excel_text(dt.datetime(2026, 11, 5, 18, 36, 59, 999_600)) == (
+    assert workbook.excel_text(dt.datetime(2026, 11, 5, 18, 37, 0)) == "2026-11-05 18:37:00"
+    assert workbook.excel_text(dt.datetime(2026, 11, 5, 18, 36, 59, 999_600)) == (
         "2026-11-05 18:37:00"
     )
-    assert sources._excel_text(dt.date(2026, 11, 5)) == "2026-11-05"
-    assert sources._excel_text(dt.time(8, 5)) == "08:05:00"
-    assert sources._excel_text(dt.timedelta(hours=26, seconds=5)) == "26:00:05"
+    assert workbook.excel_text(dt.date(2026, 11, 5)) == "2026-11-05"
+    assert workbook.excel_text(dt.time(8, 5)) == "08:05:00"
+    assert workbook.excel_text(dt.timedelta(hours=26, seconds=5)) == "26:00:05"
 
 
 # --- "xls" files that are HTML, XML or text -----------------------------------------
@@ -718,12 +648,12 @@ def test_transcoding_round_trips_any_text(text: str, chunk_size: int) -> None:
         base = Path(folder)
         raw = ("订单编号,备注\n" + text).encode("gb18030")
         path = write(base / "orders.csv", raw)
-        original = sources.CHUNK_SIZE, gb18030.CHUNK_SIZE
-        sources.CHUNK_SIZE = gb18030.CHUNK_SIZE = chunk_size
+        original = decoding.CHUNK_SIZE, gb18030.CHUNK_SIZE
+        decoding.CHUNK_SIZE = gb18030.CHUNK_SIZE = chunk_size
         try:
             source = open_(path, base / "work", encoding="gb18030")
         finally:
-            sources.CHUNK_SIZE, gb18030.CHUNK_SIZE = original
+            decoding.CHUNK_SIZE, gb18030.CHUNK_SIZE = original
         assert source.csv_path.read_bytes() == raw.decode("gb18030").encode("utf-8")
 
 

@@ -12,7 +12,7 @@ import pytest
 from tmallcli.config import load_config
 from tmallcli.errors import InputError
 from tmallcli.exports.inputs import Inputs
-from tmallcli.exports.read import ReadOptions
+from tmallcli.exports.reader import ReadOptions
 from tmallcli.metrics.shipping import EVENT_COLUMNS, PackagePickups, PickupWords
 
 WORDS = PickupWords.from_config(load_config().pickup)
@@ -96,10 +96,10 @@ def test_a_utf8_head_with_gb18030_later_is_transcoded_or_refused(
 ) -> None:
     """A large file taken as UTF-8 from its head meets other bytes later: it is checked in
     full, then GB18030 is transcoded and read, damaged UTF-8 is refused."""
-    from tmallcli.exports import sources
+    from tmallcli.exports import decoding
 
-    monkeypatch.setattr(sources, "LAZY_VALIDATION_BYTES", 10)
-    monkeypatch.setattr(sources, "HEAD_SIZE", 64)
+    monkeypatch.setattr(decoding, "LAZY_VALIDATION_BYTES", 10)
+    monkeypatch.setattr(decoding, "HEAD_SIZE", 64)
     # An ASCII head (canonical header names), so the head reads as UTF-8.
     rows = "".join(f"SF{i:08d},{1000 + i},2026-11-01 10:00:00,in transit\n" for i in range(300))
     body = ("tracking_no,order_id,event_at,event\n" + rows).encode("ascii")

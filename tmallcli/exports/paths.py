@@ -1,0 +1,104 @@
+"""The user's file arguments (files, globs, folders) as the export files they name.
+
+A folder stands for the export files directly inside it; an operating system error is said
+in the seller's words (:func:`os_problem`).
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from tmallcli.errors import InputError
+from tmallcli.exports.kinds import option_name
+
+EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
+
+
+def expand_paths(args: list[str], *, kind: str | None = None) -> list[Path]:
+    """Expand file arguments (files, globs, folders) into a sorted list of files.
+
+    A folder stands for the export files directly inside it (``EXPORT_SUFFIXES``;
+    hidden files and ``~$`` Excel lock files are skipped). The same file named twice
+    (say by a glob and by name) is kept once. ``kind`` (e.g. ``"cs_ratings"``) only
+    names the option in error messages.
+    """
+    found: list[Path] = []
+    for arg in args:
+        found.extend(_expand_one(arg, kind))
+    keyed = sorted(((_resolved(path), path) for path in found), key=lambda pair: pair[0])
+    unique: list[Path] = []
+    seen: set[str] = set()
+    for key, path in keyed:
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _expand_one(arg: str, kind: str | None) -> list[Path]:
+    def fail(problem: str) -> InputError:
+        if kind:
+            problem += f" ({option_name(kind)})"
+        return InputError(arg, problem)
+
+    path = Path(os.path.expanduser(arg)) if arg else None
+    if path is None:
+        raise fail("no such file")
+    try:
+        if path.is_dir():
+            return _folder_exports(path, arg, fail)
+        if path.exists():
+            return [path]
+    except OSError as exc:
+        raise fail(os_problem(exc)) from None
+    if glob.has_magic(arg):
+        matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
+        files = [Path(m) for m in matches if Path(m).is_file() and not _is_lock_file(Path(m))]
+        if not files:
+            raise fail("glob matched no file")
+        return files
+    raise fail("no such file")
+
+
+def _folder_exports(folder: Path, arg: str, fail: Callable[[str], InputError]) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        files = [
+            entry
+            for entry in entries
+            if entry.suffix.lower() in EXPORT_SUFFIXES
+            and not entry.name.startswith(".")
+            and not _is_lock_file(entry)
+            and entry.is_file()
+        ]
+    except OSError as exc:
+        raise fail(f"cannot list folder: {os_problem(exc)}") from None
+    if not files:
+        raise fail(f"folder holds no export ({', '.join(EXPORT_SUFFIXES)})")
+    return files
+
+
+def _is_lock_file(path: Path) -> bool:
+    # Excel keeps "~$name.xlsx" next to an open workbook; it is not an export.
+    return path.name.startswith("~$")
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # symlink loop
+        return str(path.absolute())
+
+
+def os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EISDIR:
+        return "is a folder, not a file"
+    return (exc.strerror or str(exc)).lower()

@@ -1,0 +1,454 @@
+"""Load one kind of export from any number of files into one typed Polars frame.
+
+Every file becomes a UTF-8 CSV (:mod:`tmallcli.exports.opening`; a GB18030 one is read as
+it is when only ASCII columns of it are read, :meth:`ExportReader._read_lossily`), its
+headers are mapped to canonical names (:mod:`tmallcli.exports.headers`), only the columns
+the command needs are scanned (:mod:`tmallcli.exports.csv_scan`), and each value is parsed
+by an expression (:mod:`tmallcli.exports.values`).
+A bad value is an :class:`~tmallcli.errors.InputError` naming file, line, column and
+value (:mod:`tmallcli.exports.diagnosis`), or with ``skip_bad_rows`` a dropped and counted
+row. The rows of all files are then de-duplicated and folded (:mod:`tmallcli.exports.folding`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import polars as pl
+
+from tmallcli.errors import InputError
+from tmallcli.exports.csv_scan import (
+    BrokenQuoting,
+    Queries,
+    collect_checked,
+    fast_or_tolerant,
+    read_headers,
+    typed_rows,
+    typed_scan,
+)
+from tmallcli.exports.decoding import transcoded, verify_source
+from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
+from tmallcli.exports.folding import derive, without_repeats
+from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
+from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
+from tmallcli.exports.opening import open_source
+from tmallcli.exports.paths import expand_paths
+from tmallcli.exports.source import Source
+from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
+
+# A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
+# give the same result on its own output (files are folded one by one, then together), on
+# any split of the rows, and whether or not exact duplicate rows are there: those are not
+# counted for a reduced kind. It is hashable and compared by value (the load is cached).
+# ``reduce(rows, apart)`` folds rows that differ in a column of ``apart`` apart and keeps
+# rows where those are filled: the reader passes ``("_bad",)`` so that the bad rows of a file
+# fold on their own, in the same single query (a second query sharing the scan makes
+# Polars' streaming engine buffer the whole file for it: 7.3 GB instead of 2.7 GB for the
+# 10 M-order shop's tracking export).
+Reduce = Callable[[pl.LazyFrame, tuple[str, ...]], pl.LazyFrame]
+
+T = TypeVar("T")
+
+
+class Step(Protocol):
+    """Where a long read has got to: one file of a kind read, ``label`` saying which."""
+
+    def advance(self, label: str) -> None: ...
+
+
+# How a read shows its progress: called with what is read and how many files, it gives a
+# context manager whose Step advances once a file. The library shows nothing; the CLI passes
+# its bar on stderr (tmallcli.render.progress), which is shown only on a terminal.
+Progress = Callable[[str, int], AbstractContextManager[Step]]
+
+
+class _Silent:
+    def advance(self, label: str) -> None:
+        return None
+
+
+@contextmanager
+def no_progress(description: str, total: int) -> Iterator[Step]:
+    yield _Silent()
+
+
+@dataclass
+class ReadOptions:
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad_rows: bool = False
+    progress: Progress = no_progress
+
+
+@dataclass
+class LoadedExport:
+    """One kind of export, parsed: canonical column names, typed values."""
+
+    kind: str
+    frame: pl.DataFrame
+    sources: list[Source]
+    present: set[str]  # canonical columns that at least one file carries
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+    def has(self, column: str) -> bool:
+        return column in self.present
+
+
+def mapping_for(kind: KindSpec, source: Source, headers: list[str]) -> ColumnMapping:
+    mapping = map_columns(kind, headers)
+    if mapping.missing_required:
+        missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
+        raise InputError(
+            source.display,
+            f"{kind.name} export ({kind.label}) is missing required column {missing}",
+            hint=f"columns found: {', '.join(h.strip() for h in headers)}",
+        )
+    return mapping
+
+
+class ExportReader:
+    """Reads exports for one command run; transcoded copies live in ``workdir``."""
+
+    def __init__(self, workdir: Path, options: ReadOptions) -> None:
+        self.workdir = workdir
+        self.options = options
+        self._sources: dict[Path, Source] = {}
+        self._opening: dict[Path, Future[Source]] = {}
+        self._background: ThreadPoolExecutor | None = None
+        self._stop = threading.Event()
+
+    def source(self, path: Path, *, lossy: bool = False) -> Source:
+        """The file as UTF-8 CSV; transcoded or converted once per run, however often asked.
+
+        ``lossy``: a GB18030/GBK CSV not transcoded yet may stay so (:attr:`Source.lossy`),
+        for a read of ASCII columns (:meth:`_read_lossily`) or of its headers."""
+        key = path.resolve()
+        cached = self._sources.get(key)
+        if cached is not None and (lossy or not cached.lossy):
+            return cached
+        opening = self._opening.pop(key, None)
+        if opening is not None:
+            source = opening.result()
+        elif cached is not None:
+            source = transcoded(cached, workdir=self.workdir)
+        else:
+            source = open_source(
+                path,
+                encoding=self.options.encoding,
+                sheet=self.options.sheet,
+                workdir=self.workdir,
+                transcode=not lossy,
+            )
+            if source.lossy and not _header_decodes(source):
+                source = transcoded(source, workdir=self.workdir)
+        self._sources[key] = source
+        return source
+
+    def prefetch(self, paths: Iterable[Path]) -> None:
+        """Open (transcode) these files in the background, one after another, while the run
+        reads others: a GB18030 copy is written at the disk's pace (the 10 M-order shop's
+        3.2 GB tracking export: ~12 s), time the CPU spends parsing the orders meanwhile.
+        :meth:`source` then waits for the file if it is not ready; its errors come from there,
+        as they would have. Cheap for UTF-8 files (only their head is read)."""
+        for path in paths:
+            key = path.resolve()
+            if key in self._sources or key in self._opening:
+                continue
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="tmall-open")
+            self._opening[key] = self._background.submit(
+                open_source,
+                path,
+                encoding=self.options.encoding,
+                sheet=self.options.sheet,
+                workdir=self.workdir,
+                stop=self._stop,
+            )
+
+    def close(self) -> None:
+        """Stop what is still being opened in the background (at most one chunk more)."""
+        self._stop.set()
+        if self._background is not None:
+            self._background.shutdown(wait=True, cancel_futures=True)
+
+    def load(
+        self,
+        kind_name: str,
+        args: list[str] | list[Path],
+        columns: Iterable[str] | None = None,
+        reduce: Reduce | None = None,
+        categories: Iterable[str] = (),
+    ) -> LoadedExport:
+        """The kind's rows from every file, typed, checked, de-duplicated (orders: folded).
+
+        With ``reduce`` the rows are folded while each file streams in and never held whole
+        (see :data:`Reduce`): a kind with tens of millions of rows costs the memory of its
+        result, not of its rows.
+
+        ``categories``: text columns of a few values repeated over every row (20 items, 5
+        statuses over 10 M orders), held as Categorical from the read on: 4 bytes a row
+        instead of a string, and the strings are never held whole (10 M orders: 0.8 GB less
+        at the read's peak than casting the loaded frame). Equality, ``is_in`` and reading a
+        row's value work as on the strings; ``str`` functions need a cast back.
+        """
+        kind = KINDS[kind_name]
+        columns = None if columns is None else tuple(columns)  # read twice below
+        if reduce is not None:
+            if categories:
+                raise ValueError("categories apply to a plain load, not to a reduced one")
+            sources, mappings, present = self._open(kind, args, columns)
+            wanted = columns_read(kind, columns, present)
+            return self._load_reduced(kind, sources, mappings, present, wanted, reduce)
+        return self.load_parts(kind_name, args, [columns], categories)[0]
+
+    def load_parts(
+        self,
+        kind_name: str,
+        args: list[str] | list[Path],
+        column_sets: list[tuple[str, ...] | None],
+        categories: Iterable[str] = (),
+    ) -> list[LoadedExport]:
+        """One :meth:`load` per column set, from one read of the files with the union of the
+        columns: what ``tmall report`` does, whose sections read different columns of one
+        export. Each part judges duplicate rows (and folds orders) on its own columns, as its
+        command's own load would; a bad value in any column read stops the read (with
+        ``--skip-bad-rows``, drops its row from every part)."""
+        kind = KINDS[kind_name]
+        union = (
+            None
+            if any(c is None for c in column_sets)
+            else tuple(dict.fromkeys(c for cs in column_sets for c in cs or ()))
+        )
+        sources, mappings, present = self._open(kind, args, union)
+        wanted = columns_read(kind, union, present)
+        held = frozenset(categories)
+        results = self._read_files(
+            kind, sources, mappings, lambda mapping: typed_rows(kind, mapping, wanted, held)
+        )
+        frames = [
+            frame.with_columns(pl.lit(index, pl.UInt32).alias("_file"))
+            for index, (frame,) in enumerate(results)
+        ]
+        frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+        warnings: list[dict[str, Any]] = []
+        bad = frame.filter(pl.col("_bad").is_not_null()).select("_file", "_row", "_bad")
+        skip = self.options.skip_bad_rows
+        handle_problems(kind, bad, sources, mappings, wanted, warnings, skip_bad_rows=skip)
+        frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
+        frame = derive(kind, frame.drop("_bad"), present)
+        parts = []
+        for columns in column_sets:
+            own = columns_read(kind, columns, present)
+            part = frame if own == wanted else frame.select(*own, "_row", "_file")
+            part_warnings = list(warnings)
+            part = without_repeats(kind, part, own, present, part_warnings)
+            parts.append(
+                LoadedExport(kind.name, part.drop("_row", "_file"), sources, present, part_warnings)
+            )
+        return parts
+
+    def _open(
+        self, kind: KindSpec, args: list[str] | list[Path], columns: tuple[str, ...] | None
+    ) -> tuple[list[Source], list[ColumnMapping], set[str]]:
+        """The kind's files as sources, their column mappings and the columns they carry."""
+        paths = expand_paths([str(a) for a in args], kind=kind.name)
+        lossy = _ascii_read(kind, columns)
+        sources = [self.source(p, lossy=lossy) for p in paths]
+        mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
+        present = set().union(*(m.found for m in mappings))
+        return sources, mappings, present
+
+    def scan(
+        self,
+        kind: KindSpec,
+        source: Source,
+        mapping: ColumnMapping,
+        wanted: list[str],
+        select: Callable[[pl.LazyFrame], pl.LazyFrame],
+    ) -> tuple[Source, pl.DataFrame]:
+        """``select`` of the typed rows of one file (see :func:`~tmallcli.exports.csv_scan.typed_scan`;
+        it must keep ``_bad``),
+        and the source it was read from: ``tmall data check`` keeps a few columns per row
+        where the whole typed file would not fit in memory.
+
+        A large file taken as UTF-8 from its first bytes is checked in full only when Polars
+        rejects it (then it is damaged UTF-8, or GB18030 to transcode and read again).
+        """
+        source, (frame,) = self._collect(
+            source, lambda src, fast: [select(typed_scan(kind, src, mapping, wanted, fast=fast))]
+        )
+        return source, frame
+
+    def rows(
+        self,
+        kind: KindSpec,
+        source: Source,
+        mapping: ColumnMapping,
+        wanted: list[str],
+        rows: pl.Series,
+    ) -> pl.DataFrame:
+        """The typed values (read the tolerant way) of records ``rows`` (0-based) of a file
+        already scanned, with ``_row``."""
+        return (
+            typed_scan(kind, source, mapping, wanted)
+            .filter(pl.col("_row").is_in(rows.implode()))
+            .select("_row", *wanted)
+            .collect(engine="streaming")
+        )
+
+    def _read_files(
+        self,
+        kind: KindSpec,
+        sources: list[Source],
+        mappings: list[ColumnMapping],
+        queries: Callable[[ColumnMapping], Queries],
+    ) -> list[list[pl.DataFrame]]:
+        """Each file's results (see :meth:`_collect`) with the progress shown; ``sources``
+        is updated in place where a file was transcoded; each file's last record is checked."""
+        results = []
+        with self.options.progress(f"{kind.name}", len(sources)) as step:
+            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
+                source, frames = self._collect(source, queries(mapping))
+                check_last_record(source)
+                sources[index] = source
+                results.append(frames)
+                step.advance(f"{kind.name}: {source.display}")
+        return results
+
+    def _collect(self, source: Source, queries: Queries) -> tuple[Source, list[pl.DataFrame]]:
+        """Run ``queries(source, fast)`` over one file in one streaming pass (see
+        :func:`~tmallcli.exports.csv_scan.fast_or_tolerant`). ``source`` may come back transcoded (a large file that
+        turned out not to be UTF-8).
+
+        Polars memory-maps the file and reads ahead a bounded number of chunks, so the memory
+        is that of the results (a query's own state aside) — as long as each scan feeds one
+        query: a second query over the same scan makes it keep the whole file for the slower
+        one (see :data:`Reduce`).
+        """
+
+        def read(src: Source) -> list[pl.DataFrame]:
+            if not src.all_text and ends_in_quoted_field(src):
+                src = replace(src, all_text=True)
+            return fast_or_tolerant(lambda fast: queries(src, fast))
+
+        if source.lossy:
+            frames = self._read_lossily(source, queries)
+            if frames is not None:
+                return source, frames
+            source = self.source(source.path)  # transcoded: read as every file is
+        try:
+            try:
+                return self._transcoding(source, read)
+            except BrokenQuoting:
+                # Read as Polars checks it: a broken file fails below, as broken files do.
+                return self._transcoding(replace(self.source(source.path), all_text=True), read)
+        except pl.exceptions.PolarsError as exc:
+            raise diagnose_structure(self.source(source.path), exc) from None
+
+    @staticmethod
+    def _read_lossily(source: Source, queries: Queries) -> list[pl.DataFrame] | None:
+        """The fast path over a GB18030/GBK file read as UTF-8 with ``utf8-lossy``, without
+        transcoding it: right when every cell read is ASCII, whose bytes are the same in both
+        (so are the commas, quotes and line ends). None when some cell is not ASCII or has a
+        problem, or the file's end or quoting needs a look: the caller transcodes the file and
+        reads it as any other, which names every problem as before."""
+        if ends_in_quoted_field(source):
+            return None
+        try:
+            frames = collect_checked(queries(source, True))
+            if frames[0].get_column("_bad").null_count() < frames[0].height:
+                return None
+            check_last_record(source)
+        except (InputError, pl.exceptions.PolarsError):
+            return None
+        return frames
+
+    def _transcoding(self, source: Source, read: Callable[[Source], T]) -> tuple[Source, T]:
+        """``read(source)``; when Polars refuses a large file taken as UTF-8 from its first
+        bytes for its bytes, the file is checked in full (damaged UTF-8 is an error, GB18030
+        is transcoded) and read again."""
+        try:
+            return source, read(source)
+        except pl.exceptions.PolarsError as exc:
+            if source.verified or "utf-8" not in str(exc).lower():
+                raise
+        source = self._transcoded(source)
+        return source, read(source)
+
+    def _transcoded(self, source: Source) -> Source:
+        source = verify_source(source, workdir=self.workdir)
+        self._sources[source.path.resolve()] = source
+        return source
+
+    def _load_reduced(
+        self,
+        kind: KindSpec,
+        sources: list[Source],
+        mappings: list[ColumnMapping],
+        present: set[str],
+        wanted: list[str],
+        reduce: Reduce,
+    ) -> LoadedExport:
+        """:meth:`load` with ``reduce`` applied to each file's rows as they stream in, and
+        once more to the files' results together. Bad rows fold apart in the same query
+        (:data:`Reduce`); only a file that has some is read again, for their numbers."""
+
+        def queries(mapping: ColumnMapping) -> Queries:
+            def build(source: Source, fast: bool) -> list[pl.LazyFrame]:
+                rows = typed_scan(kind, source, mapping, wanted, fast=fast)
+                return [reduce(rows.select(*wanted, "_bad"), ("_bad",))]
+
+            return build
+
+        parts, bads = [], []
+        results = self._read_files(kind, sources, mappings, queries)
+        for index, (part,) in enumerate(results):
+            if part.get_column("_bad").null_count() < part.height:
+                bad = (
+                    typed_scan(kind, sources[index], mappings[index], wanted)
+                    .filter(pl.col("_bad").is_not_null())
+                    .select("_row", "_bad")
+                    .collect(engine="streaming")
+                )
+                bads.append(bad.with_columns(pl.lit(index, pl.UInt32).alias("_file")))
+                part = part.filter(pl.col("_bad").is_null())
+            parts.append(part.drop("_bad"))
+        warnings: list[dict[str, Any]] = []
+        if bads:
+            bad = pl.concat(bads)
+            skip = self.options.skip_bad_rows
+            handle_problems(kind, bad, sources, mappings, wanted, warnings, skip_bad_rows=skip)
+        frame = parts[0] if len(parts) == 1 else reduce(pl.concat(parts).lazy(), ()).collect()
+        return LoadedExport(kind.name, frame, sources, present, warnings)
+
+
+# Types whose fast parsers read ASCII cells only: a read of these alone may take a GB18030
+# file as it is (:meth:`ExportReader._read_lossily`); text columns would need transcoding.
+ASCII_TYPES = frozenset(
+    {ValueType.ID, ValueType.IDS, ValueType.DATETIME, ValueType.MONEY, ValueType.SCORE}
+)
+
+
+def _ascii_read(kind: KindSpec, columns: Iterable[str] | None) -> bool:
+    """Are the columns a load of ``columns`` reads all of :data:`ASCII_TYPES`?"""
+    if columns is None:
+        return False
+    every = {c.name for c in kind.columns}
+    return all(kind.column(c).type in ASCII_TYPES for c in columns_read(kind, columns, every))
+
+
+def _header_decodes(source: Source) -> bool:
+    try:
+        read_headers(source)
+    except (InputError, UnicodeDecodeError):
+        return False
+    return True
