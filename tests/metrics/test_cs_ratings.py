@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 
 import polars as pl
 import pytest
 
+from tests.conftest import default_config
 from tmallcli.config import load_config
 from tmallcli.errors import UsageError
 from tmallcli.metrics.cs_ratings import (
@@ -19,14 +21,7 @@ from tmallcli.metrics.cs_ratings import (
     split_tags,
 )
 
-RULES = CsRules(
-    human_sources=("平台自动邀评", "客服邀评", "消费者自主评价"),
-    bot_sources=("消费者自主评价",),
-    bot_account="服务助手",
-    no_tags_label="暂无标签评价",
-    min_ratings=2,
-    max_days=90,
-)
+RULES = replace(CsRules.from_config(default_config()), min_ratings=2, min_average=None)
 SCHEMA = {
     "rated_at": pl.Datetime("us"),
     "account": pl.String,
@@ -104,8 +99,10 @@ def test_dropping_the_retired_source_from_config_drops_its_ratings() -> None:
             ("2026-11-19 09:10:00", "店:小王", 2, None, "客服邀评"),
         ]
     )
-    retired = CsRules(
-        human_sources=("平台自动邀评", "消费者自主评价"), bot_sources=("消费者自主评价",)
+    retired = replace(
+        CsRules.from_config(default_config()),
+        human_sources=("平台自动邀评", "消费者自主评价"),
+        bot_sources=("消费者自主评价",),
     )
     result = compute_cs(frame, retired, DAY, DAY)
     assert (result.human.count, result.human.average) == (1, 5.0)
@@ -353,7 +350,7 @@ def test_diagnosis_limit() -> None:
         for n, s in (("a", 1), ("b", 2), ("c", 3))
         for _ in range(2)
     ]
-    rules = CsRules(RULES.human_sources, RULES.bot_sources, min_ratings=2, diagnosis_limit=2)
+    rules = replace(RULES, min_ratings=2, diagnosis_limit=2)
     result = compute_cs(ratings(rows), rules, DAY, DAY)
     assert [a.account for a in result.diagnosis.lowest_accounts] == ["店:a", "店:b"]
     assert result.diagnosis.low_rating_tags == {"标签a": 2, "标签b": 2}

@@ -26,17 +26,15 @@ from typing import Any
 
 import polars as pl
 
-from tmallcli.exports.values import config_text
 from tmallcli.metrics.shipping import (
     EVENT_COLUMNS,
     ORDER_COLUMNS,
     PackagePickups,
     PickupWords,
     item_amount_fen,
-    late_amount_fen,
-    percent_of_fen,
     with_pickup_times,
 )
+from tmallcli.money import capped_fen, compensation_fen
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -123,19 +121,19 @@ class CompensationRules:
     """The ``compensation`` section of the config, plus the pickup words of §4."""
 
     words: PickupWords
-    ship_within_hours: int = 48
-    rate_percent: Any = 30
-    minimum_fen: int = 500
-    group_cap_fen: int = 50_000
-    group_window_hours: int = 24
-    severe_after_hours: int = 72
-    closed_statuses: tuple[str, ...] = ("交易关闭",)
-    promise_amount_fen: int = 1000
-    promise_services: tuple[str, ...] = (SAME_DAY, NEXT_DAY, "送货上门")
-    stock_rate_percent: Any = 30
-    stock_minimum_fen: int = 500
-    stock_reason_keywords: tuple[str, ...] = ("缺货",)
-    stock_refund_statuses: tuple[str, ...] = ("退款成功",)
+    ship_within_hours: int
+    rate_percent: Any
+    minimum_fen: int
+    group_cap_fen: int
+    group_window_hours: int
+    severe_after_hours: int
+    closed_statuses: tuple[str, ...]
+    promise_amount_fen: int
+    promise_services: tuple[str, ...]
+    stock_rate_percent: Any
+    stock_minimum_fen: int
+    stock_reason_keywords: tuple[str, ...]
+    stock_refund_statuses: tuple[str, ...]
 
     @classmethod
     def from_config(cls, config: Any) -> CompensationRules:
@@ -150,13 +148,13 @@ class CompensationRules:
             group_cap_fen=late.group_cap_fen,
             group_window_hours=late.group_window_hours,
             severe_after_hours=late.severe_after_hours,
-            closed_statuses=tuple(config_text(s) for s in late.closed_statuses),
+            closed_statuses=tuple(late.closed_statuses),
             promise_amount_fen=promise.amount_fen,
-            promise_services=tuple(config_text(s) for s in promise.services),
+            promise_services=tuple(promise.services),
             stock_rate_percent=stock.rate_percent,
             stock_minimum_fen=stock.minimum_fen,
-            stock_reason_keywords=tuple(config_text(s) for s in stock.reason_keywords),
-            stock_refund_statuses=tuple(config_text(s) for s in stock.refund_statuses),
+            stock_reason_keywords=tuple(stock.reason_keywords),
+            stock_refund_statuses=tuple(stock.refund_statuses),
         )
 
 
@@ -347,7 +345,7 @@ def assess_late(
         pl.col("promised_ship_by"),
         pl.col("paid_at") + pl.duration(hours=rules.ship_within_hours),
     )
-    amount = late_amount_fen(item_amount_fen(), rules.rate_percent, rules.minimum_fen)
+    amount = compensation_fen(item_amount_fen(), rules.rate_percent, rules.minimum_fen)
     # When the order stopped waiting, and why: the same three conditions give both columns.
     shipped = pl.col("_ship_at").is_not_null()
     closed_known = pl.col("closed") & pl.col("_close_at").is_not_null()
@@ -573,9 +571,8 @@ def _stock_lines(
             pl.col("refund_id").sort().alias("refund_ids"),
         )
     )
-    amount = pl.max_horizontal(
-        percent_of_fen(pl.col("refund_fen"), rules.stock_rate_percent),
-        pl.lit(rules.stock_minimum_fen),
+    amount = compensation_fen(
+        pl.col("refund_fen"), rules.stock_rate_percent, rules.stock_minimum_fen
     )
     return per_order.select(
         pl.lit("out_of_stock").alias("kind"),
@@ -739,10 +736,7 @@ def settle(lines: pl.DataFrame, already: pl.DataFrame | None) -> pl.DataFrame:
         outstanding.fill_null(0).alias("_owed"),
     ).with_columns(
         total.alias("order_total_fen"),
-        pl.when(pl.col("cap_fen").is_null())
-        .then(total)
-        .otherwise(pl.min_horizontal(total, pl.col("cap_fen")))
-        .alias("group_fen"),
+        capped_fen(total, pl.col("cap_fen")).alias("group_fen"),
         pl.col("ledger_fen").sum().over(group).alias("group_ledger_fen"),
         pl.col("platform_fen").sum().over(group).alias("group_platform_fen"),
         (pl.col("_owed").cum_sum().over(group, order_by=order) - pl.col("_owed")).alias("_before"),

@@ -25,7 +25,6 @@ from typing import Any
 
 import polars as pl
 
-from tmallcli.exports.values import config_text
 from tmallcli.timeframe import AsOf
 
 COLUMNS = (
@@ -88,21 +87,21 @@ class AutoRefundRule:
     name: str
     action: str  # auto_refund / auto_agree
     reasons: tuple[str, ...]
-    refund_type: str | None = None
-    shipped: bool | None = None
-    stage: str | None = None
-    max_amount_fen: int | None = None
-    within_days_of_signed: int | None = None
+    refund_type: str | None
+    shipped: bool | None
+    stage: str | None
+    max_amount_fen: int | None
+    within_days_of_signed: int | None
 
     @classmethod
     def from_config(cls, rule: Any) -> AutoRefundRule:
         return cls(
             name=rule.name,
             action=rule.action,
-            reasons=tuple(config_text(r) for r in rule.reasons),
-            refund_type=None if rule.refund_type is None else config_text(rule.refund_type),
+            reasons=tuple(rule.reasons),
+            refund_type=rule.refund_type,
             shipped=rule.shipped,
-            stage=None if rule.stage is None else config_text(rule.stage),
+            stage=rule.stage,
             max_amount_fen=rule.max_amount_fen,
             within_days_of_signed=rule.within_days_of_signed,
         )
@@ -135,30 +134,25 @@ class AutoRefundRule:
 
 @dataclass(frozen=True)
 class RefundRules:
-    waiting_statuses: tuple[str, ...] = (
-        "待卖家处理",
-        "待商家处理",
-        "买家已经申请退款,等待卖家同意",
-        "买家已经退货,等待卖家确认收货",
-        "待卖家确认收货",
-        "卖家拒绝退款",
-    )
-    intervention_after_hours: int = 72
-    completed_statuses: tuple[str, ...] | None = None  # None: any status with a completion time
-    slowest_limit: int = 20
-    auto_minutes: int = 1
-    auto_rules: tuple[AutoRefundRule, ...] = ()
+    """The ``refunds`` section of the config (its numbers live in ``config/default.yaml``)."""
+
+    waiting_statuses: tuple[str, ...]
+    intervention_after_hours: int
+    completed_statuses: tuple[str, ...] | None  # None: any status with a completion time
+    slowest_limit: int
+    auto_minutes: int
+    auto_rules: tuple[AutoRefundRule, ...]
 
     @classmethod
     def from_config(cls, config: Any, *, slowest_limit: int | None = None) -> RefundRules:
         """Rules from the validated config's ``refunds`` section."""
         refunds = config.refunds
         return cls(
-            waiting_statuses=tuple(config_text(s) for s in refunds.waiting_statuses),
+            waiting_statuses=tuple(refunds.waiting_statuses),
             intervention_after_hours=refunds.intervention_after_hours,
             completed_statuses=None
             if refunds.completed_statuses is None
-            else tuple(config_text(s) for s in refunds.completed_statuses),
+            else tuple(refunds.completed_statuses),
             slowest_limit=refunds.slowest_limit if slowest_limit is None else slowest_limit,
             auto_minutes=refunds.auto_refund.auto_minutes,
             auto_rules=tuple(AutoRefundRule.from_config(r) for r in refunds.auto_refund.rules),

@@ -63,13 +63,15 @@ def _clock_seconds(clock: str) -> int:
 
 @dataclass(frozen=True)
 class ResponseRules:
-    start_days_before: int = 30  # consultations on T−30 …
-    end_days_before: int = 1  # … T−1
-    assistant_counts: bool = True  # 店小蜜 replies are valid replies
-    fast_reply_seconds: int = 180  # 3分钟人工响应率: answered within 3 minutes
-    service_start_seconds: int = 8 * 3600  # turns starting from 08:00 …
-    service_end_seconds: int = 23 * 3600  # … until before 23:00 count
-    limit: int = 100  # unanswered / after-midnight consultations listed; 0 = all
+    """The ``response`` section of the config (its numbers live in ``config/default.yaml``)."""
+
+    start_days_before: int  # consultations on T−30 …
+    end_days_before: int  # … T−1
+    assistant_counts: bool  # 店小蜜 replies are valid replies
+    fast_reply_seconds: int  # 3分钟人工响应率: answered within 3 minutes
+    service_start_seconds: int  # turns starting from 08:00 …
+    service_end_seconds: int  # … until before 23:00 count
+    limit: int  # unanswered / after-midnight consultations listed; 0 = all
 
     @classmethod
     def from_config(cls, config: Any, *, limit: int | None = None) -> ResponseRules:
