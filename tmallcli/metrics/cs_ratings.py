@@ -75,7 +75,7 @@ def resolve_period(
     last: int | None = None,
     start: date | None = None,
     end: date | None = None,
-    max_days: int = 90,
+    max_days: int,
 ) -> Period:
     """The period of the 客服评价 page: one day, the last N days, or a range; default yesterday.
 
