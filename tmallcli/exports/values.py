@@ -13,6 +13,7 @@ import polars as pl
 
 from tmallcli.exports.kinds import ValueType
 from tmallcli.text import COMMA, FULL_WIDTH_COMMA
+from tmallcli.text import config_text as config_text  # the old import path, kept working
 
 # SPEC §2: cells that mean "no value". `延迟统计` is a figure the platform has not computed yet.
 _SPACE = " \t\r\n\u3000"
