@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pytest
+
+if TYPE_CHECKING:
+    from tmallcli.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -17,6 +21,16 @@ CHAT_SCHEMA: dict[str, Any] = {
     "is_auto": pl.Boolean,
     "is_assistant": pl.Boolean,
 }
+
+
+@functools.cache
+def default_config() -> Config:
+    """The shipped ``config/default.yaml`` alone, loaded once: a test builds its rules from
+    it (``XRules.from_config(default_config())``, then ``dataclasses.replace`` for what the
+    test varies), so every rule number has its one home in the YAML."""
+    from tmallcli.config import load_config
+
+    return load_config(cwd=REPO / "config")
 
 
 @pytest.fixture(autouse=True)

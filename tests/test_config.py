@@ -98,7 +98,9 @@ def test_default_rule_numbers_are_the_platform_rules(default: Config) -> None:
     assert default.response.fast_reply_seconds == 180
 
     assert default.refunds.intervention_after_hours == 72
-    assert "买家已经申请退款，等待卖家同意" in default.refunds.waiting_statuses
+    # The YAML writes the status with a full-width comma; validation reads it as the export's
+    # reader reads the cell (， → ,).
+    assert "买家已经申请退款,等待卖家同意" in default.refunds.waiting_statuses
     rules = default.refunds.auto_refund.rules
     assert [r.action for r in rules] == ["auto_refund", "auto_agree", "auto_refund"]
     assert rules[0].shipped is False and rules[0].refund_type == "仅退款"
@@ -835,7 +837,7 @@ def test_a_value_of_the_wrong_type_anywhere_names_its_path(
 def test_libyaml_and_pure_python_parsers_read_a_config_alike() -> None:
     # The loader parses with libyaml where PyYAML has it; the rules (no base-60 numbers, keys
     # as text, duplicates refused) live in Python and hold for the pure-Python parser too.
-    from tmallcli import config as module
+    from tmallcli.config import loading as module
 
     class PurePython(yaml.SafeLoader):
         yaml_implicit_resolvers = module._Loader.yaml_implicit_resolvers
@@ -846,3 +848,21 @@ def test_libyaml_and_pure_python_parsers_read_a_config_alike() -> None:
     parsed = yaml.load(text, Loader=module._Loader)
     assert parsed == yaml.load(text, Loader=PurePython)
     assert (parsed["x"], parsed["1"]) == ("23:00", 1000)
+
+
+def test_words_that_name_export_text_are_normalised_once_at_validation(tmp_path: Path) -> None:
+    # Statuses, reasons and services compare equal to export cells as the reader reads them
+    # (trimmed, ， read as ,); metrics use the config values as they are.
+    config = load(
+        tmp_path,
+        "pickup:\n  exclude_statuses: [' 交易关闭 ']\n"
+        "compensation:\n  promise_broken: {services: ['当日达，次日达']}\n"
+        "refunds:\n  completed_statuses: ['退款成功，已完结']\n",
+    )
+    assert config.pickup.exclude_statuses == ["交易关闭"]
+    assert config.compensation.promise_broken.services == ["当日达,次日达"]
+    assert config.refunds.completed_statuses == ["退款成功,已完结"]
+    # Keywords matched inside free text (the tracking texts) are kept as written.
+    assert "已揽收" in config.pickup.pickup_keywords
+    # A user file that sets one key of a section still validates: the default is underneath.
+    assert config.pickup.hours == 24 and config.refunds.slowest_limit == 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, default_config
 from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
 from tmallcli.render.html import render_html
@@ -165,7 +166,10 @@ def reviews_frame(rows: list[tuple[str, str, datetime, int]]) -> pl.LazyFrame:
     ).select(COLUMNS)
 
 
-RULES = DsrRules(thresholds={"activity_ineligible": Fraction(46, 10)})
+RULES = replace(
+    DsrRules.from_config(default_config(), default_config().category()),
+    thresholds={"activity_ineligible": Fraction(46, 10)},
+)
 INSTANT = datetime(2026, 11, 20, 23, 59, 59)
 
 

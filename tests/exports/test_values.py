@@ -22,13 +22,13 @@ from tmallcli.exports.values import (
     SHIPPED_TEXTS,
     TRUE_WORDS,
     clean,
-    config_text,
     fast_parse,
     form_of,
     needs_cleaning,
     parse,
     parse_text,
 )
+from tmallcli.text import config_text
 
 # Cells as exports write them, plus every character clean() treats specially.
 SPECIAL = " \t\r\n\u3000\u00a0=\"'，,-无"

@@ -22,6 +22,7 @@ from tmallcli.metrics.compensation import (
     propose,
     settle_payouts,
 )
+from tmallcli.money import compensation_fen
 
 AS_OF = datetime(2026, 11, 20, 23, 59, 59)
 T0 = datetime(2026, 11, 1, 10, 0, 0)
@@ -477,6 +478,7 @@ def test_each_order_pays_the_rate_or_the_minimum_and_each_group_the_capped_sum(
         # 30 % of the item amount, half up to the fen, at least 5 yuan (SPEC §5).
         share = (paid[order_id] * 30 * 2 + 100) // 200
         assert amount == max(RULES.minimum_fen, share)
+        assert amount == compensation_fen(paid[order_id], RULES.rate_percent, RULES.minimum_fen)
     for payout in settle_payouts(p).payouts:
         owed = late.filter(pl.col("order_id").is_in(payout.order_ids))["amount_fen"].sum()
         assert payout.amount_fen == min(RULES.group_cap_fen, owed)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 
 import polars as pl
 import pytest
 
+from tests.conftest import default_config
 from tmallcli.config import load_config
 from tmallcli.errors import UsageError
 from tmallcli.metrics.cs_ratings import (
@@ -19,14 +21,7 @@ from tmallcli.metrics.cs_ratings import (
     split_tags,
 )
 
-RULES = CsRules(
-    human_sources=("平台自动邀评", "客服邀评", "消费者自主评价"),
-    bot_sources=("消费者自主评价",),
-    bot_account="服务助手",
-    no_tags_label="暂无标签评价",
-    min_ratings=2,
-    max_days=90,
-)
+RULES = replace(CsRules.from_config(default_config()), min_ratings=2, min_average=None)
 SCHEMA = {
     "rated_at": pl.Datetime("us"),
     "account": pl.String,
@@ -104,8 +99,10 @@ def test_dropping_the_retired_source_from_config_drops_its_ratings() -> None:
             ("2026-11-19 09:10:00", "店:小王", 2, None, "客服邀评"),
         ]
     )
-    retired = CsRules(
-        human_sources=("平台自动邀评", "消费者自主评价"), bot_sources=("消费者自主评价",)
+    retired = replace(
+        CsRules.from_config(default_config()),
+        human_sources=("平台自动邀评", "消费者自主评价"),
+        bot_sources=("消费者自主评价",),
     )
     result = compute_cs(frame, retired, DAY, DAY)
     assert (result.human.count, result.human.average) == (1, 5.0)
@@ -143,31 +140,39 @@ def test_average_is_rounded_half_up_to_4_decimals_from_the_exact_value() -> None
 
 
 def test_default_period_is_yesterday() -> None:
-    assert resolve_period(T) == Period(DAY, DAY)
-    assert resolve_period(T).days == 1
+    assert resolve_period(T, max_days=RULES.max_days) == Period(DAY, DAY)
+    assert resolve_period(T, max_days=RULES.max_days).days == 1
 
 
 def test_last_n_ends_yesterday() -> None:
-    assert resolve_period(T, last=7) == Period(date(2026, 11, 13), date(2026, 11, 19))
-    assert resolve_period(T, last=30) == Period(date(2026, 10, 21), date(2026, 11, 19))
-    assert resolve_period(T, last=30).days == 30
+    assert resolve_period(T, max_days=RULES.max_days, last=7) == Period(
+        date(2026, 11, 13), date(2026, 11, 19)
+    )
+    assert resolve_period(T, max_days=RULES.max_days, last=30) == Period(
+        date(2026, 10, 21), date(2026, 11, 19)
+    )
+    assert resolve_period(T, max_days=RULES.max_days, last=30).days == 30
 
 
 def test_day_and_range() -> None:
-    assert resolve_period(T, day=date(2026, 11, 1)) == Period(date(2026, 11, 1), date(2026, 11, 1))
-    period = resolve_period(T, start=date(2026, 11, 1), end=date(2026, 11, 20))
+    assert resolve_period(T, max_days=RULES.max_days, day=date(2026, 11, 1)) == Period(
+        date(2026, 11, 1), date(2026, 11, 1)
+    )
+    period = resolve_period(
+        T, max_days=RULES.max_days, start=date(2026, 11, 1), end=date(2026, 11, 20)
+    )
     assert period.days == 20  # ending on T itself is allowed
 
 
 def test_ninety_days_is_the_longest_period() -> None:
-    assert resolve_period(T, last=90).days == 90
-    assert resolve_period(T, start=date(2026, 8, 23), end=T).days == 90
+    assert resolve_period(T, max_days=RULES.max_days, last=90).days == 90
+    assert resolve_period(T, max_days=RULES.max_days, start=date(2026, 8, 23), end=T).days == 90
     with pytest.raises(
         UsageError, match=r"period is 91 days; the longest is 90 \(最长可显示3个月\)"
     ):
-        resolve_period(T, last=91)
+        resolve_period(T, max_days=RULES.max_days, last=91)
     with pytest.raises(UsageError, match="period is 91 days"):
-        resolve_period(T, start=date(2026, 8, 22), end=T)
+        resolve_period(T, max_days=RULES.max_days, start=date(2026, 8, 22), end=T)
     with pytest.raises(UsageError, match="period is 8 days; the longest is 7"):
         resolve_period(T, last=8, max_days=7)
 
@@ -187,7 +192,7 @@ def test_ninety_days_is_the_longest_period() -> None:
 )
 def test_bad_periods_are_usage_errors(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
-        resolve_period(T, **kwargs)  # type: ignore[arg-type]
+        resolve_period(T, max_days=RULES.max_days, **kwargs)  # type: ignore[arg-type]
 
 
 def test_period_holds_whole_days_by_rating_date() -> None:
@@ -199,7 +204,7 @@ def test_period_holds_whole_days_by_rating_date() -> None:
             ("2026-11-20 00:00:00", "店:小王", 1, None, "平台自动邀评"),  # T: outside --last 7
         ]
     )
-    period = resolve_period(T, last=7)
+    period = resolve_period(T, max_days=RULES.max_days, last=7)
     result = compute_cs(frame, RULES, period.start, period.end)
     assert (result.human.count, result.human.average) == (2, 4.5)
 
@@ -353,7 +358,7 @@ def test_diagnosis_limit() -> None:
         for n, s in (("a", 1), ("b", 2), ("c", 3))
         for _ in range(2)
     ]
-    rules = CsRules(RULES.human_sources, RULES.bot_sources, min_ratings=2, diagnosis_limit=2)
+    rules = replace(RULES, min_ratings=2, diagnosis_limit=2)
     result = compute_cs(ratings(rows), rules, DAY, DAY)
     assert [a.account for a in result.diagnosis.lowest_accounts] == ["店:a", "店:b"]
     assert result.diagnosis.low_rating_tags == {"标签a": 2, "标签b": 2}

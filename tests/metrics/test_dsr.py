@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 from fractions import Fraction
 
@@ -11,17 +12,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import default_config
 from tmallcli.metrics.dsr import DsrRules, compute_dsr, five_star_needed, rating_events
 
 AS_OF = datetime(2026, 11, 20, 23, 59, 59)
-RULES = DsrRules(
-    thresholds={"search_demotion": Fraction("4.4"), "activity_ineligible": Fraction("4.6")},
-    item_min_ratings=2,
-    industry={
-        "description": Fraction("4.8"),
-        "service": Fraction("4.8"),
-        "logistics": Fraction("4.8"),
-    },
+RULES = replace(
+    DsrRules.from_config(default_config(), default_config().category()), item_min_ratings=2
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.conftest import CHAT_SCHEMA
+from tests.conftest import CHAT_SCHEMA, default_config
 from tmallcli.config import load_config
 from tmallcli.metrics.response import (
     ResponseResult,
@@ -22,7 +22,7 @@ from tmallcli.metrics.response import (
 from tmallcli.timeframe import resolve_as_of
 
 AS_OF = resolve_as_of("2026-11-20")
-RULES = ResponseRules()
+RULES = ResponseRules.from_config(default_config())
 XIAOWANG = "店铺:小王"
 XIAOLI = "店铺:小李"
 BOT = "店铺:店小蜜"

@@ -11,7 +11,7 @@ same credited sub-accounts and the same lists.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CHAT_SCHEMA
+from tests.conftest import CHAT_SCHEMA, default_config
 from tmallcli.metrics.response import (
     BUYER_WORDS,
     SELLER_WORDS,
@@ -272,7 +272,9 @@ def computed(chats: list[Message], rules: ResponseRules) -> dict[str, Any]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(messages, max_size=40), st.booleans())
 def test_the_sorted_pass_gives_what_the_rules_say(chats: list[Message], assistant: bool) -> None:
-    rules = ResponseRules(limit=0, assistant_counts=assistant)
+    rules = replace(
+        ResponseRules.from_config(default_config()), limit=0, assistant_counts=assistant
+    )
     assert computed(chats, rules) == reference(chats, rules)
 
 
@@ -305,7 +307,7 @@ def test_the_reference_sees_ties_and_midnight() -> None:
             False,
         ),
     ]
-    rules = ResponseRules(limit=0)
+    rules = replace(ResponseRules.from_config(default_config()), limit=0)
     expected = reference(chats, rules)
     assert expected["accounts"][STAFF[1]][0] == 1  # 小李 before 小王 by name, same second
     assert expected["totals"][:2] == (1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import polars as pl
@@ -122,7 +123,8 @@ def test_a_longer_keyword_of_another_cause_shadows_generally() -> None:
     assert causes_of("发货太慢，物流也慢") == ["service", "logistics"]
     assert causes_of("客服回复慢") == ["service"]
     # The rule is about keywords, not the default config: a made-up pair behaves the same.
-    rules = TriageRules(
+    rules = replace(
+        RULES,
         causes=(Cause("a", "A", ("红色",)), Cause("b", "B", ("红",))),
         actions={"a": "do a", "b": "do b", "unclassified": "ask"},
     )
@@ -159,7 +161,8 @@ def test_no_keyword_or_no_comment_is_unclassified() -> None:
 
 
 def test_keywords_ignore_ascii_case() -> None:
-    rules = TriageRules(
+    rules = replace(
+        RULES,
         causes=(Cause("product", "商品问题", ("size",)),),
         actions={"product": "x", "unclassified": "y"},
     )
@@ -207,7 +210,8 @@ _PIECES = sorted(
 def test_causes_are_the_rule_read_by_hand(comments: list[str]) -> None:
     # The keywords no other cause's keyword holds are sought together (contains_any), the
     # others one by one with the longer keywords masked: the same causes as the plain rule.
-    rules = TriageRules(
+    rules = replace(
+        RULES,
         causes=(*RULES.causes, Cause("en", "EN", ("size", "e"))),
         actions={**RULES.actions, "en": "x"},
     )

@@ -21,9 +21,7 @@ from tmallcli.metrics.shipping import (
     PickupWords,
     is_pickup_event,
     item_amount_fen,
-    late_amount_fen,
     package_pickups,
-    percent_of_fen,
     with_pickup_times,
 )
 
@@ -246,25 +244,6 @@ def test_item_amount_excludes_postage() -> None:
         schema={"paid_amount": pl.Int64, "shipping_fee": pl.Int64},
     )
     assert frame.select(item_amount_fen()).to_series().to_list() == [3335, 3335, 0]
-
-
-def test_percent_rounds_half_up_to_the_fen() -> None:
-    frame = pl.DataFrame({"amount": [3335, 3334, 1000, 1]})
-    assert frame.select(percent_of_fen(pl.col("amount"), 30)).to_series().to_list() == [
-        1001,  # 1000.5 → 1001
-        1000,  # 1000.2
-        300,
-        0,  # 0.3
-    ]
-
-
-def test_late_amount_has_a_five_yuan_minimum() -> None:
-    frame = pl.DataFrame({"amount": [3335, 1000, 0]})
-    assert frame.select(late_amount_fen(pl.col("amount"), 30, 500)).to_series().to_list() == [
-        1001,
-        500,
-        500,
-    ]
 
 
 # ------------------------------------------------------- events folded while they stream in

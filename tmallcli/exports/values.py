@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from tmallcli.exports.kinds import ValueType
+from tmallcli.text import COMMA, FULL_WIDTH_COMMA
 
 # SPEC §2: cells that mean "no value". `延迟统计` is a figure the platform has not computed yet.
 _SPACE = " \t\r\n\u3000"
@@ -89,20 +90,12 @@ def parse_ids(text: pl.Expr) -> Parsed:
 def parse_text(text: pl.Expr) -> Parsed:
     # 买家已付款，等待卖家发货 and 买家已付款,等待卖家发货 are the same status. Rewritten only
     # where there is a full-width comma: a third less than rewriting every cell.
-    comma = "，"
     value = (
-        pl.when(text.str.contains(comma, literal=True))
-        .then(text.str.replace_all(comma, ",", literal=True))
+        pl.when(text.str.contains(FULL_WIDTH_COMMA, literal=True))
+        .then(text.str.replace_all(FULL_WIDTH_COMMA, COMMA, literal=True))
         .otherwise(text)
     )
     return value, pl.lit(None, pl.String)
-
-
-def config_text(value: object) -> str:
-    """A word of the config (a status, a reason, a service) as :func:`clean` and
-    :func:`parse_text` leave an export's text: trimmed, ``，`` read as ``,`` (SPEC §2), so that
-    the two compare equal."""
-    return str(value).strip().replace("，", ",")
 
 
 def parse_freetext(text: pl.Expr) -> Parsed:

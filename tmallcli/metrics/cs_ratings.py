@@ -29,15 +29,17 @@ _BLANKS = " \t\r\n\u3000"
 
 @dataclass(frozen=True)
 class CsRules:
+    """The ``cs`` section of the config (its numbers live in ``config/default.yaml``)."""
+
     human_sources: tuple[str, ...]
     bot_sources: tuple[str, ...]
-    bot_account: str = "服务助手"
-    no_tags_label: str = "暂无标签评价"
-    min_ratings: int = 5
-    max_days: int = 90
-    low_score: int = 3
-    diagnosis_limit: int = 5
-    min_average: Fraction | None = None
+    bot_account: str
+    no_tags_label: str
+    min_ratings: int
+    max_days: int
+    low_score: int
+    diagnosis_limit: int
+    min_average: Fraction | None  # None: --check has no threshold
 
     @classmethod
     def from_config(cls, config: Any) -> CsRules:
@@ -73,7 +75,7 @@ def resolve_period(
     last: int | None = None,
     start: date | None = None,
     end: date | None = None,
-    max_days: int = 90,
+    max_days: int,
 ) -> Period:
     """The period of the 客服评价 page: one day, the last N days, or a range; default yesterday.
 

@@ -8,7 +8,7 @@ with no new ratings); < 4.4 搜索降权, < 4.6 不能报官方活动.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
@@ -25,14 +25,17 @@ COLUMNS = ("order_id", "buyer", "rated_at", *DIMENSIONS.values(), "item_id", "it
 
 @dataclass(frozen=True)
 class DsrRules:
+    """The ``dsr`` section of the config and the category's industry averages (the numbers
+    live in ``config/default.yaml``; :meth:`from_config` fills every field)."""
+
     thresholds: dict[str, Fraction]  # flag name -> score below which it is raised
-    window_days: int = 180
-    display_delay_minutes: int = 30
-    monthly_cap: int = 3
-    item_min_ratings: int = 5
-    item_limit: int = 10
-    rolloff_days: tuple[int, ...] = (7, 30)
-    industry: dict[str, Fraction | None] = field(default_factory=dict)
+    window_days: int
+    display_delay_minutes: int
+    monthly_cap: int
+    item_min_ratings: int
+    item_limit: int
+    rolloff_days: tuple[int, ...]
+    industry: dict[str, Fraction | None]
 
     @classmethod
     def from_config(cls, config: Any, category: Any) -> DsrRules:

@@ -18,16 +18,15 @@ from typing import Any
 
 import polars as pl
 
-from tmallcli.exports.values import config_text
 from tmallcli.metrics.shipping import (
     ORDER_COLUMNS,
     Packages,
     PickupWords,
     as_packages,
     item_amount_fen,
-    late_amount_fen,
     with_pickup_times,
 )
+from tmallcli.money import compensation_fen
 
 # The tracking events for some packages, folded (a load of the logistics export with
 # PackagePickups(words, only=packages)): the watchlist and window are a sixth of a 180-day
@@ -61,17 +60,20 @@ _COLUMN_TYPES: dict[str, pl.DataType] = {
 
 @dataclass(frozen=True)
 class PickupRules:
+    """The ``pickup`` section of the config and the §5 late-shipment amount (the numbers
+    live in ``config/default.yaml``; :meth:`from_config` fills every field)."""
+
     words: PickupWords
-    hours: int = 24
-    start_days_before: int = 32
-    end_days_before: int = 3
-    exclude_statuses: tuple[str, ...] = ("交易关闭",)
-    done_statuses: tuple[str, ...] = ("交易成功",)
-    follow_up_hours: tuple[int, ...] = (24, 48)
-    limit: int = 100  # untimely orders listed; 0 = all
-    compensation_rate_percent: Any = 30  # §5: 30% of the item amount …
-    compensation_minimum_fen: int = 500  # … at least 5 yuan
-    preset: str | None = None
+    hours: int
+    start_days_before: int
+    end_days_before: int
+    exclude_statuses: tuple[str, ...]
+    done_statuses: tuple[str, ...]
+    follow_up_hours: tuple[int, ...]
+    limit: int  # untimely orders listed; 0 = all
+    compensation_rate_percent: Any  # §5: 30% of the item amount …
+    compensation_minimum_fen: int  # … at least 5 yuan
+    preset: str | None
 
     @classmethod
     def from_config(
@@ -85,8 +87,8 @@ class PickupRules:
             hours=pickup.hours,
             start_days_before=pickup.window.start_days_before,
             end_days_before=pickup.window.end_days_before,
-            exclude_statuses=tuple(map(config_text, pickup.exclude_statuses)),
-            done_statuses=tuple(map(config_text, pickup.done_statuses)),
+            exclude_statuses=tuple(pickup.exclude_statuses),
+            done_statuses=tuple(pickup.done_statuses),
             follow_up_hours=tuple(sorted(pickup.follow_up_hours)),
             limit=pickup.limit if limit is None else limit,
             compensation_rate_percent=late.rate_percent,
@@ -420,7 +422,7 @@ def _watchlist(assessed: pl.LazyFrame, rules: PickupRules, instant: datetime) ->
             .then(pl.lit(LATE_SHIPMENT_RISK))
             .otherwise(level)
         )
-    compensation = late_amount_fen(
+    compensation = compensation_fen(
         item_amount_fen(), rules.compensation_rate_percent, rules.compensation_minimum_fen
     )
     return (

@@ -44,6 +44,11 @@ RATINGS = (GOOD, NEUTRAL, BAD)
 UNCLASSIFIED = "unclassified"  # 未分类: no cause keyword in the comment
 
 # Where a row's rating class came from (JSON ``rating_sources``).
+# Display limits, not platform rules (the config has no key for them): the queue's rows
+# (``--limit`` overrides; 0 = all) and the items named in the summary.
+QUEUE_LIMIT = 100
+ITEM_LIMIT = 10
+
 FROM_RATING = "rating"  # the 评价结果 column
 FROM_DSR = "dsr"  # derived from the lowest DSR score (no usable 评价结果)
 
@@ -76,14 +81,17 @@ class Cause:
 
 @dataclass(frozen=True)
 class TriageRules:
+    """The ``reviews`` section of the config (its numbers live in ``config/default.yaml``)
+    and the queue's display limits."""
+
     causes: tuple[Cause, ...]  # in priority order: the first matching cause picks the action
     actions: dict[str, str]  # cause key (and ``unclassified``) -> suggested follow-up
-    good_rate_days: int = 180
-    days: int = 30
-    reply_within_hours: int = 24
-    unclassified_label: str = "未分类"
-    limit: int = 100  # queue rows kept; 0 = all
-    item_limit: int = 10
+    good_rate_days: int
+    days: int
+    reply_within_hours: int
+    unclassified_label: str
+    limit: int  # queue rows kept; 0 = all
+    item_limit: int
 
     @classmethod
     def from_config(cls, config: Any, *, limit: int | None = None) -> TriageRules:
@@ -93,15 +101,16 @@ class TriageRules:
             Cause(key, cause.label, tuple(k.strip().lower() for k in cause.keywords))
             for key, cause in section.causes.items()
         )
-        rules = cls(
+        return cls(
             causes=causes,
             actions=dict(section.actions),
             good_rate_days=section.good_rate_days,
             days=section.days,
             reply_within_hours=section.reply_within_hours,
             unclassified_label=section.unclassified_label,
+            limit=QUEUE_LIMIT if limit is None else limit,
+            item_limit=ITEM_LIMIT,
         )
-        return rules if limit is None else rules.with_limit(limit)
 
     def with_limit(self, limit: int) -> TriageRules:
         return replace(self, limit=limit)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import polars as pl
+
+# The §5 amount of one late order: its one home is tmallcli.money (the pickup metric imports
+# it from here under this name).
 
 ORDER_COLUMNS = (
     "order_id",
@@ -39,14 +41,14 @@ class PickupWords:
 
     pickup: tuple[str, ...]
     cainiao: tuple[str, ...]
-    not_pickup: tuple[str, ...] = ()
+    not_pickup: tuple[str, ...]
 
     @classmethod
     def from_config(cls, pickup: Any) -> PickupWords:
         return cls(
             tuple(pickup.pickup_keywords),
             tuple(pickup.cainiao_keywords),
-            tuple(getattr(pickup, "not_pickup_keywords", ())),
+            tuple(pickup.not_pickup_keywords),
         )
 
 
@@ -364,15 +366,3 @@ def _scattered(values: pl.Series, rows: pl.Series, height: int) -> pl.Series:
 def item_amount_fen() -> pl.Expr:
     """商品实际成交金额: what the buyer paid, less postage when the export says it."""
     return (pl.col("paid_amount") - pl.col("shipping_fee").fill_null(0)).clip(lower_bound=0)
-
-
-def percent_of_fen(amount: pl.Expr, rate_percent: Fraction | int | float | str) -> pl.Expr:
-    """round_half_up(rate% × amount) in integer fen (e.g. 30% × 3335 fen = 1000.5 → 1001)."""
-    rate = Fraction(str(rate_percent)) / 100
-    p, q = rate.numerator, rate.denominator
-    return (amount * (2 * p) + q) // (2 * q)
-
-
-def late_amount_fen(amount: pl.Expr, rate_percent: Any, minimum_fen: int) -> pl.Expr:
-    """One late order's compensation: max(round_half_up(rate × item amount), minimum)."""
-    return pl.max_horizontal(percent_of_fen(amount, rate_percent), pl.lit(minimum_fen))

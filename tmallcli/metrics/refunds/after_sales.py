@@ -1,176 +1,41 @@
-"""售后: the after-sales metrics of the 基础服务考核分 and the refunds to act on (SPEC §6, §8).
-
-* 仅退款自主完结时长 (``refund_only_hours``): mean hours from application to completion of the
-  仅退款 refunds completed on T−30 … T−1 that finished without the platform (小二介入 excluded).
-  "Completed" is the 退款完结时间: a refund that succeeded (退款成功) and one the buyer closed
-  (退款关闭) both finished without the platform, so both count.
-* 退货退款自主完结时长 (``return_refund_hours``): the same for 退货退款, minus the buyer's time
-  from the seller's agreement to the upload of the return tracking number (not the seller's).
-  A return the buyer never uploaded (timed out, cancelled) is excluded; so is one with an
-  upload but no agreement time in the export: the buyer's time cannot be measured, and
-  charging it to the seller would be unfair.
-* 纠纷退款率 (``dispute_refund_rate``): refunds completed on T−30 … T−1 where the platform
-  intervened and ruled 卖家责任, divided by the orders paid on T−30 … T−1.
-
-Seed 001: 申请客服介入的时间是72小时后 — a refund that waits for the seller past 72 h may be
-escalated by the buyer, so the watchlist flags it. The auto-refund simulation replays the
-export as if the 千牛 个性化退款策略 in config had handled the refunds they match.
-"""
+"""The after-sales metrics, the dispute refund rate and the refunds to act on (SPEC §6, §8),
+computed in one pass with the auto-refund replays (:mod:`.auto_refund`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import polars as pl
 
-from tmallcli.exports.values import config_text
-from tmallcli.timeframe import AsOf
-
-COLUMNS = (
-    "refund_id",
-    "order_id",
-    "applied_at",
-    "amount",
-    "refund_type",
-    "reason",
-    "status",
-    "stage",
-    "shipped",
-    "merchant_agreed_at",
-    "buyer_returned_at",
-    "completed_at",
-    "platform_intervened",
-    "ruling",
-    "signed_at",
+from tmallcli.metrics.refunds.auto_refund import (
+    AutoRefundResult,
+    Simulation,
+    handled_in_window,
+    rule_notices,
+    simulate,
 )
-ORDER_COLUMNS = ("order_id", "paid_at")
-
-REFUND_ONLY = "仅退款"
-RETURN_REFUND = "退货退款"
-SELLER_AT_FAULT = "卖家责任"
-AUTO_REFUND = "auto_refund"
-AUTO_AGREE = "auto_agree"
-
-# Metric keys of SPEC §6, also the population names of the two duration metrics.
-REFUND_ONLY_HOURS = "refund_only_hours"
-RETURN_REFUND_HOURS = "return_refund_hours"
-DISPUTE_REFUND_RATE = "dispute_refund_rate"
-HOURS_METRICS = (REFUND_ONLY_HOURS, RETURN_REFUND_HOURS)
-
-NEEDS_ORDERS = "needs_orders"  # warning codes
-NO_ORDERS_PAID = "no_orders_paid"
-RULE_CONDITION_UNKNOWN = "rule_condition_unknown"
-
-WINDOW_START_DAYS_BEFORE = 30  # T−30 … T−1 (SPEC §6)
-WINDOW_END_DAYS_BEFORE = 1
-US_PER_HOUR = 3_600_000_000
-
-_DATETIME = pl.Datetime("us")
-_COLUMN_TYPES: dict[str, pl.DataType] = {
-    "applied_at": _DATETIME,
-    "amount": pl.Int64(),
-    "shipped": pl.Boolean(),
-    "merchant_agreed_at": _DATETIME,
-    "buyer_returned_at": _DATETIME,
-    "completed_at": _DATETIME,
-    "platform_intervened": pl.Boolean(),
-    "signed_at": _DATETIME,
-    "paid_at": _DATETIME,
-}
-
-
-@dataclass(frozen=True)
-class AutoRefundRule:
-    """One 千牛 auto-refund strategy; a condition left ``None`` is not checked."""
-
-    name: str
-    action: str  # auto_refund / auto_agree
-    reasons: tuple[str, ...]
-    refund_type: str | None = None
-    shipped: bool | None = None
-    stage: str | None = None
-    max_amount_fen: int | None = None
-    within_days_of_signed: int | None = None
-
-    @classmethod
-    def from_config(cls, rule: Any) -> AutoRefundRule:
-        return cls(
-            name=rule.name,
-            action=rule.action,
-            reasons=tuple(config_text(r) for r in rule.reasons),
-            refund_type=None if rule.refund_type is None else config_text(rule.refund_type),
-            shipped=rule.shipped,
-            stage=None if rule.stage is None else config_text(rule.stage),
-            max_amount_fen=rule.max_amount_fen,
-            within_days_of_signed=rule.within_days_of_signed,
-        )
-
-    def matches(self) -> pl.Expr:
-        """True when every condition that is set holds.
-
-        An unknown value (是否已发货, 售中或售后 or 签收时间 missing) does not satisfy a
-        condition on it: a strategy that depends on the shipping state cannot be credited
-        with a refund whose shipping state the export does not show.
-        """
-        conditions = [pl.col("reason").str.contains_any(list(self.reasons))]
-        if self.refund_type is not None:
-            conditions.append(pl.col("refund_type") == self.refund_type)
-        if self.shipped is not None:
-            conditions.append(pl.col("shipped") == self.shipped)
-        if self.stage is not None:
-            conditions.append(pl.col("stage") == self.stage)
-        if self.max_amount_fen is not None:
-            conditions.append(pl.col("amount") < self.max_amount_fen)
-        if self.within_days_of_signed is not None:
-            signed, applied = pl.col("signed_at"), pl.col("applied_at")
-            conditions.append(
-                applied.is_between(
-                    signed, signed + timedelta(days=self.within_days_of_signed), closed="both"
-                )
-            )
-        return pl.all_horizontal(c.fill_null(False) for c in conditions)
-
-
-@dataclass(frozen=True)
-class RefundRules:
-    waiting_statuses: tuple[str, ...] = (
-        "待卖家处理",
-        "待商家处理",
-        "买家已经申请退款,等待卖家同意",
-        "买家已经退货,等待卖家确认收货",
-        "待卖家确认收货",
-        "卖家拒绝退款",
-    )
-    intervention_after_hours: int = 72
-    completed_statuses: tuple[str, ...] | None = None  # None: any status with a completion time
-    slowest_limit: int = 20
-    auto_minutes: int = 1
-    auto_rules: tuple[AutoRefundRule, ...] = ()
-
-    @classmethod
-    def from_config(cls, config: Any, *, slowest_limit: int | None = None) -> RefundRules:
-        """Rules from the validated config's ``refunds`` section."""
-        refunds = config.refunds
-        return cls(
-            waiting_statuses=tuple(config_text(s) for s in refunds.waiting_statuses),
-            intervention_after_hours=refunds.intervention_after_hours,
-            completed_statuses=None
-            if refunds.completed_statuses is None
-            else tuple(config_text(s) for s in refunds.completed_statuses),
-            slowest_limit=refunds.slowest_limit if slowest_limit is None else slowest_limit,
-            auto_minutes=refunds.auto_refund.auto_minutes,
-            auto_rules=tuple(AutoRefundRule.from_config(r) for r in refunds.auto_refund.rules),
-        )
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A warning about the result (JSON ``warnings``); ``code`` is stable, ``message`` English."""
-
-    code: str
-    message: str
+from tmallcli.metrics.refunds.rules import (
+    COLUMN_TYPES,
+    COLUMNS,
+    DATETIME,
+    DISPUTE_REFUND_RATE,
+    HOURS_METRICS,
+    NEEDS_ORDERS,
+    NO_ORDERS_PAID,
+    ORDER_COLUMNS,
+    REFUND_ONLY,
+    REFUND_ONLY_HOURS,
+    RETURN_REFUND,
+    RETURN_REFUND_HOURS,
+    SELLER_AT_FAULT,
+    US_PER_HOUR,
+    WINDOW_END_DAYS_BEFORE,
+    WINDOW_START_DAYS_BEFORE,
+    Notice,
+    RefundRules,
+)
+from tmallcli.timeframe import AsOf
 
 
 @dataclass
@@ -216,36 +81,6 @@ class WaitingRefund:
 
 
 @dataclass
-class Simulation:
-    """One auto-refund rule (or all of them combined) replayed over the export."""
-
-    name: str | None  # None: all rules combined
-    action: str | None
-    count: int  # matching refunds applied on T−30 … T−1
-    amount_fen: int
-    intervened: int  # of those, platform-intervened: left as they were
-    before: dict[str, float | None]
-    after: dict[str, float | None]
-    counted_after: dict[str, int]  # refunds in each metric after the simulation
-
-    @property
-    def change(self) -> dict[str, float | None]:
-        """after − before per metric (negative: the strategy makes the shop faster)."""
-        change: dict[str, float | None] = {}
-        for key, before in self.before.items():
-            after = self.after[key]
-            change[key] = None if before is None or after is None else round(after - before, 4)
-        return change
-
-
-@dataclass
-class AutoRefundResult:
-    auto_minutes: int
-    rules: list[Simulation]
-    combined: Simulation
-
-
-@dataclass
 class RefundsResult:
     as_of: date
     instant: datetime
@@ -283,7 +118,7 @@ def complete(frame: pl.LazyFrame, columns: tuple[str, ...] = COLUMNS) -> pl.Lazy
     present = set(frame.collect_schema().names())
     missing = [c for c in columns if c not in present]
     return frame.with_columns(
-        pl.lit(None, _COLUMN_TYPES.get(c, pl.String())).alias(c) for c in missing
+        pl.lit(None, COLUMN_TYPES.get(c, pl.String())).alias(c) for c in missing
     ).select(columns)
 
 
@@ -352,64 +187,13 @@ def _means(assessed: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _simulate(frame: pl.LazyFrame, action: pl.Expr, auto_minutes: int) -> pl.LazyFrame:
-    """The export as if a strategy had decided the refunds where ``action`` is set.
-
-    The simplest model that keeps everyone else's time as it was:
-    * 仅退款 (whatever the action: agreeing to a refund-only request is refunding) and
-      ``auto_refund`` of a 退货退款 (refund without return): the refund completes
-      ``auto_minutes`` after application — or when it really did, if that was sooner;
-      a return that is not needed takes the buyer no time.
-    * ``auto_agree`` of a 退货退款: the agreement lands ``auto_minutes`` after application;
-      the buyer takes as long to send the goods back as they did, and the seller as long
-      to confirm receipt and refund, so the return upload and the completion move earlier
-      by the agreement time saved. A refund still waiting for the buyer stays incomplete.
-    Platform-intervened refunds are left as they were, and so is a return uploaded without
-    a recorded agreement (its buyer time is unknown before and after).
-    """
-    auto = timedelta(minutes=auto_minutes)
-    applied, completed = pl.col("applied_at"), pl.col("completed_at")
-    agreed, returned = pl.col("merchant_agreed_at"), pl.col("buyer_returned_at")
-    auto_at = applied + auto
-    is_return = pl.col("refund_type").fill_null("") == RETURN_REFUND
-    handled = (action.is_not_null() & ~pl.col("intervened")).fill_null(False)
-    quick = handled & ((~is_return) | (action == AUTO_REFUND)).fill_null(False)
-    agree = (
-        handled
-        & is_return
-        & (action == AUTO_AGREE).fill_null(False)
-        & ~(agreed.is_null() & returned.is_not_null())
-    )
-    no_return = quick & is_return
-    saved = pl.when(agreed > auto_at).then(agreed - auto_at).otherwise(pl.duration(microseconds=0))
-    return frame.with_columns(
-        (pl.col("done") | quick).alias("done"),
-        pl.when(quick)
-        .then(pl.min_horizontal(completed, auto_at))
-        .when(agree)
-        .then(completed - saved)
-        .otherwise(completed)
-        .alias("completed_at"),
-        pl.when(no_return | agree)
-        .then(pl.min_horizontal(agreed, auto_at))
-        .otherwise(agreed)
-        .alias("merchant_agreed_at"),
-        pl.when(no_return)
-        .then(pl.min_horizontal(agreed, auto_at))
-        .when(agree)
-        .then(returned - saved)
-        .otherwise(returned)
-        .alias("buyer_returned_at"),
-    )
-
-
 def _waiting(frame: pl.LazyFrame, rules: RefundRules, instant: datetime) -> pl.LazyFrame:
     """Refunds waiting for the seller at the as-of instant, oldest first.
 
     The seller's clock starts at the application, or at the buyer's return upload when the
     goods are on their way back (待卖家确认收货: the seller's turn began with the upload).
     """
-    at = pl.lit(instant, _DATETIME)
+    at = pl.lit(instant, DATETIME)
     applied, returned, completed = (
         pl.col("applied_at"),
         pl.col("buyer_returned_at"),
@@ -501,41 +285,6 @@ def _counts(assessed: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _handled(frame: pl.LazyFrame, matched: pl.Expr, start: date, end: date) -> pl.LazyFrame:
-    """Matching refunds applied on T−30 … T−1: the strategy's work over the metric period."""
-    return frame.filter(matched & pl.col("applied_at").dt.date().is_between(start, end)).select(
-        pl.len().cast(pl.Int64).alias("count"),
-        pl.col("amount").sum().cast(pl.Int64).alias("amount_fen"),
-        pl.col("intervened").sum().cast(pl.Int64).alias("intervened"),
-    )
-
-
-def _rule_notices(base: pl.DataFrame, rules: RefundRules) -> list[Notice]:
-    """Rules whose condition reads a column the export does not fill: they match nothing."""
-    known = base.select(
-        pl.col("shipped").is_not_null().any().alias("shipped"),
-        pl.col("stage").is_not_null().any().alias("stage"),
-        pl.col("signed_at").is_not_null().any().alias("within_days_of_signed"),
-    ).row(0, named=True)
-    headers = {
-        "shipped": "是否已发货",
-        "stage": "售中或售后",
-        "within_days_of_signed": "签收时间",
-    }
-    notices = []
-    for rule in rules.auto_rules:
-        for condition, header in headers.items():
-            if getattr(rule, condition) is not None and base.height and not known[condition]:
-                notices.append(
-                    Notice(
-                        RULE_CONDITION_UNKNOWN,
-                        f"auto-refund rule {rule.name!r} checks {condition} but the refunds "
-                        f"export has no {header} values, so it matches no refund",
-                    )
-                )
-    return notices
-
-
 def compute_refunds(
     refunds: pl.LazyFrame,
     orders: pl.LazyFrame | None,
@@ -590,8 +339,8 @@ def compute_refunds(
         _waiting(base, rules, instant),
     ]
     for _name, _action, matched, action_expr in replays:
-        plans.append(_handled(base, matched, start, end))
-        plans.append(_means(_assess(_simulate(base, action_expr, rules.auto_minutes), start, end)))
+        plans.append(handled_in_window(base, matched, start, end))
+        plans.append(_means(_assess(simulate(base, action_expr, rules.auto_minutes), start, end)))
     if orders is not None:
         paid = pl.col("paid_at")
         plans.append(
@@ -646,7 +395,7 @@ def compute_refunds(
                 counted_after={key: int(after[f"{key}_count"]) for key in HOURS_METRICS},
             )
         )
-    warnings.extend(_rule_notices(base_frame, rules))
+    warnings.extend(rule_notices(base_frame, rules))
 
     return RefundsResult(
         as_of=as_of.date,

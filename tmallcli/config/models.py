@@ -1,0 +1,554 @@
+"""The config's sections as typed models, one per SPEC section, and :class:`Config`.
+
+Every number, keyword list and scale comes from ``config/default.yaml`` (loaded under the
+user's file, :mod:`.loading`): a field has a default here only when it is not a rule number
+but a choice the user may leave out (an optional condition of a rule, a category's parent).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from tmallcli.config.fields import (
+    DIMENSIONS,
+    WEIGHT_SUM_TOLERANCE,
+    Clock,
+    Dimension,
+    DsrScore,
+    Fen,
+    Hours,
+    Keyed,
+    LogisticsMetric,
+    Model,
+    NonNegativeInt,
+    Percent,
+    PositiveInt,
+    Scale,
+    Text,
+    Unit,
+    Word,
+    between,
+    fail,
+    fmt_num,
+    greater_than,
+    minutes_of,
+    money_fen,
+    non_empty_list,
+)
+from tmallcli.errors import ConfigError
+from tmallcli.money import compensation_fen
+
+# --------------------------------------------------------------------------- §3 DSR
+
+
+class DsrThresholds(Keyed):
+    """Flag name (as in the JSON ``flags``) → the score below which it is raised."""
+
+    search_demotion: DsrScore  # < 4.4: every item is demoted in search (搜索降权)
+    activity_ineligible: DsrScore  # < 4.6: no official activities (不能报官方活动)
+
+
+class DsrConfig(Model):
+    thresholds: DsrThresholds
+    window_days: PositiveInt
+    display_delay_minutes: NonNegativeInt
+    monthly_cap: PositiveInt
+    item_min_ratings: PositiveInt
+    item_limit: PositiveInt
+    rolloff_days: list[PositiveInt]
+
+
+# --------------------------------------------------------------------------- §4 pickup
+
+
+class DayWindow(Model):
+    """Calendar days T−start … T−end, both included."""
+
+    start_days_before: NonNegativeInt
+    end_days_before: NonNegativeInt
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DayWindow:
+        if self.start_days_before < self.end_days_before:
+            raise fail(
+                f"start_days_before must be at least end_days_before "
+                f"(got {self.start_days_before} and {self.end_days_before})"
+            )
+        return self
+
+
+class PickupPreset(Model):
+    hours: Hours | None = None
+    window: DayWindow | None = None
+
+
+class PickupConfig(Model):
+    hours: Hours
+    window: DayWindow
+    exclude_statuses: list[Word]
+    pickup_keywords: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
+    cainiao_keywords: list[Text]
+    cainiao_after: Text
+    # Texts that contain a pickup word but say the opposite (等待揽件 contains 揽件).
+    not_pickup_keywords: list[Text]
+    # Statuses of orders that are done (received): never on the follow-up watchlist.
+    done_statuses: list[Word]
+    follow_up_hours: list[Hours]
+    limit: PositiveInt
+    presets: dict[str, PickupPreset]
+    # Name of a preset to apply (e.g. taobao_48h for a Taobao shop); hours/window then
+    # hold the preset's values.
+    preset: str | None
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        presets = info.data.get("presets")
+        if value is not None and presets is not None and value not in presets:
+            known = ", ".join(presets) or "none"
+            raise fail(f"unknown preset {value!r} (known: {known})")
+        return value
+
+    @model_validator(mode="after")
+    def _apply_preset(self) -> PickupConfig:
+        if self.preset is not None:
+            chosen = self.presets[self.preset]
+            if chosen.hours is not None:
+                self.hours = chosen.hours
+            if chosen.window is not None:
+                self.window = chosen.window
+        return self
+
+    def with_preset(self, name: str) -> PickupConfig:
+        """This pickup rule with preset ``name`` applied (for a command-line switch)."""
+        if name not in self.presets:
+            known = ", ".join(self.presets) or "none"
+            raise ConfigError("pickup.presets", f"unknown preset {name!r} (known: {known})")
+        chosen = self.presets[name]
+        update: dict[str, Any] = {"preset": name}
+        if chosen.hours is not None:
+            update["hours"] = chosen.hours
+        if chosen.window is not None:
+            update["window"] = chosen.window
+        return self.model_copy(update=update)
+
+
+# --------------------------------------------------------------------------- §5 compensation
+
+
+class LateShipmentConfig(Model):
+    ship_within_hours: Hours
+    rate_percent: Percent
+    minimum_fen: Fen
+    group_cap_fen: Fen
+    group_window_hours: Hours
+    severe_after_hours: Hours
+    closed_statuses: list[Word]
+
+    @model_validator(mode="after")
+    def _cap_above_minimum(self) -> LateShipmentConfig:
+        if self.group_cap_fen < self.minimum_fen:
+            raise fail(
+                f"must be at least minimum_fen ({self.minimum_fen}) (got {self.group_cap_fen})",
+                at="group_cap_fen",
+            )
+        return self
+
+    def amount_fen(self, item_amount_fen: int) -> int:
+        """One late order's compensation: max(round_half_up(rate × amount), minimum)."""
+        return compensation_fen(item_amount_fen, self.rate_percent, self.minimum_fen)
+
+
+class PromiseBrokenConfig(Model):
+    amount_fen: Fen
+    services: list[Word]
+
+
+class OutOfStockConfig(Model):
+    rate_percent: Percent
+    minimum_fen: Fen
+    reason_keywords: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
+    # Only a refund that went through is owed compensation (a cancelled one is not).
+    refund_statuses: list[Word]
+
+    def amount_fen(self, refund_amount_fen: int) -> int:
+        """One 缺货 refund's compensation: max(round_half_up(rate × refund), minimum)."""
+        return compensation_fen(refund_amount_fen, self.rate_percent, self.minimum_fen)
+
+
+class CompensationConfig(Model):
+    late_shipment: LateShipmentConfig
+    promise_broken: PromiseBrokenConfig
+    out_of_stock: OutOfStockConfig
+
+
+# --------------------------------------------------------------------------- §6 service score
+
+
+class MetricConfig(Model):
+    """One metric of the 基础服务考核分: its dimension, weight in it, and value→score scale.
+
+    The scale is linear between points and clamped at the ends (SPEC §6). ``points`` are
+    sorted by value; ``higher_is_better`` says which way the scores run.
+    """
+
+    # Which way the scale must run; the subclasses fix it per kind of metric.
+    HIGHER_IS_BETTER: ClassVar[bool] = True
+    VALUE_RANGE: ClassVar[tuple[float, float | None]] = (0.0, None)
+    VALUE_KIND: ClassVar[str] = "value"
+
+    dimension: Dimension
+    weight: Unit
+    scale: Scale
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_direction(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        low, high = cls.VALUE_RANGE
+        for value, _ in points:
+            if value < low or (high is not None and value > high):
+                what = (
+                    f"at least {fmt_num(low)}"
+                    if high is None
+                    else f"between {fmt_num(low)} and {fmt_num(high)}"
+                )
+                raise fail(
+                    f"values are {cls.VALUE_KIND}s and must be {what} (got {fmt_num(value)})"
+                )
+        ordered = sorted(points)
+        scores = [s for _, s in ordered]
+        rising = all(b >= a for a, b in itertools.pairwise(scores))
+        falling = all(b <= a for a, b in itertools.pairwise(scores))
+        shown = ", ".join(f"[{fmt_num(v)}, {fmt_num(s)}]" for v, s in ordered)
+        if cls.HIGHER_IS_BETTER and not (rising and scores[-1] > scores[0]):
+            raise fail(f"scores must rise as the value rises: higher is better (got {shown})")
+        if not cls.HIGHER_IS_BETTER and not (falling and scores[-1] < scores[0]):
+            raise fail(f"scores must fall as the value rises: lower is better (got {shown})")
+        return points
+
+    @property
+    def points(self) -> list[tuple[float, float]]:
+        """(value, score) pairs sorted by value, ascending."""
+        return sorted(self.scale)
+
+    @property
+    def higher_is_better(self) -> bool:
+        ordered = self.points
+        return ordered[-1][1] > ordered[0][1]
+
+
+class RateMetric(MetricConfig):
+    """A share 0…1 where more is better (揽收及时率, 响应率)."""
+
+    VALUE_RANGE = (0.0, 1.0)
+    VALUE_KIND = "rate"
+
+
+class BadRateMetric(MetricConfig):
+    """A share 0…1 of bad things (纠纷退款率, 投诉成立率): lower is better."""
+
+    HIGHER_IS_BETTER = False
+    VALUE_RANGE = (0.0, 1.0)
+    VALUE_KIND = "rate"
+
+
+class ReviewScoreMetric(MetricConfig):
+    """A DSR-style 1…5 score where more is better."""
+
+    VALUE_RANGE = (0.0, 5.0)
+    VALUE_KIND = "score"
+
+
+class DurationMetric(MetricConfig):
+    """Hours or seconds: lower is better."""
+
+    HIGHER_IS_BETTER = False
+    VALUE_KIND = "duration"
+
+
+class MetricsConfig(Keyed):
+    item_review_score: ReviewScoreMetric  # 商品评价 (DSR 描述相符)
+    pickup_24h_rate: RateMetric  # 24小时揽收及时率
+    logistics_review_score: ReviewScoreMetric  # 物流评价 (DSR 物流服务)
+    refund_only_hours: DurationMetric  # 仅退款自主完结时长
+    return_refund_hours: DurationMetric  # 退货退款自主完结时长
+    response_rate: RateMetric  # 旺旺响应率
+    response_3min_rate: RateMetric  # 3分钟人工响应率
+    human_response_seconds: DurationMetric  # 人工平均响应时长
+    dispute_refund_rate: BadRateMetric  # 纠纷退款率
+    complaint_rate: BadRateMetric  # 投诉成立率
+
+
+METRIC_KEYS: tuple[str, ...] = tuple(MetricsConfig.model_fields)
+
+
+class DsrIndustry(Keyed):
+    """Industry average DSR per dimension for the category (shown as 飘红 / 飘绿)."""
+
+    description: DsrScore
+    service: DsrScore
+    logistics: DsrScore
+
+
+class DimensionWeights(Keyed):
+    product: Unit
+    logistics: Unit
+    after_sales: Unit
+    consultation: Unit
+    disputes: Unit
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> DimensionWeights:
+        total = math.fsum(self.values())
+        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+            raise fail(f"must sum to 1 (got {round(total, 12):g})")
+        return self
+
+
+class CategoryConfig(Model):
+    """One category's 基础服务考核分 rules, with ``inherit`` already applied."""
+
+    inherit: str | None = None  # the direct parent, for information; already merged in
+    threshold: Annotated[float, greater_than(0), between(0, 5)]
+    logistics_metric: LogisticsMetric
+    dsr_industry: DsrIndustry
+    weights: DimensionWeights
+    metrics: MetricsConfig
+
+    _name: str = PrivateAttr(default="")
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def active_metrics(self) -> dict[str, MetricConfig]:
+        """Metrics that take part in the total: all but the logistics metric not chosen."""
+        unused = (
+            "logistics_review_score"
+            if self.logistics_metric == "pickup_24h_rate"
+            else "pickup_24h_rate"
+        )
+        return {key: metric for key, metric in self.metrics.items() if key != unused}
+
+    def dimension_metrics(self, dimension: str) -> dict[str, MetricConfig]:
+        return {k: m for k, m in self.active_metrics.items() if m.dimension == dimension}
+
+    def effective_weight(self, metric_key: str) -> float:
+        """Dimension weight × metric weight: the metric's share of the 5-point total."""
+        metric = self.active_metrics.get(metric_key)
+        if metric is None:
+            return 0.0
+        return float(self.weights[metric.dimension]) * metric.weight
+
+    @model_validator(mode="after")
+    def _metric_weights_per_dimension(self) -> CategoryConfig:
+        for dimension in DIMENSIONS:
+            if self.weights[dimension] <= 0:
+                continue
+            members = self.dimension_metrics(dimension)
+            total = math.fsum(m.weight for m in members.values())
+            if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+                listed = ", ".join(f"{k} {fmt_num(m.weight)}" for k, m in members.items())
+                raise fail(
+                    f"weights of the {dimension} metrics ({listed or 'none'}) "
+                    f"must sum to 1 (got {round(total, 12):g})",
+                    at="metrics",
+                )
+        return self
+
+
+class ServiceScoreConfig(Model):
+    default_category: Text
+    categories: dict[str, CategoryConfig]
+
+    @model_validator(mode="after")
+    def _known_default(self) -> ServiceScoreConfig:
+        for name, category in self.categories.items():
+            category._name = name
+        if self.default_category not in self.categories:
+            raise fail(
+                f"unknown category {self.default_category!r} (known: {', '.join(self.categories)})",
+                at="default_category",
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- §7 response
+
+
+class ServiceHours(Model):
+    start: Clock
+    end: Clock
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceHours:
+        if minutes_of(self.start) >= minutes_of(self.end):
+            raise fail(f"start must be before end (got {self.start}–{self.end})")
+        return self
+
+    @property
+    def start_minutes(self) -> int:
+        """Minutes after midnight (08:00 → 480)."""
+        return minutes_of(self.start)
+
+    @property
+    def end_minutes(self) -> int:
+        return minutes_of(self.end)
+
+
+class ResponseConfig(Model):
+    service_hours: ServiceHours
+    assistant_counts: bool
+    fast_reply_seconds: PositiveInt
+    # Consultations on T−30 … T−1 (旺旺响应率 is a 30-day figure).
+    window: DayWindow
+    limit: NonNegativeInt  # unanswered consultations listed; 0 = all
+
+
+# --------------------------------------------------------------------------- §8 refunds
+
+
+class AutoRefundRule(Model):
+    """A 千牛 auto-refund strategy (个性化退款策略) to simulate.
+
+    A refund matches when every condition that is not null holds: ``refund_type`` equal,
+    ``shipped`` equal, ``stage`` equal, the reason *contains* one of ``reasons``, the
+    amount is below ``max_amount_fen`` (strictly: "below 10 yuan"), and it was applied
+    within ``within_days_of_signed`` days of ``signed_at``.
+    """
+
+    name: Text
+    refund_type: Word | None = None
+    shipped: bool | None = None
+    stage: Literal["售中", "售后"] | None = None
+    reasons: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
+    max_amount_fen: Annotated[
+        int | None, BeforeValidator(lambda v: v if v is None else money_fen(v))
+    ] = None
+    within_days_of_signed: PositiveInt | None = None
+    action: Literal["auto_refund", "auto_agree"]
+
+
+class AutoRefundConfig(Model):
+    auto_minutes: NonNegativeInt
+    rules: list[AutoRefundRule]
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_names(cls, rules: list[AutoRefundRule]) -> list[AutoRefundRule]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.name in seen:
+                raise fail(f"rule names must be unique (got {rule.name!r} twice)")
+            seen.add(rule.name)
+        return rules
+
+
+class RefundsConfig(Model):
+    waiting_statuses: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
+    intervention_after_hours: Hours
+    # None: every refund with a 退款完结时间 is completed; else only refunds in these statuses.
+    completed_statuses: list[Word] | None
+    slowest_limit: PositiveInt
+    auto_refund: AutoRefundConfig
+
+
+# --------------------------------------------------------------------------- §9 CS ratings
+
+
+class CsConfig(Model):
+    human_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
+    bot_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
+    bot_account: Text
+    no_tags_label: Text
+    min_ratings: PositiveInt
+    max_days: PositiveInt
+    # A rating at or below this score is a low rating (diagnosis: its tags are the complaints).
+    low_score: Annotated[int, between(1, 5)]
+    diagnosis_limit: PositiveInt
+    # --check exits 1 when the human average is below this (null: no threshold).
+    min_average: Annotated[float, between(1, 5)] | None
+
+
+# --------------------------------------------------------------------------- §10 reviews
+
+
+class ReviewCause(Model):
+    label: Text
+    keywords: list[Text]
+
+
+class ReviewsConfig(Model):
+    good_rate_days: PositiveInt
+    days: PositiveInt
+    reply_within_hours: Hours
+    unclassified_label: Text
+    causes: dict[str, ReviewCause]
+    actions: dict[str, Text]
+
+    @model_validator(mode="after")
+    def _action_per_cause(self) -> ReviewsConfig:
+        if "unclassified" in self.causes:
+            raise fail("'unclassified' is reserved for reviews no rule matches", at="causes")
+        wanted = [*self.causes, "unclassified"]
+        for cause in wanted:
+            if cause not in self.actions:
+                raise fail(f"missing the action for cause {cause!r}", at="actions")
+        for cause in self.actions:
+            if cause not in wanted:
+                raise fail(
+                    f"unknown cause (known: {', '.join(wanted)})",
+                    at=f"actions.{cause}",
+                )
+        return self
+
+
+# --------------------------------------------------------------------------- the whole config
+
+
+class Config(Model):
+    dsr: DsrConfig
+    pickup: PickupConfig
+    compensation: CompensationConfig
+    service_score: ServiceScoreConfig
+    response: ResponseConfig
+    refunds: RefundsConfig
+    cs: CsConfig
+    reviews: ReviewsConfig
+
+    _sources: list[Path] = PrivateAttr(default_factory=list)
+
+    @property
+    def sources(self) -> list[Path]:
+        """The files merged into this config, default first."""
+        return list(self._sources)
+
+    @property
+    def category_names(self) -> list[str]:
+        return list(self.service_score.categories)
+
+    def category(self, name: str | None = None) -> CategoryConfig:
+        """The resolved category ``name`` (``--category``); None → the default category."""
+        key = self.service_score.default_category if name is None else name
+        try:
+            return self.service_score.categories[key]
+        except KeyError:
+            raise ConfigError(
+                "service_score.categories",
+                f"unknown category {key!r} (known: {', '.join(self.service_score.categories)})",
+                hint="pick one of the known categories, or add it to tmall.yaml "
+                "(e.g. with `inherit: 默认`)",
+            ) from None
