@@ -12,7 +12,8 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-# The commands the benchmark times; the baselines implement each one's headline numbers.
+# The commands the baselines implement (their headline numbers); bench/run.py times these and
+# the report, which no baseline computes. (The export kinds are tmallcli.exports.kinds.KINDS.)
 COMMANDS = (
     "score-dsr",
     "audit-pickup",

@@ -95,6 +95,17 @@ def test_manifest_and_row_counts(shop: Path) -> None:
     assert rows["chats"] > 0 and rows["cs_ratings"] > 0 and rows["complaints"] > 0
 
 
+def test_the_shop_has_every_export_kind_in_the_readers_order(shop: Path) -> None:
+    # The kinds are listed once, in exports/kinds.py: the generator writes exactly those,
+    # and the manifest lists them in that order.
+    from tmallcli.exports.kinds import KINDS as EXPORT_KINDS
+
+    manifest = json.loads((shop / "manifest.json").read_text(encoding="utf-8"))
+    assert tuple(EXPORT_KINDS) == KINDS
+    assert list(manifest["files"]) == list(EXPORT_KINDS)
+    assert list(manifest["rows"]) == list(EXPORT_KINDS)
+
+
 def test_order_ids_are_unique_18_digit_strings(shop: Path) -> None:
     orders = read(shop, "orders")
     ids = orders.get_column("订单编号")
