@@ -8,6 +8,7 @@ from typing import Any
 from tmallcli.exports.check import FileCheck
 from tmallcli.render.document import BAD, GOOD, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import label
+from tmallcli.render.serialise import many
 
 
 @dataclass
@@ -32,15 +33,7 @@ class CheckReport:
                         col.name for col in c.columns if col.required and col.header is None
                     ],
                     "unmapped_headers": c.unmapped,
-                    "problems": [
-                        {
-                            "column": p.column,
-                            "problem": p.problem,
-                            "count": p.count,
-                            "examples": p.examples,
-                        }
-                        for p in c.problems
-                    ],
+                    "problems": many(c.problems),
                 }
                 for c in self.checks
             ],

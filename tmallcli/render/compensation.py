@@ -14,12 +14,12 @@ from tmallcli.metrics.compensation import (
     Payout,
     PayoutLine,
     Proposal,
-    ReconciledOrder,
     Settlement,
 )
-from tmallcli.money import money_fields, yuan
+from tmallcli.money import yuan
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many, to_json
 from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -219,44 +219,103 @@ def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
     return text
 
 
-def _line_json(line: PayoutLine) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "order_id": line.order_id,
-        "order_amount_fen": line.order_fen,
-        "order_amount": yuan(line.order_fen),
-        **money_fields(line.pay_fen),
-        "already_paid_fen": line.already_fen,
-        "paid_at": line.paid_at,
-    }
-    if line.deadline is not None:
-        data.update(
-            deadline=line.deadline,
-            promised=line.promised,
-            end_kind=line.end_kind,
-            end_at=line.end_at,
-            hours_after_payment=hours_value(_seconds(line.end_at, line.paid_at)),
-            hours_late=hours_value(_seconds(line.end_at, line.deadline)),
-        )
-    if line.service is not None:
-        data.update(service=line.service, delivered_at=line.delivered_at, flagged=line.flagged)
-    if line.refund_fen is not None:
-        data.update(
-            refund_fen=line.refund_fen, refund=yuan(line.refund_fen), refund_ids=line.refund_ids
-        )
-    return data
+# JSON shapes (SPEC §5). A line carries its late-shipment, promise and stock details only
+# when it has them; money is fen and yuan.
+LINE = Shape(
+    keys=(
+        "order_id",
+        "order_fen",
+        "pay_fen",
+        "already_fen",
+        "paid_at",
+        "deadline",
+        "promised",
+        "end_kind",
+        "end_at",
+        "hours_after_payment",
+        "hours_late",
+        "service",
+        "delivered_at",
+        "flagged",
+        "refund_fen",
+        "refund_ids",
+    ),
+    rename={
+        "order_fen": "order_amount_fen",
+        "pay_fen": "amount_fen",
+        "already_fen": "already_paid_fen",
+    },
+    money=("order_fen", "pay_fen", "refund_fen"),
+    derive={
+        "hours_after_payment": lambda line: hours_value(_seconds(line.end_at, line.paid_at)),
+        "hours_late": lambda line: hours_value(_seconds(line.end_at, line.deadline)),
+    },
+    only_if={
+        **dict.fromkeys(
+            ("deadline", "promised", "end_kind", "end_at", "hours_after_payment", "hours_late"),
+            "deadline",
+        ),
+        **dict.fromkeys(("service", "delivered_at", "flagged"), "service"),
+        **dict.fromkeys(("refund_fen", "refund_ids"), "refund_fen"),
+    },
+)
+PAYOUT_KEYS = (
+    "kind",
+    "buyer",
+    "group_id",
+    "order_ids",
+    "amount_fen",
+    "reason",
+    "group_fen",
+    "order_total_fen",
+    "capped",
+    "already_paid",
+    "lines",
+)
+SEVERE = Shape(
+    keys=("order_id", "buyer", "hours_late", "paid_at", "deadline", "item_id", "item_title"),
+    derive={"hours_late": lambda o: hours_value(o.late_seconds)},
+)
+RECONCILED = Shape(
+    then=("difference_fen",), money=("computed_fen", "platform_fen", "difference_fen")
+)
+RECONCILIATION = Shape(
+    keys=(
+        "computed_total_fen",
+        "platform_total_fen",
+        "difference_fen",
+        "platform_orders",
+        "matched",
+        "unpaid_late_orders",
+        "not_late",
+        "different",
+    ),
+    money=("computed_total_fen", "platform_total_fen", "difference_fen"),
+    nested={"not_late": RECONCILED, "different": RECONCILED},
+)
+LEDGER = Shape(omit=("existed",))
+UNATTRIBUTED = Shape(money=("amount_fen",))
+LEDGER_ENTRY = Shape(
+    keys=("kind", "buyer", "order_id", "amount_fen", "group_id", "run_id", "recorded_at"),
+    money=("amount_fen",),
+)
 
 
-def _recon_json(order: ReconciledOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "computed_fen": order.computed_fen,
-        "computed": yuan(order.computed_fen),
-        "platform_fen": order.platform_fen,
-        "platform": yuan(order.platform_fen),
-        "difference_fen": order.difference_fen,
-        "difference": yuan(order.difference_fen),
-    }
+def _payout_shape(rules: CompensationRules) -> Shape:
+    """The payout's shape: its reason is worded (in Chinese) from the rules of the run."""
+    return Shape(
+        keys=PAYOUT_KEYS,
+        rename={"group_fen": "group_amount_fen"},
+        money=("amount_fen",),
+        derive={
+            "reason": lambda payout: reason(payout, rules, "zh"),
+            "already_paid": lambda payout: {
+                "ledger_fen": payout.ledger_fen,
+                "platform_fen": payout.platform_fen,
+            },
+        },
+        nested={"lines": LINE},
+    )
 
 
 def _summary(payouts: list[Payout]) -> dict[str, dict[str, Any]]:
@@ -297,78 +356,18 @@ class CompensationReport:
         return {
             "as_of": self.as_of.date,
             "as_of_instant": p.as_of,
-            "payouts": [
-                {
-                    "kind": payout.kind,
-                    "buyer": payout.buyer,
-                    "group_id": payout.group_id,
-                    "order_ids": payout.order_ids,
-                    **money_fields(payout.amount_fen),
-                    "reason": reason(payout, self.rules, "zh"),
-                    "group_amount_fen": payout.group_fen,
-                    "order_total_fen": payout.order_total_fen,
-                    "capped": payout.capped,
-                    "already_paid": {
-                        "ledger_fen": payout.ledger_fen,
-                        "platform_fen": payout.platform_fen,
-                    },
-                    "lines": [_line_json(line) for line in payout.lines],
-                }
-                for payout in s.payouts
-            ],
+            "payouts": many(s.payouts, _payout_shape(self.rules)),
             "total_fen": s.total_fen,
             "total": yuan(s.total_fen),
             "late_orders": p.late_orders,
             "late_groups": p.late_groups,
             "severe_after_hours": self.rules.severe_after_hours,
-            "severe": [
-                {
-                    "order_id": o.order_id,
-                    "buyer": o.buyer,
-                    "hours_late": hours_value(o.late_seconds),
-                    "paid_at": o.paid_at,
-                    "deadline": o.deadline,
-                    "item_id": o.item_id,
-                    "item_title": o.item_title,
-                }
-                for o in p.severe
-            ],
+            "severe": many(p.severe, SEVERE),
             "summary": _summary(s.payouts),
-            "reconciliation": None
-            if recon is None
-            else {
-                "computed_total_fen": recon.computed_total_fen,
-                "computed_total": yuan(recon.computed_total_fen),
-                "platform_total_fen": recon.platform_total_fen,
-                "platform_total": yuan(recon.platform_total_fen),
-                "difference_fen": recon.difference_fen,
-                "difference": yuan(recon.difference_fen),
-                "platform_orders": recon.platform_orders,
-                "matched": recon.matched,
-                "unpaid_late_orders": recon.unpaid_late_orders,
-                "not_late": [_recon_json(o) for o in recon.not_late],
-                "different": [_recon_json(o) for o in recon.different],
-            },
-            "ledger": None
-            if self.ledger is None
-            else {
-                "path": self.ledger.path,
-                "run_id": self.ledger.run_id,
-                "dry_run": self.ledger.dry_run,
-                "recorded_lines": self.ledger.recorded_lines,
-                "recorded_fen": self.ledger.recorded_fen,
-                "previously_paid_fen": self.ledger.previously_paid_fen,
-            },
+            "reconciliation": None if recon is None else to_json(recon, RECONCILIATION),
+            "ledger": None if self.ledger is None else to_json(self.ledger, LEDGER),
             "undecided_promises": p.undecided_promises,
-            "unattributed": [
-                {
-                    "kind": u.kind,
-                    "buyer": u.buyer,
-                    "group_id": u.group_id,
-                    **money_fields(u.amount_fen),
-                }
-                for u in s.unattributed
-            ],
+            "unattributed": many(s.unattributed, UNATTRIBUTED),
         }
 
     def document(self, lang: str) -> Document:
@@ -546,18 +545,7 @@ class LedgerListingReport:
             "since": self.listing.since,
             "buyer": self.listing.buyer,
             "run_id": self.listing.run_id,
-            "payouts": [
-                {
-                    "kind": e.kind,
-                    "buyer": e.buyer,
-                    "order_id": e.order_id,
-                    **money_fields(e.amount_fen),
-                    "group_id": e.group_id,
-                    "run_id": e.run_id,
-                    "recorded_at": e.recorded_at,
-                }
-                for e in entries
-            ],
+            "payouts": many(entries, LEDGER_ENTRY),
             "count": len(entries),
             "total_fen": self.listing.total_fen,
             "total": yuan(self.listing.total_fen),

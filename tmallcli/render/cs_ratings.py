@@ -10,6 +10,7 @@ from tmallcli.metrics.cs_ratings import AccountRatings, CsResult, Tally
 from tmallcli.metrics.dsr import round_half_up
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many, to_json
 from tmallcli.timeframe import AsOf
 
 OWN_LABELS: dict[str, tuple[str, str]] = {
@@ -89,8 +90,22 @@ def _threshold_text(value: Fraction) -> str:
     return f"{float(value):g}"
 
 
-def _tally_json(tally: Tally) -> dict[str, Any]:
-    return {"count": tally.count, "average": tally.average, "total": tally.total}
+# JSON shapes (SPEC §9): a tally with its exact average rounded; an account's tally inline.
+TALLY = Shape(keys=("count", "average", "total"))
+COUNT_AVERAGE = Shape(keys=("count", "average"))
+_TALLY_KEYS = {
+    "count": lambda a: a.tally.count,
+    "average": lambda a: a.tally.average,
+}
+ACCOUNT = Shape(
+    keys=("account", "is_bot", "count", "average", "low", "tags", "no_tags"), derive=_TALLY_KEYS
+)
+LOWEST = Shape(keys=("account", "count", "average", "low"), derive=_TALLY_KEYS)
+DAY = Shape(
+    keys=("day", "human", "bot"),
+    rename={"day": "date"},
+    nested={"human": COUNT_AVERAGE, "bot": COUNT_AVERAGE},
+)
 
 
 def _tags_text(account: AccountRatings, no_tags_label: str) -> str:
@@ -119,54 +134,28 @@ class CsReport:
             "period": {"start": r.period.start, "end": r.period.end, "days": r.period.days},
             "account_filter": r.account,
             "human": {
-                **_tally_json(r.human),
+                **to_json(r.human, TALLY),
                 "sources": list(rules.human_sources),
                 "unknown_source": r.human_unknown_source,
             },
             "bot": {
-                **_tally_json(r.bot),
+                **to_json(r.bot, TALLY),
                 "account": rules.bot_account,
                 "sources": list(rules.bot_sources),
             },
             "min_average": None if self.min_average is None else float(self.min_average),
             "below_min_average": self.below_min_average,
             "excluded": r.excluded,
-            "accounts": [
-                {
-                    "account": a.account,
-                    "is_bot": a.is_bot,
-                    "count": a.tally.count,
-                    "average": a.tally.average,
-                    "low": a.low,
-                    "tags": a.tags,
-                    "no_tags": a.no_tags,
-                }
-                for a in r.accounts
-            ],
+            "accounts": many(r.accounts, ACCOUNT),
             "no_tags_label": rules.no_tags_label,
             "diagnosis": {
                 "min_ratings": rules.min_ratings,
                 "low_score": rules.low_score,
-                "lowest_accounts": [
-                    {
-                        "account": a.account,
-                        "count": a.tally.count,
-                        "average": a.tally.average,
-                        "low": a.low,
-                    }
-                    for a in r.diagnosis.lowest_accounts
-                ],
+                "lowest_accounts": many(r.diagnosis.lowest_accounts, LOWEST),
                 "low_ratings": r.diagnosis.low_ratings,
                 "low_rating_tags": r.diagnosis.low_rating_tags,
             },
-            "daily": [
-                {
-                    "date": d.day,
-                    "human": {"count": d.human.count, "average": d.human.average},
-                    "bot": {"count": d.bot.count, "average": d.bot.average},
-                }
-                for d in r.daily
-            ],
+            "daily": many(r.daily, DAY),
         }
 
     def document(self, lang: str) -> Document:

@@ -8,7 +8,13 @@ from typing import Any
 from tmallcli.metrics.dsr import DIMENSIONS, DsrResult, format_threshold
 from tmallcli.render.document import ABOVE, BAD, BELOW, GOOD, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import label
+from tmallcli.render.serialise import Shape, many, to_json
 from tmallcli.timeframe import AsOf
+
+# JSON shape (SPEC §3): a dimension's score with what it needs and how it compares.
+DIMENSION = Shape(
+    keys=("score", "count", "flags", "five_star_needed", "industry", "vs_industry_percent")
+)
 
 
 def _score_text(value: float | None) -> str:
@@ -33,32 +39,10 @@ class DsrReport:
             "category": self.category,
             "window": {"start": r.window_start, "end": r.window_end},
             "counted": r.events,
-            "dimensions": {
-                key: {
-                    "score": d.score,
-                    "count": d.count,
-                    "flags": d.flags,
-                    "five_star_needed": d.five_star_needed,
-                    "industry": None if d.industry is None else float(d.industry),
-                    "vs_industry_percent": d.vs_industry_percent,
-                }
-                for key, d in r.dimensions.items()
-            },
+            "dimensions": {key: to_json(d, DIMENSION) for key, d in r.dimensions.items()},
             "excluded": r.excluded,
-            "rolloff": [
-                {"days": f.days, "leaving": f.leaving, "scores": f.scores, "counts": f.counts}
-                for f in r.rolloff
-            ],
-            "items": [
-                {
-                    "item_id": i.item_id,
-                    "item_title": i.item_title,
-                    "count": i.count,
-                    "description": i.description,
-                    "low_share": i.low_share,
-                }
-                for i in r.items
-            ],
+            "rolloff": many(r.rolloff),
+            "items": many(r.items),
         }
 
     def document(self, lang: str) -> Document:

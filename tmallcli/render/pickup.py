@@ -12,8 +12,6 @@ from tmallcli.metrics.pickup import (
     NOT_PICKED,
     PickupResult,
     Tally,
-    UntimelyOrder,
-    WatchOrder,
 )
 from tmallcli.money import yuan
 from tmallcli.render.document import (
@@ -29,6 +27,7 @@ from tmallcli.render.document import (
     time_cell,
 )
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("24小时揽收及时率", "24-hour pickup rate"),
@@ -97,47 +96,13 @@ def _l(key: str, lang: str) -> str:
     return pick(LABELS, key, lang)
 
 
-def _tally_json(key_name: str, tally: Tally) -> dict[str, Any]:
-    return {
-        key_name: tally.key,
-        "population": tally.population,
-        "timely": tally.timely,
-        "late": tally.late,
-        "not_picked": tally.not_picked,
-        "rate": tally.rate,
-    }
+# JSON shapes (SPEC §4): each tally under the name of what it counts by, then its rate.
+def _tally(key_name: str) -> Shape:
+    return Shape(then=("rate",), rename={"key": key_name})
 
 
-def _untimely_json(order: UntimelyOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "paid_at": order.paid_at,
-        "picked_up_at": order.picked_up_at,
-        "hours": order.hours,
-        "deadline": order.deadline,
-        "status": order.status,
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "warehouse": order.warehouse,
-    }
-
-
-def _watch_json(order: WatchOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "paid_at": order.paid_at,
-        "hours": order.hours,
-        "level": order.level,
-        "order_status": order.order_status,
-        "shipped_at": order.shipped_at,
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "warehouse": order.warehouse,
-        "compensation_fen": order.compensation_fen,
-        "compensation": yuan(order.compensation_fen),
-    }
+TALLIES = {name: _tally(name) for name in ("carrier", "warehouse", "hour", "date")}
+WATCH = Shape(money=("compensation_fen",))
 
 
 @dataclass
@@ -184,14 +149,14 @@ class PickupReport:
             "late": r.late,
             "not_picked": r.not_picked,
             "untimely_count": r.late + r.not_picked,
-            "untimely": [_untimely_json(o) for o in r.untimely],
-            "by_carrier": [_tally_json("carrier", t) for t in r.by_carrier],
-            "by_warehouse": [_tally_json("warehouse", t) for t in r.by_warehouse],
-            "by_pay_hour": [_tally_json("hour", t) for t in r.by_pay_hour],
-            "daily": [_tally_json("date", t) for t in r.daily],
-            "watchlist": [_watch_json(w) for w in r.watchlist],
+            "untimely": many(r.untimely),
+            "by_carrier": many(r.by_carrier, TALLIES["carrier"]),
+            "by_warehouse": many(r.by_warehouse, TALLIES["warehouse"]),
+            "by_pay_hour": many(r.by_pay_hour, TALLIES["hour"]),
+            "daily": many(r.daily, TALLIES["date"]),
+            "watchlist": many(r.watchlist, WATCH),
             "watchlist_summary": self._watch_summary(),
-            "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
+            "warnings": many(r.warnings),
         }
 
     def document(self, lang: str) -> Document:

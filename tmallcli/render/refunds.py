@@ -14,8 +14,6 @@ from tmallcli.metrics.refunds import (
     Breakdown,
     RefundsResult,
     Simulation,
-    SlowRefund,
-    WaitingRefund,
 )
 from tmallcli.money import yuan
 from tmallcli.render.document import (
@@ -31,6 +29,7 @@ from tmallcli.render.document import (
     time_cell,
 )
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many, to_json
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("售后 · 退款", "After-sales: refunds"),
@@ -109,64 +108,26 @@ def _money(fen: int) -> Cell:
     return Cell(yuan(fen), raw=yuan(fen))
 
 
-def _breakdown_json(key_name: str, row: Breakdown) -> dict[str, Any]:
-    return {
-        key_name: row.key,
-        "count": row.count,
-        "hours": row.hours,
-        "amount_fen": row.amount_fen,
-        "amount": yuan(row.amount_fen),
-    }
-
-
-def _slow_json(refund: SlowRefund) -> dict[str, Any]:
-    return {
-        "refund_id": refund.refund_id,
-        "order_id": refund.order_id,
-        "refund_type": refund.refund_type,
-        "reason": refund.reason,
-        "status": refund.status,
-        "applied_at": refund.applied_at,
-        "completed_at": refund.completed_at,
-        "hours": refund.hours,
-        "buyer_hours": refund.buyer_hours,
-        "amount_fen": refund.amount_fen,
-        "amount": yuan(refund.amount_fen),
-    }
-
-
-def _waiting_json(refund: WaitingRefund) -> dict[str, Any]:
-    return {
-        "refund_id": refund.refund_id,
-        "order_id": refund.order_id,
-        "refund_type": refund.refund_type,
-        "reason": refund.reason,
-        "status": refund.status,
-        "applied_at": refund.applied_at,
-        "waiting_since": refund.waiting_since,
-        "hours": refund.hours,
-        "intervention_at": refund.intervention_at,
-        "intervention_risk": refund.intervention_risk,
-        "platform_intervened": refund.platform_intervened,
-        "amount_fen": refund.amount_fen,
-        "amount": yuan(refund.amount_fen),
-    }
-
-
-def _simulation_json(sim: Simulation) -> dict[str, Any]:
-    payload: dict[str, Any] = {}
-    if sim.name is not None:
-        payload |= {"name": sim.name, "action": sim.action}
-    return payload | {
-        "count": sim.count,
-        "amount_fen": sim.amount_fen,
-        "amount": yuan(sim.amount_fen),
-        "intervened": sim.intervened,
-        "before": sim.before,
-        "after": sim.after,
-        "change": sim.change,
-        "counted_after": sim.counted_after,
-    }
+# JSON shapes (SPEC §8): money as fen and yuan; a simulation names its rule unless combined.
+BY_REASON = Shape(rename={"key": "reason"}, money=("amount_fen",))
+BY_TYPE = Shape(rename={"key": "refund_type"}, money=("amount_fen",))
+REFUND = Shape(money=("amount_fen",))
+SIMULATION = Shape(
+    keys=(
+        "name",
+        "action",
+        "count",
+        "amount_fen",
+        "intervened",
+        "before",
+        "after",
+        "change",
+        "counted_after",
+    ),
+    money=("amount_fen",),
+    only_if={"name": "name", "action": "name"},
+)
+AUTO_REFUND = Shape(nested={"rules": SIMULATION, "combined": SIMULATION})
 
 
 @dataclass
@@ -189,16 +150,12 @@ class RefundsReport:
             "dispute_refund_rate": r.dispute_refund_rate,
             "intervention_after_hours": r.rules.intervention_after_hours,
             "counts": r.counts,
-            "by_reason": [_breakdown_json("reason", b) for b in r.by_reason],
-            "by_type": [_breakdown_json("refund_type", b) for b in r.by_type],
-            "slowest": [_slow_json(s) for s in r.slowest],
-            "waiting": [_waiting_json(w) for w in r.waiting],
-            "auto_refund": {
-                "auto_minutes": r.auto_refund.auto_minutes,
-                "rules": [_simulation_json(s) for s in r.auto_refund.rules],
-                "combined": _simulation_json(r.auto_refund.combined),
-            },
-            "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
+            "by_reason": many(r.by_reason, BY_REASON),
+            "by_type": many(r.by_type, BY_TYPE),
+            "slowest": many(r.slowest, REFUND),
+            "waiting": many(r.waiting, REFUND),
+            "auto_refund": to_json(r.auto_refund, AUTO_REFUND),
+            "warnings": many(r.warnings),
         }
 
     def document(self, lang: str) -> Document:

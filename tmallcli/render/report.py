@@ -10,6 +10,7 @@ from typing import Any
 from tmallcli.money import yuan
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Renderable, Section
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many, to_json
 from tmallcli.report import SECTIONS, ShopReport
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -79,6 +80,12 @@ SERVICE_ROWS = (
     "complaint_rate",
 )
 WORST = 3
+# JSON shapes: the DSR trend's points by date; an ignored file by its path.
+TREND = Shape(
+    keys=("first_rating", "complete_from", "points"),
+    nested={"points": Shape(rename={"day": "date"})},
+)
+IGNORED = Shape(rename={"path": "file"})
 
 
 @dataclass
@@ -324,7 +331,7 @@ class ShopSummary:
             "as_of": r.as_of.date,
             "category": r.category,
             "files": r.files,
-            "ignored": [{"file": i.path, "reason": i.reason} for i in r.ignored],
+            "ignored": many(r.ignored, IGNORED),
             "skipped": r.skipped,
             "summary": {
                 "passed": not failed,
@@ -346,25 +353,12 @@ class ShopSummary:
                 "worst": self.worst("zh"),
             },
             "todo": self.todo(),
-            "dsr_trend": self._trend_json(),
+            "dsr_trend": None if r.dsr_trend is None else to_json(r.dsr_trend, TREND),
         }
         for key in SECTIONS:
             section = self.sections[key]
             data[key] = None if section is None else section.to_json()
         return data
-
-    def _trend_json(self) -> dict[str, Any] | None:
-        trend = self.report.dsr_trend
-        if trend is None:
-            return None
-        return {
-            "first_rating": trend.first_rating,
-            "complete_from": trend.complete_from,
-            "points": [
-                {"date": p.day, "offset": p.offset, "scores": p.scores, "counts": p.counts}
-                for p in trend.points
-            ],
-        }
 
     # ------------------------------------------------------------------ one screen
 

@@ -7,12 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from tmallcli.metrics.response import (
-    AccountStats,
     Consultation,
     Counts,
-    DayStats,
-    HourStats,
-    LeavingDay,
     ResponseResult,
 )
 from tmallcli.render.document import (
@@ -28,6 +24,7 @@ from tmallcli.render.document import (
     time_cell,
 )
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("旺旺咨询体验", "Wangwang consultation experience"),
@@ -131,61 +128,44 @@ def _short(account: str) -> str:
     return account.rsplit(":", 1)[-1] or account
 
 
-def _counts_json(counts: Counts) -> dict[str, Any]:
-    return {
-        "consultations": counts.consultations,
-        "answered": counts.answered,
-        "missed": counts.missed,
-        "response_rate": counts.response_rate,
-        "human_answered": counts.human_answered,
-        "human_response_seconds": _seconds(counts.human_response_seconds),
-        "turns": counts.turns,
-        "fast_turns": counts.fast_turns,
-        "response_3min_rate": counts.response_3min_rate,
-    }
-
-
-def _day_json(day: DayStats) -> dict[str, Any]:
-    return {"date": day.date, **_counts_json(day)}
-
-
-def _hour_json(hour: HourStats) -> dict[str, Any]:
-    return {"hour": hour.hour, **_counts_json(hour), "staff": list(hour.staff)}
-
-
-def _account_json(account: AccountStats) -> dict[str, Any]:
-    return {
-        "account": account.account,
-        "assistant": account.assistant,
-        "consultations": account.consultations,
-        "human_consultations": account.human_consultations,
-        "human_response_seconds": _seconds(account.human_response_seconds),
-        "replies": account.replies,
-        "active_hours": list(account.active_hours),
-    }
-
-
-def _consultation_json(c: Consultation) -> dict[str, Any]:
-    return {
-        "buyer": c.buyer,
-        "date": c.date,
-        "first_message_at": c.first_message_at,
-        "hour": c.hour,
-        "replied_at": c.replied_at,
-        "replied_by": c.replied_by,
-        "wait_seconds": c.wait_seconds,
-    }
-
-
-def _leaving_json(day: LeavingDay) -> dict[str, Any]:
-    return {
-        "date": day.date,
-        "consultations": day.consultations,
-        "missed": day.missed,
-        "leaves_window_on": day.leaves_window_on,
-        "rate_without": day.rate_without,
-        "rate_rise": day.rate_rise,
-    }
+# JSON shapes (SPEC §7): the counts with their rates; seconds rounded to 0.01.
+COUNTS = (
+    "consultations",
+    "answered",
+    "missed",
+    "response_rate",
+    "human_answered",
+    "human_response_seconds",
+    "turns",
+    "fast_turns",
+    "response_3min_rate",
+)
+SECONDS = {"human_response_seconds": lambda x: _seconds(x.human_response_seconds)}
+DAY = Shape(keys=("date", *COUNTS), derive=SECONDS)
+HOUR = Shape(keys=("hour", *COUNTS, "staff"), derive=SECONDS)
+ACCOUNT = Shape(
+    keys=(
+        "account",
+        "assistant",
+        "consultations",
+        "human_consultations",
+        "human_response_seconds",
+        "replies",
+        "active_hours",
+    ),
+    derive=SECONDS,
+)
+CONSULTATION = Shape(
+    keys=(
+        "buyer",
+        "date",
+        "first_message_at",
+        "hour",
+        "replied_at",
+        "replied_by",
+        "wait_seconds",
+    )
+)
 
 
 @dataclass
@@ -225,14 +205,14 @@ class ResponseReport:
             "human_answered": r.totals.human_answered,
             "turns": r.totals.turns,
             "fast_turns": r.totals.fast_turns,
-            "daily": [_day_json(d) for d in r.daily],
-            "by_hour": [_hour_json(h) for h in r.by_hour],
-            "by_account": [_account_json(a) for a in r.by_account],
+            "daily": many(r.daily, DAY),
+            "by_hour": many(r.by_hour, HOUR),
+            "by_account": many(r.by_account, ACCOUNT),
             "unanswered_count": r.unanswered_count,
-            "unanswered": [_consultation_json(c) for c in r.unanswered],
+            "unanswered": many(r.unanswered, CONSULTATION),
             "after_midnight_count": r.after_midnight_count,
-            "after_midnight": [_consultation_json(c) for c in r.after_midnight],
-            "leaving": [_leaving_json(d) for d in r.leaving],
+            "after_midnight": many(r.after_midnight, CONSULTATION),
+            "leaving": many(r.leaving),
         }
 
     def document(self, lang: str) -> Document:

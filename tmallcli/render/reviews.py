@@ -9,12 +9,11 @@ from typing import Any
 from tmallcli.metrics.reviews import BAD as BAD_RATING
 from tmallcli.metrics.reviews import (
     NEUTRAL,
-    ItemTally,
-    QueueEntry,
     TriageResult,
 )
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many
 from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -69,35 +68,26 @@ def _first_step(action: str) -> str:
     return re.split(r"[，,；;。]", action, maxsplit=1)[0]
 
 
-def _entry_json(e: QueueEntry) -> dict[str, Any]:
-    return {
-        "order_id": e.order_id,
-        "buyer": e.buyer,
-        "item_id": e.item_id,
-        "item_title": e.item_title,
-        "rating": e.rating,
-        "rating_from": e.rating_from,
-        "rated_at": e.rated_at,
-        "hours": e.hours,
-        "comment": e.comment,
-        "causes": e.causes,
-        "replied": e.replied,
-        "reply": e.reply,
-        "overdue": e.overdue,
-        "action": e.action,
-        "actions": e.actions,
-    }
-
-
-def _item_json(i: ItemTally) -> dict[str, Any]:
-    return {
-        "item_id": i.item_id,
-        "item_title": i.item_title,
-        "count": i.count,
-        "bad": i.bad,
-        "neutral": i.neutral,
-        "unanswered": i.unanswered,
-    }
+# JSON shape (SPEC §10): the queue entry's keys in the contract's order.
+ENTRY = Shape(
+    keys=(
+        "order_id",
+        "buyer",
+        "item_id",
+        "item_title",
+        "rating",
+        "rating_from",
+        "rated_at",
+        "hours",
+        "comment",
+        "causes",
+        "replied",
+        "reply",
+        "overdue",
+        "action",
+        "actions",
+    )
+)
 
 
 @dataclass
@@ -137,8 +127,8 @@ class TriageReport:
             "reply_within_hours": r.reply_within_hours,
             "overdue": r.overdue,
             "queue_total": r.queue_total,
-            "queue": [_entry_json(e) for e in r.queue],
-            "items": [_item_json(i) for i in r.items],
+            "queue": many(r.queue, ENTRY),
+            "items": many(r.items),
         }
 
     def _cause(self, key: str, lang: str) -> str:
