@@ -7,7 +7,7 @@ from typing import Any
 
 from tmallcli.exports.check import FileCheck
 from tmallcli.render.document import BAD, GOOD, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import label
+from tmallcli.render.labels import LABELS, Labels
 from tmallcli.render.serialise import many
 
 
@@ -40,21 +40,22 @@ class CheckReport:
             "problems": self.problem_count,
         }
 
-    def document(self, lang: str) -> Document:
-        doc = Document(label("check.title", lang))
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
+        doc = Document(t("check.title"))
         for c in self.checks:
             start, end = c.date_range
             span = f"{start:%Y-%m-%d} … {end:%Y-%m-%d}" if start and end else "—"
             doc.line(
-                f"{c.file}: {label('check.kind', lang)} {c.kind or '?'} · {label('check.encoding', lang)} "
-                f"{c.encoding} · {label('check.rows', lang)} {c.rows} · {label('check.dates', lang)} {span}",
+                f"{c.file}: {t('check.kind')} {c.kind or '?'} · {t('check.encoding')} "
+                f"{c.encoding} · {t('check.rows')} {c.rows} · {t('check.dates')} {span}",
                 "bold",
             )
             rows = [
                 [
                     Cell(col.name),
                     Cell(
-                        col.header.strip() if col.header else f"({label('check.missing', lang)})",
+                        col.header.strip() if col.header else f"({t('check.missing')})",
                         None if col.header else (BAD if col.required else "dim"),
                     ),
                     Cell("✓" if col.required else "", raw=col.required),
@@ -67,9 +68,9 @@ class CheckReport:
                         "columns",
                         f"{c.file} — {c.kind}",
                         [
-                            Column("column", label("check.canonical", lang)),
-                            Column("header", label("check.header", lang)),
-                            Column("required", label("check.required", lang)),
+                            Column("column", t("check.canonical")),
+                            Column("header", t("check.header")),
+                            Column("required", t("check.required")),
                         ],
                         rows,
                         [f"unmapped: {', '.join(h.strip() for h in c.unmapped)}"]
@@ -91,7 +92,7 @@ class CheckReport:
             doc.sections.append(
                 Section(
                     "problems",
-                    f"{c.file} — {label('check.problems', lang)}",
+                    f"{c.file} — {t('check.problems')}",
                     [
                         Column("column", "column"),
                         Column("problem", "problem"),

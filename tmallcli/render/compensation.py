@@ -18,7 +18,7 @@ from tmallcli.metrics.compensation import (
 )
 from tmallcli.money import yuan
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import pick
+from tmallcli.render.labels import ZH, Labels
 from tmallcli.render.serialise import Shape, many, to_json
 from tmallcli.timeframe import AsOf
 
@@ -150,72 +150,67 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
     return int((later - earlier).total_seconds())
 
 
-def _late_reason(line: PayoutLine, lang: str) -> str:
+def _late_reason(line: PayoutLine, t: Labels) -> str:
     after = hours_text(_seconds(line.end_at, line.paid_at))
     kind = line.end_kind or "open"
-    what = pick(LABELS, f"r.{kind}", lang, h=after)
+    what = t(f"r.{kind}", h=after)
     promise_h = hours_text(_seconds(line.deadline, line.paid_at))
     if line.promised and line.deadline is not None:
-        promise = pick(
-            LABELS, "r.promised_by", lang, h=promise_h, at=f"{line.deadline:%m-%d %H:%M}"
-        )
+        promise = t("r.promised_by", h=promise_h, at=f"{line.deadline:%m-%d %H:%M}")
     else:
-        promise = pick(LABELS, "r.promise", lang, h=promise_h)
+        promise = t("r.promise", h=promise_h)
     return f"{what}, {promise}"
 
 
-def _promise_reason(line: PayoutLine, lang: str) -> str:
+def _promise_reason(line: PayoutLine, t: Labels) -> str:
     service = line.service or ""
     if line.delivered_at is not None and line.paid_at is not None and not line.flagged:
-        return pick(
-            LABELS,
+        return t(
             "r.signed",
-            lang,
             service=service,
             paid=f"{line.paid_at:%m-%d}",
             signed=f"{line.delivered_at:%m-%d}",
         )
-    return pick(LABELS, "r.flagged", lang, service=service)
+    return t("r.flagged", service=service)
 
 
-def _stock_reason(line: PayoutLine, rules: CompensationRules, lang: str) -> str:
+def _stock_reason(line: PayoutLine, rules: CompensationRules, t: Labels) -> str:
     refund = line.refund_fen or 0
-    text = pick(LABELS, "r.stock", lang, refund=yuan(refund), rate=rules.stock_rate_percent)
+    text = t("r.stock", refund=yuan(refund), rate=rules.stock_rate_percent)
     if (
         line.order_fen == rules.stock_minimum_fen
         and refund * Fraction(str(rules.stock_rate_percent)) / 100 < rules.stock_minimum_fen
     ):
-        text += ", " + pick(LABELS, "r.minimum", lang, amount=yuan(rules.stock_minimum_fen))
+        text += ", " + t("r.minimum", amount=yuan(rules.stock_minimum_fen))
     return text
 
 
-def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
+def reason(payout: Payout, rules: CompensationRules, labels: Labels = ZH) -> str:
     """Why this payout is owed, in words the person sending the red packet can repeat."""
+    t = labels.of(LABELS)
     sep = "; "
     if payout.kind == "late_shipment":
-        head = pick(LABELS, "r.late", lang)
+        head = t("r.late")
         if len(payout.order_ids) == 1:
-            text = f"{head}: {_late_reason(payout.lines[0], lang)}"
+            text = f"{head}: {_late_reason(payout.lines[0], t)}"
         else:
-            parts = [f"{line.order_id} {_late_reason(line, lang)}" for line in payout.lines]
-            group = pick(LABELS, "r.group", lang, n=len(payout.order_ids))
+            parts = [f"{line.order_id} {_late_reason(line, t)}" for line in payout.lines]
+            group = t("r.group", n=len(payout.order_ids))
             text = f"{head} ({group}): " + sep.join(parts)
         if payout.capped:
-            text += sep + pick(LABELS, "r.capped", lang, cap=yuan(payout.group_fen))
+            text += sep + t("r.capped", cap=yuan(payout.group_fen))
     elif payout.kind == "promise_broken":
-        text = _promise_reason(payout.lines[0], lang)
+        text = _promise_reason(payout.lines[0], t)
     else:
-        text = _stock_reason(payout.lines[0], rules, lang)
+        text = _stock_reason(payout.lines[0], rules, t)
     already = payout.ledger_fen + payout.platform_fen
     if already:
         parts = []
         if payout.platform_fen:
-            parts.append(pick(LABELS, "r.platform", lang, amount=yuan(payout.platform_fen)))
+            parts.append(t("r.platform", amount=yuan(payout.platform_fen)))
         if payout.ledger_fen:
-            parts.append(pick(LABELS, "r.ledger", lang, amount=yuan(payout.ledger_fen)))
-        text += sep + pick(
-            LABELS, "r.already", lang, amount=yuan(already), parts=f" ({', '.join(parts)})"
-        )
+            parts.append(t("r.ledger", amount=yuan(payout.ledger_fen)))
+        text += sep + t("r.already", amount=yuan(already), parts=f" ({', '.join(parts)})")
     return text
 
 
@@ -308,7 +303,7 @@ def _payout_shape(rules: CompensationRules) -> Shape:
         rename={"group_fen": "group_amount_fen"},
         money=("amount_fen",),
         derive={
-            "reason": lambda payout: reason(payout, rules, "zh"),
+            "reason": lambda payout: reason(payout, rules, ZH),
             "already_paid": lambda payout: {
                 "ledger_fen": payout.ledger_fen,
                 "platform_fen": payout.platform_fen,
@@ -370,28 +365,27 @@ class CompensationReport:
             "unattributed": many(s.unattributed, UNATTRIBUTED),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         p, s = self.proposal, self.settlement
-        doc = Document(pick(LABELS, "title", lang))
-        doc.line(pick(LABELS, "line.as_of", lang, instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
+        doc = Document(t("title"))
+        doc.line(t("line.as_of", instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
         doc.line(
-            pick(LABELS, "line.total", lang, n=len(s.payouts), total=yuan(s.total_fen)),
+            t("line.total", n=len(s.payouts), total=yuan(s.total_fen)),
             BAD if s.payouts else None,
         )
-        doc.line(pick(LABELS, "line.late", lang, orders=p.late_orders, groups=p.late_groups), "dim")
+        doc.line(t("line.late", orders=p.late_orders, groups=p.late_groups), "dim")
         if self.ledger is not None:
             before = yuan(self.ledger.previously_paid_fen)
             if self.ledger.dry_run:
                 doc.line(
-                    pick(LABELS, "line.ledger_dry", lang, path=self.ledger.path, before=before),
+                    t("line.ledger_dry", path=self.ledger.path, before=before),
                     WARN,
                 )
             else:
                 doc.line(
-                    pick(
-                        LABELS,
+                    t(
                         "line.ledger",
-                        lang,
                         path=self.ledger.path,
                         lines=self.ledger.recorded_lines,
                         total=yuan(self.ledger.recorded_fen),
@@ -401,44 +395,42 @@ class CompensationReport:
                     "dim",
                 )
         if p.undecided_promises:
-            doc.line(pick(LABELS, "line.undecided", lang, n=len(p.undecided_promises)), WARN)
+            doc.line(t("line.undecided", n=len(p.undecided_promises)), WARN)
         for u in s.unattributed:
             doc.line(
-                pick(
-                    LABELS, "line.unattributed", lang, group=u.group_id, amount=yuan(u.amount_fen)
-                ),
+                t("line.unattributed", group=u.group_id, amount=yuan(u.amount_fen)),
                 BAD,
             )
 
         columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("buyer", pick(LABELS, "buyer", lang)),
-            Column("order_ids", pick(LABELS, "order_ids", lang)),
-            Column("amount", pick(LABELS, "amount", lang), numeric=True),
-            Column("reason", pick(LABELS, "reason", lang)),
+            Column("kind", t("kind")),
+            Column("buyer", t("buyer")),
+            Column("order_ids", t("order_ids")),
+            Column("amount", t("amount"), numeric=True),
+            Column("reason", t("reason")),
         ]
         rows = [
             [
-                Cell(pick(LABELS, f"kind.{payout.kind}", lang)),
+                Cell(t(f"kind.{payout.kind}")),
                 cell(payout.buyer),
                 Cell(",".join(payout.order_ids)),
                 Cell(yuan(payout.amount_fen), raw=yuan(payout.amount_fen)),
-                Cell(reason(payout, self.rules, lang)),
+                Cell(reason(payout, self.rules, t)),
             ]
             for payout in s.payouts
         ]
-        doc.sections.append(Section("payouts", pick(LABELS, "payouts", lang), columns, rows))
+        doc.sections.append(Section("payouts", t("payouts"), columns, rows))
 
         summary = _summary(s.payouts)
         sum_columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("count", pick(LABELS, "count", lang), numeric=True),
-            Column("orders", pick(LABELS, "orders", lang), numeric=True),
-            Column("total", pick(LABELS, "total", lang), numeric=True),
+            Column("kind", t("kind")),
+            Column("count", t("count"), numeric=True),
+            Column("orders", t("orders"), numeric=True),
+            Column("total", t("total"), numeric=True),
         ]
         sum_rows = [
             [
-                Cell(pick(LABELS, f"kind.{kind}", lang), raw=kind),
+                Cell(t(f"kind.{kind}"), raw=kind),
                 cell(v["count"]),
                 cell(v["orders"]),
                 Cell(v["total"], raw=v["total"]),
@@ -447,25 +439,23 @@ class CompensationReport:
         ]
         sum_rows.append(
             [
-                Cell(pick(LABELS, "all", lang), raw="all"),
+                Cell(t("all"), raw="all"),
                 cell(len(s.payouts)),
                 cell(sum(v["orders"] for v in summary.values())),
                 Cell(yuan(s.total_fen), raw=yuan(s.total_fen)),
             ]
         )
-        doc.sections.append(
-            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
-        )
+        doc.sections.append(Section("summary", t("summary"), sum_columns, sum_rows))
 
         if p.severe:
             severe_columns = [
-                Column("order_id", pick(LABELS, "order_id", lang)),
-                Column("buyer", pick(LABELS, "buyer", lang)),
-                Column("hours_late", pick(LABELS, "hours_late", lang), numeric=True),
-                Column("paid_at", pick(LABELS, "paid_at", lang)),
-                Column("deadline", pick(LABELS, "deadline", lang)),
-                Column("item_id", pick(LABELS, "item_id", lang)),
-                Column("item_title", pick(LABELS, "item_title", lang)),
+                Column("order_id", t("order_id")),
+                Column("buyer", t("buyer")),
+                Column("hours_late", t("hours_late"), numeric=True),
+                Column("paid_at", t("paid_at")),
+                Column("deadline", t("deadline")),
+                Column("item_id", t("item_id")),
+                Column("item_title", t("item_title")),
             ]
             severe_rows = [
                 [
@@ -479,16 +469,14 @@ class CompensationReport:
                 ]
                 for o in p.severe
             ]
-            title = pick(LABELS, "severe", lang).format(h=self.rules.severe_after_hours)
+            title = t("severe").format(h=self.rules.severe_after_hours)
             doc.sections.append(Section("severe", title, severe_columns, severe_rows))
 
         recon = p.reconciliation
         if recon is not None:
             doc.line(
-                pick(
-                    LABELS,
+                t(
                     "line.recon",
-                    lang,
                     computed=yuan(recon.computed_total_fen),
                     platform=yuan(recon.platform_total_fen),
                     orders=recon.platform_orders,
@@ -499,11 +487,11 @@ class CompensationReport:
                 WARN if recon.not_late or recon.different else "dim",
             )
             recon_columns = [
-                Column("order_id", pick(LABELS, "order_id", lang)),
-                Column("buyer", pick(LABELS, "buyer", lang)),
-                Column("computed", pick(LABELS, "computed", lang), numeric=True),
-                Column("platform", pick(LABELS, "platform", lang), numeric=True),
-                Column("difference", pick(LABELS, "difference", lang), numeric=True),
+                Column("order_id", t("order_id")),
+                Column("buyer", t("buyer")),
+                Column("computed", t("computed"), numeric=True),
+                Column("platform", t("platform"), numeric=True),
+                Column("difference", t("difference"), numeric=True),
             ]
             for key, orders in (("not_late", recon.not_late), ("different", recon.different)):
                 if not orders:
@@ -521,7 +509,7 @@ class CompensationReport:
                 doc.sections.append(
                     Section(
                         f"reconciliation_{key}",
-                        pick(LABELS, f"recon.{key}", lang),
+                        t(f"recon.{key}"),
                         recon_columns,
                         recon_rows,
                     )
@@ -552,10 +540,11 @@ class LedgerListingReport:
             "summary": summary,
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         data = self.to_json()
-        doc = Document(pick(LABELS, "ledger.title", lang))
-        doc.line(pick(LABELS, "line.ledger_file", lang, path=self.listing.path))
+        doc = Document(t("ledger.title"))
+        doc.line(t("line.ledger_file", path=self.listing.path))
         filters = []
         if self.listing.since is not None:
             filters.append(f"--since {self.listing.since}")
@@ -564,20 +553,20 @@ class LedgerListingReport:
         if self.listing.run_id is not None:
             filters.append(f"--run {self.listing.run_id}")
         if filters:
-            doc.line(pick(LABELS, "line.filters", lang, filters=" ".join(filters)), "dim")
-        doc.line(pick(LABELS, "line.ledger_total", lang, n=data["count"], total=data["total"]))
+            doc.line(t("line.filters", filters=" ".join(filters)), "dim")
+        doc.line(t("line.ledger_total", n=data["count"], total=data["total"]))
         columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("buyer", pick(LABELS, "buyer", lang)),
-            Column("order_id", pick(LABELS, "order_id", lang)),
-            Column("amount", pick(LABELS, "amount", lang), numeric=True),
-            Column("group_id", pick(LABELS, "group_id", lang)),
-            Column("run_id", pick(LABELS, "run_id", lang)),
-            Column("recorded_at", pick(LABELS, "recorded_at", lang)),
+            Column("kind", t("kind")),
+            Column("buyer", t("buyer")),
+            Column("order_id", t("order_id")),
+            Column("amount", t("amount"), numeric=True),
+            Column("group_id", t("group_id")),
+            Column("run_id", t("run_id")),
+            Column("recorded_at", t("recorded_at")),
         ]
         rows = [
             [
-                Cell(pick(LABELS, f"kind.{e.kind}", lang), raw=e.kind),
+                Cell(t(f"kind.{e.kind}"), raw=e.kind),
                 cell(e.buyer),
                 cell(e.order_id),
                 Cell(yuan(e.amount_fen), raw=yuan(e.amount_fen)),
@@ -587,21 +576,19 @@ class LedgerListingReport:
             ]
             for e in self.listing.entries
         ]
-        doc.sections.append(Section("payouts", pick(LABELS, "ledger.entries", lang), columns, rows))
+        doc.sections.append(Section("payouts", t("ledger.entries"), columns, rows))
         sum_columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("count", pick(LABELS, "count", lang), numeric=True),
-            Column("total", pick(LABELS, "total", lang), numeric=True),
+            Column("kind", t("kind")),
+            Column("count", t("count"), numeric=True),
+            Column("total", t("total"), numeric=True),
         ]
         sum_rows = [
             [
-                Cell(pick(LABELS, f"kind.{k}", lang), raw=k),
+                Cell(t(f"kind.{k}"), raw=k),
                 cell(v["count"]),
                 Cell(v["total"], raw=v["total"]),
             ]
             for k, v in data["summary"].items()
         ]
-        doc.sections.append(
-            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
-        )
+        doc.sections.append(Section("summary", t("summary"), sum_columns, sum_rows))
         return doc
