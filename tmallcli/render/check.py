@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.exports.check import FileCheck
 from tmallcli.render.document import BAD, GOOD, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import LABELS, Labels
+from tmallcli.render.labels import LABELS
 from tmallcli.render.serialise import many
+
+if TYPE_CHECKING:
+    from tmallcli.exports.check import FileCheck
+    from tmallcli.render.labels import Labels
 
 
 @dataclass

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.cs_ratings import AccountRatings, CsResult, Tally
 from tmallcli.metrics.dsr import round_half_up
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import Labels
 from tmallcli.render.serialise import Shape, many, to_json
-from tmallcli.timeframe import AsOf
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from tmallcli.metrics.cs_ratings import AccountRatings, CsResult, Tally
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 OWN_LABELS: dict[str, tuple[str, str]] = {
     "title": ("客服评价", "Customer-service ratings"),

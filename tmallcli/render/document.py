@@ -8,10 +8,11 @@ A command result offers ``to_json()`` (the stable JSON contract of SPEC.md) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tmallcli.render.labels import Labels
 
 # Chinese colour convention (SPEC §1): above the industry is red (飘红), below is green (飘绿).

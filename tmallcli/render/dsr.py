@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.dsr import DIMENSIONS, DsrResult, format_threshold
+from tmallcli.metrics.dsr import DIMENSIONS, format_threshold
 from tmallcli.render.document import ABOVE, BAD, BELOW, GOOD, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import LABELS, Labels
+from tmallcli.render.labels import LABELS
 from tmallcli.render.serialise import Shape, many, to_json
-from tmallcli.timeframe import AsOf
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.dsr import DsrResult
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 # JSON shape (SPEC §3): a dimension's score with what it needs and how it compares.
 DIMENSION = Shape(

@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.pickup import (
-    LATE_SHIPMENT_RISK,
-    NOT_PICKED,
-    PickupResult,
-    Tally,
-)
+from tmallcli.metrics.pickup import LATE_SHIPMENT_RISK, NOT_PICKED
 from tmallcli.money import yuan
 from tmallcli.render.document import (
     BAD,
@@ -26,8 +21,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import Labels
 from tmallcli.render.serialise import Shape, many
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.pickup import PickupResult, Tally
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("24小时揽收及时率", "24-hour pickup rate"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.refunds import (
     HOURS_METRICS,
@@ -11,9 +11,6 @@ from tmallcli.metrics.refunds import (
     NO_ORDERS_PAID,
     REFUND_ONLY_HOURS,
     RETURN_REFUND_HOURS,
-    Breakdown,
-    RefundsResult,
-    Simulation,
 )
 from tmallcli.money import yuan
 from tmallcli.render.document import (
@@ -28,8 +25,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import Labels
 from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.refunds import Breakdown, RefundsResult, Simulation
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("售后 · 退款", "After-sales: refunds"),

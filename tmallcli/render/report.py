@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.money import yuan
-from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Renderable, Section
-from tmallcli.render.labels import ZH, Labels
+from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section
+from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import Shape, many, to_json
-from tmallcli.report import SECTIONS, ShopReport
+from tmallcli.report import SECTIONS
+
+if TYPE_CHECKING:
+    from tmallcli.render.document import Renderable
+    from tmallcli.render.labels import Labels
+    from tmallcli.report import ShopReport
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("店铺体检报告", "Shop health report"),

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.response import (
-    Consultation,
-    Counts,
-    ResponseResult,
-)
 from tmallcli.render.document import (
     BAD,
     GOOD,
@@ -23,8 +18,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import Labels
 from tmallcli.render.serialise import Shape, many
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.response import Consultation, Counts, ResponseResult
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("旺旺咨询体验", "Wangwang consultation experience"),

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.reviews import BAD as BAD_RATING
-from tmallcli.metrics.reviews import (
-    NEUTRAL,
-    TriageResult,
-)
+from tmallcli.metrics.reviews import NEUTRAL
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import Labels
 from tmallcli.render.serialise import Shape, many
-from tmallcli.timeframe import AsOf
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.reviews import TriageResult
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("中差评处理", "Medium and bad reviews"),

@@ -11,14 +11,16 @@ order unless it lists its keys. Money is integer fen followed by its yuan string
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.money import yuan
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
 
 # (attribute, JSON key, only-if attribute, derive, nested shape, yuan key) for each key.
 _Plan = tuple[

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.service_score import ServiceScore, TargetPlan, round2
+from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import ZH, Labels
-from tmallcli.timeframe import AsOf
+from tmallcli.render.labels import ZH
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.service_score import ServiceScore, TargetPlan
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("基础服务考核分", "Basic service assessment score"),

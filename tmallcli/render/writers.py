@@ -10,11 +10,13 @@ import tempfile
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.errors import OutputError
-from tmallcli.render.document import Document, Renderable, Section
 from tmallcli.render.labels import Labels
+
+if TYPE_CHECKING:
+    from tmallcli.render.document import Document, Renderable, Section
 
 BOM = "\ufeff"
 

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
 from tmallcli.render.html.tables import HTML_ROWS, document_html, table
-from tmallcli.render.labels import Labels, labels_for
+from tmallcli.render.labels import labels_for
 
 if TYPE_CHECKING:
+    from tmallcli.render.labels import Labels
     from tmallcli.render.report import ShopSummary
 
 
