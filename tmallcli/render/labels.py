@@ -80,9 +80,6 @@ class Labels:
         text = pair[1] if self.en else pair[0]
         return text.format(**values) if values else text
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._table
-
     def either(self, zh: str, en: str) -> str:
         """A pair written in place (a unit, a short phrase) in this language."""
         return en if self.en else zh
