@@ -161,7 +161,7 @@ def emit(
         else:
             write_atomic(output, data)
         return
-    labels = Labels(lang)  # the one place the language becomes labels
+    labels = Labels(lang)  # made once here, handed to the document
     if fmt == "csv":
         doc = result.document(labels)
         # A CSV file with a BOM is meant for Excel on Chinese Windows: protect long IDs too.
