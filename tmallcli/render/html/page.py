@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 @cache
 def css() -> str:
-    """The page's style sheet, with the font list the charts use too."""
+    """The page's style sheet; ``report.css`` writes ``FONTS`` where the font list goes,
+    the one the charts use too."""
     text = files(__package__).joinpath("report.css").read_text(encoding="utf-8")
     return text.replace("FONTS", FONTS)
 
