@@ -18,9 +18,10 @@ from tests.conftest import REPO, default_config
 from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
 from tmallcli.render.html import render_html
-from tmallcli.render.report import ShopSummary
+from tmallcli.render.labels import EN, ZH, Labels
+from tmallcli.render.report import SECTIONS, ShopSummary
 from tmallcli.runs.context import context
-from tmallcli.runs.report import SECTIONS, ShopReport, build_report
+from tmallcli.runs.report import ShopReport, build_report
 
 SAMPLE = REPO / "sample_data"
 AS_OF = "2026-11-20"
@@ -283,13 +284,13 @@ def test_summary_todo_counts(summary: ShopSummary) -> None:
 
 
 def test_one_screen_document(summary: ShopSummary) -> None:
-    doc = summary.document("zh")
+    doc = summary.document(ZH)
     assert doc.title == "店铺体检报告"
     assert [s.key for s in doc.sections] == ["scores", "worst", "todo"]
     assert "✗ 4 项未达标" in doc.lines[1][0]
     rows = sum(len(s.rows) for s in doc.sections) + len(doc.lines)
     assert rows <= 30  # one screen
-    english = summary.document("en")
+    english = summary.document(EN)
     assert english.title == "Shop health report"
     assert english.sections[2].rows[0][0].text == "Orders to chase (not picked up)"
 
@@ -365,7 +366,9 @@ def test_html_tables_are_cut_at_200_rows(sample: ShopReport) -> None:
     from tmallcli.render.html import table
 
     rows = [[Cell(str(n))] for n in range(250)]
-    html = table(Section("payouts", "待发红包", [Column("n", "n")], rows), "zh", "compensation")
+    html = table(
+        Section("payouts", "待发红包", [Column("n", "n")], rows), Labels("zh"), "compensation"
+    )
     assert html.count("<tr>") == 1 + 200
     assert "显示前 200 行, 共 250 行" in html
     assert "完整列表: tmall compensate late-orders -f json" in html

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.exports.check import FileCheck
 from tmallcli.render.document import BAD, GOOD, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import label
+from tmallcli.render.labels import LABELS
+from tmallcli.render.serialise import many
+
+if TYPE_CHECKING:
+    from tmallcli.exports.check import FileCheck
+    from tmallcli.render.labels import Labels
 
 
 @dataclass
@@ -32,36 +36,29 @@ class CheckReport:
                         col.name for col in c.columns if col.required and col.header is None
                     ],
                     "unmapped_headers": c.unmapped,
-                    "problems": [
-                        {
-                            "column": p.column,
-                            "problem": p.problem,
-                            "count": p.count,
-                            "examples": p.examples,
-                        }
-                        for p in c.problems
-                    ],
+                    "problems": many(c.problems),
                 }
                 for c in self.checks
             ],
             "problems": self.problem_count,
         }
 
-    def document(self, lang: str) -> Document:
-        doc = Document(label("check.title", lang))
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
+        doc = Document(t("check.title"))
         for c in self.checks:
             start, end = c.date_range
             span = f"{start:%Y-%m-%d} … {end:%Y-%m-%d}" if start and end else "—"
             doc.line(
-                f"{c.file}: {label('check.kind', lang)} {c.kind or '?'} · {label('check.encoding', lang)} "
-                f"{c.encoding} · {label('check.rows', lang)} {c.rows} · {label('check.dates', lang)} {span}",
+                f"{c.file}: {t('check.kind')} {c.kind or '?'} · {t('check.encoding')} "
+                f"{c.encoding} · {t('check.rows')} {c.rows} · {t('check.dates')} {span}",
                 "bold",
             )
             rows = [
                 [
                     Cell(col.name),
                     Cell(
-                        col.header.strip() if col.header else f"({label('check.missing', lang)})",
+                        col.header.strip() if col.header else f"({t('check.missing')})",
                         None if col.header else (BAD if col.required else "dim"),
                     ),
                     Cell("✓" if col.required else "", raw=col.required),
@@ -74,9 +71,9 @@ class CheckReport:
                         "columns",
                         f"{c.file} — {c.kind}",
                         [
-                            Column("column", label("check.canonical", lang)),
-                            Column("header", label("check.header", lang)),
-                            Column("required", label("check.required", lang)),
+                            Column("column", t("check.canonical")),
+                            Column("header", t("check.header")),
+                            Column("required", t("check.required")),
                         ],
                         rows,
                         [f"unmapped: {', '.join(h.strip() for h in c.unmapped)}"]
@@ -98,7 +95,7 @@ class CheckReport:
             doc.sections.append(
                 Section(
                     "problems",
-                    f"{c.file} — {label('check.problems', lang)}",
+                    f"{c.file} — {t('check.problems')}",
                     [
                         Column("column", "column"),
                         Column("problem", "problem"),

@@ -1,26 +1,30 @@
-"""Compensation payouts → JSON contract (SPEC §5), the red-packet table, and the ledger listing."""
+"""Compensation payouts → JSON contract (SPEC §5), the red-packet table and the reasons in words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.ledger import LedgerListing, LedgerReport
-from tmallcli.metrics.compensation import (
-    KINDS,
-    CompensationRules,
-    Payout,
-    PayoutLine,
-    Proposal,
-    ReconciledOrder,
-    Settlement,
-)
-from tmallcli.money import money_fields, yuan
+from tmallcli.metrics.compensation import KINDS
+from tmallcli.money import yuan
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import pick
-from tmallcli.timeframe import AsOf
+from tmallcli.render.labels import ZH
+from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tmallcli.ledger import LedgerReport
+    from tmallcli.metrics.compensation import (
+        CompensationRules,
+        Payout,
+        PayoutLine,
+        Proposal,
+        Settlement,
+    )
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("买家赔付清单 (延迟发货 / 时效承诺 / 缺货)", "Compensation owed to buyers"),
@@ -109,15 +113,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "out-of-stock refund before shipping: {rate}% of {refund} yuan",
     ),
     "r.minimum": ("最低 {amount} 元", "minimum {amount} yuan"),
-    # ledger listing
-    "ledger.title": ("赔付账本", "Payout ledger"),
-    "ledger.entries": ("已记录的赔付", "Recorded payouts"),
-    "group_id": ("合并组", "Group"),
-    "run_id": ("运行", "Run"),
-    "recorded_at": ("记录时间", "Recorded at"),
-    "line.ledger_file": ("账本 {path}", "Ledger {path}"),
-    "line.filters": ("筛选: {filters}", "Filters: {filters}"),
-    "line.ledger_total": ("共 {n} 行, 合计 {total} 元", "{n} line(s), {total} yuan in all"),
 }
 
 
@@ -150,113 +145,163 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
     return int((later - earlier).total_seconds())
 
 
-def _late_reason(line: PayoutLine, lang: str) -> str:
+def _late_reason(line: PayoutLine, t: Labels) -> str:
     after = hours_text(_seconds(line.end_at, line.paid_at))
     kind = line.end_kind or "open"
-    what = pick(LABELS, f"r.{kind}", lang, h=after)
+    what = t(f"r.{kind}", h=after)
     promise_h = hours_text(_seconds(line.deadline, line.paid_at))
     if line.promised and line.deadline is not None:
-        promise = pick(
-            LABELS, "r.promised_by", lang, h=promise_h, at=f"{line.deadline:%m-%d %H:%M}"
-        )
+        promise = t("r.promised_by", h=promise_h, at=f"{line.deadline:%m-%d %H:%M}")
     else:
-        promise = pick(LABELS, "r.promise", lang, h=promise_h)
+        promise = t("r.promise", h=promise_h)
     return f"{what}, {promise}"
 
 
-def _promise_reason(line: PayoutLine, lang: str) -> str:
+def _promise_reason(line: PayoutLine, t: Labels) -> str:
     service = line.service or ""
     if line.delivered_at is not None and line.paid_at is not None and not line.flagged:
-        return pick(
-            LABELS,
+        return t(
             "r.signed",
-            lang,
             service=service,
             paid=f"{line.paid_at:%m-%d}",
             signed=f"{line.delivered_at:%m-%d}",
         )
-    return pick(LABELS, "r.flagged", lang, service=service)
+    return t("r.flagged", service=service)
 
 
-def _stock_reason(line: PayoutLine, rules: CompensationRules, lang: str) -> str:
+def _stock_reason(line: PayoutLine, rules: CompensationRules, t: Labels) -> str:
     refund = line.refund_fen or 0
-    text = pick(LABELS, "r.stock", lang, refund=yuan(refund), rate=rules.stock_rate_percent)
+    text = t("r.stock", refund=yuan(refund), rate=rules.stock_rate_percent)
     if (
         line.order_fen == rules.stock_minimum_fen
         and refund * Fraction(str(rules.stock_rate_percent)) / 100 < rules.stock_minimum_fen
     ):
-        text += ", " + pick(LABELS, "r.minimum", lang, amount=yuan(rules.stock_minimum_fen))
+        text += ", " + t("r.minimum", amount=yuan(rules.stock_minimum_fen))
     return text
 
 
-def reason(payout: Payout, rules: CompensationRules, lang: str = "zh") -> str:
+def reason(payout: Payout, rules: CompensationRules, labels: Labels = ZH) -> str:
     """Why this payout is owed, in words the person sending the red packet can repeat."""
+    t = labels.of(LABELS)
     sep = "; "
     if payout.kind == "late_shipment":
-        head = pick(LABELS, "r.late", lang)
+        head = t("r.late")
         if len(payout.order_ids) == 1:
-            text = f"{head}: {_late_reason(payout.lines[0], lang)}"
+            text = f"{head}: {_late_reason(payout.lines[0], t)}"
         else:
-            parts = [f"{line.order_id} {_late_reason(line, lang)}" for line in payout.lines]
-            group = pick(LABELS, "r.group", lang, n=len(payout.order_ids))
+            parts = [f"{line.order_id} {_late_reason(line, t)}" for line in payout.lines]
+            group = t("r.group", n=len(payout.order_ids))
             text = f"{head} ({group}): " + sep.join(parts)
         if payout.capped:
-            text += sep + pick(LABELS, "r.capped", lang, cap=yuan(payout.group_fen))
+            text += sep + t("r.capped", cap=yuan(payout.group_fen))
     elif payout.kind == "promise_broken":
-        text = _promise_reason(payout.lines[0], lang)
+        text = _promise_reason(payout.lines[0], t)
     else:
-        text = _stock_reason(payout.lines[0], rules, lang)
+        text = _stock_reason(payout.lines[0], rules, t)
     already = payout.ledger_fen + payout.platform_fen
     if already:
         parts = []
         if payout.platform_fen:
-            parts.append(pick(LABELS, "r.platform", lang, amount=yuan(payout.platform_fen)))
+            parts.append(t("r.platform", amount=yuan(payout.platform_fen)))
         if payout.ledger_fen:
-            parts.append(pick(LABELS, "r.ledger", lang, amount=yuan(payout.ledger_fen)))
-        text += sep + pick(
-            LABELS, "r.already", lang, amount=yuan(already), parts=f" ({', '.join(parts)})"
-        )
+            parts.append(t("r.ledger", amount=yuan(payout.ledger_fen)))
+        text += sep + t("r.already", amount=yuan(already), parts=f" ({', '.join(parts)})")
     return text
 
 
-def _line_json(line: PayoutLine) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "order_id": line.order_id,
-        "order_amount_fen": line.order_fen,
-        "order_amount": yuan(line.order_fen),
-        **money_fields(line.pay_fen),
-        "already_paid_fen": line.already_fen,
-        "paid_at": line.paid_at,
-    }
-    if line.deadline is not None:
-        data.update(
-            deadline=line.deadline,
-            promised=line.promised,
-            end_kind=line.end_kind,
-            end_at=line.end_at,
-            hours_after_payment=hours_value(_seconds(line.end_at, line.paid_at)),
-            hours_late=hours_value(_seconds(line.end_at, line.deadline)),
-        )
-    if line.service is not None:
-        data.update(service=line.service, delivered_at=line.delivered_at, flagged=line.flagged)
-    if line.refund_fen is not None:
-        data.update(
-            refund_fen=line.refund_fen, refund=yuan(line.refund_fen), refund_ids=line.refund_ids
-        )
-    return data
+# JSON shapes (SPEC §5). A line carries its late-shipment, promise and stock details only
+# when it has them; money is fen and yuan.
+LINE = Shape(
+    keys=(
+        "order_id",
+        "order_fen",
+        "pay_fen",
+        "already_fen",
+        "paid_at",
+        "deadline",
+        "promised",
+        "end_kind",
+        "end_at",
+        "hours_after_payment",
+        "hours_late",
+        "service",
+        "delivered_at",
+        "flagged",
+        "refund_fen",
+        "refund_ids",
+    ),
+    rename={
+        "order_fen": "order_amount_fen",
+        "pay_fen": "amount_fen",
+        "already_fen": "already_paid_fen",
+    },
+    money=("order_fen", "pay_fen", "refund_fen"),
+    derive={
+        "hours_after_payment": lambda line: hours_value(_seconds(line.end_at, line.paid_at)),
+        "hours_late": lambda line: hours_value(_seconds(line.end_at, line.deadline)),
+    },
+    only_if={
+        **dict.fromkeys(
+            ("deadline", "promised", "end_kind", "end_at", "hours_after_payment", "hours_late"),
+            "deadline",
+        ),
+        **dict.fromkeys(("service", "delivered_at", "flagged"), "service"),
+        **dict.fromkeys(("refund_fen", "refund_ids"), "refund_fen"),
+    },
+)
+PAYOUT_KEYS = (
+    "kind",
+    "buyer",
+    "group_id",
+    "order_ids",
+    "amount_fen",
+    "reason",
+    "group_fen",
+    "order_total_fen",
+    "capped",
+    "already_paid",
+    "lines",
+)
+SEVERE = Shape(
+    keys=("order_id", "buyer", "hours_late", "paid_at", "deadline", "item_id", "item_title"),
+    derive={"hours_late": lambda o: hours_value(o.late_seconds)},
+)
+RECONCILED = Shape(
+    then=("difference_fen",), money=("computed_fen", "platform_fen", "difference_fen")
+)
+RECONCILIATION = Shape(
+    keys=(
+        "computed_total_fen",
+        "platform_total_fen",
+        "difference_fen",
+        "platform_orders",
+        "matched",
+        "unpaid_late_orders",
+        "not_late",
+        "different",
+    ),
+    money=("computed_total_fen", "platform_total_fen", "difference_fen"),
+    nested={"not_late": RECONCILED, "different": RECONCILED},
+)
+LEDGER = Shape(omit=("existed",))
+UNATTRIBUTED = Shape(money=("amount_fen",))
 
 
-def _recon_json(order: ReconciledOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "computed_fen": order.computed_fen,
-        "computed": yuan(order.computed_fen),
-        "platform_fen": order.platform_fen,
-        "platform": yuan(order.platform_fen),
-        "difference_fen": order.difference_fen,
-        "difference": yuan(order.difference_fen),
-    }
+def _payout_shape(rules: CompensationRules) -> Shape:
+    """The payout's shape: its reason is worded (in Chinese) from the rules of the run."""
+    return Shape(
+        keys=PAYOUT_KEYS,
+        rename={"group_fen": "group_amount_fen"},
+        money=("amount_fen",),
+        derive={
+            "reason": lambda payout: reason(payout, rules, ZH),
+            "already_paid": lambda payout: {
+                "ledger_fen": payout.ledger_fen,
+                "platform_fen": payout.platform_fen,
+            },
+        },
+        nested={"lines": LINE},
+    )
 
 
 def _summary(payouts: list[Payout]) -> dict[str, dict[str, Any]]:
@@ -297,102 +342,41 @@ class CompensationReport:
         return {
             "as_of": self.as_of.date,
             "as_of_instant": p.as_of,
-            "payouts": [
-                {
-                    "kind": payout.kind,
-                    "buyer": payout.buyer,
-                    "group_id": payout.group_id,
-                    "order_ids": payout.order_ids,
-                    **money_fields(payout.amount_fen),
-                    "reason": reason(payout, self.rules, "zh"),
-                    "group_amount_fen": payout.group_fen,
-                    "order_total_fen": payout.order_total_fen,
-                    "capped": payout.capped,
-                    "already_paid": {
-                        "ledger_fen": payout.ledger_fen,
-                        "platform_fen": payout.platform_fen,
-                    },
-                    "lines": [_line_json(line) for line in payout.lines],
-                }
-                for payout in s.payouts
-            ],
+            "payouts": many(s.payouts, _payout_shape(self.rules)),
             "total_fen": s.total_fen,
             "total": yuan(s.total_fen),
             "late_orders": p.late_orders,
             "late_groups": p.late_groups,
             "severe_after_hours": self.rules.severe_after_hours,
-            "severe": [
-                {
-                    "order_id": o.order_id,
-                    "buyer": o.buyer,
-                    "hours_late": hours_value(o.late_seconds),
-                    "paid_at": o.paid_at,
-                    "deadline": o.deadline,
-                    "item_id": o.item_id,
-                    "item_title": o.item_title,
-                }
-                for o in p.severe
-            ],
+            "severe": many(p.severe, SEVERE),
             "summary": _summary(s.payouts),
-            "reconciliation": None
-            if recon is None
-            else {
-                "computed_total_fen": recon.computed_total_fen,
-                "computed_total": yuan(recon.computed_total_fen),
-                "platform_total_fen": recon.platform_total_fen,
-                "platform_total": yuan(recon.platform_total_fen),
-                "difference_fen": recon.difference_fen,
-                "difference": yuan(recon.difference_fen),
-                "platform_orders": recon.platform_orders,
-                "matched": recon.matched,
-                "unpaid_late_orders": recon.unpaid_late_orders,
-                "not_late": [_recon_json(o) for o in recon.not_late],
-                "different": [_recon_json(o) for o in recon.different],
-            },
-            "ledger": None
-            if self.ledger is None
-            else {
-                "path": self.ledger.path,
-                "run_id": self.ledger.run_id,
-                "dry_run": self.ledger.dry_run,
-                "recorded_lines": self.ledger.recorded_lines,
-                "recorded_fen": self.ledger.recorded_fen,
-                "previously_paid_fen": self.ledger.previously_paid_fen,
-            },
+            "reconciliation": None if recon is None else to_json(recon, RECONCILIATION),
+            "ledger": None if self.ledger is None else to_json(self.ledger, LEDGER),
             "undecided_promises": p.undecided_promises,
-            "unattributed": [
-                {
-                    "kind": u.kind,
-                    "buyer": u.buyer,
-                    "group_id": u.group_id,
-                    **money_fields(u.amount_fen),
-                }
-                for u in s.unattributed
-            ],
+            "unattributed": many(s.unattributed, UNATTRIBUTED),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         p, s = self.proposal, self.settlement
-        doc = Document(pick(LABELS, "title", lang))
-        doc.line(pick(LABELS, "line.as_of", lang, instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
+        doc = Document(t("title"))
+        doc.line(t("line.as_of", instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
         doc.line(
-            pick(LABELS, "line.total", lang, n=len(s.payouts), total=yuan(s.total_fen)),
+            t("line.total", n=len(s.payouts), total=yuan(s.total_fen)),
             BAD if s.payouts else None,
         )
-        doc.line(pick(LABELS, "line.late", lang, orders=p.late_orders, groups=p.late_groups), "dim")
+        doc.line(t("line.late", orders=p.late_orders, groups=p.late_groups), "dim")
         if self.ledger is not None:
             before = yuan(self.ledger.previously_paid_fen)
             if self.ledger.dry_run:
                 doc.line(
-                    pick(LABELS, "line.ledger_dry", lang, path=self.ledger.path, before=before),
+                    t("line.ledger_dry", path=self.ledger.path, before=before),
                     WARN,
                 )
             else:
                 doc.line(
-                    pick(
-                        LABELS,
+                    t(
                         "line.ledger",
-                        lang,
                         path=self.ledger.path,
                         lines=self.ledger.recorded_lines,
                         total=yuan(self.ledger.recorded_fen),
@@ -402,44 +386,42 @@ class CompensationReport:
                     "dim",
                 )
         if p.undecided_promises:
-            doc.line(pick(LABELS, "line.undecided", lang, n=len(p.undecided_promises)), WARN)
+            doc.line(t("line.undecided", n=len(p.undecided_promises)), WARN)
         for u in s.unattributed:
             doc.line(
-                pick(
-                    LABELS, "line.unattributed", lang, group=u.group_id, amount=yuan(u.amount_fen)
-                ),
+                t("line.unattributed", group=u.group_id, amount=yuan(u.amount_fen)),
                 BAD,
             )
 
         columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("buyer", pick(LABELS, "buyer", lang)),
-            Column("order_ids", pick(LABELS, "order_ids", lang)),
-            Column("amount", pick(LABELS, "amount", lang), numeric=True),
-            Column("reason", pick(LABELS, "reason", lang)),
+            Column("kind", t("kind")),
+            Column("buyer", t("buyer")),
+            Column("order_ids", t("order_ids")),
+            Column("amount", t("amount"), numeric=True),
+            Column("reason", t("reason")),
         ]
         rows = [
             [
-                Cell(pick(LABELS, f"kind.{payout.kind}", lang)),
+                Cell(t(f"kind.{payout.kind}")),
                 cell(payout.buyer),
                 Cell(",".join(payout.order_ids)),
                 Cell(yuan(payout.amount_fen), raw=yuan(payout.amount_fen)),
-                Cell(reason(payout, self.rules, lang)),
+                Cell(reason(payout, self.rules, t)),
             ]
             for payout in s.payouts
         ]
-        doc.sections.append(Section("payouts", pick(LABELS, "payouts", lang), columns, rows))
+        doc.sections.append(Section("payouts", t("payouts"), columns, rows))
 
         summary = _summary(s.payouts)
         sum_columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("count", pick(LABELS, "count", lang), numeric=True),
-            Column("orders", pick(LABELS, "orders", lang), numeric=True),
-            Column("total", pick(LABELS, "total", lang), numeric=True),
+            Column("kind", t("kind")),
+            Column("count", t("count"), numeric=True),
+            Column("orders", t("orders"), numeric=True),
+            Column("total", t("total"), numeric=True),
         ]
         sum_rows = [
             [
-                Cell(pick(LABELS, f"kind.{kind}", lang), raw=kind),
+                Cell(t(f"kind.{kind}"), raw=kind),
                 cell(v["count"]),
                 cell(v["orders"]),
                 Cell(v["total"], raw=v["total"]),
@@ -448,25 +430,23 @@ class CompensationReport:
         ]
         sum_rows.append(
             [
-                Cell(pick(LABELS, "all", lang), raw="all"),
+                Cell(t("all"), raw="all"),
                 cell(len(s.payouts)),
                 cell(sum(v["orders"] for v in summary.values())),
                 Cell(yuan(s.total_fen), raw=yuan(s.total_fen)),
             ]
         )
-        doc.sections.append(
-            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
-        )
+        doc.sections.append(Section("summary", t("summary"), sum_columns, sum_rows))
 
         if p.severe:
             severe_columns = [
-                Column("order_id", pick(LABELS, "order_id", lang)),
-                Column("buyer", pick(LABELS, "buyer", lang)),
-                Column("hours_late", pick(LABELS, "hours_late", lang), numeric=True),
-                Column("paid_at", pick(LABELS, "paid_at", lang)),
-                Column("deadline", pick(LABELS, "deadline", lang)),
-                Column("item_id", pick(LABELS, "item_id", lang)),
-                Column("item_title", pick(LABELS, "item_title", lang)),
+                Column("order_id", t("order_id")),
+                Column("buyer", t("buyer")),
+                Column("hours_late", t("hours_late"), numeric=True),
+                Column("paid_at", t("paid_at")),
+                Column("deadline", t("deadline")),
+                Column("item_id", t("item_id")),
+                Column("item_title", t("item_title")),
             ]
             severe_rows = [
                 [
@@ -480,16 +460,14 @@ class CompensationReport:
                 ]
                 for o in p.severe
             ]
-            title = pick(LABELS, "severe", lang).format(h=self.rules.severe_after_hours)
+            title = t("severe").format(h=self.rules.severe_after_hours)
             doc.sections.append(Section("severe", title, severe_columns, severe_rows))
 
         recon = p.reconciliation
         if recon is not None:
             doc.line(
-                pick(
-                    LABELS,
+                t(
                     "line.recon",
-                    lang,
                     computed=yuan(recon.computed_total_fen),
                     platform=yuan(recon.platform_total_fen),
                     orders=recon.platform_orders,
@@ -500,11 +478,11 @@ class CompensationReport:
                 WARN if recon.not_late or recon.different else "dim",
             )
             recon_columns = [
-                Column("order_id", pick(LABELS, "order_id", lang)),
-                Column("buyer", pick(LABELS, "buyer", lang)),
-                Column("computed", pick(LABELS, "computed", lang), numeric=True),
-                Column("platform", pick(LABELS, "platform", lang), numeric=True),
-                Column("difference", pick(LABELS, "difference", lang), numeric=True),
+                Column("order_id", t("order_id")),
+                Column("buyer", t("buyer")),
+                Column("computed", t("computed"), numeric=True),
+                Column("platform", t("platform"), numeric=True),
+                Column("difference", t("difference"), numeric=True),
             ]
             for key, orders in (("not_late", recon.not_late), ("different", recon.different)):
                 if not orders:
@@ -522,7 +500,7 @@ class CompensationReport:
                 doc.sections.append(
                     Section(
                         f"reconciliation_{key}",
-                        pick(LABELS, f"recon.{key}", lang),
+                        t(f"recon.{key}"),
                         recon_columns,
                         recon_rows,
                     )
@@ -530,90 +508,10 @@ class CompensationReport:
         return doc
 
 
-@dataclass
-class LedgerListingReport:
-    listing: LedgerListing
+def __getattr__(name: str) -> Any:
+    # The ledger listing moved to render/ledger.py; its old import path still works.
+    if name == "LedgerListingReport":
+        from tmallcli.render.ledger import LedgerListingReport
 
-    def to_json(self) -> dict[str, Any]:
-        entries = self.listing.entries
-        summary = {}
-        for kind in KINDS:
-            mine = [e for e in entries if e.kind == kind]
-            total = sum(e.amount_fen for e in mine)
-            summary[kind] = {"count": len(mine), "total_fen": total, "total": yuan(total)}
-        return {
-            "ledger": self.listing.path,
-            "since": self.listing.since,
-            "buyer": self.listing.buyer,
-            "run_id": self.listing.run_id,
-            "payouts": [
-                {
-                    "kind": e.kind,
-                    "buyer": e.buyer,
-                    "order_id": e.order_id,
-                    **money_fields(e.amount_fen),
-                    "group_id": e.group_id,
-                    "run_id": e.run_id,
-                    "recorded_at": e.recorded_at,
-                }
-                for e in entries
-            ],
-            "count": len(entries),
-            "total_fen": self.listing.total_fen,
-            "total": yuan(self.listing.total_fen),
-            "summary": summary,
-        }
-
-    def document(self, lang: str) -> Document:
-        data = self.to_json()
-        doc = Document(pick(LABELS, "ledger.title", lang))
-        doc.line(pick(LABELS, "line.ledger_file", lang, path=self.listing.path))
-        filters = []
-        if self.listing.since is not None:
-            filters.append(f"--since {self.listing.since}")
-        if self.listing.buyer is not None:
-            filters.append(f"--buyer {self.listing.buyer}")
-        if self.listing.run_id is not None:
-            filters.append(f"--run {self.listing.run_id}")
-        if filters:
-            doc.line(pick(LABELS, "line.filters", lang, filters=" ".join(filters)), "dim")
-        doc.line(pick(LABELS, "line.ledger_total", lang, n=data["count"], total=data["total"]))
-        columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("buyer", pick(LABELS, "buyer", lang)),
-            Column("order_id", pick(LABELS, "order_id", lang)),
-            Column("amount", pick(LABELS, "amount", lang), numeric=True),
-            Column("group_id", pick(LABELS, "group_id", lang)),
-            Column("run_id", pick(LABELS, "run_id", lang)),
-            Column("recorded_at", pick(LABELS, "recorded_at", lang)),
-        ]
-        rows = [
-            [
-                Cell(pick(LABELS, f"kind.{e.kind}", lang), raw=e.kind),
-                cell(e.buyer),
-                cell(e.order_id),
-                Cell(yuan(e.amount_fen), raw=yuan(e.amount_fen)),
-                cell(e.group_id),
-                cell(e.run_id),
-                cell(e.recorded_at),
-            ]
-            for e in self.listing.entries
-        ]
-        doc.sections.append(Section("payouts", pick(LABELS, "ledger.entries", lang), columns, rows))
-        sum_columns = [
-            Column("kind", pick(LABELS, "kind", lang)),
-            Column("count", pick(LABELS, "count", lang), numeric=True),
-            Column("total", pick(LABELS, "total", lang), numeric=True),
-        ]
-        sum_rows = [
-            [
-                Cell(pick(LABELS, f"kind.{k}", lang), raw=k),
-                cell(v["count"]),
-                Cell(v["total"], raw=v["total"]),
-            ]
-            for k, v in data["summary"].items()
-        ]
-        doc.sections.append(
-            Section("summary", pick(LABELS, "summary", lang), sum_columns, sum_rows)
-        )
-        return doc
+        return LedgerListingReport
+    raise AttributeError(name)

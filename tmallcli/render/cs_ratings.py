@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.cs_ratings import AccountRatings, CsResult, Tally
 from tmallcli.metrics.dsr import round_half_up
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import pick
-from tmallcli.timeframe import AsOf
+from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from tmallcli.metrics.cs_ratings import AccountRatings, CsResult, Tally
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 OWN_LABELS: dict[str, tuple[str, str]] = {
     "title": ("客服评价", "Customer-service ratings"),
@@ -89,8 +93,22 @@ def _threshold_text(value: Fraction) -> str:
     return f"{float(value):g}"
 
 
-def _tally_json(tally: Tally) -> dict[str, Any]:
-    return {"count": tally.count, "average": tally.average, "total": tally.total}
+# JSON shapes (SPEC §9): a tally with its exact average rounded; an account's tally inline.
+TALLY = Shape(keys=("count", "average", "total"))
+COUNT_AVERAGE = Shape(keys=("count", "average"))
+_TALLY_KEYS = {
+    "count": lambda a: a.tally.count,
+    "average": lambda a: a.tally.average,
+}
+ACCOUNT = Shape(
+    keys=("account", "is_bot", "count", "average", "low", "tags", "no_tags"), derive=_TALLY_KEYS
+)
+LOWEST = Shape(keys=("account", "count", "average", "low"), derive=_TALLY_KEYS)
+DAY = Shape(
+    keys=("day", "human", "bot"),
+    rename={"day": "date"},
+    nested={"human": COUNT_AVERAGE, "bot": COUNT_AVERAGE},
+)
 
 
 def _tags_text(account: AccountRatings, no_tags_label: str) -> str:
@@ -119,125 +137,92 @@ class CsReport:
             "period": {"start": r.period.start, "end": r.period.end, "days": r.period.days},
             "account_filter": r.account,
             "human": {
-                **_tally_json(r.human),
+                **to_json(r.human, TALLY),
                 "sources": list(rules.human_sources),
                 "unknown_source": r.human_unknown_source,
             },
             "bot": {
-                **_tally_json(r.bot),
+                **to_json(r.bot, TALLY),
                 "account": rules.bot_account,
                 "sources": list(rules.bot_sources),
             },
             "min_average": None if self.min_average is None else float(self.min_average),
             "below_min_average": self.below_min_average,
             "excluded": r.excluded,
-            "accounts": [
-                {
-                    "account": a.account,
-                    "is_bot": a.is_bot,
-                    "count": a.tally.count,
-                    "average": a.tally.average,
-                    "low": a.low,
-                    "tags": a.tags,
-                    "no_tags": a.no_tags,
-                }
-                for a in r.accounts
-            ],
+            "accounts": many(r.accounts, ACCOUNT),
             "no_tags_label": rules.no_tags_label,
             "diagnosis": {
                 "min_ratings": rules.min_ratings,
                 "low_score": rules.low_score,
-                "lowest_accounts": [
-                    {
-                        "account": a.account,
-                        "count": a.tally.count,
-                        "average": a.tally.average,
-                        "low": a.low,
-                    }
-                    for a in r.diagnosis.lowest_accounts
-                ],
+                "lowest_accounts": many(r.diagnosis.lowest_accounts, LOWEST),
                 "low_ratings": r.diagnosis.low_ratings,
                 "low_rating_tags": r.diagnosis.low_rating_tags,
             },
-            "daily": [
-                {
-                    "date": d.day,
-                    "human": {"count": d.human.count, "average": d.human.average},
-                    "bot": {"count": d.bot.count, "average": d.bot.average},
-                }
-                for d in r.daily
-            ],
+            "daily": many(r.daily, DAY),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(OWN_LABELS)
         r = self.result
         rules = r.rules
-        doc = Document(pick(OWN_LABELS, "title", lang))
+        doc = Document(t("title"))
         period = f"{r.period.start}" if r.period.days == 1 else f"{r.period.start} … {r.period.end}"
         head = (
-            f"{pick(OWN_LABELS, 'as_of', lang)} {self.as_of.date}  ·  {pick(OWN_LABELS, 'period', lang)} {period}"
-            f" ({pick(OWN_LABELS, 'days' if r.period.days > 1 else 'day', lang, days=r.period.days)})"
+            f"{t('as_of')} {self.as_of.date}  ·  {t('period')} {period}"
+            f" ({t('days' if r.period.days > 1 else 'day', days=r.period.days)})"
         )
         if r.account is not None:
-            head += f"  ·  {pick(OWN_LABELS, 'account_filter', lang)} {r.account}"
+            head += f"  ·  {t('account_filter')} {r.account}"
         doc.line(head)
         human_style = None
         if self.min_average is not None and r.human.exact is not None:
             human_style = BAD if self.below_min_average else GOOD
         doc.line(
-            pick(
-                OWN_LABELS,
+            t(
                 "summary",
-                lang,
-                who=pick(OWN_LABELS, "human", lang),
+                who=t("human"),
                 count=r.human.count,
                 average=_average_text(r.human),
             )
-            + f"  ({pick(OWN_LABELS, 'human.sources', lang, sources=' + '.join(rules.human_sources))})",
+            + f"  ({t('human.sources', sources=' + '.join(rules.human_sources))})",
             human_style,
         )
         doc.line(
-            pick(
-                OWN_LABELS,
+            t(
                 "summary",
-                lang,
-                who=f"{pick(OWN_LABELS, 'bot', lang)} {rules.bot_account}",
+                who=f"{t('bot')} {rules.bot_account}",
                 count=r.bot.count,
                 average=_average_text(r.bot),
             )
-            + f"  ({pick(OWN_LABELS, 'bot.sources', lang, sources=' + '.join(rules.bot_sources))})"
+            + f"  ({t('bot.sources', sources=' + '.join(rules.bot_sources))})"
         )
         if self.min_average is not None and r.human.exact is not None:
             key = "below_min_average" if self.below_min_average else "at_min_average"
             mark = "⚠" if self.below_min_average else "✓"
             doc.line(
                 f"{mark} "
-                + pick(
-                    OWN_LABELS,
+                + t(
                     key,
-                    lang,
                     average=_average_text(r.human),
                     target=_threshold_text(self.min_average),
                 ),
                 BAD if self.below_min_average else GOOD,
             )
         if r.human_unknown_source:
-            doc.line(pick(OWN_LABELS, "unknown_source", lang, n=r.human_unknown_source), WARN)
+            doc.line(t("unknown_source", n=r.human_unknown_source), WARN)
         if any(r.excluded.values()):
-            excluded = ", ".join(
-                f"{pick(OWN_LABELS, 'excluded.' + k, lang)} {v}" for k, v in r.excluded.items() if v
-            )
-            doc.line(f"{pick(OWN_LABELS, 'excluded', lang)}: {excluded}", "dim")
+            excluded = ", ".join(f"{t('excluded.' + k)} {v}" for k, v in r.excluded.items() if v)
+            doc.line(f"{t('excluded')}: {excluded}", "dim")
         if r.account is not None:
-            doc.line(pick(OWN_LABELS, "totals_shop_wide", lang), "dim")
+            doc.line(t("totals_shop_wide"), "dim")
 
-        low_label = pick(OWN_LABELS, "low", lang, score=rules.low_score)
+        low_label = t("low", score=rules.low_score)
         account_columns = [
-            Column("account", pick(OWN_LABELS, "account", lang)),
-            Column("count", pick(OWN_LABELS, "count", lang), numeric=True),
-            Column("average", pick(OWN_LABELS, "average", lang), numeric=True),
+            Column("account", t("account")),
+            Column("count", t("count"), numeric=True),
+            Column("average", t("average"), numeric=True),
             Column("low", low_label, numeric=True),
-            Column("tags", pick(OWN_LABELS, "tags", lang)),
+            Column("tags", t("tags")),
         ]
         account_rows = [
             [
@@ -250,20 +235,18 @@ class CsReport:
                     "dim" if a.no_tags else None,
                     rules.no_tags_label
                     if a.no_tags
-                    else ";".join(f"{t}:{n}" for t, n in a.tags.items()),
+                    else ";".join(f"{tag}:{n}" for tag, n in a.tags.items()),
                 ),
             ]
             for a in r.accounts
         ]
-        accounts = Section(
-            "accounts", pick(OWN_LABELS, "accounts", lang), account_columns, account_rows
-        )
+        accounts = Section("accounts", t("accounts"), account_columns, account_rows)
         if not r.accounts:
-            accounts.notes.append(pick(OWN_LABELS, "no_accounts", lang))
+            accounts.notes.append(t("no_accounts"))
         doc.sections.append(accounts)
 
         if r.accounts:
-            self._diagnosis(doc, lang, account_columns[:4])
+            self._diagnosis(doc, t, account_columns[:4])
 
         if r.daily:
             daily_rows = [
@@ -279,26 +262,24 @@ class CsReport:
             doc.sections.append(
                 Section(
                     "daily",
-                    pick(OWN_LABELS, "daily", lang),
+                    t("daily"),
                     [
-                        Column("date", pick(OWN_LABELS, "date", lang)),
-                        Column("human_count", pick(OWN_LABELS, "human.count", lang), numeric=True),
-                        Column(
-                            "human_average", pick(OWN_LABELS, "human.average", lang), numeric=True
-                        ),
-                        Column("bot_count", pick(OWN_LABELS, "bot.count", lang), numeric=True),
-                        Column("bot_average", pick(OWN_LABELS, "bot.average", lang), numeric=True),
+                        Column("date", t("date")),
+                        Column("human_count", t("human.count"), numeric=True),
+                        Column("human_average", t("human.average"), numeric=True),
+                        Column("bot_count", t("bot.count"), numeric=True),
+                        Column("bot_average", t("bot.average"), numeric=True),
                     ],
                     daily_rows,
                 )
             )
         return doc
 
-    def _diagnosis(self, doc: Document, lang: str, columns: list[Column]) -> None:
+    def _diagnosis(self, doc: Document, t: Labels, columns: list[Column]) -> None:
         """Lowest-rated accounts and the tags of low ratings; a line when there is nothing."""
         rules = self.result.rules
         diagnosis = self.result.diagnosis
-        title = pick(OWN_LABELS, "diagnosis", lang)
+        title = t("diagnosis")
         if diagnosis.lowest_accounts:
             rows = [
                 [
@@ -312,31 +293,27 @@ class CsReport:
             doc.sections.append(
                 Section(
                     "lowest_accounts",
-                    f"{title}: {pick(OWN_LABELS, 'lowest', lang)}",
+                    f"{title}: {t('lowest')}",
                     columns,
                     rows,
-                    [pick(OWN_LABELS, "lowest.note", lang, n=rules.min_ratings)],
+                    [t("lowest.note", n=rules.min_ratings)],
                 )
             )
         else:
-            doc.line(
-                f"{title}: {pick(OWN_LABELS, 'lowest.none', lang, n=rules.min_ratings)}", "dim"
-            )
+            doc.line(f"{title}: {t('lowest.none', n=rules.min_ratings)}", "dim")
         if diagnosis.low_rating_tags:
             doc.sections.append(
                 Section(
                     "low_rating_tags",
-                    f"{title}: {pick(OWN_LABELS, 'low_tags', lang, score=rules.low_score)}",
+                    f"{title}: {t('low_tags', score=rules.low_score)}",
                     [
-                        Column("tag", pick(OWN_LABELS, "tag", lang)),
-                        Column("times", pick(OWN_LABELS, "times", lang), numeric=True),
+                        Column("tag", t("tag")),
+                        Column("times", t("times"), numeric=True),
                     ],
                     [[cell(tag), cell(n)] for tag, n in diagnosis.low_rating_tags.items()],
                     [
-                        pick(
-                            OWN_LABELS,
+                        t(
                             "low_tags.note",
-                            lang,
                             score=rules.low_score,
                             n=diagnosis.low_ratings,
                         )
@@ -346,10 +323,8 @@ class CsReport:
         elif diagnosis.low_ratings:
             doc.line(
                 f"{title}: "
-                + pick(
-                    OWN_LABELS,
+                + t(
                     "low_tags.none",
-                    lang,
                     score=rules.low_score,
                     n=diagnosis.low_ratings,
                 ),

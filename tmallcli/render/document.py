@@ -1,14 +1,19 @@
 """The neutral shape every command result is drawn into before a writer renders it.
 
 A command result offers ``to_json()`` (the stable JSON contract of SPEC.md) and
-``document(lang)`` (labelled sections for table / csv / md output).
+``document(labels)`` (labelled sections for table / csv / md output, in the language of
+``labels``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tmallcli.render.labels import Labels
 
 # Chinese colour convention (SPEC §1): above the industry is red (飘红), below is green (飘绿).
 ABOVE = "red"
@@ -56,7 +61,7 @@ class Document:
 class Renderable(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
-    def document(self, lang: str) -> Document: ...
+    def document(self, labels: Labels) -> Document: ...
 
 
 def percent(rate: float | None, digits: int = 2) -> str:

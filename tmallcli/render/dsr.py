@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.dsr import DIMENSIONS, DsrResult, format_threshold
+from tmallcli.metrics.dsr import DIMENSIONS, format_threshold
 from tmallcli.render.document import ABOVE, BAD, BELOW, GOOD, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import label
-from tmallcli.timeframe import AsOf
+from tmallcli.render.labels import LABELS
+from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.dsr import DsrResult
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
+
+# JSON shape (SPEC §3): a dimension's score with what it needs and how it compares.
+DIMENSION = Shape(
+    keys=("score", "count", "flags", "five_star_needed", "industry", "vs_industry_percent")
+)
 
 
 def _score_text(value: float | None) -> str:
@@ -33,66 +43,44 @@ class DsrReport:
             "category": self.category,
             "window": {"start": r.window_start, "end": r.window_end},
             "counted": r.events,
-            "dimensions": {
-                key: {
-                    "score": d.score,
-                    "count": d.count,
-                    "flags": d.flags,
-                    "five_star_needed": d.five_star_needed,
-                    "industry": None if d.industry is None else float(d.industry),
-                    "vs_industry_percent": d.vs_industry_percent,
-                }
-                for key, d in r.dimensions.items()
-            },
+            "dimensions": {key: to_json(d, DIMENSION) for key, d in r.dimensions.items()},
             "excluded": r.excluded,
-            "rolloff": [
-                {"days": f.days, "leaving": f.leaving, "scores": f.scores, "counts": f.counts}
-                for f in r.rolloff
-            ],
-            "items": [
-                {
-                    "item_id": i.item_id,
-                    "item_title": i.item_title,
-                    "count": i.count,
-                    "description": i.description,
-                    "low_share": i.low_share,
-                }
-                for i in r.items
-            ],
+            "rolloff": many(r.rolloff),
+            "items": many(r.items),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.result
-        doc = Document(label("dsr.title", lang))
+        doc = Document(t("dsr.title"))
         doc.line(
-            f"{label('as_of', lang)} {self.as_of.date}  ·  {label('category', lang)} {self.category}"
+            f"{t('as_of')} {self.as_of.date}  ·  {t('category')} {self.category}"
             f"  ·  {r.window_start:%Y-%m-%d %H:%M} … {r.window_end:%Y-%m-%d %H:%M}"
         )
         flagged = [(key, d) for key, d in r.dimensions.items() if d.flags]
         if flagged:
             for key, d in flagged:
                 reasons = ", ".join(
-                    f"< {format_threshold(d.thresholds[f])} {label('flag.' + f, lang)}"
-                    for f in d.flags
+                    f"< {format_threshold(d.thresholds[f])} {t('flag.' + f)}" for f in d.flags
                 )
-                doc.line(f"⚠ {label('dsr.' + key, lang)} {_score_text(d.score)}: {reasons}", BAD)
+                doc.line(f"⚠ {t('dsr.' + key)} {_score_text(d.score)}: {reasons}", BAD)
         elif r.events:
-            doc.line(f"✓ {label('dsr.no_flags', lang)}", GOOD)
-        excluded = ", ".join(f"{label('excluded.' + k, lang)} {v}" for k, v in r.excluded.items())
-        doc.line(f"{label('excluded', lang)}: {excluded}", "dim")
+            doc.line(f"✓ {t('dsr.no_flags')}", GOOD)
+        excluded = ", ".join(f"{t('excluded.' + k)} {v}" for k, v in r.excluded.items())
+        doc.line(f"{t('excluded')}: {excluded}", "dim")
         thresholds = (
             list(next(iter(r.dimensions.values())).five_star_needed) if r.dimensions else []
         )
         columns = [
-            Column("dimension", label("dimension", lang)),
-            Column("score", label("score", lang), numeric=True),
-            Column("count", label("count", lang), numeric=True),
-            Column("industry", label("industry", lang), numeric=True),
-            Column("vs_industry", label("vs_industry", lang), numeric=True),
-            Column("flags", label("flags", lang)),
+            Column("dimension", t("dimension")),
+            Column("score", t("score"), numeric=True),
+            Column("count", t("count"), numeric=True),
+            Column("industry", t("industry"), numeric=True),
+            Column("vs_industry", t("vs_industry"), numeric=True),
+            Column("flags", t("flags")),
             *(
-                Column(f"five_star_{t}", f"{label('five_star_needed', lang)} ≥{t}", numeric=True)
-                for t in thresholds
+                Column(f"five_star_{at}", f"{t('five_star_needed')} ≥{at}", numeric=True)
+                for at in thresholds
             ),
         ]
         rows = []
@@ -102,7 +90,7 @@ class DsrReport:
                 diff_cell = cell(None)
             else:
                 # 飘红 above the industry, 飘绿 below (SPEC §1 colour convention).
-                direction = label("above" if diff > 0 else "below", lang) if diff else ""
+                direction = t("above" if diff > 0 else "below") if diff else ""
                 diff_cell = Cell(
                     f"{direction}{abs(diff):.2f}%",
                     ABOVE if diff > 0 else BELOW if diff < 0 else None,
@@ -111,25 +99,25 @@ class DsrReport:
             flags = d.flags
             rows.append(
                 [
-                    Cell(label(f"dsr.{key}", lang), raw=key),
+                    Cell(t(f"dsr.{key}"), raw=key),
                     Cell(_score_text(d.score), BAD if flags else GOOD, d.score),
                     cell(d.count),
                     cell(None if d.industry is None else f"{float(d.industry):.2f}"),
                     diff_cell,
                     Cell(
-                        ", ".join(label(f"flag.{f}", lang) for f in flags) or "—",
+                        ", ".join(t(f"flag.{f}") for f in flags) or "—",
                         BAD if flags else None,
                         ";".join(flags),
                     ),
                     *(cell(n) for n in d.five_star_needed.values()),
                 ]
             )
-        doc.sections.append(Section("dimensions", label("dsr.title", lang), columns, rows))
+        doc.sections.append(Section("dimensions", t("dsr.title"), columns, rows))
         if r.rolloff:
             roll_columns = [
-                Column("days", label("rolloff.days", lang), numeric=True),
-                Column("leaving", label("rolloff.leaving", lang), numeric=True),
-                *(Column(k, label(f"dsr.{k}", lang), numeric=True) for k in DIMENSIONS),
+                Column("days", t("rolloff.days"), numeric=True),
+                Column("leaving", t("rolloff.leaving"), numeric=True),
+                *(Column(k, t(f"dsr.{k}"), numeric=True) for k in DIMENSIONS),
             ]
             roll_rows = [
                 [
@@ -139,14 +127,14 @@ class DsrReport:
                 ]
                 for f in r.rolloff
             ]
-            doc.sections.append(Section("rolloff", label("rolloff", lang), roll_columns, roll_rows))
+            doc.sections.append(Section("rolloff", t("rolloff"), roll_columns, roll_rows))
         if r.items:
             item_columns = [
-                Column("item_id", label("item_id", lang)),
-                Column("item_title", label("item_title", lang)),
-                Column("count", label("count", lang), numeric=True),
-                Column("description", label("dsr.description", lang), numeric=True),
-                Column("low_share", label("low_share", lang), numeric=True),
+                Column("item_id", t("item_id")),
+                Column("item_title", t("item_title")),
+                Column("count", t("count"), numeric=True),
+                Column("description", t("dsr.description"), numeric=True),
+                Column("low_share", t("low_share"), numeric=True),
             ]
             item_rows = [
                 [
@@ -158,7 +146,5 @@ class DsrReport:
                 ]
                 for i in r.items
             ]
-            doc.sections.append(
-                Section("items", label("items.title", lang), item_columns, item_rows)
-            )
+            doc.sections.append(Section("items", t("items.title"), item_columns, item_rows))
         return doc

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 LABELS: dict[str, tuple[str, str]] = {
     # DSR 店铺动态评分
     "dsr.title": ("店铺动态评分 DSR", "Detailed seller ratings (DSR)"),
@@ -51,17 +56,39 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def label(key: str, lang: str = "zh") -> str:
-    zh, en = LABELS.get(key, (key, key))
-    return en if lang == "en" else zh
+class Labels:
+    """The label language, chosen once from ``--lang`` and handed to the renderer: the
+    Chinese platform term by default, English with ``en``.
+
+    ``labels(key)`` looks the key up in a command's own table (``labels.of(TABLE)``), then
+    in the shared one above; ``values`` fill its ``{placeholders}``.
+    """
+
+    __slots__ = ("_table", "en", "lang")
+
+    def __init__(self, lang: str = "zh", table: Mapping[str, tuple[str, str]] | None = None):
+        self.lang = lang
+        self.en = lang == "en"
+        self._table = LABELS if table is None else table
+
+    def of(self, table: Mapping[str, tuple[str, str]]) -> Labels:
+        """The same language over a command's own table."""
+        return Labels(self.lang, table)
+
+    def __call__(self, key: str, **values: object) -> str:
+        pair = self._table.get(key) or LABELS.get(key) or (key, key)
+        text = pair[1] if self.en else pair[0]
+        return text.format(**values) if values else text
+
+    def either(self, zh: str, en: str) -> str:
+        """A pair written in place (a unit, a short phrase) in this language."""
+        return en if self.en else zh
 
 
-def pick(table: dict[str, tuple[str, str]], key: str, lang: str = "zh", **values: object) -> str:
-    """A label from a command's own table, falling back to the shared one; ``values`` fill
-    its ``{placeholders}``."""
-    if key in table:
-        zh, en = table[key]
-        text = en if lang == "en" else zh
-    else:
-        text = label(key, lang)
-    return text.format(**values) if values else text
+ZH = Labels("zh")  # the JSON's labels and reasons are Chinese whatever --lang says
+EN = Labels("en")
+
+
+def labels_for(lang: str | Labels) -> Labels:
+    """``--lang``'s value as labels (labels pass through)."""
+    return lang if isinstance(lang, Labels) else Labels(lang)

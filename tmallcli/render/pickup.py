@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.pickup import (
-    LATE_SHIPMENT_RISK,
-    NOT_PICKED,
-    PickupResult,
-    Tally,
-    UntimelyOrder,
-    WatchOrder,
-)
+from tmallcli.metrics.pickup import LATE_SHIPMENT_RISK, NOT_PICKED
 from tmallcli.money import yuan
 from tmallcli.render.document import (
     BAD,
@@ -28,7 +21,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.pickup import PickupResult, Tally
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("24小时揽收及时率", "24-hour pickup rate"),
@@ -93,51 +90,13 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _l(key: str, lang: str) -> str:
-    return pick(LABELS, key, lang)
+# JSON shapes (SPEC §4): each tally under the name of what it counts by, then its rate.
+def _tally(key_name: str) -> Shape:
+    return Shape(then=("rate",), rename={"key": key_name})
 
 
-def _tally_json(key_name: str, tally: Tally) -> dict[str, Any]:
-    return {
-        key_name: tally.key,
-        "population": tally.population,
-        "timely": tally.timely,
-        "late": tally.late,
-        "not_picked": tally.not_picked,
-        "rate": tally.rate,
-    }
-
-
-def _untimely_json(order: UntimelyOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "paid_at": order.paid_at,
-        "picked_up_at": order.picked_up_at,
-        "hours": order.hours,
-        "deadline": order.deadline,
-        "status": order.status,
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "warehouse": order.warehouse,
-    }
-
-
-def _watch_json(order: WatchOrder) -> dict[str, Any]:
-    return {
-        "order_id": order.order_id,
-        "buyer": order.buyer,
-        "paid_at": order.paid_at,
-        "hours": order.hours,
-        "level": order.level,
-        "order_status": order.order_status,
-        "shipped_at": order.shipped_at,
-        "carrier": order.carrier,
-        "tracking_no": order.tracking_no,
-        "warehouse": order.warehouse,
-        "compensation_fen": order.compensation_fen,
-        "compensation": yuan(order.compensation_fen),
-    }
+TALLIES = {name: _tally(name) for name in ("carrier", "warehouse", "hour", "date")}
+WATCH = Shape(money=("compensation_fen",))
 
 
 @dataclass
@@ -184,59 +143,58 @@ class PickupReport:
             "late": r.late,
             "not_picked": r.not_picked,
             "untimely_count": r.late + r.not_picked,
-            "untimely": [_untimely_json(o) for o in r.untimely],
-            "by_carrier": [_tally_json("carrier", t) for t in r.by_carrier],
-            "by_warehouse": [_tally_json("warehouse", t) for t in r.by_warehouse],
-            "by_pay_hour": [_tally_json("hour", t) for t in r.by_pay_hour],
-            "daily": [_tally_json("date", t) for t in r.daily],
-            "watchlist": [_watch_json(w) for w in r.watchlist],
+            "untimely": many(r.untimely),
+            "by_carrier": many(r.by_carrier, TALLIES["carrier"]),
+            "by_warehouse": many(r.by_warehouse, TALLIES["warehouse"]),
+            "by_pay_hour": many(r.by_pay_hour, TALLIES["hour"]),
+            "daily": many(r.daily, TALLIES["date"]),
+            "watchlist": many(r.watchlist, WATCH),
             "watchlist_summary": self._watch_summary(),
-            "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
+            "warnings": many(r.warnings),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.result
-        doc = Document(_l("title", lang))
-        rule = _l("rule", lang).format(hours=r.rules.hours)
+        doc = Document(t("title"))
+        rule = t("rule").format(hours=r.rules.hours)
         if r.rules.preset:
-            rule += f" ({_l('preset', lang)} {r.rules.preset})"
+            rule += f" ({t('preset')} {r.rules.preset})"
         doc.line(
-            f"{_l('as_of', lang)} {r.as_of}  ·  {_l('window', lang)} {r.window_start} … "
-            f"{r.window_end}  ·  {rule}  ·  {_l('source', lang)}: "
-            f"{_l('source.' + r.pickup_source, lang)}"
+            f"{t('as_of')} {r.as_of}  ·  {t('window')} {r.window_start} … "
+            f"{r.window_end}  ·  {rule}  ·  {t('source')}: "
+            f"{t('source.' + r.pickup_source)}"
         )
-        headline = f"{_l('rate', lang)}: " + (
-            f"{percent(r.rate)} ({r.timely}/{r.population})"
-            if r.rate is not None
-            else _l("no_rate", lang)
+        headline = f"{t('rate')}: " + (
+            f"{percent(r.rate)} ({r.timely}/{r.population})" if r.rate is not None else t("no_rate")
         )
         if self.min_rate is not None:
-            headline += f"  ·  {_l('min_rate', lang)} {self.min_rate * 100:.2f}%"
+            headline += f"  ·  {t('min_rate')} {self.min_rate * 100:.2f}%"
         doc.line(headline, self._rate_style(r.timely, r.population) or "bold")
         doc.line(
-            f"{_l('population', lang)} {r.population}  ·  {_l('timely', lang)} {r.timely}  ·  "
-            f"{_l('late', lang)} {r.late}  ·  {_l('not_picked', lang)} {r.not_picked}"
+            f"{t('population')} {r.population}  ·  {t('timely')} {r.timely}  ·  "
+            f"{t('late')} {r.late}  ·  {t('not_picked')} {r.not_picked}"
         )
         for warning in r.warnings:
             text = (
-                _l(f"warning.{warning.code}", lang)
+                t(f"warning.{warning.code}")
                 if f"warning.{warning.code}" in LABELS
                 else warning.message
             )
-            doc.line(f"{_l('warning', lang)}: {text}", WARN)
+            doc.line(f"{t('warning')}: {text}", WARN)
         # First section: the untimely list (CSV output carries the first section only).
-        doc.sections.append(self._untimely_section(lang))
-        doc.sections.append(self._tally_section("by_carrier", "carrier", r.by_carrier, lang))
-        doc.sections.append(self._tally_section("by_warehouse", "warehouse", r.by_warehouse, lang))
-        doc.sections.append(self._tally_section("by_pay_hour", "hour", r.by_pay_hour, lang))
-        doc.sections.append(self._tally_section("daily", "date", r.daily, lang))
-        doc.sections.append(self._watch_section(lang))
+        doc.sections.append(self._untimely_section(t))
+        doc.sections.append(self._tally_section("by_carrier", "carrier", r.by_carrier, t))
+        doc.sections.append(self._tally_section("by_warehouse", "warehouse", r.by_warehouse, t))
+        doc.sections.append(self._tally_section("by_pay_hour", "hour", r.by_pay_hour, t))
+        doc.sections.append(self._tally_section("daily", "date", r.daily, t))
+        doc.sections.append(self._watch_section(t))
         return doc
 
-    def _untimely_section(self, lang: str) -> Section:
+    def _untimely_section(self, t: Labels) -> Section:
         r = self.result
         columns = [
-            Column(key, _l(key, lang), numeric=key == "hours")
+            Column(key, t(key), numeric=key == "hours")
             for key in (
                 "order_id",
                 "buyer",
@@ -258,7 +216,7 @@ class PickupReport:
                 time_cell(o.picked_up_at),
                 Cell(f"{o.hours:.2f}", raw=o.hours),
                 time_cell(o.deadline),
-                Cell(_l(o.status, lang), BAD if o.status == NOT_PICKED else WARN, o.status),
+                Cell(t(o.status), BAD if o.status == NOT_PICKED else WARN, o.status),
                 cell(o.carrier),
                 cell(o.tracking_no),
                 cell(o.warehouse),
@@ -268,57 +226,57 @@ class PickupReport:
         total = r.late + r.not_picked
         notes = []
         if len(r.untimely) < total:
-            notes.append(_l("untimely.shown", lang).format(shown=len(r.untimely), total=total))
-        return Section("untimely", _l("untimely", lang), columns, rows, notes)
+            notes.append(t("untimely.shown").format(shown=len(r.untimely), total=total))
+        return Section("untimely", t("untimely"), columns, rows, notes)
 
-    def _tally_section(self, key: str, key_name: str, tallies: list[Tally], lang: str) -> Section:
+    def _tally_section(self, key: str, key_name: str, tallies: list[Tally], t: Labels) -> Section:
         columns = [
-            Column(key_name, _l(key_name, lang)),
-            Column("population", _l("population", lang), numeric=True),
-            Column("timely", _l("timely", lang), numeric=True),
-            Column("late", _l("late", lang), numeric=True),
-            Column("not_picked", _l("not_picked", lang), numeric=True),
-            Column("rate", _l("rate.short", lang), numeric=True),
+            Column(key_name, t(key_name)),
+            Column("population", t("population"), numeric=True),
+            Column("timely", t("timely"), numeric=True),
+            Column("late", t("late"), numeric=True),
+            Column("not_picked", t("not_picked"), numeric=True),
+            Column("rate", t("rate.short"), numeric=True),
         ]
         rows = [
             [
-                self._key_cell(t.key, lang),
-                cell(t.population),
-                cell(t.timely),
-                cell(t.late),
-                cell(t.not_picked),
+                self._key_cell(tally.key, t),
+                cell(tally.population),
+                cell(tally.timely),
+                cell(tally.late),
+                cell(tally.not_picked),
                 Cell(
-                    percent(t.rate),
-                    self._rate_style(t.timely, t.population),
-                    "" if t.rate is None else t.rate,
+                    percent(tally.rate),
+                    self._rate_style(tally.timely, tally.population),
+                    "" if tally.rate is None else tally.rate,
                 ),
             ]
-            for t in tallies
+            for tally in tallies
         ]
-        return Section(key, _l(key, lang), columns, rows)
+        return Section(key, t(key), columns, rows)
 
     @staticmethod
-    def _key_cell(key: Any, lang: str) -> Cell:
+    def _key_cell(key: Any, t: Labels) -> Cell:
         if key is None:
-            return Cell(_l("unknown", lang))
+            return Cell(t("unknown"))
         if isinstance(key, int):
             return Cell(f"{key:02d}:00", raw=key)
         if isinstance(key, date):
             return Cell(key.isoformat(), raw=key)
         return cell(key)
 
-    def _watch_section(self, lang: str) -> Section:
+    def _watch_section(self, t: Labels) -> Section:
         columns = [
-            Column("order_id", _l("order_id", lang)),
-            Column("buyer", _l("buyer", lang)),
-            Column("paid_at", _l("paid_at", lang)),
-            Column("hours", _l("waiting", lang), numeric=True),
-            Column("level", _l("level", lang)),
-            Column("shipped_at", _l("shipped_at", lang)),
-            Column("carrier", _l("carrier", lang)),
-            Column("tracking_no", _l("tracking_no", lang)),
-            Column("warehouse", _l("warehouse", lang)),
-            Column("compensation", _l("compensation", lang), numeric=True),
+            Column("order_id", t("order_id")),
+            Column("buyer", t("buyer")),
+            Column("paid_at", t("paid_at")),
+            Column("hours", t("waiting"), numeric=True),
+            Column("level", t("level")),
+            Column("shipped_at", t("shipped_at")),
+            Column("carrier", t("carrier")),
+            Column("tracking_no", t("tracking_no")),
+            Column("warehouse", t("warehouse")),
+            Column("compensation", t("compensation"), numeric=True),
         ]
         rows = [
             [
@@ -327,7 +285,7 @@ class PickupReport:
                 time_cell(w.paid_at),
                 Cell(f"{w.hours:.2f}", raw=w.hours),
                 Cell(
-                    _l(f"level.{w.level}", lang),
+                    t(f"level.{w.level}"),
                     BAD if w.level == LATE_SHIPMENT_RISK else WARN,
                     w.level,
                 ),
@@ -341,10 +299,10 @@ class PickupReport:
         ]
         summary = self._watch_summary()
         notes = [
-            _l("watchlist.summary", lang).format(
+            t("watchlist.summary").format(
                 follow_up=summary["follow_up"],
                 risk=summary["late_shipment_risk"],
                 amount=summary["compensation"],
             )
         ]
-        return Section("watchlist", _l("watchlist", lang), columns, rows, notes)
+        return Section("watchlist", t("watchlist"), columns, rows, notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.refunds import (
     HOURS_METRICS,
@@ -11,11 +11,6 @@ from tmallcli.metrics.refunds import (
     NO_ORDERS_PAID,
     REFUND_ONLY_HOURS,
     RETURN_REFUND_HOURS,
-    Breakdown,
-    RefundsResult,
-    Simulation,
-    SlowRefund,
-    WaitingRefund,
 )
 from tmallcli.money import yuan
 from tmallcli.render.document import (
@@ -30,7 +25,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.refunds import Breakdown, RefundsResult, Simulation
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("售后 · 退款", "After-sales: refunds"),
@@ -97,10 +96,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _l(key: str, lang: str) -> str:
-    return pick(LABELS, key, lang)
-
-
 def _hours_cell(value: float | None) -> Cell:
     return cell(None) if value is None else Cell(f"{value:.2f}", raw=value)
 
@@ -109,64 +104,26 @@ def _money(fen: int) -> Cell:
     return Cell(yuan(fen), raw=yuan(fen))
 
 
-def _breakdown_json(key_name: str, row: Breakdown) -> dict[str, Any]:
-    return {
-        key_name: row.key,
-        "count": row.count,
-        "hours": row.hours,
-        "amount_fen": row.amount_fen,
-        "amount": yuan(row.amount_fen),
-    }
-
-
-def _slow_json(refund: SlowRefund) -> dict[str, Any]:
-    return {
-        "refund_id": refund.refund_id,
-        "order_id": refund.order_id,
-        "refund_type": refund.refund_type,
-        "reason": refund.reason,
-        "status": refund.status,
-        "applied_at": refund.applied_at,
-        "completed_at": refund.completed_at,
-        "hours": refund.hours,
-        "buyer_hours": refund.buyer_hours,
-        "amount_fen": refund.amount_fen,
-        "amount": yuan(refund.amount_fen),
-    }
-
-
-def _waiting_json(refund: WaitingRefund) -> dict[str, Any]:
-    return {
-        "refund_id": refund.refund_id,
-        "order_id": refund.order_id,
-        "refund_type": refund.refund_type,
-        "reason": refund.reason,
-        "status": refund.status,
-        "applied_at": refund.applied_at,
-        "waiting_since": refund.waiting_since,
-        "hours": refund.hours,
-        "intervention_at": refund.intervention_at,
-        "intervention_risk": refund.intervention_risk,
-        "platform_intervened": refund.platform_intervened,
-        "amount_fen": refund.amount_fen,
-        "amount": yuan(refund.amount_fen),
-    }
-
-
-def _simulation_json(sim: Simulation) -> dict[str, Any]:
-    payload: dict[str, Any] = {}
-    if sim.name is not None:
-        payload |= {"name": sim.name, "action": sim.action}
-    return payload | {
-        "count": sim.count,
-        "amount_fen": sim.amount_fen,
-        "amount": yuan(sim.amount_fen),
-        "intervened": sim.intervened,
-        "before": sim.before,
-        "after": sim.after,
-        "change": sim.change,
-        "counted_after": sim.counted_after,
-    }
+# JSON shapes (SPEC §8): money as fen and yuan; a simulation names its rule unless combined.
+BY_REASON = Shape(rename={"key": "reason"}, money=("amount_fen",))
+BY_TYPE = Shape(rename={"key": "refund_type"}, money=("amount_fen",))
+REFUND = Shape(money=("amount_fen",))
+SIMULATION = Shape(
+    keys=(
+        "name",
+        "action",
+        "count",
+        "amount_fen",
+        "intervened",
+        "before",
+        "after",
+        "change",
+        "counted_after",
+    ),
+    money=("amount_fen",),
+    only_if={"name": "name", "action": "name"},
+)
+AUTO_REFUND = Shape(nested={"rules": SIMULATION, "combined": SIMULATION})
 
 
 @dataclass
@@ -189,72 +146,63 @@ class RefundsReport:
             "dispute_refund_rate": r.dispute_refund_rate,
             "intervention_after_hours": r.rules.intervention_after_hours,
             "counts": r.counts,
-            "by_reason": [_breakdown_json("reason", b) for b in r.by_reason],
-            "by_type": [_breakdown_json("refund_type", b) for b in r.by_type],
-            "slowest": [_slow_json(s) for s in r.slowest],
-            "waiting": [_waiting_json(w) for w in r.waiting],
-            "auto_refund": {
-                "auto_minutes": r.auto_refund.auto_minutes,
-                "rules": [_simulation_json(s) for s in r.auto_refund.rules],
-                "combined": _simulation_json(r.auto_refund.combined),
-            },
-            "warnings": [{"code": w.code, "message": w.message} for w in r.warnings],
+            "by_reason": many(r.by_reason, BY_REASON),
+            "by_type": many(r.by_type, BY_TYPE),
+            "slowest": many(r.slowest, REFUND),
+            "waiting": many(r.waiting, REFUND),
+            "auto_refund": to_json(r.auto_refund, AUTO_REFUND),
+            "warnings": many(r.warnings),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.result
-        doc = Document(_l("title", lang))
-        doc.line(
-            f"{_l('as_of', lang)} {r.as_of}  ·  {_l('window', lang)} "
-            f"{r.window_start} … {r.window_end}"
-        )
-        hours_unit, unit = _l("hours_unit", lang), _l("refunds_unit", lang)
+        doc = Document(t("title"))
+        doc.line(f"{t('as_of')} {r.as_of}  ·  {t('window')} {r.window_start} … {r.window_end}")
+        hours_unit, unit = t("hours_unit"), t("refunds_unit")
         for key in HOURS_METRICS:
             value = getattr(r, key)
             count = r.counts[key.removesuffix("_hours")]
             text = (
-                f"{value:.2f} {hours_unit} ({count} {unit})"
-                if value is not None
-                else _l("no_value", lang)
+                f"{value:.2f} {hours_unit} ({count} {unit})" if value is not None else t("no_value")
             )
-            doc.line(f"{_l(key, lang)}: {text}", "bold")
+            doc.line(f"{t(key)}: {text}", "bold")
         if r.dispute_refund_rate is not None:
             rate = (
                 f"{percent(r.dispute_refund_rate, 3)} "
                 f"({r.counts['disputes']}/{r.counts['orders_paid']})"
             )
         elif r.counts.get("orders_paid") is None:
-            rate = _l("no_rate", lang)
+            rate = t("no_rate")
         else:
-            rate = _l("no_orders_paid", lang)
-        doc.line(f"{_l('dispute_refund_rate', lang)}: {rate}", "bold")
+            rate = t("no_orders_paid")
+        doc.line(f"{t('dispute_refund_rate')}: {rate}", "bold")
         excluded = " · ".join(
-            f"{_l('excluded.' + reason, lang)} {r.counts[f'{reason}_excluded']}"
+            f"{t('excluded.' + reason)} {r.counts[f'{reason}_excluded']}"
             for reason in ("intervened", "never_returned", "missing_agreement", "other_type")
         )
-        doc.line(f"{_l('excluded', lang)}: {excluded}", "dim")
+        doc.line(f"{t('excluded')}: {excluded}", "dim")
         hours = r.rules.intervention_after_hours
         risk = len(r.at_risk)
         if risk:
             doc.line(
-                "⚠ "
-                + _l("watch.summary", lang).format(waiting=len(r.waiting), hours=hours, risk=risk),
+                "⚠ " + t("watch.summary").format(waiting=len(r.waiting), hours=hours, risk=risk),
                 BAD,
             )
         else:
-            doc.line("✓ " + _l("watch.clear", lang).format(hours=hours), GOOD)
+            doc.line("✓ " + t("watch.clear").format(hours=hours), GOOD)
         for warning in r.warnings:
             if warning.code not in (NEEDS_ORDERS, NO_ORDERS_PAID):  # the rate line says it
-                doc.line(f"{_l('warning', lang)}: {warning.message}", WARN)
+                doc.line(f"{t('warning')}: {warning.message}", WARN)
         # First section: the refunds to handle today (CSV output carries the first section only).
-        doc.sections.append(self._waiting_section(lang))
-        doc.sections.append(self._slowest_section(lang))
-        doc.sections.append(self._breakdown_section("by_type", "refund_type", r.by_type, lang))
-        doc.sections.append(self._breakdown_section("by_reason", "reason", r.by_reason, lang))
-        doc.sections.append(self._auto_refund_section(lang))
+        doc.sections.append(self._waiting_section(t))
+        doc.sections.append(self._slowest_section(t))
+        doc.sections.append(self._breakdown_section("by_type", "refund_type", r.by_type, t))
+        doc.sections.append(self._breakdown_section("by_reason", "reason", r.by_reason, t))
+        doc.sections.append(self._auto_refund_section(t))
         return doc
 
-    def _waiting_section(self, lang: str) -> Section:
+    def _waiting_section(self, t: Labels) -> Section:
         keys = (
             "refund_id",
             "order_id",
@@ -269,7 +217,7 @@ class RefundsReport:
             "platform_intervened",
             "amount",
         )
-        columns = [Column(k, _l(k, lang), numeric=k in ("waited", "amount")) for k in keys]
+        columns = [Column(k, t(k), numeric=k in ("waited", "amount")) for k in keys]
         rows = [
             [
                 cell(w.refund_id),
@@ -281,19 +229,15 @@ class RefundsReport:
                 time_cell(w.waiting_since),
                 Cell(f"{w.hours:.2f}", BAD if w.intervention_risk else None, w.hours),
                 time_cell(w.intervention_at),
-                Cell(_l("risk", lang), BAD, True)
-                if w.intervention_risk
-                else Cell("—", None, False),
-                Cell(_l("yes", lang), WARN, True)
-                if w.platform_intervened
-                else Cell("—", None, False),
+                Cell(t("risk"), BAD, True) if w.intervention_risk else Cell("—", None, False),
+                Cell(t("yes"), WARN, True) if w.platform_intervened else Cell("—", None, False),
                 _money(w.amount_fen),
             ]
             for w in self.result.waiting
         ]
-        return Section("waiting", _l("waiting", lang), columns, rows)
+        return Section("waiting", t("waiting"), columns, rows)
 
-    def _slowest_section(self, lang: str) -> Section:
+    def _slowest_section(self, t: Labels) -> Section:
         keys = (
             "refund_id",
             "order_id",
@@ -307,7 +251,7 @@ class RefundsReport:
             "amount",
         )
         numeric = ("hours", "buyer_hours", "amount")
-        columns = [Column(k, _l(k, lang), numeric=k in numeric) for k in keys]
+        columns = [Column(k, t(k), numeric=k in numeric) for k in keys]
         rows = [
             [
                 cell(s.refund_id),
@@ -323,45 +267,45 @@ class RefundsReport:
             ]
             for s in self.result.slowest
         ]
-        return Section("slowest", _l("slowest", lang), columns, rows)
+        return Section("slowest", t("slowest"), columns, rows)
 
     def _breakdown_section(
-        self, key: str, key_name: str, rows_in: list[Breakdown], lang: str
+        self, key: str, key_name: str, rows_in: list[Breakdown], t: Labels
     ) -> Section:
         columns = [
-            Column(key_name, _l(key_name, lang)),
-            Column("count", _l("count", lang), numeric=True),
-            Column("hours", _l("mean_hours", lang), numeric=True),
-            Column("amount", _l("amount", lang), numeric=True),
+            Column(key_name, t(key_name)),
+            Column("count", t("count"), numeric=True),
+            Column("hours", t("mean_hours"), numeric=True),
+            Column("amount", t("amount"), numeric=True),
         ]
         rows = [
             [
-                cell(b.key) if b.key is not None else Cell(_l("unknown", lang), raw=""),
+                cell(b.key) if b.key is not None else Cell(t("unknown"), raw=""),
                 cell(b.count),
                 _hours_cell(b.hours),
                 _money(b.amount_fen),
             ]
             for b in rows_in
         ]
-        return Section(key, _l(key, lang), columns, rows)
+        return Section(key, t(key), columns, rows)
 
-    def _auto_refund_section(self, lang: str) -> Section:
+    def _auto_refund_section(self, t: Labels) -> Section:
         r = self.result
         columns = [
-            Column("rule", _l("rule", lang)),
-            Column("action", _l("action", lang)),
-            Column("count", _l("count", lang), numeric=True),
-            Column("amount", _l("amount", lang), numeric=True),
-            Column("intervened", _l("intervened", lang), numeric=True),
+            Column("rule", t("rule")),
+            Column("action", t("action")),
+            Column("count", t("count"), numeric=True),
+            Column("amount", t("amount"), numeric=True),
+            Column("intervened", t("intervened"), numeric=True),
             *(
-                Column(key, _l("before_after", lang).format(label=_l(key, lang)), numeric=True)
+                Column(key, t("before_after").format(label=t(key)), numeric=True)
                 for key in (REFUND_ONLY_HOURS, RETURN_REFUND_HOURS)
             ),
         ]
         rows = []
         for sim in [*r.auto_refund.rules, r.auto_refund.combined]:
-            name = sim.name if sim.name is not None else _l("combined", lang)
-            action = _l(f"action.{sim.action}", lang) if sim.action is not None else "—"
+            name = sim.name if sim.name is not None else t("combined")
+            action = t(f"action.{sim.action}") if sim.action is not None else "—"
             rows.append(
                 [
                     Cell(name, "bold" if sim.name is None else None, name),
@@ -372,10 +316,10 @@ class RefundsReport:
                     *(self._before_after(sim, key) for key in HOURS_METRICS),
                 ]
             )
-        note = _l("auto_refund.note", lang).format(
+        note = t("auto_refund.note").format(
             minutes=r.auto_refund.auto_minutes, start=r.window_start, end=r.window_end
         )
-        return Section("auto_refund", _l("auto_refund", lang), columns, rows, [note])
+        return Section("auto_refund", t("auto_refund"), columns, rows, [note])
 
     @staticmethod
     def _before_after(sim: Simulation, key: str) -> Cell:

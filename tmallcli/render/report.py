@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.money import yuan
-from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Renderable, Section
-from tmallcli.render.labels import pick
-from tmallcli.runs.report import SECTIONS, ShopReport
+from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section
+from tmallcli.render.labels import ZH
+from tmallcli.render.serialise import Shape, many, to_json
+
+if TYPE_CHECKING:
+    from tmallcli.render.document import Renderable
+    from tmallcli.render.labels import Labels
+    from tmallcli.runs.report import ShopReport
+
+# The order of the sections in the report, and the name of each in JSON.
+SECTIONS = ("service", "dsr", "pickup", "response", "refunds", "compensation", "cs", "triage")
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("店铺体检报告", "Shop health report"),
@@ -79,6 +87,12 @@ SERVICE_ROWS = (
     "complaint_rate",
 )
 WORST = 3
+# JSON shapes: the DSR trend's points by date; an ignored file by its path.
+TREND = Shape(
+    keys=("first_rating", "complete_from", "points"),
+    nested={"points": Shape(rename={"day": "date"})},
+)
+IGNORED = Shape(rename={"path": "file"})
 
 
 @dataclass
@@ -100,10 +114,6 @@ class ScoreLine:
 @dataclass
 class ShopSummary:
     report: ShopReport
-
-    @staticmethod
-    def _t(key: str, lang: str, **values: object) -> str:
-        return pick(LABELS, key, lang, **values)
 
     # ------------------------------------------------------------------ sections
 
@@ -138,13 +148,13 @@ class ShopSummary:
 
     # ------------------------------------------------------------------ summary
 
-    def score_lines(self, lang: str = "zh") -> list[ScoreLine]:
+    def score_lines(self, labels: Labels = ZH) -> list[ScoreLine]:
         from tmallcli.metrics.dsr import format_threshold
         from tmallcli.metrics.service_score import round2
-        from tmallcli.render.labels import label
         from tmallcli.render.service import LABELS as SERVICE_LABELS
         from tmallcli.render.service import format_value
 
+        t, service = labels.of(LABELS), labels.of(SERVICE_LABELS)
         r = self.report
         lines: list[ScoreLine] = []
         s = r.service
@@ -153,7 +163,7 @@ class ShopSummary:
             lines.append(
                 ScoreLine(
                     "service_total",
-                    self._t("service_total", lang),
+                    t("service_total"),
                     None if total is None else round(total, 4),
                     "—" if total is None else f"{round2(total):.2f}",
                     s.threshold,
@@ -168,7 +178,7 @@ class ShopSummary:
                 lines.append(
                     ScoreLine(
                         f"dsr.{key}",
-                        label(f"dsr.{key}", lang),
+                        t(f"dsr.{key}"),
                         d.score,
                         "—" if d.score is None else f"{d.score:.2f}",
                         None if top is None else float(top),
@@ -185,9 +195,9 @@ class ShopSummary:
                 lines.append(
                     ScoreLine(
                         key,
-                        pick(SERVICE_LABELS, key, lang),
+                        service(key),
                         m.value,
-                        format_value(key, m.value, lang),
+                        format_value(key, m.value, t),
                         score=m.score,
                         points_lost=round(m.points_lost, 4),
                     )
@@ -198,7 +208,7 @@ class ShopSummary:
             lines.append(
                 ScoreLine(
                     "cs_average",
-                    self._t("cs_average", lang, days=r.cs.period.days),
+                    t("cs_average", days=r.cs.period.days),
                     r.cs.human.average,
                     "—" if r.cs.human.average is None else f"{r.cs.human.average:.2f}",
                     None if target is None else float(target),
@@ -212,7 +222,7 @@ class ShopSummary:
             lines.append(
                 ScoreLine(
                     "good_rate",
-                    self._t("good_rate", lang),
+                    t("good_rate"),
                     rate,
                     "—" if rate is None else f"{rate:.2%}",
                 )
@@ -222,7 +232,7 @@ class ShopSummary:
             lines.append(
                 ScoreLine(
                     "refunds_72h",
-                    self._t("refunds_72h", lang),
+                    t("refunds_72h"),
                     late,
                     str(late),
                     0,
@@ -236,7 +246,7 @@ class ShopSummary:
             lines.append(
                 ScoreLine(
                     "reviews_overdue",
-                    self._t("reviews_overdue", lang),
+                    t("reviews_overdue"),
                     overdue,
                     str(overdue),
                     0,
@@ -247,19 +257,20 @@ class ShopSummary:
             )
         return lines
 
-    def failed_checks(self, lang: str = "zh") -> list[ScoreLine]:
+    def failed_checks(self, labels: Labels = ZH) -> list[ScoreLine]:
         """--check: the service score below its threshold, a DSR flag, the human CS average
         below cs.min_average, a refund waiting past 72 h, an overdue bad review."""
-        return [line for line in self.score_lines(lang) if line.check and line.passed is False]
+        return [line for line in self.score_lines(labels) if line.check and line.passed is False]
 
     @property
     def failed(self) -> bool:
         return bool(self.failed_checks())
 
-    def worst(self, lang: str = "zh") -> list[dict[str, Any]]:
+    def worst(self, labels: Labels = ZH) -> list[dict[str, Any]]:
         from tmallcli.render.service import LABELS as SERVICE_LABELS
         from tmallcli.render.service import evidence_text
 
+        service = labels.of(SERVICE_LABELS)
         s = self.report.service
         if s is None:
             return []
@@ -271,10 +282,10 @@ class ShopSummary:
             rows.append(
                 {
                     "metric": key,
-                    "label": pick(SERVICE_LABELS, key, lang),
+                    "label": service(key),
                     "points_lost": round(m.points_lost, 4),
                     "value": m.value,
-                    "evidence": [evidence_text(key, e, lang) for e in m.evidence],
+                    "evidence": [evidence_text(key, e, labels) for e in m.evidence],
                     "evidence_rows": m.evidence,
                 }
             )
@@ -318,13 +329,13 @@ class ShopSummary:
 
     def to_json(self) -> dict[str, Any]:
         r = self.report
-        lines = self.score_lines("zh")
+        lines = self.score_lines(ZH)
         failed = [line.key for line in lines if line.check and line.passed is False]
         data: dict[str, Any] = {
             "as_of": r.as_of.date,
             "category": r.category,
             "files": r.files,
-            "ignored": [{"file": i.path, "reason": i.reason} for i in r.ignored],
+            "ignored": many(r.ignored, IGNORED),
             "skipped": r.skipped,
             "summary": {
                 "passed": not failed,
@@ -343,65 +354,52 @@ class ShopSummary:
                     }
                     for line in lines
                 ],
-                "worst": self.worst("zh"),
+                "worst": self.worst(ZH),
             },
             "todo": self.todo(),
-            "dsr_trend": self._trend_json(),
+            "dsr_trend": None if r.dsr_trend is None else to_json(r.dsr_trend, TREND),
         }
         for key in SECTIONS:
             section = self.sections[key]
             data[key] = None if section is None else section.to_json()
         return data
 
-    def _trend_json(self) -> dict[str, Any] | None:
-        trend = self.report.dsr_trend
-        if trend is None:
-            return None
-        return {
-            "first_rating": trend.first_rating,
-            "complete_from": trend.complete_from,
-            "points": [
-                {"date": p.day, "offset": p.offset, "scores": p.scores, "counts": p.counts}
-                for p in trend.points
-            ],
-        }
-
     # ------------------------------------------------------------------ one screen
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.report
-        doc = Document(self._t("title", lang))
+        doc = Document(t("title"))
         used = sum(len(paths) for paths in r.files.values())
         head = (
-            f"{self._t('as_of', lang)} {r.as_of.date}  ·  {self._t('category', lang)} "
-            f"{r.category}  ·  {self._t('files', lang, n=used)}"
+            f"{t('as_of')} {r.as_of.date}  ·  {t('category')} {r.category}  ·  {t('files', n=used)}"
         )
         if r.ignored:
-            head += f"  ·  {self._t('ignored', lang, n=len(r.ignored))}"
+            head += f"  ·  {t('ignored', n=len(r.ignored))}"
         doc.line(head, "dim")
-        failed = self.failed_checks(lang)
+        failed = self.failed_checks(t)
         if failed:
             names = ", ".join(line.label for line in failed)
-            doc.line(self._t("some_failed", lang, n=len(failed), names=names), BAD)
+            doc.line(t("some_failed", n=len(failed), names=names), BAD)
         else:
-            doc.line(self._t("all_passed", lang), GOOD)
+            doc.line(t("all_passed"), GOOD)
         for section, reason in r.skipped.items():
             doc.line(
-                self._t("skipped", lang, name=self._t(f"section.{section}", lang), reason=reason),
+                t("skipped", name=t(f"section.{section}"), reason=reason),
                 WARN,
             )
-        doc.sections.append(self._scores_section(lang))
-        worst = self.worst(lang)
+        doc.sections.append(self._scores_section(t))
+        worst = self.worst(t)
         if worst:
             doc.sections.append(
                 Section(
                     "worst",
-                    self._t("worst", lang),
+                    t("worst"),
                     [
                         Column("rank", "#", numeric=True),
-                        Column("metric", self._t("metric", lang)),
-                        Column("points_lost", self._t("points_lost", lang), numeric=True),
-                        Column("evidence", self._t("evidence", lang)),
+                        Column("metric", t("metric")),
+                        Column("points_lost", t("points_lost"), numeric=True),
+                        Column("evidence", t("evidence")),
                     ],
                     [
                         [
@@ -414,18 +412,18 @@ class ShopSummary:
                     ],
                 )
             )
-        doc.sections.append(self._todo_section(lang))
+        doc.sections.append(self._todo_section(labels))
         return doc
 
-    def _scores_section(self, lang: str) -> Section:
+    def _scores_section(self, t: Labels) -> Section:
         rows = []
-        for line in self.score_lines(lang):
+        for line in self.score_lines(t):
             verdict = (
                 Cell("—", raw="")
                 if line.passed is None
-                else Cell(self._t("passed", lang), GOOD, True)
+                else Cell(t("passed"), GOOD, True)
                 if line.passed
-                else Cell(self._t("failed", lang), BAD, False)
+                else Cell(t("failed"), BAD, False)
             )
             score = (
                 Cell("—", raw="")
@@ -443,62 +441,62 @@ class ShopSummary:
             )
         return Section(
             "scores",
-            self._t("scores", lang),
+            t("scores"),
             [
-                Column("item", self._t("item", lang)),
-                Column("value", self._t("value", lang), numeric=True),
-                Column("score", self._t("score", lang), numeric=True),
-                Column("threshold", self._t("threshold", lang), numeric=True),
-                Column("result", self._t("result", lang)),
+                Column("item", t("item")),
+                Column("value", t("value"), numeric=True),
+                Column("score", t("score"), numeric=True),
+                Column("threshold", t("threshold"), numeric=True),
+                Column("result", t("result")),
             ],
             rows,
         )
 
-    def todo_lines(self, lang: str) -> list[tuple[str, str, int, str, bool]]:
+    def todo_lines(self, labels: Labels) -> list[tuple[str, str, int, str, bool]]:
         """(key, task, count, detail, urgent) for each to-do the exports allow."""
+        t = labels.of(LABELS)
         lines = []
         for key, item in self.todo().items():
             if key == "orders_to_chase":
-                detail = self._t(
+                detail = t(
                     "todo.orders_detail",
-                    lang,
                     risk=item["late_shipment_risk"],
                     money=item["compensation"],
                 )
                 urgent = item["late_shipment_risk"] > 0
             elif key == "payouts_due":
-                detail = self._t("todo.payouts_detail", lang, money=item["total"])
+                detail = t("todo.payouts_detail", money=item["total"])
                 urgent = item["count"] > 0
             elif key == "reviews_to_answer":
-                detail = self._t(
+                detail = t(
                     "todo.reviews_detail",
-                    lang,
                     hours=item["reply_within_hours"],
                     overdue=item["overdue"],
                 )
                 urgent = item["overdue"] > 0
             else:
-                detail = self._t("todo.refunds_detail", lang, late=item["past_72h"])
+                detail = t("todo.refunds_detail", late=item["past_72h"])
                 urgent = item["past_72h"] > 0
-            lines.append((key, self._t(f"todo.{key}", lang), item["count"], detail, urgent))
+            lines.append((key, t(f"todo.{key}"), item["count"], detail, urgent))
         return lines
 
-    def _todo_section(self, lang: str) -> Section:
+    def _todo_section(self, labels: Labels) -> Section:
+        t = labels.of(LABELS)
         rows = [
             [
                 Cell(task, raw=key),
                 Cell(str(count), BAD if urgent else None, count),
                 Cell(detail, BAD if urgent else None),
             ]
-            for key, task, count, detail, urgent in self.todo_lines(lang)
+            for key, task, count, detail, urgent in self.todo_lines(labels)
         ]
         return Section(
             "todo",
-            self._t("todo", lang),
+            t("todo"),
             [
-                Column("task", self._t("task", lang)),
-                Column("count", self._t("count", lang), numeric=True),
-                Column("detail", self._t("detail", lang)),
+                Column("task", t("task")),
+                Column("count", t("count"), numeric=True),
+                Column("detail", t("detail")),
             ],
             rows,
         )

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.response import (
-    AccountStats,
-    Consultation,
-    Counts,
-    DayStats,
-    HourStats,
-    LeavingDay,
-    ResponseResult,
-)
 from tmallcli.render.document import (
     BAD,
     GOOD,
@@ -27,7 +18,11 @@ from tmallcli.render.document import (
     percent,
     time_cell,
 )
-from tmallcli.render.labels import pick
+from tmallcli.render.serialise import Shape, many
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.response import Consultation, Counts, ResponseResult
+    from tmallcli.render.labels import Labels
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("旺旺咨询体验", "Wangwang consultation experience"),
@@ -98,10 +93,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _l(key: str, lang: str) -> str:
-    return pick(LABELS, key, lang)
-
-
 def _seconds(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -131,61 +122,44 @@ def _short(account: str) -> str:
     return account.rsplit(":", 1)[-1] or account
 
 
-def _counts_json(counts: Counts) -> dict[str, Any]:
-    return {
-        "consultations": counts.consultations,
-        "answered": counts.answered,
-        "missed": counts.missed,
-        "response_rate": counts.response_rate,
-        "human_answered": counts.human_answered,
-        "human_response_seconds": _seconds(counts.human_response_seconds),
-        "turns": counts.turns,
-        "fast_turns": counts.fast_turns,
-        "response_3min_rate": counts.response_3min_rate,
-    }
-
-
-def _day_json(day: DayStats) -> dict[str, Any]:
-    return {"date": day.date, **_counts_json(day)}
-
-
-def _hour_json(hour: HourStats) -> dict[str, Any]:
-    return {"hour": hour.hour, **_counts_json(hour), "staff": list(hour.staff)}
-
-
-def _account_json(account: AccountStats) -> dict[str, Any]:
-    return {
-        "account": account.account,
-        "assistant": account.assistant,
-        "consultations": account.consultations,
-        "human_consultations": account.human_consultations,
-        "human_response_seconds": _seconds(account.human_response_seconds),
-        "replies": account.replies,
-        "active_hours": list(account.active_hours),
-    }
-
-
-def _consultation_json(c: Consultation) -> dict[str, Any]:
-    return {
-        "buyer": c.buyer,
-        "date": c.date,
-        "first_message_at": c.first_message_at,
-        "hour": c.hour,
-        "replied_at": c.replied_at,
-        "replied_by": c.replied_by,
-        "wait_seconds": c.wait_seconds,
-    }
-
-
-def _leaving_json(day: LeavingDay) -> dict[str, Any]:
-    return {
-        "date": day.date,
-        "consultations": day.consultations,
-        "missed": day.missed,
-        "leaves_window_on": day.leaves_window_on,
-        "rate_without": day.rate_without,
-        "rate_rise": day.rate_rise,
-    }
+# JSON shapes (SPEC §7): the counts with their rates; seconds rounded to 0.01.
+COUNTS = (
+    "consultations",
+    "answered",
+    "missed",
+    "response_rate",
+    "human_answered",
+    "human_response_seconds",
+    "turns",
+    "fast_turns",
+    "response_3min_rate",
+)
+SECONDS = {"human_response_seconds": lambda x: _seconds(x.human_response_seconds)}
+DAY = Shape(keys=("date", *COUNTS), derive=SECONDS)
+HOUR = Shape(keys=("hour", *COUNTS, "staff"), derive=SECONDS)
+ACCOUNT = Shape(
+    keys=(
+        "account",
+        "assistant",
+        "consultations",
+        "human_consultations",
+        "human_response_seconds",
+        "replies",
+        "active_hours",
+    ),
+    derive=SECONDS,
+)
+CONSULTATION = Shape(
+    keys=(
+        "buyer",
+        "date",
+        "first_message_at",
+        "hour",
+        "replied_at",
+        "replied_by",
+        "wait_seconds",
+    )
+)
 
 
 @dataclass
@@ -225,45 +199,46 @@ class ResponseReport:
             "human_answered": r.totals.human_answered,
             "turns": r.totals.turns,
             "fast_turns": r.totals.fast_turns,
-            "daily": [_day_json(d) for d in r.daily],
-            "by_hour": [_hour_json(h) for h in r.by_hour],
-            "by_account": [_account_json(a) for a in r.by_account],
+            "daily": many(r.daily, DAY),
+            "by_hour": many(r.by_hour, HOUR),
+            "by_account": many(r.by_account, ACCOUNT),
             "unanswered_count": r.unanswered_count,
-            "unanswered": [_consultation_json(c) for c in r.unanswered],
+            "unanswered": many(r.unanswered, CONSULTATION),
             "after_midnight_count": r.after_midnight_count,
-            "after_midnight": [_consultation_json(c) for c in r.after_midnight],
-            "leaving": [_leaving_json(d) for d in r.leaving],
+            "after_midnight": many(r.after_midnight, CONSULTATION),
+            "leaving": many(r.leaving),
         }
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.result
-        doc = Document(_l("title", lang))
-        assistant = _l("assistant.on" if r.rules.assistant_counts else "assistant.off", lang)
+        doc = Document(t("title"))
+        assistant = t("assistant.on" if r.rules.assistant_counts else "assistant.off")
         doc.line(
-            f"{_l('as_of', lang)} {r.as_of}  ·  {_l('window', lang)} {r.window_start} … "
+            f"{t('as_of')} {r.as_of}  ·  {t('window')} {r.window_start} … "
             f"{r.window_end}  ·  {assistant}"
         )
-        headline = f"{_l('response_rate', lang)}: " + (
+        headline = f"{t('response_rate')}: " + (
             f"{percent(r.response_rate)} ({r.answered}/{r.consultations})"
             if r.consultations
-            else _l("no_consultations", lang)
+            else t("no_consultations")
         )
         if self.min_rate is not None:
-            headline += f"  ·  {_l('min_rate', lang)} {self.min_rate * 100:.2f}%"
+            headline += f"  ·  {t('min_rate')} {self.min_rate * 100:.2f}%"
         doc.line(headline, self._rate_style(r.answered, r.consultations) or "bold")
         seconds = r.human_response_seconds
         start, end = r.rules.service_hours
         doc.line(
-            f"{_l('human_response_seconds', lang)}: "
-            + ("—" if seconds is None else _l("seconds", lang).format(s=f"{seconds:.2f}"))
-            + f"  ·  {_l('response_3min_rate', lang)}: {percent(r.response_3min_rate)} ("
-            + _l("turns", lang).format(
+            f"{t('human_response_seconds')}: "
+            + ("—" if seconds is None else t("seconds").format(s=f"{seconds:.2f}"))
+            + f"  ·  {t('response_3min_rate')}: {percent(r.response_3min_rate)} ("
+            + t("turns").format(
                 fast=r.totals.fast_turns, turns=r.totals.turns, start=start, end=end
             )
             + ")"
         )
         doc.line(
-            _l("summary", lang).format(
+            t("summary").format(
                 c=r.consultations, a=r.answered, m=r.missed, late=r.after_midnight_count
             ),
             BAD if r.missed else None,
@@ -271,7 +246,7 @@ class ResponseReport:
         if r.leaving:
             first = r.leaving[0]
             doc.line(
-                _l("next_leave", lang).format(
+                t("next_leave").format(
                     date=first.date,
                     m=first.missed,
                     on=first.leaves_window_on,
@@ -279,33 +254,33 @@ class ResponseReport:
                 ),
                 WARN,
             )
-        doc.line(_l("rules.auto", lang), "dim")
+        doc.line(t("rules.auto"), "dim")
         # First section: the misses to act on (CSV output carries the first section only).
         doc.sections.append(
-            self._consultation_section("unanswered", r.unanswered, r.unanswered_count, lang)
+            self._consultation_section("unanswered", r.unanswered, r.unanswered_count, t)
         )
-        doc.sections.append(self._daily_section(lang))
-        doc.sections.append(self._hour_section(lang))
-        doc.sections.append(self._account_section(lang))
+        doc.sections.append(self._daily_section(t))
+        doc.sections.append(self._hour_section(t))
+        doc.sections.append(self._account_section(t))
         doc.sections.append(
             self._consultation_section(
-                "after_midnight", r.after_midnight, r.after_midnight_count, lang
+                "after_midnight", r.after_midnight, r.after_midnight_count, t
             )
         )
-        doc.sections.append(self._leaving_section(lang))
+        doc.sections.append(self._leaving_section(t))
         return doc
 
     def _consultation_section(
-        self, key: str, rows: list[Consultation], total: int, lang: str
+        self, key: str, rows: list[Consultation], total: int, t: Labels
     ) -> Section:
         columns = [
-            Column("buyer", _l("buyer", lang)),
-            Column("date", _l("date", lang)),
-            Column("first_message_at", _l("first_message_at", lang)),
-            Column("hour", _l("hour", lang), numeric=True),
-            Column("replied_at", _l("replied_at", lang)),
-            Column("replied_by", _l("replied_by", lang)),
-            Column("wait_seconds", _l("wait", lang), numeric=True),
+            Column("buyer", t("buyer")),
+            Column("date", t("date")),
+            Column("first_message_at", t("first_message_at")),
+            Column("hour", t("hour"), numeric=True),
+            Column("replied_at", t("replied_at")),
+            Column("replied_by", t("replied_by")),
+            Column("wait_seconds", t("wait"), numeric=True),
         ]
         body = [
             [
@@ -321,19 +296,19 @@ class ResponseReport:
         ]
         notes = []
         if len(rows) < total:
-            notes.append(_l("unanswered.shown", lang).format(shown=len(rows), total=total))
-        return Section(key, _l(key, lang), columns, body, notes)
+            notes.append(t("unanswered.shown").format(shown=len(rows), total=total))
+        return Section(key, t(key), columns, body, notes)
 
-    def _count_columns(self, lang: str) -> list[Column]:
+    def _count_columns(self, t: Labels) -> list[Column]:
         return [
-            Column("consultations", _l("consultations", lang), numeric=True),
-            Column("answered", _l("answered", lang), numeric=True),
-            Column("missed", _l("missed", lang), numeric=True),
-            Column("response_rate", _l("rate", lang), numeric=True),
-            Column("human_response_seconds", _l("human_seconds", lang), numeric=True),
-            Column("turns", _l("turn_count", lang), numeric=True),
-            Column("fast_turns", _l("fast", lang), numeric=True),
-            Column("response_3min_rate", _l("rate_3min", lang), numeric=True),
+            Column("consultations", t("consultations"), numeric=True),
+            Column("answered", t("answered"), numeric=True),
+            Column("missed", t("missed"), numeric=True),
+            Column("response_rate", t("rate"), numeric=True),
+            Column("human_response_seconds", t("human_seconds"), numeric=True),
+            Column("turns", t("turn_count"), numeric=True),
+            Column("fast_turns", t("fast"), numeric=True),
+            Column("response_3min_rate", t("rate_3min"), numeric=True),
         ]
 
     def _count_cells(self, counts: Counts) -> list[Cell]:
@@ -356,18 +331,18 @@ class ResponseReport:
             ),
         ]
 
-    def _daily_section(self, lang: str) -> Section:
-        columns = [Column("date", _l("date", lang)), *self._count_columns(lang)]
+    def _daily_section(self, t: Labels) -> Section:
+        columns = [Column("date", t("date")), *self._count_columns(t)]
         rows = [
             [Cell(d.date.isoformat(), raw=d.date), *self._count_cells(d)] for d in self.result.daily
         ]
-        return Section("daily", _l("daily", lang), columns, rows)
+        return Section("daily", t("daily"), columns, rows)
 
-    def _hour_section(self, lang: str) -> Section:
+    def _hour_section(self, t: Labels) -> Section:
         columns = [
-            Column("hour", _l("hour", lang)),
-            *self._count_columns(lang),
-            Column("staff", _l("staff", lang)),
+            Column("hour", t("hour")),
+            *self._count_columns(t),
+            Column("staff", t("staff")),
         ]
         rows = [
             [
@@ -381,22 +356,22 @@ class ResponseReport:
             ]
             for h in self.result.by_hour
         ]
-        return Section("by_hour", _l("by_hour", lang), columns, rows)
+        return Section("by_hour", t("by_hour"), columns, rows)
 
-    def _account_section(self, lang: str) -> Section:
+    def _account_section(self, t: Labels) -> Section:
         columns = [
-            Column("account", _l("account", lang)),
-            Column("assistant", _l("assistant", lang)),
-            Column("consultations", _l("handled", lang), numeric=True),
-            Column("human_consultations", _l("human_handled", lang), numeric=True),
-            Column("human_response_seconds", _l("human_seconds", lang), numeric=True),
-            Column("replies", _l("replies", lang), numeric=True),
-            Column("active_hours", _l("active_hours", lang)),
+            Column("account", t("account")),
+            Column("assistant", t("assistant")),
+            Column("consultations", t("handled"), numeric=True),
+            Column("human_consultations", t("human_handled"), numeric=True),
+            Column("human_response_seconds", t("human_seconds"), numeric=True),
+            Column("replies", t("replies"), numeric=True),
+            Column("active_hours", t("active_hours")),
         ]
         rows = [
             [
-                Cell(a.account or _l("unknown", lang), raw=a.account or ""),
-                Cell(_l("yes", lang) if a.assistant else "", raw=a.assistant),
+                Cell(a.account or t("unknown"), raw=a.account or ""),
+                Cell(t("yes") if a.assistant else "", raw=a.assistant),
                 cell(a.consultations),
                 cell(a.human_consultations),
                 cell(_seconds(a.human_response_seconds)),
@@ -405,16 +380,16 @@ class ResponseReport:
             ]
             for a in self.result.by_account
         ]
-        return Section("by_account", _l("by_account", lang), columns, rows)
+        return Section("by_account", t("by_account"), columns, rows)
 
-    def _leaving_section(self, lang: str) -> Section:
+    def _leaving_section(self, t: Labels) -> Section:
         columns = [
-            Column("date", _l("date", lang)),
-            Column("consultations", _l("consultations", lang), numeric=True),
-            Column("missed", _l("missed", lang), numeric=True),
-            Column("leaves_window_on", _l("leaves_window_on", lang)),
-            Column("rate_without", _l("rate_without", lang), numeric=True),
-            Column("rate_rise", _l("rate_rise", lang), numeric=True),
+            Column("date", t("date")),
+            Column("consultations", t("consultations"), numeric=True),
+            Column("missed", t("missed"), numeric=True),
+            Column("leaves_window_on", t("leaves_window_on")),
+            Column("rate_without", t("rate_without"), numeric=True),
+            Column("rate_rise", t("rate_rise"), numeric=True),
         ]
         rows = [
             [
@@ -431,4 +406,4 @@ class ResponseReport:
             ]
             for d in self.result.leaving
         ]
-        return Section("leaving", _l("leaving", lang), columns, rows)
+        return Section("leaving", t("leaving"), columns, rows)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.reviews import BAD as BAD_RATING
-from tmallcli.metrics.reviews import (
-    NEUTRAL,
-    ItemTally,
-    QueueEntry,
-    TriageResult,
-)
+from tmallcli.metrics.reviews import NEUTRAL
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import pick
-from tmallcli.timeframe import AsOf
+from tmallcli.render.serialise import Shape, many
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.reviews import TriageResult
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("中差评处理", "Medium and bad reviews"),
@@ -60,44 +59,31 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _l(key: str, lang: str) -> str:
-    return pick(LABELS, key, lang)
-
-
 def _first_step(action: str) -> str:
     """立即联系买家致歉，问清… → 立即联系买家致歉 (the part before the first comma)."""
     return re.split(r"[，,；;。]", action, maxsplit=1)[0]
 
 
-def _entry_json(e: QueueEntry) -> dict[str, Any]:
-    return {
-        "order_id": e.order_id,
-        "buyer": e.buyer,
-        "item_id": e.item_id,
-        "item_title": e.item_title,
-        "rating": e.rating,
-        "rating_from": e.rating_from,
-        "rated_at": e.rated_at,
-        "hours": e.hours,
-        "comment": e.comment,
-        "causes": e.causes,
-        "replied": e.replied,
-        "reply": e.reply,
-        "overdue": e.overdue,
-        "action": e.action,
-        "actions": e.actions,
-    }
-
-
-def _item_json(i: ItemTally) -> dict[str, Any]:
-    return {
-        "item_id": i.item_id,
-        "item_title": i.item_title,
-        "count": i.count,
-        "bad": i.bad,
-        "neutral": i.neutral,
-        "unanswered": i.unanswered,
-    }
+# JSON shape (SPEC §10): the queue entry's keys in the contract's order.
+ENTRY = Shape(
+    keys=(
+        "order_id",
+        "buyer",
+        "item_id",
+        "item_title",
+        "rating",
+        "rating_from",
+        "rated_at",
+        "hours",
+        "comment",
+        "causes",
+        "replied",
+        "reply",
+        "overdue",
+        "action",
+        "actions",
+    )
+)
 
 
 @dataclass
@@ -137,61 +123,62 @@ class TriageReport:
             "reply_within_hours": r.reply_within_hours,
             "overdue": r.overdue,
             "queue_total": r.queue_total,
-            "queue": [_entry_json(e) for e in r.queue],
-            "items": [_item_json(i) for i in r.items],
+            "queue": many(r.queue, ENTRY),
+            "items": many(r.items),
         }
 
-    def _cause(self, key: str, lang: str) -> str:
+    def _cause(self, key: str, t: Labels) -> str:
         """Chinese: the config label (a shop may rename a cause); English: ours when known."""
-        if lang == "en" and f"cause.{key}" in LABELS:
-            return _l(f"cause.{key}", lang)
+        if t.en and f"cause.{key}" in LABELS:
+            return t(f"cause.{key}")
         return self.result.cause_labels.get(key, key)
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
+        t = labels.of(LABELS)
         r = self.result
-        doc = Document(_l("title", lang))
+        doc = Document(t("title"))
         doc.line(
-            f"{_l('as_of', lang)} {self.as_of.date}  ·  {_l('window', lang)} "
+            f"{t('as_of')} {self.as_of.date}  ·  {t('window')} "
             f"{r.window_start:%Y-%m-%d %H:%M} … {r.window_end:%Y-%m-%d %H:%M}"
         )
         rate = (
             f"{r.good_rate:.2%} ({r.counts['good']}/{r.rated})"
             if r.good_rate is not None
-            else _l("good_rate.none", lang)
+            else t("good_rate.none")
         )
-        counts = "  ·  ".join(f"{_l(k, lang)} {n}" for k, n in r.counts.items())
+        counts = "  ·  ".join(f"{t(k)} {n}" for k, n in r.counts.items())
         doc.line(
-            f"{_l('good_rate', lang)} ({_l('good_rate.days', lang).format(days=r.good_rate_days)})"
+            f"{t('good_rate')} ({t('good_rate.days').format(days=r.good_rate_days)})"
             f": {rate}  ·  {counts}",
             "bold",
         )
         extras = []
         if r.unrated:
-            extras.append(f"{_l('unrated', lang)} {r.unrated}")
+            extras.append(f"{t('unrated')} {r.unrated}")
         if r.rating_sources.get("dsr"):
-            extras.append(f"{_l('from_dsr', lang)} {r.rating_sources['dsr']}")
+            extras.append(f"{t('from_dsr')} {r.rating_sources['dsr']}")
         if r.unrecognized_ratings:
-            extras.append(f"{_l('unrecognized', lang)}: {', '.join(r.unrecognized_ratings)}")
+            extras.append(f"{t('unrecognized')}: {', '.join(r.unrecognized_ratings)}")
         if extras:
             doc.line("  ·  ".join(extras), WARN)
         doc.line(
-            f"{_l('reviews', lang)} {r.reviews} ({_l('neutral', lang)} {r.neutral}  ·  "
-            f"{_l('bad', lang)} {r.bad})  ·  {_l('unanswered', lang)} {r.unanswered}"
+            f"{t('reviews')} {r.reviews} ({t('neutral')} {r.neutral}  ·  "
+            f"{t('bad')} {r.bad})  ·  {t('unanswered')} {r.unanswered}"
         )
         if r.overdue:
-            overdue = _l("overdue", lang).format(hours=r.reply_within_hours)
+            overdue = t("overdue").format(hours=r.reply_within_hours)
             doc.line(f"⚠ {overdue}: {r.overdue}", BAD)
         elif r.reviews and not r.unanswered:
-            doc.line(f"✓ {_l('all_answered', lang)}", GOOD)
+            doc.line(f"✓ {t('all_answered')}", GOOD)
         elif not r.reviews:
-            doc.line(f"✓ {_l('nothing', lang)}", GOOD)
+            doc.line(f"✓ {t('nothing')}", GOOD)
         # First section: the queue (CSV output carries the first section only).
-        doc.sections.append(self._queue_section(lang))
-        doc.sections.append(self._cause_section(lang))
-        doc.sections.append(self._items_section(lang))
+        doc.sections.append(self._queue_section(t))
+        doc.sections.append(self._cause_section(t))
+        doc.sections.append(self._items_section(t))
         return doc
 
-    def _queue_section(self, lang: str) -> Section:
+    def _queue_section(self, t: Labels) -> Section:
         r = self.result
         # item_id is left to JSON and the items table: the row must fit a terminal, and the
         # order number (never truncated) already finds the review in 千牛.
@@ -207,7 +194,7 @@ class TriageReport:
             "comment",
             "action",
         )
-        columns = [Column(k, _l(k, lang), numeric=k == "hours") for k in keys]
+        columns = [Column(k, t(k), numeric=k == "hours") for k in keys]
         rows = []
         for e in r.queue:
             rating_style = BAD if e.rating == BAD_RATING else WARN if e.rating == NEUTRAL else None
@@ -216,16 +203,16 @@ class TriageReport:
                     cell(e.order_id),
                     cell(e.buyer),
                     cell(e.item_title),
-                    Cell(_l(e.rating, lang), rating_style, e.rating),
+                    Cell(t(e.rating), rating_style, e.rating),
                     Cell(f"{e.rated_at:%m-%d %H:%M}", raw=f"{e.rated_at:%Y-%m-%d %H:%M:%S}"),
                     Cell(f"{e.hours:.1f}", BAD if e.overdue else None, e.hours),
                     Cell(
-                        _l("yes" if e.replied else "no", lang),
+                        t("yes" if e.replied else "no"),
                         None if e.replied else BAD if e.overdue else WARN,
                         e.replied,
                     ),
                     Cell(
-                        "、".join(self._cause(c, lang) for c in e.causes),
+                        "、".join(self._cause(c, t) for c in e.causes),
                         raw=";".join(e.causes),
                     ),
                     cell(e.comment),
@@ -236,33 +223,33 @@ class TriageReport:
             )
         notes = []
         if r.queue_total > len(r.queue):
-            notes.append(_l("queue.shown", lang).format(shown=len(r.queue), total=r.queue_total))
-        return Section("queue", _l("queue", lang), columns, rows, notes)
+            notes.append(t("queue.shown").format(shown=len(r.queue), total=r.queue_total))
+        return Section("queue", t("queue"), columns, rows, notes)
 
-    def _cause_section(self, lang: str) -> Section:
+    def _cause_section(self, t: Labels) -> Section:
         columns = [
-            Column("cause", _l("cause", lang)),
-            Column("count", _l("count", lang), numeric=True),
-            Column("action", _l("action", lang)),
+            Column("cause", t("cause")),
+            Column("count", t("count"), numeric=True),
+            Column("action", t("action")),
         ]
         rows = [
             [
-                Cell(self._cause(key, lang), raw=key),
+                Cell(self._cause(key, t), raw=key),
                 cell(n),
                 cell(self.result.cause_actions.get(key)),
             ]
             for key, n in self.result.by_cause.items()
         ]
-        return Section("by_cause", _l("by_cause", lang), columns, rows)
+        return Section("by_cause", t("by_cause"), columns, rows)
 
-    def _items_section(self, lang: str) -> Section:
+    def _items_section(self, t: Labels) -> Section:
         columns = [
-            Column("item_id", _l("item_id", lang)),
-            Column("item_title", _l("item_title", lang)),
-            Column("count", _l("count", lang), numeric=True),
-            Column("bad", _l("bad", lang), numeric=True),
-            Column("neutral", _l("neutral", lang), numeric=True),
-            Column("unanswered", _l("unanswered", lang), numeric=True),
+            Column("item_id", t("item_id")),
+            Column("item_title", t("item_title")),
+            Column("count", t("count"), numeric=True),
+            Column("bad", t("bad"), numeric=True),
+            Column("neutral", t("neutral"), numeric=True),
+            Column("unanswered", t("unanswered"), numeric=True),
         ]
         rows = [
             [
@@ -275,4 +262,4 @@ class TriageReport:
             ]
             for i in self.result.items
         ]
-        return Section("items", _l("items", lang), columns, rows)
+        return Section("items", t("items"), columns, rows)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tmallcli.metrics.service_score import ServiceScore, TargetPlan, round2
+from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
-from tmallcli.render.labels import pick
-from tmallcli.timeframe import AsOf
+from tmallcli.render.labels import ZH
+
+if TYPE_CHECKING:
+    from tmallcli.metrics.service_score import ServiceScore, TargetPlan
+    from tmallcli.render.labels import Labels
+    from tmallcli.timeframe import AsOf
 
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("基础服务考核分", "Basic service assessment score"),
@@ -66,7 +70,7 @@ HOURS = {"refund_only_hours", "return_refund_hours"}
 SECONDS = {"human_response_seconds"}
 
 
-def format_value(key: str, value: float | None, lang: str = "zh") -> str:
+def format_value(key: str, value: float | None, labels: Labels = ZH) -> str:
     if value is None:
         return "—"
     if key in RATES:
@@ -74,14 +78,14 @@ def format_value(key: str, value: float | None, lang: str = "zh") -> str:
     if key in SMALL_RATES:
         return f"{value * 100:.3f}%"
     if key in HOURS:
-        return f"{value:.1f} {'小时' if lang == 'zh' else 'h'}"
+        return f"{value:.1f} {labels.either('小时', 'h')}"
     if key in SECONDS:
-        return f"{value:.0f} {'秒' if lang == 'zh' else 's'}"
+        return f"{value:.0f} {labels.either('秒', 's')}"
     return f"{value:.2f}"
 
 
-def evidence_text(metric: str, e: dict[str, Any], lang: str) -> str:
-    zh = lang == "zh"
+def evidence_text(metric: str, e: dict[str, Any], labels: Labels) -> str:
+    zh = not labels.en
     kind, key, value, count = e.get("kind"), e.get("key"), e.get("value"), e.get("count")
     if kind == "item":
         return (
@@ -210,12 +214,9 @@ class ServiceReport:
             }
         return data
 
-    def document(self, lang: str) -> Document:
+    def document(self, labels: Labels) -> Document:
         r = self.result
-
-        def t(key: str) -> str:
-            return pick(LABELS, key, lang)
-
+        t = labels.of(LABELS)
         doc = Document(t("title"))
         total = "—" if r.total is None else f"{round2(r.total):.2f}"
         verdict = "—" if r.passed is None else t("passed") if r.passed else t("failed")
@@ -233,7 +234,7 @@ class ServiceReport:
                 [
                     Cell(t(m.dimension), raw=m.dimension),
                     Cell(t(key), raw=key),
-                    Cell(format_value(key, m.value, lang), raw=m.value),
+                    Cell(format_value(key, m.value, t), raw=m.value),
                     Cell(
                         "—" if m.score is None else f"{m.score:.2f}",
                         BAD if m.score is not None and m.score < 3 else None,
@@ -269,7 +270,7 @@ class ServiceReport:
             m = r.metrics[key]
             if m.points_lost <= 0:
                 continue
-            evidence = "; ".join(evidence_text(key, e, lang) for e in m.evidence) or "—"
+            evidence = "; ".join(evidence_text(key, e, t) for e in m.evidence) or "—"
             diagnosis.append(
                 [
                     cell(rank),
@@ -293,10 +294,10 @@ class ServiceReport:
                 )
             )
         if self.plan is not None:
-            doc.sections.extend(self._plan_sections(t, lang))
+            doc.sections.extend(self._plan_sections(t))
         return doc
 
-    def _plan_sections(self, t: Any, lang: str) -> list[Section]:
+    def _plan_sections(self, t: Labels) -> list[Section]:
         p = self.plan
         assert p is not None
         notes = (
@@ -310,11 +311,11 @@ class ServiceReport:
             [
                 Cell(t(key), raw=key),
                 Cell(
-                    format_value(key, self.result.metrics[key].value, lang),
+                    format_value(key, self.result.metrics[key].value, t),
                     raw=self.result.metrics[key].value,
                 ),
                 Cell(
-                    format_value(key, value, lang) if value is not None else t("plan.cannot"),
+                    format_value(key, value, t) if value is not None else t("plan.cannot"),
                     None if value is not None else "dim",
                     value,
                 ),
@@ -325,8 +326,8 @@ class ServiceReport:
         steps = [
             [
                 Cell(t(s.key), raw=s.key),
-                Cell(format_value(s.key, s.value_from, lang), raw=s.value_from),
-                Cell(format_value(s.key, s.value_to, lang), raw=s.value_to),
+                Cell(format_value(s.key, s.value_from, t), raw=s.value_from),
+                Cell(format_value(s.key, s.value_to, t), raw=s.value_to),
                 Cell(f"+{s.points_gained:.2f}", raw=round(s.points_gained, 4)),
             ]
             for s in p.combination

@@ -10,10 +10,13 @@ import tempfile
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.errors import OutputError
-from tmallcli.render.document import Document, Renderable, Section
+from tmallcli.render.labels import Labels
+
+if TYPE_CHECKING:
+    from tmallcli.render.document import Document, Renderable, Section
 
 BOM = "\ufeff"
 
@@ -158,17 +161,18 @@ def emit(
         else:
             write_atomic(output, data)
         return
+    labels = Labels(lang)  # made once here, handed to the document
     if fmt == "csv":
-        doc = result.document(lang)
+        doc = result.document(labels)
         # A CSV file with a BOM is meant for Excel on Chinese Windows: protect long IDs too.
         for_excel = output is not None and bom
         text = section_csv(doc.sections[0], excel=for_excel) if doc.sections else ""
         if for_excel:
             text = BOM + text
     elif fmt == "md":
-        text = document_markdown(result.document(lang))
+        text = document_markdown(result.document(labels))
     else:
-        doc = result.document(lang)
+        doc = result.document(labels)
         if output is None:
             print_rich(doc, sys.stdout)
             return

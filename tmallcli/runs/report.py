@@ -43,9 +43,6 @@ if TYPE_CHECKING:
     from tmallcli.metrics.service_score import ServiceScore
     from tmallcli.timeframe import AsOf
 
-# The order of the sections in the report, and the name of each in JSON.
-SECTIONS = ("service", "dsr", "pickup", "response", "refunds", "compensation", "cs", "triage")
-
 # The orders' texts of a few values (statuses, carriers, warehouses, items, delivery promises),
 # held as Categorical by the report's one read of the orders.
 REPEATED_TEXTS = ("status", "carrier", "warehouse", "item_id", "item_title", "service_promise")
