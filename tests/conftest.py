@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,8 @@ import pytest
 
 if TYPE_CHECKING:
     from tmallcli.config import Config
+    from tmallcli.render.report import ShopSummary
+    from tmallcli.runs.report import ShopReport
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,3 +40,41 @@ def default_config() -> Config:
 def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test picks up a developer's ./tmall.yaml."""
     monkeypatch.chdir(tmp_path)
+
+
+@dataclass
+class SampleReport:
+    """``tmall report`` on the bundled shop as of its export date, run once per session."""
+
+    shop: ShopReport  # the run's result (tmallcli.runs.report)
+    summary: ShopSummary
+    json: dict[str, Any]  # `tmall report --dir sample_data --as-of 2026-11-20 -f json`
+    html: Path  # the --out page of that same run
+    stderr: str
+
+
+SAMPLE_AS_OF = "2026-11-20"
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
+    """The sample shop's report, once for every test that reads it (the library result, and
+    the JSON and HTML of one CLI run)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tmallcli.cli import app
+    from tmallcli.render.report import ShopSummary
+    from tmallcli.runs.context import Exports, context
+    from tmallcli.runs.report import run_report
+
+    folder = REPO / "sample_data"
+    shop = run_report(Exports(directory=folder), context(SAMPLE_AS_OF)).result
+    page = tmp_path_factory.mktemp("sample-report") / "report.html"
+    result = CliRunner().invoke(
+        app,
+        ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF, "-f", "json", "--out", str(page)],
+    )
+    assert result.exit_code == 0, result.output
+    return SampleReport(shop, ShopSummary(shop), json.loads(result.stdout), page, result.stderr)

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.conftest import REPO, default_config
+from tests.conftest import REPO, SampleReport, default_config
 from tmallcli.exports.inputs import Inputs
 from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
 from tmallcli.render.html import render_html
@@ -33,19 +33,20 @@ def shop_report(folder: Path, as_of: str = AS_OF) -> ShopReport:
         return build_report(files, ctx, directory=folder)
 
 
-@pytest.fixture(scope="module")
-def sample() -> ShopReport:
-    return shop_report(SAMPLE)
+@pytest.fixture
+def sample(sample_report: SampleReport) -> ShopReport:
+    return sample_report.shop
 
 
-@pytest.fixture(scope="module")
-def summary(sample: ShopReport) -> ShopSummary:
-    return ShopSummary(sample)
+@pytest.fixture
+def summary(sample_report: SampleReport) -> ShopSummary:
+    return sample_report.summary
 
 
-@pytest.fixture(scope="module")
-def page(summary: ShopSummary) -> str:
-    return render_html(summary, "zh")
+@pytest.fixture
+def page(sample_report: SampleReport) -> str:
+    """The page `tmall report --out` wrote (the default language, zh)."""
+    return sample_report.html.read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- library

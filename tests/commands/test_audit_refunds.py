@@ -258,12 +258,6 @@ def test_csv_is_the_waiting_list(shop: tuple[Path, Path]) -> None:
     assert len(lines) == 3
 
 
-def test_help_has_an_example() -> None:
-    result = runner.invoke(app, ["audit", "refunds", "--help"])
-    assert result.exit_code == 0
-    assert "Example:" in result.stdout
-
-
 # --------------------------------------------------------------------------- sample_data
 
 

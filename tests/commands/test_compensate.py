@@ -246,13 +246,6 @@ def test_out_of_stock_and_promise_through_the_cli(tmp_path: Path) -> None:
     assert data["payouts"][1]["reason"] == "缺货退款 (未发货): 退款 10.00 元 × 30%, 最低 5.00 元"
 
 
-def test_help_has_an_example() -> None:
-    for command in ("late-orders", "ledger"):
-        result = invoke(command, "--help")
-        assert result.exit_code == 0
-        assert "Example:" in result.stdout
-
-
 def test_an_unwritable_output_is_refused_before_the_ledger_records(
     orders: Path, tmp_path: Path
 ) -> None:

@@ -200,12 +200,6 @@ def test_missing_input_is_a_usage_error() -> None:
     assert "--cs-ratings" in result.stderr
 
 
-def test_help_has_an_example() -> None:
-    result = invoke("--help")
-    assert result.exit_code == 0
-    assert "Example:" in result.stdout
-
-
 # --------------------------------------------------------------------------- sample_data
 
 
