@@ -562,6 +562,24 @@ def test_the_three_ways_to_give_tracking_events_give_the_same_rate() -> None:
     assert by_raw.watchlist == by_packages.watchlist == by_whole.watchlist
 
 
+def test_pickup_times_computed_once_for_every_order_give_the_same_result() -> None:
+    """The report computes each order's pickup time once (for compensation) and hands the
+    pickup rate those times: the same result as folding the candidates' packages again."""
+    from tmallcli.metrics.compensation import order_pickups
+    from tmallcli.metrics.shipping import EVENT_COLUMNS, ORDER_COLUMNS, PackagePickups
+
+    pickup_rules = rules()
+    with sample_shop() as inputs:
+        orders = inputs.load("orders", ORDER_COLUMNS).frame
+        events = inputs.load("logistics", EVENT_COLUMNS, PackagePickups(pickup_rules.words))
+        by_events = compute(orders.lazy(), events.lazy(), pickup_rules)
+        times = order_pickups(orders.lazy(), events.lazy(), pickup_rules.words)
+        known = orders.select("order_id").hstack(times.select("pickup_at"))
+        by_times = compute(orders.lazy(), None, pickup_rules, pickups=known, have_events=True)
+    assert outcomes(by_times) == outcomes(by_events) == (608, 553, 46, 9)
+    assert by_times == by_events
+
+
 def test_the_candidates_alone_give_the_same_result() -> None:
     """audit pickup and score service keep only pickup_candidates and let the other orders
     go: the rate, the breakdowns and the watchlist are those of the whole export, and the

@@ -236,31 +236,47 @@ def compute_pickup(
     as_of: date,
     instant: datetime,
     orders_have_pickup_column: bool = True,
+    pickups: pl.DataFrame | None = None,
+    have_events: bool | None = None,
 ) -> PickupResult:
     """The 24h pickup rate of orders paid on T−32 … T−3, its breakdowns and the watchlist.
 
     ``events``: the tracking events (raw or folded), or a function that loads them folded for
-    the packages it is given.
+    the packages it is given. ``pickups`` (``order_id``, ``pickup_at``): each order's pickup
+    time as :func:`~tmallcli.metrics.shipping.with_pickup_times` gives it from these orders
+    and events, when the caller computed it already for every order (``tmall report``, for
+    compensation): a per-order value, so the candidates' rows of it are what folding their
+    packages again would give; ``have_events`` then says whether tracking events gave them
+    (``events`` is not read).
     """
     window_start = as_of - timedelta(days=rules.start_days_before)
     window_end = as_of - timedelta(days=rules.end_days_before)
-    source = pickup_source(orders_have_pickup_column, events is not None)
+    source = pickup_source(
+        orders_have_pickup_column, events is not None if have_events is None else have_events
+    )
 
     paid = pl.col("paid_at")
     pickup = pl.col("pickup_seen")
     in_window, watch = _read_by_the_rate(rules, as_of, instant)
     # Materialised once: every breakdown and the watchlist read one frame.
     candidates = pickup_candidates(orders, rules, as_of=as_of, instant=instant)
-    if events is not None:
-        packages = Packages.of(candidates)
-        if callable(events):
-            events = events(packages)
-        else:
-            events = as_packages(events, rules.words).filter(packages.named())
+    if pickups is not None:
+        timed = candidates.lazy().join(
+            pickups.lazy().select("order_id", "pickup_at"),
+            on="order_id",
+            how="left",
+            maintain_order="left",
+        )
+    else:
+        if events is not None:
+            packages = Packages.of(candidates)
+            if callable(events):
+                events = events(packages)
+            else:
+                events = as_packages(events, rules.words).filter(packages.named())
+        timed = with_pickup_times(candidates.lazy(), events, rules.words).drop("has_pickup_info")
     assessed = (
-        with_pickup_times(candidates.lazy(), events, rules.words)
-        .drop("has_pickup_info")
-        .with_columns(
+        timed.with_columns(
             # A pickup recorded after the as-of instant had not happened yet on T (a re-run on
             # a newer export reports what the seller saw then).
             pl.when(pl.col("pickup_at") <= instant).then(pl.col("pickup_at")).alias("pickup_seen"),

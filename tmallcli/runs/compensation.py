@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
@@ -42,8 +44,11 @@ def proposal_of(
     refunds: LoadedExport | None,
     rules: CompensationRules,
     ctx: RunContext,
+    *,
+    pickups: pl.DataFrame | None = None,
 ) -> Proposal:
-    """Every payout line the exports justify as of T (no ledger involved)."""
+    """Every payout line the exports justify as of T (no ledger involved); ``pickups``: each
+    order's pickup time, row for row, when the run has them already."""
     from tmallcli.metrics.compensation import propose
 
     return propose(
@@ -53,6 +58,7 @@ def proposal_of(
         rules,
         ctx.as_of.instant,
         platform_column=orders.has("auto_compensation"),
+        pickups=pickups,
     )
 
 

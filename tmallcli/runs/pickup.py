@@ -58,8 +58,16 @@ def tracking_events(files: Inputs, words: PickupWords) -> EventsFor | None:
 
 
 def pickup_of(
-    orders: PickupOrders, events: EventsFor | None, rules: PickupRules, ctx: RunContext
+    orders: PickupOrders,
+    events: EventsFor | None,
+    rules: PickupRules,
+    ctx: RunContext,
+    *,
+    pickups: pl.DataFrame | None = None,
+    have_events: bool | None = None,
 ) -> PickupResult:
+    """``pickups``: (order_id, pickup_at) of every order, when the run has them already;
+    ``have_events`` then says whether tracking events gave them."""
     from tmallcli.metrics.pickup import compute_pickup
 
     return compute_pickup(
@@ -69,6 +77,8 @@ def pickup_of(
         as_of=ctx.as_of.date,
         instant=ctx.as_of.instant,
         orders_have_pickup_column=orders.has_pickup_column,
+        pickups=pickups,
+        have_events=have_events,
     )
 
 

@@ -29,6 +29,7 @@ from tmallcli.metrics.compensation.late import (
     END_KINDS,
     assess_late,
     group_late_orders,
+    order_pickups,
     with_pickups,
 )
 from tmallcli.metrics.compensation.proposal import propose
@@ -80,6 +81,7 @@ __all__ = [
     "already_paid",
     "assess_late",
     "group_late_orders",
+    "order_pickups",
     "propose",
     "settle",
     "settle_payouts",

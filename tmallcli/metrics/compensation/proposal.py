@@ -40,15 +40,17 @@ def propose(
     as_of: datetime,
     *,
     platform_column: bool = False,
+    pickups: pl.DataFrame | None = None,
 ) -> Proposal:
     """Every payout line the exports justify as of ``as_of`` (no ledger involved).
 
     ``orders`` carries :data:`ORDERS_COLUMNS` (absent optional columns as nulls);
     ``platform_column`` says whether the export really has 延迟发货自动赔付金额, which turns
     the reconciliation on. Amounts the platform already paid are deducted in
-    :func:`settle_payouts`, never paid twice.
+    :func:`settle_payouts`, never paid twice. ``pickups``: each order's pickup time, row for
+    row beside ``orders``, when the caller has it already (:func:`order_pickups`).
     """
-    orders = with_pickups(orders, events, rules.words)
+    orders = with_pickups(orders, events, rules.words, pickups)
     assessed = assess_late(orders, refunds, rules, as_of)
     keep = pl.col("late")
     if platform_column:
