@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tmallcli.exports.kinds import KIND_NAMES
+from tmallcli.exports.kinds import KIND_NAMES, OPTION_NAMES
 from tmallcli.runs.context import Exports
 
 if TYPE_CHECKING:
@@ -145,40 +145,20 @@ Limit = Annotated[
 ]
 
 _FILES_HELP = "a file, a glob or a folder; repeatable"
-Orders = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--orders", help=f"Orders export 订单报表 ({_FILES_HELP}).", rich_help_panel=INPUTS
-    ),
-]
-Logistics = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--logistics", help=f"Tracking events 物流详情 ({_FILES_HELP}).", rich_help_panel=INPUTS
-    ),
-]
-Reviews = Annotated[
-    list[str] | None,
-    typer.Option("--reviews", help=f"Reviews export 评价 ({_FILES_HELP}).", rich_help_panel=INPUTS),
-]
-Refunds = Annotated[
-    list[str] | None,
-    typer.Option("--refunds", help=f"Refunds export 退款 ({_FILES_HELP}).", rich_help_panel=INPUTS),
-]
-Chats = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--chats", help=f"旺旺/千牛 chat messages ({_FILES_HELP}).", rich_help_panel=INPUTS
-    ),
-]
-CsRatings = Annotated[
-    list[str] | None,
-    typer.Option("--cs-ratings", help=f"客服评价 ratings ({_FILES_HELP}).", rich_help_panel=INPUTS),
-]
-Complaints = Annotated[
-    list[str] | None,
-    typer.Option("--complaints", help=f"投诉 complaints ({_FILES_HELP}).", rich_help_panel=INPUTS),
-]
+
+
+def _export_option(kind: str, what: str) -> typer.models.OptionInfo:
+    """The option giving one kind's files, named as exports/kinds.py names it."""
+    return typer.Option(OPTION_NAMES[kind], help=f"{what} ({_FILES_HELP}).", rich_help_panel=INPUTS)
+
+
+Orders = Annotated[list[str] | None, _export_option("orders", "Orders export 订单报表")]
+Logistics = Annotated[list[str] | None, _export_option("logistics", "Tracking events 物流详情")]
+Reviews = Annotated[list[str] | None, _export_option("reviews", "Reviews export 评价")]
+Refunds = Annotated[list[str] | None, _export_option("refunds", "Refunds export 退款")]
+Chats = Annotated[list[str] | None, _export_option("chats", "旺旺/千牛 chat messages")]
+CsRatings = Annotated[list[str] | None, _export_option("cs_ratings", "客服评价 ratings")]
+Complaints = Annotated[list[str] | None, _export_option("complaints", "投诉 complaints")]
 ExportDir = Annotated[
     Path | None,
     typer.Option(
