@@ -54,6 +54,10 @@ def main() -> None:
     # `tmall … | head` must end quietly, as csvkit does: restore the default SIGPIPE action.
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # A GBK console or file (Chinese Windows) gets √ for ✓, × for ✗: never a crash.
+    from tmallcli.render.console import make_streams_safe
+
+    make_streams_safe()
     try:
         code = app(prog_name="tmall", standalone_mode=False)
     except KeyboardInterrupt:
