@@ -88,9 +88,15 @@ Check = Annotated[
     ),
 ]
 Format = Annotated[
-    OutputFormat,
+    OutputFormat | None,
     typer.Option(
-        "--format", "-f", help="Output format.", rich_help_panel=OUTPUT, case_sensitive=False
+        "--format",
+        "-f",
+        help="Output format (default: from the --output file's extension .json / .csv / .md, "
+        "else table).",
+        rich_help_panel=OUTPUT,
+        case_sensitive=False,
+        show_default=False,
     ),
 ]
 OutputFile = Annotated[
@@ -191,12 +197,31 @@ SkipBadRows = Annotated[
 ]
 
 
+# The output formats a file's extension names (SPEC §14: -o 红包.csv writes CSV).
+EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md"}
+
+
 @dataclass
 class OutputOptions:
-    format: OutputFormat = OutputFormat.table
+    format: OutputFormat | None = None  # None: from the output file's extension, else table
     output: Path | None = None
     bom: bool = True
     lang: Lang = Lang.zh
+
+    def resolved_format(self) -> str:
+        """``--format``, else the one the ``--output`` file's extension names, else table; a
+        format that contradicts the extension (``-f table -o 红包.csv``) is a usage error."""
+        from tmallcli.errors import UsageError
+
+        named = None if self.output is None else EXTENSION_FORMATS.get(self.output.suffix.lower())
+        if self.format is None:
+            return named or OutputFormat.table.value
+        if named is not None and named != self.format.value:
+            raise UsageError(
+                f"--format {self.format.value} contradicts the output file {self.output} "
+                f"(its extension means {named}): drop --format or change the file name"
+            )
+        return self.format.value
 
 
 @dataclass
@@ -248,7 +273,7 @@ def bundle(params: Mapping[str, Any]) -> Bundle:
             check=bool(params.get("check", False)),
         ),
         output=OutputOptions(
-            format=params.get("fmt", OutputFormat.table),
+            format=params.get("fmt"),
             output=params.get("output"),
             bom=not params.get("no_bom", False),
             lang=params.get("lang", Lang.zh),

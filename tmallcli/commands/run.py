@@ -73,6 +73,7 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
     gc.set_threshold(*GC_THRESHOLD)
 
     try:
+        fmt = out.resolved_format()
         check_writable(out.output)
         outcome = program()
         for note in outcome.notes:
@@ -81,7 +82,7 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
             warn(warning["message"])
         emit(
             outcome.result,
-            fmt=out.format.value,
+            fmt=fmt,
             output=out.output,
             bom=out.bom,
             lang=out.lang.value,

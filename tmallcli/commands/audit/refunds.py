@@ -31,7 +31,7 @@ def refunds(
     category: o.Category = None,
     check: o.Check = False,
     limit: SlowestLimit = None,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

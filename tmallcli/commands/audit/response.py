@@ -17,7 +17,7 @@ def response(
     min_rate: o.MinRate = None,
     check: o.Check = False,
     limit: o.Limit = None,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

@@ -32,7 +32,7 @@ def late_orders(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

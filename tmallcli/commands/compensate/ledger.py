@@ -40,7 +40,7 @@ def ledger_list(
     since: Since = None,
     buyer: Buyer = None,
     run_id: RunId = None,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

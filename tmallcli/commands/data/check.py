@@ -19,7 +19,7 @@ def check(
         str | None, typer.Option("--kind", help=f"Read as this kind: {', '.join(KIND_NAMES)}.")
     ] = None,
     check: o.Check = False,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

@@ -76,7 +76,7 @@ def cs(
     config: o.ConfigFile = None,
     min_average: MinAverage = None,
     check: o.Check = False,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,

@@ -54,7 +54,7 @@ def service(
     set_values: SetValue = None,
     strict: Strict = False,
     check: o.Check = False,
-    fmt: o.Format = o.OutputFormat.table,
+    fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
