@@ -166,6 +166,31 @@ def test_bad_set_is_a_usage_error(bad: str) -> None:
     assert "--set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("bad", "accepted"),
+    [
+        ("pickup_24h_rate=97", "0.97 or 97%"),  # 9700 %: a percentage without its sign
+        ("pickup_24h_rate=-0.1", "0.97 or 97%"),
+        ("complaint_rate=101%", "0.97 or 97%"),
+        ("refund_only_hours=-3", "0 or more"),
+        ("human_response_seconds=nan", "0 or more"),
+        ("item_review_score=5.5", "from 0 to 5"),
+    ],
+)
+def test_a_what_if_out_of_range_names_the_accepted_forms(bad: str, accepted: str) -> None:
+    result = runner.invoke(app, [*BASE, "--set", bad])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("tmall: error:")]
+    assert len(errors) == 1 and "out of range" in errors[0] and accepted in errors[0]
+
+
+def test_a_rate_may_be_written_as_a_percentage() -> None:
+    as_percent = run_json("--set", "pickup_24h_rate=97%")
+    as_share = run_json("--set", "pickup_24h_rate=0.97")
+    assert as_percent["metrics"]["pickup_24h_rate"] == as_share["metrics"]["pickup_24h_rate"]
+    assert as_percent["metrics"]["pickup_24h_rate"]["value"] == 0.97
+
+
 def test_no_export_at_all_is_a_usage_error() -> None:
     result = runner.invoke(app, ["score", "service", "--as-of", "2026-11-20"])
     assert result.exit_code == 2

@@ -8,6 +8,8 @@ it loads once (:mod:`tmallcli.runs.report`).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -124,22 +126,46 @@ def components(files: Inputs, ctx: RunContext) -> Components:
     return parts
 
 
-def parse_what_if(values: list[str] | None, known: list[str]) -> dict[str, float]:
-    """``--set metric=value`` (repeatable): the hypothetical values of a what-if."""
+# What ``--set`` accepts for each kind of metric value (config VALUE_KIND), said on a bad one.
+ACCEPTED_FORMS = {
+    "rate": "a rate from 0 to 1 or a percentage, e.g. 0.97 or 97%",
+    "score": "a score from 0 to 5, e.g. 4.75",
+    "duration": "hours or seconds, 0 or more, e.g. 36.5",
+    "value": "a number",
+}
+
+
+def parse_what_if(values: list[str] | None, metrics: Mapping[str, Any]) -> dict[str, float]:
+    """``--set metric=value`` (repeatable): the hypothetical values of a what-if, each checked
+    against its metric's range (``metrics``: the category's active metric configs). A rate may
+    be written as a percentage (``97%``); ``97`` for a rate is out of range, never 9700 %."""
     from tmallcli.errors import UsageError
 
     what_if: dict[str, float] = {}
     for item in values or []:
         key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or key not in known:
+        key, text = key.strip(), text.strip()
+        if not sep or key not in metrics:
             raise UsageError(
-                f"--set: expected METRIC=VALUE with METRIC one of {', '.join(known)} (got {item!r})"
+                f"--set: expected METRIC=VALUE with METRIC one of {', '.join(metrics)} (got {item!r})"
             )
+        metric = metrics[key]
+        kind = metric.VALUE_KIND
+        percent = kind == "rate" and text.endswith("%")
         try:
-            what_if[key] = float(text)
+            number = float(text[:-1] if percent else text)
         except ValueError:
-            raise UsageError(f"--set {key}: not a number (got {text!r})") from None
+            raise UsageError(
+                f"--set {key}: not a number (got {text!r}); expected {ACCEPTED_FORMS[kind]}"
+            ) from None
+        if percent:
+            number /= 100
+        low, high = metric.VALUE_RANGE
+        if not math.isfinite(number) or number < low or (high is not None and number > high):
+            raise UsageError(
+                f"--set {key}: {text} is out of range; expected {ACCEPTED_FORMS[kind]}"
+            )
+        what_if[key] = number
     return what_if
 
 
@@ -156,7 +182,7 @@ def run_service(
     from tmallcli.errors import UsageError
     from tmallcli.metrics.service_score import plan_target, score_service
 
-    what_if = parse_what_if(set_values, list(ctx.category.active_metrics))
+    what_if = parse_what_if(set_values, ctx.category.active_metrics)
     with exports.open() as files:
         if not any(files.has(k) for k in SERVICE_KINDS):
             raise UsageError(
