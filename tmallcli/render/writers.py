@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 import tempfile
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tmallcli.errors import OutputError
 from tmallcli.render.labels import Labels
@@ -90,28 +91,88 @@ def document_markdown(doc: Document) -> str:
     return "\n".join(out) + "\n"
 
 
+# A cell that must never be cut or folded: an order / refund / tracking number, a time, an
+# amount, a count, a rate (digits and the signs they come with; a date and its time).
+_UNBREAKABLE = re.compile(
+    r"^[¥￥+\-]?[0-9A-Za-z][0-9A-Za-z.,:/%+\-_#]*(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$"
+)
+_NARROWEST_TEXT = 4  # the least a text column folds down to
+
+
+def _unbreakable_width(section: Section, index: int) -> int | None:
+    """The width a column needs to show each of its cells whole, when every cell is an ID,
+    a time or a number (None: a text column, which may fold)."""
+    from rich.cells import cell_len
+
+    widest = 0
+    for row in section.rows:
+        text = row[index].text
+        if text in ("", "—"):
+            continue
+        if any(c.isdigit() for c in text) and _UNBREAKABLE.match(text):
+            widest = max(widest, cell_len(text))
+        else:
+            return None
+    return widest or None
+
+
 def print_rich(doc: Document, file: Any) -> None:
+    """The document as Rich tables. An ID, time or money column never shrinks (SPEC §14: a
+    19-digit order number is never shown as ``3205…``): text columns fold instead, and a
+    table that cannot fit the width even so is drawn wider than it (the terminal scrolls)."""
+    import os
+
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     console = Console(file=file, soft_wrap=False, highlight=False)
-    if not console.is_terminal:
-        # A pipe or a file: do not squeeze tables into 80 columns.
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+        # A pipe or a file: do not squeeze tables into 80 columns (unless COLUMNS says so).
         console.width = max(console.width, 160)
     console.print(Text(doc.title, style="bold"))
     for text, style in doc.lines:
         console.print(Text(text, style=style or ""))
     for section in doc.sections:
-        table = Table(title=section.title, title_justify="left", title_style="bold")
-        for column in section.columns:
-            table.add_column(column.label, justify="right" if column.numeric else "left")
-        for row in section.rows:
-            table.add_row(*(Text(c.text, style=c.style or "") for c in row))
         console.print()
+        _print_section(console, section)
+
+
+def _print_section(console: Any, section: Section) -> None:
+    """One section as a table: ID, time and money columns at their full width, the text
+    columns sharing what is left (folded, each at least a few characters wide)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    widths = [_unbreakable_width(section, i) for i in range(len(section.columns))]
+    texts = sum(w is None for w in widths)
+    fixed = 1 + sum(w + 3 for w in widths if w is not None) + 3 * texts
+    natural = sum(
+        max([cell_len(column.label)] + [cell_len(row[i].text) for row in section.rows])
+        for i, column in enumerate(section.columns)
+        if widths[i] is None
+    )
+    # Only when the text does not fit beside the IDs does each text column get an even share.
+    share = None
+    if texts and fixed + natural > console.width:
+        share = max(_NARROWEST_TEXT, (console.width - fixed) // texts)
+    table = Table(title=section.title, title_justify="left", title_style="bold")
+    for column, width in zip(section.columns, widths, strict=True):
+        justify: Literal["left", "right"] = "right" if column.numeric else "left"
+        if width is None:
+            table.add_column(column.label, justify=justify, overflow="fold", max_width=share)
+        else:
+            table.add_column(column.label, justify=justify, no_wrap=True, min_width=width)
+    for row in section.rows:
+        table.add_row(*(Text(c.text, style=c.style or "") for c in row))
+    width = console.width
+    console.width = max(width, fixed + (share or 0) * texts)  # wider than the screen: it scrolls
+    try:
         console.print(table)
-        for note in section.notes:
-            console.print(Text(note, style="dim"))
+    finally:
+        console.width = width
+    for note in section.notes:
+        console.print(Text(note, style="dim"))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
