@@ -168,15 +168,13 @@ def counts_from_percent(
             key=lambda i: (-(exact[i] - counts[i]) if off > 0 else (exact[i] - counts[i]), i),
         )
         step = 1 if off > 0 else -1
-        for i in order:
-            if off == 0:
-                break
-            if step < 0 and counts[i] == 0:
-                continue
-            counts[i] += step
-            off -= step
-        if off:
-            raise StarsError("the percentages cannot give the number of raters")
+        while off:
+            movable = [i for i in order if step > 0 or counts[i] > 0]
+            if not movable:
+                raise StarsError("the percentages cannot give the number of raters")
+            for i in movable[: abs(off)]:
+                counts[i] += step
+                off -= step
     error = Fraction(raters, 2 * 100 * 10**decimals)  # half the last shown digit, in ratings
     approximate = error >= Fraction(1, 2) or bool(notes)
     if approximate:

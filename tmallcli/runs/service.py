@@ -32,6 +32,8 @@ from tmallcli.runs.refunds import refunds_of
 from tmallcli.runs.response import response_of
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     import polars as pl
 
     from tmallcli.exports.inputs import Inputs
@@ -218,6 +220,18 @@ def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:
     return (None, NO_DATA) if value is None else (float(value), OK)
 
 
+def dsr_exact(d: DsrResult | PageDsr | None, key: str) -> Fraction | None:
+    """A DSR dimension's exact score: the page's; a dimension the page's figures do not give
+    falls back to the score recomputed from a per-rating export, when there is one."""
+    if d is None:
+        return None
+    value = d.dimensions[key].exact
+    ratings = getattr(d, "ratings", None)
+    if value is None and ratings is not None:
+        value = ratings.dimensions[key].exact
+    return value
+
+
 def metric_inputs(parts: Components) -> dict[str, MetricInput]:
     """The §6 metric values with their status and evidence."""
     inputs: dict[str, MetricInput] = {}
@@ -231,8 +245,7 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
         inputs[key] = MetricInput(number, status, rows)
 
     d = parts.dsr
-    description = None if d is None else d.dimensions["description"].exact
-    logistics = None if d is None else d.dimensions["logistics"].exact
+    description, logistics = dsr_exact(d, "description"), dsr_exact(d, "logistics")
     put(
         "item_review_score",
         None if description is None else float(description),
