@@ -47,7 +47,7 @@ def files() -> dict[str, bytes]:
             "描述相符: [30, 10, 5, 3, 2]\n"
             "service: {raters: 50, percent: ['90.00%', '6.00%', '2.00%', '0.00%', '2.00%']}\n"
             "logistics: {score: 4.5, raters: 100}\n"
-        ).encode("utf-8"),
+        ).encode(),
         # A bad cell: a count that is not a whole number (line 3, column 4星).
         "dsr_summary/dsr_bad.csv": csv_bytes(
             ["维度", "评分人数", "5星", "4星", "3星", "2星", "1星"],
