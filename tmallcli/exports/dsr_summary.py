@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.errors import InputError
 from tmallcli.exports.headers import normalize_header
 from tmallcli.exports.kinds import DSR_DIMENSION_NAMES, DSR_SUMMARY_COLUMNS
+from tmallcli.exports.paths import os_problem
 
 if TYPE_CHECKING:
     from tmallcli.exports.reader import ExportReader
@@ -136,7 +137,7 @@ def read_summary(path: Path, reader: ExportReader) -> list[SummaryLine]:
     return lines
 
 
-_DIMENSIONS_HINT = " / ".join(names[-1] for names in DSR_DIMENSION_NAMES.values())
+_DIMENSIONS_HINT = "description / service / logistics, or 描述相符 / 服务态度 / 物流服务"
 
 
 def _clean(text: str) -> str:
@@ -226,7 +227,7 @@ def _read_yaml(path: Path) -> list[SummaryLine]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise InputError(display, (exc.strerror or str(exc)).lower()) from None
+        raise InputError(display, os_problem(exc)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(display, f"not a YAML file ({str(exc).splitlines()[0]})") from None
     if isinstance(data, dict) and isinstance(data.get("dsr"), dict):
