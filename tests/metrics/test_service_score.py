@@ -224,3 +224,60 @@ def test_every_configured_scale_is_invertible(name: str, fraction: float, target
     lowest = min(s for _, s in scale.points)
     if target > lowest + 1e-6:
         assert scale.score(easier) < target + 1e-9
+
+
+# ------------------------------------------------------------- plan values round trip
+# Issue 23 item 8: a plan value given back through --set must reach the target. One metric
+# of each kind: a rate, hours, seconds, a review score.
+ROUND_TRIP = (
+    "pickup_24h_rate",
+    "return_refund_hours",
+    "human_response_seconds",
+    "item_review_score",
+)
+
+
+@pytest.mark.parametrize("key", ROUND_TRIP)
+@given(rise=st.floats(min_value=1e-6, max_value=0.3))
+@settings(max_examples=150, deadline=None)
+def test_a_plan_value_given_back_reaches_the_target(key: str, rise: float) -> None:
+    from tmallcli.render.service import plan_value
+
+    before = score_service(CATEGORY, ALL)
+    assert before.total is not None
+    target = before.total + rise
+    plan = plan_target(before, target)
+    value = plan.alone[key]
+    if value is None:  # out of reach for this metric alone
+        return
+    after = score_service(CATEGORY, ALL, {key: value})
+    assert after.total is not None and after.total >= target
+    assert plan_target(after, target).reached
+    # The value as the table shows it (rounded towards the better side) reaches it too.
+    shown = plan_value(key, value, before.metrics[key].scale.higher_is_better)
+    again = score_service(CATEGORY, ALL, {key: shown})
+    assert again.total is not None and again.total >= target
+
+
+@given(rise=st.floats(min_value=1e-6, max_value=1.5))
+@settings(max_examples=150, deadline=None)
+def test_the_combination_given_back_reaches_the_target(rise: float) -> None:
+    before = score_service(CATEGORY, ALL)
+    assert before.total is not None
+    target = min(before.total + rise, 5.0)
+    plan = plan_target(before, target)
+    if not plan.combination_reaches:
+        return
+    values = {s.key: s.value_to for s in plan.combination if s.value_to is not None}
+    after = score_service(CATEGORY, ALL, values)
+    assert after.total is not None and after.total >= target
+
+
+def test_plan_values_shown_round_towards_the_better_side() -> None:
+    from tmallcli.render.service import plan_value
+
+    assert plan_value("pickup_24h_rate", 0.973312, True) == 0.9734  # 97.34 %, not 97.33 %
+    assert plan_value("return_refund_hours", 58.000153, False) == 58.0  # 58.0 h, down
+    assert plan_value("human_response_seconds", 21.4, False) == 21.0
+    assert plan_value("item_review_score", 4.6333, True) == 4.64
+    assert plan_value("complaint_rate", 0.0012345, False) == 0.00123

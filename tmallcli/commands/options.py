@@ -165,6 +165,25 @@ Refunds = Annotated[list[str] | None, _export_option("refunds", "Refunds export 
 Chats = Annotated[list[str] | None, _export_option("chats", "旺旺/千牛 chat messages")]
 CsRatings = Annotated[list[str] | None, _export_option("cs_ratings", "客服评价 ratings")]
 Complaints = Annotated[list[str] | None, _export_option("complaints", "投诉 complaints")]
+# The shop's DSR page (SPEC §3): its star counts, typed or written down in a small file.
+Stars = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stars",
+        help="The DSR page's star counts of one dimension, 5★ to 1★: description=30,10,5,3,2 "
+        "(also service, logistics, or 描述相符 / 服务态度 / 物流服务); repeatable.",
+        rich_help_panel=INPUTS,
+    ),
+]
+DsrSummary = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--summary",
+        help="A small CSV / Excel / YAML file of the DSR page: per dimension the five star "
+        "counts, or the raters and the five percentages, or the score and the raters.",
+        rich_help_panel=INPUTS,
+    ),
+]
 ExportDir = Annotated[
     Path | None,
     typer.Option(

@@ -14,6 +14,7 @@ from tmallcli.commands.run import Outcome, check_writable, run
 
 if TYPE_CHECKING:
     from tmallcli.commands.options import Bundle
+    from tmallcli.runs.dsr import StarOptions
 
 app = typer.Typer()
 
@@ -54,6 +55,8 @@ def info(message: str) -> None:
 @app.command("report")
 def report(
     directory: o.ExportDir = None,
+    stars: o.Stars = None,
+    summary: o.DsrSummary = None,
     out: HtmlOut = None,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
@@ -76,7 +79,8 @@ def report(
     far as the exports allow. Prints each score against its threshold, the 3 factors that
     cost the most points with their evidence, and today's to-do counts; --out writes the
     HTML report with charts and every table; -f json gives every section's JSON (each
-    equal to its own command's).
+    equal to its own command's). DSR comes from the shop page's --stars / --summary (or a
+    DSR summary file in the folder) when given, beside the reviews' own DSR columns if any.
 
     Example: tmall report --dir exports/ --as-of 2026-11-20 --out report.html --check
     """
@@ -84,10 +88,11 @@ def report(
 
     def program() -> Outcome:
         from tmallcli.errors import UsageError
+        from tmallcli.runs.dsr import StarOptions
 
         if directory is None:
             raise UsageError("give the folder of exports: --dir DIR")
-        return build(opts, out)
+        return build(opts, out, StarOptions.of(stars, summary))
 
     run(program, opts.output, debug=debug)
 
@@ -150,7 +155,7 @@ def sample_folder(scratch: Path) -> tuple[Path, str | None]:
     return bundled, None if as_of is None else str(as_of)
 
 
-def build(opts: Bundle, html: Path | None) -> Outcome:
+def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.report import run_report
@@ -160,7 +165,7 @@ def build(opts: Bundle, html: Path | None) -> Outcome:
             info(f"{kind}: {', '.join(paths)}")
 
     check_writable(html)  # before minutes of work, not after
-    done = run_report(opts.exports, opts.rules.context(), announce=announce)
+    done = run_report(opts.exports, opts.rules.context(), announce=announce, stars=stars)
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")

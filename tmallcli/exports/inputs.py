@@ -14,6 +14,7 @@ from typing import Any
 
 from tmallcli.errors import InputError, UsageError
 from tmallcli.exports.csv_scan import read_headers
+from tmallcli.exports.dsr_summary import is_dsr_summary
 from tmallcli.exports.headers import detect_kind
 from tmallcli.exports.kinds import KINDS, OPTION_NAMES
 from tmallcli.exports.paths import expand_paths
@@ -59,6 +60,9 @@ class Inputs:
         self.reader = ExportReader(self._workdir, options or ReadOptions())
         self.files: dict[str, list[str]] = {k: list(v) for k, v in files.items() if v}
         self.ignored: list[str] = []
+        # The shop's DSR page written down (SPEC §3), found in --dir by its headers: not an
+        # export of rows, read by exports/dsr_summary.py.
+        self.dsr_summaries: list[str] = []
         self._loaded: dict[LoadKey, LoadedExport] = {}
         self._released_warnings: list[dict[str, Any]] = []
         self._reads: dict[str, Read] = {}
@@ -87,16 +91,20 @@ class Inputs:
             try:
                 # Headers only: a GB18030 file is transcoded when a command reads it, and
                 # not at all when none does (or reads only ASCII columns of it).
-                mapping = detect_kind(read_headers(self.reader.source(path, lossy=True)))
+                headers = read_headers(self.reader.source(path, lossy=True))
+                mapping = detect_kind(headers)
             except InputError:
-                mapping = None
+                headers, mapping = [], None
+            if mapping is None and is_dsr_summary(headers):
+                self.dsr_summaries.append(str(path))
+                continue
             if mapping is None:
                 self.ignored.append(str(path))
                 continue
             # An explicit option for a kind wins over what the folder holds.
             if mapping.kind.name not in self.files or str(path) in self.files[mapping.kind.name]:
                 self.files.setdefault(mapping.kind.name, []).append(str(path))
-        if not any(self.files.values()):
+        if not any(self.files.values()) and not self.dsr_summaries:
             raise InputError(
                 str(directory), "folder holds no seller-center export recognised by its headers"
             )

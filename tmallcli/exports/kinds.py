@@ -245,3 +245,36 @@ def columns_read(kind: KindSpec, columns: Iterable[str] | None, present: set[str
         if kind.name == "refunds" and "shipped" in names:
             names.add("shipping_info")
     return [c.name for c in kind.columns if c.name in names]
+
+
+# --------------------------------------------------------------------- DSR page summary (§3)
+# Not an export of rows: the shop's DSR page (店铺动态评分) written down as a small table, one
+# line per dimension (exports/dsr_summary.py reads it). ``--dir`` tells it by its headers: a
+# dimension column with either the five star columns (counts, or percentages: a header with
+# 占比 / % or cells with a % sign) or the score and the raters.
+DSR_DIMENSION_NAMES: dict[str, tuple[str, ...]] = {
+    "description": ("description", "宝贝与描述相符", "描述相符"),
+    "service": ("service", "卖家的服务态度", "服务态度"),
+    "logistics": ("logistics", "物流服务的质量", "物流服务", "物流服务评分"),
+}
+_STAR_WORDS = {5: "五", 4: "四", 3: "三", 2: "二", 1: "一"}
+DSR_SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dimension": ("维度", "评分项", "评分维度", "项目", "dimension"),
+    "score": ("评分", "动态评分", "得分", "分数", "score"),
+    "raters": ("评分人数", "评价人数", "人数", "raters"),
+    **{
+        f"star{s}": (f"{s}星", f"{_STAR_WORDS[s]}星", f"{s}分", f"star{s}", f"{s}_star")
+        for s in (5, 4, 3, 2, 1)
+    },
+    **{
+        f"star{s}_percent": (
+            f"{s}星占比",
+            f"{_STAR_WORDS[s]}星占比",
+            f"{s}星(%)",
+            f"{s}星%",
+            f"{s}分占比",
+            f"star{s}_percent",
+        )
+        for s in (5, 4, 3, 2, 1)
+    },
+}

@@ -67,7 +67,9 @@ def exact(value: float | int | str) -> Fraction:
 @dataclass
 class DimensionScore:
     key: str
-    total: int  # Σ stars over counted events with a value
+    # Σ stars over counted events with a value (from the page's score alone: score × raters,
+    # a Fraction — :mod:`tmallcli.metrics.dsr_stars`)
+    total: int | Fraction
     count: int
     industry: Fraction | None
     thresholds: dict[str, Fraction]
@@ -140,7 +142,7 @@ def format_threshold(threshold: Fraction) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def five_star_needed(total: int, count: int, threshold: Fraction) -> int:
+def five_star_needed(total: int | Fraction, count: int, threshold: Fraction) -> int:
     """Least n ≥ 0 with (S + 5n) / (N + n) ≥ T, i.e. n = ceil((T·N − S) / (5 − T)), exactly.
 
     With no rating at all there is no score yet: one 5-star rating is needed to have one.

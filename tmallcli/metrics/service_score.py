@@ -261,9 +261,10 @@ def plan_target(result: ServiceScore, target: float) -> TargetPlan:
             alone[m.key] = None
             continue
         needed = m.score + max(gap, 0.0) / m.weight
-        alone[m.key] = (
-            m.value if gap <= 0 else m.scale.value_for(needed) if needed <= 5 + 1e-9 else None
-        )
+        value = m.value if gap <= 0 else m.scale.value_for(needed) if needed <= 5 + 1e-9 else None
+        if value is not None and gap > 0:
+            value = reaching(result, {m.key: value}, m.key, target)
+        alone[m.key] = value
 
     def efficiency(m: MetricScore) -> float:
         best_value = m.scale.value_for(m.scale.best)
@@ -287,4 +288,59 @@ def plan_target(result: ServiceScore, target: float) -> TargetPlan:
             TargetStep(m.key, m.value, m.scale.value_for(score_to), m.score, score_to, gained)
         )
         remaining -= gained
-    return TargetPlan(target, total, gap <= 0, alone, steps, remaining <= 1e-9)
+    reaches = remaining <= 1e-9
+    if reaches and steps:
+        # Every step's value given back with --set must reach the target: the last step
+        # takes up a float's width the sum of the others may fall short by — or, when its
+        # score is already at the top of its scale, the step before it, and so on.
+        values = {s.key: s.value_to for s in steps if s.value_to is not None}
+        for step in reversed(steps):
+            if _reached(result, values, target):
+                break
+            if step.value_to is not None:
+                step.value_to = values[step.key] = reaching(result, values, step.key, target)
+        # Every step at the top of its scale and still a float's width short: the next metric
+        # with room takes it (a step that gains next to nothing).
+        for m in sorted(scored, key=lambda m: (-efficiency(m), m.key)):
+            if _reached(result, values, target):
+                break
+            if m.key in values or m.value is None or (m.scale.best - (m.score or 0.0)) <= 0:
+                continue
+            values[m.key] = reaching(result, {**values, m.key: m.value}, m.key, target)
+            score_to = m.scale.score(values[m.key])
+            gained = (score_to - (m.score or 0.0)) * m.weight
+            steps.append(TargetStep(m.key, m.value, values[m.key], m.score, score_to, gained))
+        reaches = _reached(result, values, target)
+    return TargetPlan(target, total, gap <= 0, alone, steps, reaches)
+
+
+def _reached(result: ServiceScore, values: Mapping[str, float], target: float) -> bool:
+    total = total_with(result, values)
+    return total is not None and total >= target
+
+
+def total_with(result: ServiceScore, values: Mapping[str, float]) -> float | None:
+    """The total :func:`score_service` gives with ``values`` set (``--set``) for metrics it
+    scored: the same scores and weights, summed the same way."""
+    scored = [m for m in result.metrics.values() if m.score is not None and m.weight > 0]
+    if not scored:
+        return None
+    return math.fsum(
+        (m.scale.score(values[m.key]) if m.key in values else m.score or 0.0) * m.weight
+        for m in scored
+    )
+
+
+def reaching(result: ServiceScore, values: Mapping[str, float], key: str, target: float) -> float:
+    """``values[key]``, moved by the least floats in the metric's better direction until the
+    total with ``values`` reaches ``target`` — so a plan value fed back through ``--set``
+    reaches the target (the scale's inverse is exact but for a float's width)."""
+    m = result.metrics[key]
+    value = values[key]
+    toward = math.inf if m.scale.higher_is_better else -math.inf
+    for _ in range(1000):
+        total = total_with(result, {**values, key: value})
+        if total is None or total >= target:
+            break
+        value = math.nextafter(value, toward)
+    return value

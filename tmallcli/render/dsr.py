@@ -12,6 +12,7 @@ from tmallcli.render.serialise import Shape, many, to_json
 
 if TYPE_CHECKING:
     from tmallcli.metrics.dsr import DsrResult
+    from tmallcli.metrics.dsr_stars import PageDsr
     from tmallcli.render.labels import Labels
     from tmallcli.timeframe import AsOf
 
@@ -27,7 +28,10 @@ def _score_text(value: float | None) -> str:
 
 @dataclass
 class DsrReport:
-    result: DsrResult
+    """The DSR from per-rating exports (:class:`DsrResult`) or from the shop page's star
+    counts (:class:`PageDsr`, rendered by :mod:`tmallcli.render.dsr_page`)."""
+
+    result: DsrResult | PageDsr
     as_of: AsOf
     category: str
 
@@ -36,6 +40,12 @@ class DsrReport:
         return any(d.flags for d in self.result.dimensions.values())
 
     def to_json(self) -> dict[str, Any]:
+        from tmallcli.metrics.dsr_stars import PageDsr
+
+        if isinstance(self.result, PageDsr):
+            from tmallcli.render.dsr_page import page_json
+
+            return page_json(self.result, self.as_of, self.category)
         r = self.result
         return {
             "as_of": self.as_of.date,
@@ -50,6 +60,19 @@ class DsrReport:
         }
 
     def document(self, labels: Labels) -> Document:
+        from tmallcli.metrics.dsr_stars import PageDsr
+
+        if isinstance(self.result, PageDsr):
+            from tmallcli.render.dsr_page import page_document
+
+            doc = page_document(self.result, self.as_of, self.category, labels)
+            if self.result.ratings is not None:
+                # The roll-off and the items come from the per-rating export.
+                ratings = DsrReport(self.result.ratings, self.as_of, self.category)
+                doc.sections += [
+                    s for s in ratings.document(labels).sections if s.key in ("rolloff", "items")
+                ]
+            return doc
         t = labels.of(LABELS)
         r = self.result
         doc = Document(t("dsr.title"))

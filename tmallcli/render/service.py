@@ -84,6 +84,26 @@ def format_value(key: str, value: float | None, labels: Labels = ZH) -> str:
     return f"{value:.2f}"
 
 
+# The precision each kind of value is shown with, in its own unit (a rate of 97.33 % is 0.9733).
+_SHOWN_STEP = {
+    **dict.fromkeys(RATES, "0.0001"),
+    **dict.fromkeys(SMALL_RATES, "0.00001"),
+    **dict.fromkeys(HOURS, "0.1"),
+    **dict.fromkeys(SECONDS, "1"),
+}
+
+
+def plan_value(key: str, value: float, higher_is_better: bool) -> float:
+    """A plan value as shown: rounded to the shown precision towards the better side (up for
+    a rate, down for hours), so that the value a seller reads off the table and types back
+    with --set still reaches the target."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    step = Decimal(_SHOWN_STEP.get(key, "0.01"))
+    rounding = ROUND_CEILING if higher_is_better else ROUND_FLOOR
+    return float(Decimal(repr(value)).quantize(step, rounding=rounding))
+
+
 def evidence_text(metric: str, e: dict[str, Any], labels: Labels) -> str:
     zh = not labels.en
     kind, key, value, count = e.get("kind"), e.get("key"), e.get("value"), e.get("count")
@@ -198,12 +218,14 @@ class ServiceReport:
             data["plan"] = {
                 "target": p.target,
                 "reached": p.reached,
-                "alone": {k: _r4(v) for k, v in p.alone.items()},
+                # Full precision: a plan value given back through --set reaches the target
+                # (rounded to 4 places it could fall short by a hair).
+                "alone": dict(p.alone),
                 "combination": [
                     {
                         "metric": s.key,
                         "value_from": _r4(s.value_from),
-                        "value_to": _r4(s.value_to),
+                        "value_to": s.value_to,
                         "score_from": _r4(s.score_from),
                         "score_to": _r4(s.score_to),
                         "points_gained": round(s.points_gained, 4),
@@ -297,6 +319,11 @@ class ServiceReport:
             doc.sections.extend(self._plan_sections(t))
         return doc
 
+    def _shown(self, key: str, value: float | None) -> float | None:
+        if value is None or (self.plan is not None and self.plan.reached):
+            return value
+        return plan_value(key, value, self.result.metrics[key].scale.higher_is_better)
+
     def _plan_sections(self, t: Labels) -> list[Section]:
         p = self.plan
         assert p is not None
@@ -315,7 +342,9 @@ class ServiceReport:
                     raw=self.result.metrics[key].value,
                 ),
                 Cell(
-                    format_value(key, value, t) if value is not None else t("plan.cannot"),
+                    format_value(key, self._shown(key, value), t)
+                    if value is not None
+                    else t("plan.cannot"),
                     None if value is not None else "dim",
                     value,
                 ),
@@ -327,7 +356,7 @@ class ServiceReport:
             [
                 Cell(t(s.key), raw=s.key),
                 Cell(format_value(s.key, s.value_from, t), raw=s.value_from),
-                Cell(format_value(s.key, s.value_to, t), raw=s.value_to),
+                Cell(format_value(s.key, self._shown(s.key, s.value_to), t), raw=s.value_to),
                 Cell(f"+{s.points_gained:.2f}", raw=round(s.points_gained, 4)),
             ]
             for s in p.combination

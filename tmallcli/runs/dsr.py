@@ -1,16 +1,151 @@
-"""``tmall score dsr``: 店铺动态评分 from the reviews export (SPEC §3)."""
+"""``tmall score dsr``: 店铺动态评分 from the reviews export and/or the shop page's star counts
+(SPEC §3)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
+    from tmallcli.exports.dsr_summary import SummaryLine
+    from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.dsr import DsrResult, DsrTrend
+    from tmallcli.metrics.dsr_stars import PageDsr, PageFigures
 
 TREND_HISTORY_DAYS = 90  # the report's DSR trend: the score shown on each of the last 90 days
+
+NEEDS_STARS = (
+    "the reviews export has no DSR columns (DSR ratings are anonymous to the seller): give the "
+    "star counts of the shop's DSR page: --stars description=N5,N4,N3,N2,N1 (and service, "
+    "logistics) or --summary FILE"
+)
+NO_DSR_COLUMNS = "the reviews export has no DSR columns: DSR from the page's star counts only"
+
+
+@dataclass(frozen=True)
+class StarOptions:
+    """The shop page's DSR figures given on the command line (SPEC §3)."""
+
+    stars: tuple[str, ...] = ()  # --stars description=30,10,5,3,2
+    summaries: tuple[Path, ...] = ()  # --summary FILE
+    add: tuple[str, ...] = ()  # --add description=0,0,0,0,3
+
+    @classmethod
+    def of(
+        cls,
+        stars: list[str] | None = None,
+        summaries: list[Path] | None = None,
+        add: list[str] | None = None,
+    ) -> StarOptions:
+        return cls(tuple(stars or ()), tuple(summaries or ()), tuple(add or ()))
+
+    @property
+    def given(self) -> bool:
+        return bool(self.stars or self.summaries)
+
+
+def parse_counts(option: str, item: str) -> tuple[str, tuple[int, ...]]:
+    """``description=30,10,5,3,2`` (or 描述相符=…) → (dimension, counts of 5 … 1 stars)."""
+    from tmallcli.errors import UsageError
+    from tmallcli.exports.dsr_summary import dimension_key
+
+    name, sep, text = item.partition("=")
+    key = dimension_key(name) if sep else None
+    if key is None:
+        raise UsageError(
+            f"{option}: expected DIMENSION=N5,N4,N3,N2,N1 with DIMENSION one of description, "
+            f"service, logistics (or 描述相符, 服务态度, 物流服务) (got {item!r})"
+        )
+    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    if len(parts) != 5 or not all(p.isdigit() for p in parts):
+        raise UsageError(
+            f"{option} {name.strip()}: expected 5 whole counts of 5, 4, 3, 2 and 1 stars, "
+            f"e.g. 30,10,5,3,2 (got {text!r})"
+        )
+    return key, tuple(int(p) for p in parts)
+
+
+def _figures_of(line: SummaryLine) -> PageFigures:
+    from tmallcli.errors import InputError
+    from tmallcli.metrics import dsr_stars
+
+    try:
+        if line.counts is not None:
+            return dsr_stars.from_counts(
+                line.dimension, line.origin, line.counts, raters=line.raters, shown_score=line.score
+            )
+        if line.percents is not None:
+            assert line.raters is not None
+            return dsr_stars.from_percent(
+                line.dimension,
+                line.origin,
+                line.raters,
+                list(line.percents),
+                line.decimals,
+                line.score,
+            )
+        assert line.score is not None and line.raters is not None
+        return dsr_stars.from_score(line.dimension, line.origin, line.score, line.raters)
+    except dsr_stars.StarsError as exc:
+        raise InputError(line.origin, str(exc)) from None
+
+
+def page_figures(files: Inputs, options: StarOptions) -> dict[str, PageFigures]:
+    """Each dimension's figures: ``--stars`` first, then ``--summary`` files, then the summaries
+    ``--dir`` found. Two sources of one rank giving one dimension are an error (which one is
+    today's page?)."""
+    from tmallcli.errors import UsageError
+    from tmallcli.exports.dsr_summary import read_summary
+    from tmallcli.metrics import dsr_stars
+
+    figures: dict[str, PageFigures] = {}
+    ranks: list[dict[str, PageFigures]] = []
+    given: dict[str, PageFigures] = {}
+    for item in options.stars:
+        key, counts = parse_counts("--stars", item)
+        if key in given:
+            raise UsageError(f"--stars: {key} given twice")
+        given[key] = dsr_stars.from_counts(key, "--stars", counts)
+    ranks.append(given)
+    for paths in (
+        [Path(p) for p in options.summaries],
+        [Path(p) for p in files.dsr_summaries],
+    ):
+        rank: dict[str, PageFigures] = {}
+        for path in paths:
+            for line in read_summary(path, files.reader):
+                if line.dimension in rank:
+                    raise UsageError(
+                        f"DSR summary: {line.dimension} is given by {rank[line.dimension].origin} "
+                        f"and {line.origin}: keep one"
+                    )
+                rank[line.dimension] = _figures_of(line)
+        ranks.append(rank)
+    for rank in ranks:
+        for key, value in rank.items():
+            figures.setdefault(key, value)
+    return figures
+
+
+def reviews_have_dsr(files: Inputs) -> bool:
+    """Do the reviews exports carry per-rating DSR columns (SPEC §2.1: the real ones do not)?"""
+    from tmallcli.exports.csv_scan import read_headers
+    from tmallcli.exports.headers import map_columns
+    from tmallcli.exports.kinds import KINDS
+    from tmallcli.exports.paths import expand_paths
+    from tmallcli.metrics.dsr import DIMENSIONS
+
+    if not files.has("reviews"):
+        return False
+    for path in expand_paths(files.files["reviews"], kind="reviews"):
+        found = map_columns(KINDS["reviews"], read_headers(files.reader.source(path, lossy=True)))
+        if not any(column in found.found for column in DIMENSIONS.values()):
+            return False
+    return True
 
 
 def dsr_of(reviews: LoadedExport, ctx: RunContext) -> DsrResult:
@@ -20,6 +155,33 @@ def dsr_of(reviews: LoadedExport, ctx: RunContext) -> DsrResult:
     return compute_dsr(reviews.lazy(), rules, ctx.as_of.instant)
 
 
+def page_dsr_of(
+    files: Inputs, ctx: RunContext, options: StarOptions, ratings: DsrResult | None
+) -> PageDsr | None:
+    """The DSR from the page's figures (None: none given), the ``--add`` what-if applied and
+    the ``ratings`` recomputed from a per-rating export beside it."""
+    from tmallcli.errors import UsageError
+    from tmallcli.metrics.dsr import DsrRules
+    from tmallcli.metrics.dsr_stars import StarsError, compute_page_dsr
+
+    figures = page_figures(files, options)
+    if not figures:
+        if options.add:
+            raise UsageError("--add needs the page's star counts: --stars or --summary FILE")
+        return None
+    added: dict[str, tuple[int, ...]] = {}
+    for item in options.add:
+        key, counts = parse_counts("--add", item)
+        if key in added:
+            raise UsageError(f"--add: {key} given twice")
+        added[key] = counts
+    rules = DsrRules.from_config(ctx.config, ctx.category)
+    try:
+        return compute_page_dsr(figures, rules, ctx.as_of.instant, added=added, ratings=ratings)
+    except StarsError as exc:
+        raise UsageError(f"--add {exc}") from None
+
+
 def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
     from tmallcli.metrics.dsr import DsrRules, score_trend
 
@@ -27,8 +189,29 @@ def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
     return score_trend(reviews.lazy(), rules, ctx.as_of.instant, history_days=TREND_HISTORY_DAYS)
 
 
-def run_dsr(exports: Exports, ctx: RunContext) -> Run[DsrResult]:
+def run_dsr(
+    exports: Exports, ctx: RunContext, stars: StarOptions | None = None
+) -> Run[DsrResult | PageDsr]:
+    """The DSR from the reviews' per-rating DSR, the page's star counts, or both."""
+    from tmallcli.errors import UsageError
     from tmallcli.metrics.dsr import COLUMNS
 
+    stars = stars or StarOptions()
     with exports.open() as files:
-        return finish(dsr_of(files.load("reviews", COLUMNS), ctx), files)
+        notes: list[str] = []
+        ratings = None
+        if reviews_have_dsr(files):
+            ratings = dsr_of(files.load("reviews", COLUMNS), ctx)
+        elif files.has("reviews"):
+            notes.append(NO_DSR_COLUMNS)
+        page = page_dsr_of(files, ctx, stars, ratings)
+        if page is not None:
+            return finish(page, files, notes + page.notes)
+        if ratings is not None:
+            return finish(ratings, files)
+        if files.has("reviews"):
+            raise UsageError(NEEDS_STARS)
+        raise UsageError(
+            "give the reviews export (--reviews FILE) or the shop page's star counts "
+            "(--stars description=30,10,5,3,2, --summary FILE), or --dir DIR"
+        )

@@ -24,11 +24,17 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
-from tmallcli.runs.dsr import dsr_of, dsr_trend_of
+from tmallcli.runs.dsr import StarOptions, dsr_of, dsr_trend_of, reviews_have_dsr
 from tmallcli.runs.pickup import NEEDS_PICKUP_TIME, pickup_of, pickup_orders, pickup_rules
 from tmallcli.runs.refunds import refunds_of
 from tmallcli.runs.response import response_of
-from tmallcli.runs.service import SERVICE_KINDS, Components, complaints_of, metric_inputs
+from tmallcli.runs.service import (
+    SERVICE_KINDS,
+    Components,
+    complaints_of,
+    dsr_component,
+    metric_inputs,
+)
 from tmallcli.runs.triage import REPORT_LIMIT, triage_of
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult, DsrTrend
+    from tmallcli.metrics.dsr_stars import PageDsr
     from tmallcli.metrics.pickup import PickupResult
     from tmallcli.metrics.refunds import RefundsResult
     from tmallcli.metrics.response import ResponseResult
@@ -79,7 +86,7 @@ class ShopReport:
     ignored: list[IgnoredFile]
     service: ServiceScore | None = None
     service_notes: list[str] = field(default_factory=list)
-    dsr: DsrResult | None = None
+    dsr: DsrResult | PageDsr | None = None  # the page's star counts when given (SPEC §3)
     dsr_trend: DsrTrend | None = None
     pickup: PickupResult | None = None
     response: ResponseResult | None = None
@@ -98,6 +105,7 @@ def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
     from tmallcli.exports.paths import EXPORT_SUFFIXES
 
     used = {str(Path(p).resolve()) for paths in files.files.values() for p in paths}
+    used |= {str(Path(p).resolve()) for p in files.dsr_summaries}
     unrecognised = {str(Path(p).resolve()) for p in files.ignored}
     ignored = []
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
@@ -113,6 +121,14 @@ def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
             reason = "not read"
         ignored.append(IgnoredFile(str(entry), reason))
     return ignored
+
+
+def used_files(files: Inputs) -> dict[str, list[str]]:
+    """kind → the files used for it; the DSR page's summary (SPEC §3) as ``dsr_summary``."""
+    used = {kind: list(paths) for kind, paths in files.files.items() if paths}
+    if files.dsr_summaries:
+        used["dsr_summary"] = list(files.dsr_summaries)
+    return used
 
 
 def steps(files: Inputs) -> int:
@@ -133,6 +149,7 @@ def build_report(
     *,
     directory: Path | None = None,
     advance: Callable[[str], None] | None = None,
+    stars: StarOptions | None = None,
 ) -> ShopReport:
     """Run every section the exports in ``files`` allow, reading each export once.
 
@@ -147,10 +164,15 @@ def build_report(
     report = ShopReport(
         as_of=ctx.as_of,
         category=ctx.category_name,
-        files={kind: list(paths) for kind, paths in files.files.items() if paths},
+        files=used_files(files),
         ignored=[] if directory is None else ignored_files(directory, files),
     )
+    stars = stars or StarOptions()
+    # The shop page's DSR figures (given, or a summary --dir found) stand in for the reviews.
+    page_given = stars.given or bool(files.dsr_summaries)
     for section, kinds in NEEDS.items():
+        if section in ("dsr", "service") and page_given:
+            continue
         if not any(files.has(k) for k in kinds):
             report.skipped[section] = "no " + " / ".join(kinds) + " export"
     parts = Components()
@@ -224,17 +246,27 @@ def build_report(
         step("售后")
         parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
         files.release("refunds", refunds.COLUMNS)
+    dsr_ratings = None
     if files.has("reviews"):
         step("评价 读取")
-        for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
-        step("DSR")
-        parts.dsr = dsr_of(for_dsr, ctx)
-        step("DSR 走势")
-        report.dsr_trend = dsr_trend_of(for_dsr, ctx)
+        if reviews_have_dsr(files):
+            for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
+            step("DSR")
+            dsr_ratings = dsr_of(for_dsr, ctx)
+            step("DSR 走势")
+            report.dsr_trend = dsr_trend_of(for_dsr, ctx)
+            del for_dsr
+        else:  # the real review exports: no per-rating DSR (SPEC §2.1)
+            for_triage = files.load("reviews", triage.COLUMNS)
+            step("DSR")
+            step("DSR 走势")
         step("中差评")
         report.triage = triage_of(for_triage, ctx, limit=REPORT_LIMIT)
-        del for_dsr, for_triage
+        del for_triage
         files.release_kind("reviews")
+    dsr_component(files, ctx, stars, dsr_ratings, parts)
+    if parts.dsr is None and "dsr" not in report.skipped:
+        report.skipped["dsr"] = "the reviews export has no DSR columns: give --stars or --summary"
     if files.has("chats"):
         step("旺旺 读取")
         chats = files.load("chats", response.COLUMNS)
@@ -269,6 +301,7 @@ def run_report(
     ctx: RunContext,
     *,
     announce: Callable[[dict[str, list[str]]], None] | None = None,
+    stars: StarOptions | None = None,
 ) -> Run[ShopReport]:
     """The report on ``exports`` (``announce`` is told which files hold which kind, once the
     folder is searched). ``exports.progress`` shows one bar for the whole report, the reads
@@ -278,7 +311,7 @@ def run_report(
 
     with replace(exports, progress=None).open() as files:
         if announce is not None:
-            announce(files.files)
+            announce(used_files(files))
         bar = (
             nullcontext(None)
             if exports.progress is None
@@ -286,7 +319,9 @@ def run_report(
         )
         with bar as shown:
             advance = None if shown is None else shown.advance
-            shop = build_report(files, ctx, directory=exports.directory, advance=advance)
+            shop = build_report(
+                files, ctx, directory=exports.directory, advance=advance, stars=stars
+            )
         reads = files.reads()
     notes = [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)

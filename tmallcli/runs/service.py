@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
-from tmallcli.runs.dsr import dsr_of
+from tmallcli.runs.dsr import (
+    NEEDS_STARS,
+    NO_DSR_COLUMNS,
+    StarOptions,
+    dsr_of,
+    page_dsr_of,
+    reviews_have_dsr,
+)
 from tmallcli.runs.pickup import (
     NEEDS_PICKUP_TIME,
     pickup_of,
@@ -27,12 +34,15 @@ from tmallcli.runs.refunds import refunds_of
 from tmallcli.runs.response import response_of
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     import polars as pl
 
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult
+    from tmallcli.metrics.dsr_stars import PageDsr
     from tmallcli.metrics.pickup import PickupResult
     from tmallcli.metrics.refunds import RefundsResult
     from tmallcli.metrics.response import ResponseResult
@@ -63,7 +73,7 @@ SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
 class Components:
     """The metric results computed from one set of exports (None: its export was not given)."""
 
-    dsr: DsrResult | None = None
+    dsr: DsrResult | PageDsr | None = None  # the page's star counts when given (SPEC §3)
     pickup: PickupResult | None = None
     refunds: RefundsResult | None = None
     response: ResponseResult | None = None
@@ -87,7 +97,22 @@ def complaints_of(
     return compute_complaint_rate(complaints.lazy(), paid, ctx.as_of)
 
 
-def components(files: Inputs, ctx: RunContext) -> Components:
+def dsr_component(
+    files: Inputs, ctx: RunContext, stars: StarOptions, ratings: DsrResult | None, parts: Components
+) -> None:
+    """The DSR the service score reads: the shop page's (``stars`` or a summary ``--dir``
+    found), with ``ratings`` (from a per-rating export) beside it; else the ratings'."""
+    page = page_dsr_of(files, ctx, stars, ratings)
+    if ratings is None and page is None and files.has("reviews"):
+        parts.notes.append(NEEDS_STARS)
+    elif ratings is None and files.has("reviews"):
+        parts.notes.append(NO_DSR_COLUMNS)
+    if page is not None:
+        parts.notes.extend(page.notes)
+    parts.dsr = page if page is not None else ratings
+
+
+def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None) -> Components:
     """Every metric the exports in ``files`` allow, each export loaded once."""
     from tmallcli.metrics import disputes, dsr, refunds, response
     from tmallcli.metrics.shipping import ORDER_COLUMNS
@@ -109,8 +134,10 @@ def components(files: Inputs, ctx: RunContext) -> Components:
             parts.notes.append(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
-    if files.has("reviews"):
-        parts.dsr = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
+    ratings = None
+    if reviews_have_dsr(files):
+        ratings = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
+    dsr_component(files, ctx, stars or StarOptions(), ratings, parts)
     if files.has("refunds"):
         # The dispute rate counts the distinct orders paid in its window: the orders read
         # above (more columns) give the same count as `tmall audit refunds`' own read of
@@ -176,6 +203,7 @@ def run_service(
     set_values: list[str] | None = None,
     strict: bool = False,
     target: float | None = None,
+    stars: StarOptions | None = None,
 ) -> Run[ServiceRun]:
     """The total against the category threshold, what-if values applied, and a plan for
     ``target``. ``strict``: a weighted metric whose export is missing is an error."""
@@ -183,13 +211,18 @@ def run_service(
     from tmallcli.metrics.service_score import plan_target, score_service
 
     what_if = parse_what_if(set_values, ctx.category.active_metrics)
+    stars = stars or StarOptions()
     with exports.open() as files:
-        if not any(files.has(k) for k in SERVICE_KINDS):
+        if (
+            not any(files.has(k) for k in SERVICE_KINDS)
+            and not stars.given
+            and not files.dsr_summaries
+        ):
             raise UsageError(
                 "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, "
-                "--complaints, or --dir DIR"
+                "--complaints, the DSR page's --stars / --summary, or --dir DIR"
             )
-        parts = components(files, ctx)
+        parts = components(files, ctx, stars)
         reads, warnings = files.reads(), files.warnings
     values = metric_inputs(parts)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
@@ -213,6 +246,18 @@ def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:
     return (None, NO_DATA) if value is None else (float(value), OK)
 
 
+def dsr_exact(d: DsrResult | PageDsr | None, key: str) -> Fraction | None:
+    """A DSR dimension's exact score: the page's; a dimension the page's figures do not give
+    falls back to the score recomputed from a per-rating export, when there is one."""
+    if d is None:
+        return None
+    value = d.dimensions[key].exact
+    ratings = getattr(d, "ratings", None)
+    if value is None and ratings is not None:
+        value = ratings.dimensions[key].exact
+    return value
+
+
 def metric_inputs(parts: Components) -> dict[str, MetricInput]:
     """The §6 metric values with their status and evidence."""
     inputs: dict[str, MetricInput] = {}
@@ -226,8 +271,7 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
         inputs[key] = MetricInput(number, status, rows)
 
     d = parts.dsr
-    description = None if d is None else d.dimensions["description"].exact
-    logistics = None if d is None else d.dimensions["logistics"].exact
+    description, logistics = dsr_exact(d, "description"), dsr_exact(d, "logistics")
     put(
         "item_review_score",
         None if description is None else float(description),

@@ -43,6 +43,8 @@ def service(
     orders: o.Orders = None,
     logistics: o.Logistics = None,
     reviews: o.Reviews = None,
+    stars: o.Stars = None,
+    summary: o.DsrSummary = None,
     refunds: o.Refunds = None,
     chats: o.Chats = None,
     complaints: o.Complaints = None,
@@ -76,10 +78,18 @@ def service(
 
     def program() -> Outcome:
         from tmallcli.render.service import ServiceReport
+        from tmallcli.runs.dsr import StarOptions
         from tmallcli.runs.service import run_service
 
         ctx = opts.rules.context()
-        done = run_service(opts.exports, ctx, set_values=set_values, strict=strict, target=target)
+        done = run_service(
+            opts.exports,
+            ctx,
+            set_values=set_values,
+            strict=strict,
+            target=target,
+            stars=StarOptions.of(stars, summary),
+        )
         service = done.result
         report = ServiceReport(service.score, ctx.as_of, service.plan, service.notes)
         return Outcome.of(report, done, check_failed=check and report.failed)
