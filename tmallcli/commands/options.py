@@ -159,6 +159,14 @@ Refunds = Annotated[list[str] | None, _export_option("refunds", "Refunds export 
 Chats = Annotated[list[str] | None, _export_option("chats", "旺旺/千牛 chat messages")]
 CsRatings = Annotated[list[str] | None, _export_option("cs_ratings", "客服评价 ratings")]
 Complaints = Annotated[list[str] | None, _export_option("complaints", "投诉 complaints")]
+OrderItems = Annotated[
+    list[str] | None,
+    _export_option(
+        "order_items",
+        "Item-detail export 宝贝报表 ExportOrderDetailList: names each order's items; "
+        "alone, with payment columns, read as the orders",
+    ),
+]
 ExportDir = Annotated[
     Path | None,
     typer.Option(
@@ -178,7 +186,10 @@ Encoding = Annotated[
 Sheet = Annotated[
     str | None,
     typer.Option(
-        "--sheet", help="Sheet of an .xlsx export (default: the first).", rich_help_panel=INPUTS
+        "--sheet",
+        help="Read this sheet of an .xlsx export (default: every sheet, each classified by its "
+        "headers).",
+        rich_help_panel=INPUTS,
     ),
 ]
 SkipBadRows = Annotated[

@@ -164,7 +164,7 @@ def run_service(
                 "--complaints, or --dir DIR"
             )
         parts = components(files, ctx)
-        reads, warnings = files.reads(), files.warnings
+        reads, warnings, ignored = files.reads(), files.warnings, files.notes()
     values = metric_inputs(parts)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
     if strict and missing:
@@ -177,7 +177,10 @@ def run_service(
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     return Run(
-        ServiceRun(score, plan, list(parts.notes)), reads, warnings, score.notes + parts.notes
+        ServiceRun(score, plan, list(parts.notes)),
+        reads,
+        warnings,
+        ignored + score.notes + parts.notes,
     )
 
 
