@@ -195,9 +195,8 @@ class Inputs:
         if key not in self._loaded:
             self._prepare(kind)
             loaded = self.reader.load(kind, self._paths(kind), columns, reduce, categories)
-            loaded = self._with_items(loaded, columns)
-            self._loaded[key] = loaded
             self._record(loaded)
+            self._loaded[key] = self._with_items(loaded, columns)
         return self._loaded[key]
 
     def _prepare(self, kind: str) -> None:
@@ -233,9 +232,8 @@ class Inputs:
             self._prepare(kind)
             parts = self.reader.load_parts(kind, self._paths(kind), list(column_sets), categories)
             for key, columns, part in zip(keys, column_sets, parts, strict=True):
-                part = self._with_items(part, columns)
-                self._loaded[key] = part
                 self._record(part)
+                self._loaded[key] = self._with_items(part, columns)
         return [self._loaded[key] for key in keys]
 
     def release_kind(self, kind: str) -> None:
