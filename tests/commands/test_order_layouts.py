@@ -41,6 +41,7 @@ def run(*args: str) -> tuple[dict[str, Any], str]:
         ("--orders", "ExportOrderList2022_excel.csv", 1),
         ("--orders", "items_2025_bom.csv", 0),
         ("--orders", "items_2024_gbk.csv", 0),
+        ("--orders", "items_export_sheet.xlsx", 0),
         # The item-detail export alone, with its payment columns: O3's two items one order.
         ("--order-items", "ExportOrderDetailList2022.csv", 1),
     ],

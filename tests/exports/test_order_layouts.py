@@ -67,6 +67,13 @@ def check(*paths: Path | str, extra: tuple[str, ...] = ()) -> list[dict]:
         ),
         # 子单实际支付金额 is there too: 买家实付金额 is still the amount read.
         ("items_2024_gbk.csv", "orders", ["buyer (买家会员名 / 买家昵称 / 买家会员昵称)"], {}),
+        # A workbook of one sheet (named export) is read as a file: no #sheet in its name.
+        (
+            "items_export_sheet.xlsx",
+            "orders",
+            ["buyer (买家会员名 / 买家昵称 / 买家会员昵称)"],
+            {"promised_ship_by": "应发货时间"},
+        ),
         (
             "ExportOrderDetailList2018.csv",
             "order_items",
@@ -91,6 +98,7 @@ def test_each_layout_is_recognised_by_its_headers(
     name: str, kind: str, missing: list[str], mapped: dict[str, str | None]
 ) -> None:
     (report,) = check(ORDERS / name)
+    assert report["file"] == str(ORDERS / name)
     assert report["kind"] == kind
     assert report["missing_expected"] == missing
     assert report["missing_required"] == []

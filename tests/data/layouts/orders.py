@@ -24,6 +24,7 @@ others'), T = 2026-11-20 (pickup window: paid 2026-10-19 … 2026-11-17):
 * ``ExportOrderDetailList2018.csv`` / ``ExportOrderDetailList2022.csv``: the item-detail export
   (order_items; 2022 with 子订单编号 + 主订单编号 and the payment columns);
 * ``partial_report.csv``: the public order report (no buyer, no status);
+* ``items_export_sheet.xlsx``: the per-item export as a workbook of one sheet, ``export``;
 * ``workbook/qianniu.xlsx``: a 千牛 workbook with sheets 订单报表 (no item titles), 销售明细
   (the items) and 发货报表 (no payment time: not an export the rules read).
 """
@@ -495,6 +496,40 @@ def _workbook() -> bytes:
     return xlsx_bytes({"订单报表": orders, "销售明细": items, "发货报表": shipping})
 
 
+def _export_sheet() -> bytes:
+    """The per-item export as 千牛 also gives it: a workbook of one sheet named ``export``,
+    IDs as text (so intact), money as numbers."""
+    header = [h for h in PER_ITEM if h not in ("外部系统编号", "套餐信息", "联系方式备注")]
+    rows: list[list[str | float]] = [list(header)]
+    for n, key, title, price, paid, outer, item in ITEMS:
+        values = {
+            "子订单编号": SUB[key],
+            "主订单编号": ID[n],
+            "商品标题": title,
+            "商品价格": float(price),
+            "购买数量": 1,
+            "商品属性": "颜色分类:默认",
+            "订单状态": STATUS[n],
+            "商家编码": outer,
+            "支付单号": PAY_NO[n],
+            "买家应付货款": float(price),
+            "买家实付金额": float(paid),
+            "退款状态": "退款成功" if n == 4 else "没有申请退款",
+            "退款金额": 35.0 if n == 4 else 0.0,
+            "订单创建时间": _time(CREATED, n),
+            "订单付款时间": _time(PAID, n),
+            "发货时间": _time(SHIPPED, n),
+            "应发货时间": _time(PROMISED, n),
+            "商品ID": item,
+            "物流单号": TRACKING.get(n, ""),
+            "物流公司": "顺丰速运" if n in TRACKING else "",
+            "是否主动赔付": "否",
+            "主动赔付金额": 0.0,
+        }
+        rows.append([values.get(h, "") for h in header])
+    return xlsx_bytes({"export": rows})
+
+
 def files() -> dict[str, bytes]:
     return {
         "orders/ExportOrderList2018.csv": _classic(v2022=False),
@@ -510,4 +545,5 @@ def files() -> dict[str, bytes]:
         "orders/partial_report.csv": _partial(),
         "orders/logistics.csv": _logistics(),
         "orders/workbook/qianniu.xlsx": _workbook(),
+        "orders/items_export_sheet.xlsx": _export_sheet(),
     }
