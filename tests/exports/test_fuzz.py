@@ -32,6 +32,8 @@ MAIN = {
     "chats": ["audit", "response"],
     "cs_ratings": ["score", "cs", "--last", "30"],
     "complaints": ["score", "service"],
+    # Alone, with its payment columns, the item-detail export is read as the orders.
+    "order_items": ["audit", "pickup"],
 }
 VALID = Path(__file__).resolve().parent.parent / "data" / "broken" / "valid"
 COMPANIONS = {"logistics": ["--orders", str(VALID / "orders.csv")]}

@@ -184,6 +184,14 @@ DsrSummary = Annotated[
         rich_help_panel=INPUTS,
     ),
 ]
+OrderItems = Annotated[
+    list[str] | None,
+    _export_option(
+        "order_items",
+        "Item-detail export 宝贝报表 ExportOrderDetailList: names each order's items; "
+        "alone, with payment columns, read as the orders",
+    ),
+]
 ExportDir = Annotated[
     Path | None,
     typer.Option(
@@ -203,7 +211,10 @@ Encoding = Annotated[
 Sheet = Annotated[
     str | None,
     typer.Option(
-        "--sheet", help="Sheet of an .xlsx export (default: the first).", rich_help_panel=INPUTS
+        "--sheet",
+        help="Read this sheet of an .xlsx export (default: every sheet, each classified by its "
+        "headers).",
+        rich_help_panel=INPUTS,
     ),
 ]
 SkipBadRows = Annotated[

@@ -11,7 +11,13 @@ import polars as pl
 from tmallcli.errors import InputError
 from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.diagnosis import describe, diagnose_structure, record_lines
-from tmallcli.exports.headers import ColumnMapping, detect_kind, map_columns, normalize_header
+from tmallcli.exports.headers import (
+    ColumnMapping,
+    classify,
+    describe_missing,
+    map_columns,
+    normalize_header,
+)
 from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.reader import ExportReader
 from tmallcli.exports.source import Source
@@ -47,6 +53,10 @@ class FileCheck:
     rows: int
     date_range: tuple[datetime | None, datetime | None]
     problems: list[Problem]
+    # Columns the kind's rules want that the file lacks: the commands fall back (SPEC §2.1).
+    missing_expected: list[str] = field(default_factory=list)
+    # Not recognised: the best-scoring kind (what the file lacks is in ``problems``).
+    closest: str | None = None
 
 
 def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -> FileCheck:
@@ -55,8 +65,14 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
     if kind_name is not None:
         mapping = map_columns(KINDS[kind_name], headers)
     else:
-        detected = detect_kind(headers)
-        if detected is None:
+        classified = classify(headers)
+        if classified.mapping is None:
+            closest = classified.closest
+            line = classified.closest_line()
+            unrecognised = "kind not recognised from the headers" + (
+                "" if line is None else f"; {line}"
+            )
+            unrecognised += " (give --kind)"
             return FileCheck(
                 source.display,
                 source.encoding,
@@ -66,10 +82,14 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
                 headers,
                 0,
                 (None, None),
-                [Problem(None, "kind not recognised from the headers (give --kind)", 1)],
+                [Problem(None, unrecognised, 1)],
+                closest=None if closest is None else closest.kind.name,
             )
-        mapping = detected
+        mapping = classified.mapping
     kind = mapping.kind
+    missing_expected = [
+        describe_missing(kind, name) for name in kind.expected if name not in mapping.found
+    ]
     columns = [ColumnCheck(c.name, mapping.found.get(c.name), c.required) for c in kind.columns]
     mapped = set(mapping.found.values())
     unmapped = [h for h in headers if h not in mapped and normalize_header(h)]
@@ -108,6 +128,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
             0,
             (None, None),
             problems,
+            missing_expected,
         )
     if bad is None:
         bad = pl.DataFrame(
@@ -180,6 +201,7 @@ def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -
         frame.height,
         date_range,
         problems,
+        missing_expected,
     )
 
 
@@ -205,8 +227,10 @@ def _duplicates(
 
 
 def check_files(reader: ExportReader, paths: list[Path], kind_name: str | None) -> list[FileCheck]:
+    """Each file checked; a workbook of several sheets is checked sheet by sheet (SPEC §2.1:
+    every sheet is a candidate), unless ``--sheet`` names one."""
     checks = []
-    for path in paths:
+    for path in [sheet for given in paths for sheet in reader.sheets(given)]:
         try:
             checks.append(check_file(reader, path, kind_name))
         except InputError as exc:

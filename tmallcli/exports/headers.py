@@ -53,12 +53,67 @@ def map_columns(kind: KindSpec, headers: list[str]) -> ColumnMapping:
     return ColumnMapping(kind, found, missing)
 
 
+@dataclass(frozen=True)
+class Classification:
+    """What a file's headers say it is (SPEC §2.1 "Kind detection").
+
+    ``mapping``: the kind it is read as (None: not recognised); ``closest``: the best-scoring
+    kind when nothing is recognised, with the indispensable columns it lacks."""
+
+    mapping: ColumnMapping | None
+    closest: ColumnMapping | None = None
+
+    @property
+    def missing_expected(self) -> tuple[str, ...]:
+        """Columns the kind's rules want that the file lacks (the commands fall back)."""
+        if self.mapping is None:
+            return ()
+        return tuple(c for c in self.mapping.kind.expected if c not in self.mapping.found)
+
+    def closest_line(self) -> str | None:
+        """``closest: orders (订单报表), missing paid_at (订单付款时间 / 付款时间)``, or None."""
+        if self.mapping is not None or self.closest is None:
+            return None
+        kind = self.closest.kind
+        missing = ", ".join(describe_missing(kind, n) for n in self.closest.missing_required)
+        return f"closest: {kind.name} ({kind.label}), missing {missing}"
+
+    def verdict(self) -> str:
+        """One line: what the file is read as, or why it is not read (``--dir``)."""
+        if self.mapping is not None:
+            return f"read as {self.mapping.kind.name}"
+        closest = self.closest_line()
+        return "headers match no export kind" + ("" if closest is None else f"; {closest}")
+
+
+def _score(mapping: ColumnMapping) -> tuple[int, int]:
+    # The headers the kind explains, then its indispensable columns found; ties go to the
+    # kind listed first in KINDS.
+    found_required = sum(1 for c in mapping.kind.required if c.name in mapping.found)
+    return (len(mapping.found), found_required)
+
+
+def classify(headers: list[str]) -> Classification:
+    """Score the headers against every kind's aliases: the best-scoring kind whose
+    indispensable columns are all there is the file's kind (a file need not match a kind
+    fully: the columns the rules can do without may be missing). Otherwise the best-scoring
+    kind that matched anything is the closest, with what it lacks."""
+    order = list(KINDS)
+    mappings = [map_columns(k, headers) for k in KINDS.values()]
+
+    def best(candidates: list[ColumnMapping]) -> ColumnMapping:
+        return max(candidates, key=lambda m: (*_score(m), -order.index(m.kind.name)))
+
+    complete = [m for m in mappings if m.complete]
+    if complete:
+        return Classification(best(complete))
+    partial = [m for m in mappings if m.found]
+    return Classification(None, best(partial) if partial else None)
+
+
 def detect_kind(headers: list[str]) -> ColumnMapping | None:
-    """The kind whose required columns are all present; the most columns matched wins."""
-    complete = [m for m in (map_columns(k, headers) for k in KINDS.values()) if m.complete]
-    if not complete:
-        return None
-    return max(complete, key=lambda m: (len(m.found), -list(KINDS).index(m.kind.name)))
+    """The kind the headers are read as (see :func:`classify`), or None."""
+    return classify(headers).mapping
 
 
 def describe_missing(kind: KindSpec, name: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from tmallcli.errors import InputError, UsageError
 from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.dsr_summary import is_dsr_summary
-from tmallcli.exports.headers import detect_kind
+from tmallcli.exports.headers import classify, map_columns
 from tmallcli.exports.kinds import KINDS, OPTION_NAMES
 from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.reader import ExportReader, LoadedExport, ReadOptions, Reduce
@@ -63,6 +63,9 @@ class Inputs:
         # The shop's DSR page written down (SPEC §3), found in --dir by its headers: not an
         # export of rows, read by exports/dsr_summary.py.
         self.dsr_summaries: list[str] = []
+        # An ignored file (or sheet, ``book.xlsx#发货报表``) → why, in one line.
+        self.ignored_reasons: dict[str, str] = {}
+        self._items_stand_in: bool | None = None
         self._loaded: dict[LoadKey, LoadedExport] = {}
         self._released_warnings: list[dict[str, Any]] = []
         self._reads: dict[str, Read] = {}
@@ -88,29 +91,103 @@ class Inputs:
         if not directory.is_dir():
             raise InputError(str(directory), "no such folder")
         for path in expand_paths([str(directory)]):
-            try:
-                # Headers only: a GB18030 file is transcoded when a command reads it, and
-                # not at all when none does (or reads only ASCII columns of it).
-                headers = read_headers(self.reader.source(path, lossy=True))
-                mapping = detect_kind(headers)
-            except InputError:
-                headers, mapping = [], None
-            if mapping is None and is_dsr_summary(headers):
-                self.dsr_summaries.append(str(path))
-                continue
-            if mapping is None:
-                self.ignored.append(str(path))
-                continue
-            # An explicit option for a kind wins over what the folder holds.
-            if mapping.kind.name not in self.files or str(path) in self.files[mapping.kind.name]:
-                self.files.setdefault(mapping.kind.name, []).append(str(path))
+            # Each sheet of a workbook of several is classified like a file (SPEC §2.1).
+            for candidate in self.reader.sheets(path):
+                try:
+                    # Headers only: a GB18030 file is transcoded when a command reads it,
+                    # and not at all when none does (or reads only ASCII columns of it).
+                    headers = read_headers(self.reader.source(candidate, lossy=True))
+                except InputError as exc:
+                    self._ignore(candidate, exc.message)
+                    continue
+                classified = classify(headers)
+                if classified.mapping is None and is_dsr_summary(headers):
+                    self.dsr_summaries.append(str(candidate))
+                    continue
+                if classified.mapping is None:
+                    self._ignore(candidate, classified.verdict())
+                    continue
+                name = classified.mapping.kind.name
+                # An explicit option for a kind wins over what the folder holds.
+                if name not in self.files or str(candidate) in self.files[name]:
+                    self.files.setdefault(name, []).append(str(candidate))
         if not any(self.files.values()) and not self.dsr_summaries:
             raise InputError(
                 str(directory), "folder holds no seller-center export recognised by its headers"
             )
 
+    def _ignore(self, path: Path, reason: str) -> None:
+        self.ignored.append(str(path))
+        self.ignored_reasons[str(path)] = reason
+
+    def notes(self) -> list[str]:
+        """What ``--dir`` left out and why, one line each (printed on stderr)."""
+        return [f"ignored {path} ({reason})" for path, reason in self.ignored_reasons.items()]
+
     def has(self, kind: str) -> bool:
+        if kind == "orders" and not self.files.get("orders"):
+            return self.items_stand_in()
         return bool(self.files.get(kind))
+
+    def items_stand_in(self) -> bool:
+        """Without an orders export, can the item-detail export (order_items) be read as the
+        orders? Yes when it carries the orders' indispensable columns (2022: 买家实际支付金额,
+        订单付款时间); its rows are then folded per 主订单编号 / 订单编号 (SPEC §2.1)."""
+        if self.files.get("orders") or not self.files.get("order_items"):
+            return False
+        if self._items_stand_in is None:
+            orders = KINDS["orders"]
+            paths = expand_paths(self.files["order_items"], kind="order_items")
+            self._items_stand_in = all(
+                map_columns(orders, read_headers(self.reader.source(p, lossy=True))).complete
+                for p in paths
+            )
+        return self._items_stand_in
+
+    def _paths(self, kind: str) -> list[str]:
+        """The files a load of ``kind`` reads: the orders are the item-detail export's rows
+        when it stands in for them (:meth:`items_stand_in`)."""
+        if kind == "orders" and not self.files.get("orders"):
+            return self.files["order_items"]
+        return self.files[kind]
+
+    def _with_items(self, loaded: LoadedExport, columns: Iterable[str] | None) -> LoadedExport:
+        """The orders with the item IDs and titles they lack taken from the item-detail
+        export of the run (SPEC §2.1: e.g. compensation's severe orders name their item)."""
+        if loaded.kind != "orders" or not self.files.get("order_items"):
+            return loaded
+        asked = {"item_id", "item_title"} if columns is None else set(columns)
+        lacking = [c for c in ("item_id", "item_title") if c in asked and not loaded.has(c)]
+        if not lacking:
+            return loaded
+        import polars as pl
+
+        items = self.load("order_items", ("order_id", "item_id", "outer_id", "item_title"))
+        # The item's 商品ID, else the seller's 商家编码; the titles of an order's items in
+        # their order, each once, joined by "；" (a seller reads them as one line).
+        per_order = (
+            items.frame.lazy()
+            .with_columns(pl.coalesce("item_id", "outer_id").alias("item_id"))
+            .group_by("order_id", maintain_order=True)
+            .agg(
+                pl.col("item_id").drop_nulls().first(),
+                pl.col("item_title").drop_nulls().unique(maintain_order=True).str.join("；"),
+            )
+            .with_columns(pl.col("item_title").replace("", None))
+            .select("order_id", *lacking)
+            .collect()
+        )
+        frame = loaded.frame
+        types = {c: frame.schema[c] for c in lacking if c in frame.columns}
+        joined = (
+            frame.drop(list(types))
+            .join(per_order, on="order_id", how="left", maintain_order="left")
+            .with_columns(pl.col(c).cast(t) for c, t in types.items())
+            .select(frame.columns)
+        )
+        return LoadedExport(
+            loaded.kind, joined, loaded.sources, loaded.present | set(lacking), loaded.warnings
+        )
 
     def load(
         self,
@@ -124,9 +201,9 @@ class Inputs:
         key = _key(kind, columns, reduce, categories)
         if key not in self._loaded:
             self._prepare(kind)
-            loaded = self.reader.load(kind, self.files[kind], columns, reduce, categories)
-            self._loaded[key] = loaded
+            loaded = self.reader.load(kind, self._paths(kind), columns, reduce, categories)
             self._record(loaded)
+            self._loaded[key] = self._with_items(loaded, columns)
         return self._loaded[key]
 
     def _prepare(self, kind: str) -> None:
@@ -136,11 +213,18 @@ class Inputs:
         if kind not in KINDS:
             raise KeyError(kind)
         if not self.has(kind):
+            also = ""
+            if kind == "orders" and self.files.get("order_items"):
+                also = (
+                    f" (the {OPTION_NAMES['order_items']} export has no 买家实际支付金额 / "
+                    "订单付款时间 columns to stand in for it)"
+                )
             raise UsageError(
-                f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or --dir DIR"
+                f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or "
+                f"--dir DIR{also}"
             )
         for other, paths in self.files.items():
-            if other != kind:
+            if other != kind and paths != self._paths(kind):
                 with contextlib.suppress(InputError):
                     self.reader.prefetch(expand_paths(paths, kind=other))
 
@@ -153,10 +237,10 @@ class Inputs:
         keys = [_key(kind, columns, None, categories) for columns in column_sets]
         if any(key not in self._loaded for key in keys):
             self._prepare(kind)
-            parts = self.reader.load_parts(kind, self.files[kind], list(column_sets), categories)
-            for key, part in zip(keys, parts, strict=True):
-                self._loaded[key] = part
+            parts = self.reader.load_parts(kind, self._paths(kind), list(column_sets), categories)
+            for key, columns, part in zip(keys, column_sets, parts, strict=True):
                 self._record(part)
+                self._loaded[key] = self._with_items(part, columns)
         return [self._loaded[key] for key in keys]
 
     def release_kind(self, kind: str) -> None:

@@ -16,6 +16,35 @@ from tmallcli.errors import InputError
 from tmallcli.exports.kinds import option_name
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
+# One sheet of a 千牛 workbook is named ``book.xlsx#订单报表`` (SPEC §2.1: each sheet is
+# classified like a file): what ``--dir`` and ``data check`` list, and a user may type.
+SHEET_MARK = "#"
+_SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def split_sheet(path: Path) -> tuple[Path, str | None]:
+    """``book.xlsx#订单报表`` → (``book.xlsx``, ``"订单报表"``); any other path → (path, None).
+    A file that exists under the whole name (a ``#`` in its own name) stays whole."""
+    text = str(path)
+    if SHEET_MARK not in text:
+        return path, None
+    lowered = text.lower()
+    for suffix in _SHEET_SUFFIXES:
+        at = lowered.find(suffix + SHEET_MARK)
+        if at > 0:
+            base = Path(text[: at + len(suffix)])
+            sheet = text[at + len(suffix) + len(SHEET_MARK) :]
+            try:
+                if sheet and base.is_file() and not path.exists():
+                    return base, sheet
+            except OSError:
+                return path, None
+    return path, None
+
+
+def sheet_path(path: Path, sheet: str) -> Path:
+    """The name of one sheet of the workbook ``path`` (see :func:`split_sheet`)."""
+    return Path(f"{path}{SHEET_MARK}{sheet}")
 
 
 def expand_paths(args: list[str], *, kind: str | None = None) -> list[Path]:
@@ -55,6 +84,8 @@ def _expand_one(arg: str, kind: str | None) -> list[Path]:
             return [path]
     except OSError as exc:
         raise fail(os_problem(exc)) from None
+    if split_sheet(path)[1] is not None:
+        return [path]
     if glob.has_magic(arg):
         matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
         files = [Path(m) for m in matches if Path(m).is_file() and not _is_lock_file(Path(m))]

@@ -35,12 +35,13 @@ from tmallcli.exports.csv_scan import (
 from tmallcli.exports.decoding import transcoded, verify_source
 from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
 from tmallcli.exports.folding import derive, without_repeats
-from tmallcli.exports.headers import ColumnMapping, describe_missing, map_columns
+from tmallcli.exports.headers import ColumnMapping, classify, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
-from tmallcli.exports.paths import expand_paths
+from tmallcli.exports.paths import expand_paths, sheet_path, split_sheet
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
+from tmallcli.exports.workbook import sheet_names
 
 # A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
 # give the same result on its own output (files are folded one by one, then together), on
@@ -141,13 +142,7 @@ class ExportReader:
         elif cached is not None:
             source = transcoded(cached, workdir=self.workdir)
         else:
-            source = open_source(
-                path,
-                encoding=self.options.encoding,
-                sheet=self.options.sheet,
-                workdir=self.workdir,
-                transcode=not lossy,
-            )
+            source = self._open_file(path, transcode=not lossy)
             if source.lossy and not _header_decodes(source):
                 source = transcoded(source, workdir=self.workdir)
         self._sources[key] = source
@@ -165,14 +160,57 @@ class ExportReader:
                 continue
             if self._background is None:
                 self._background = ThreadPoolExecutor(1, thread_name_prefix="tmall-open")
-            self._opening[key] = self._background.submit(
-                open_source,
-                path,
-                encoding=self.options.encoding,
-                sheet=self.options.sheet,
-                workdir=self.workdir,
-                stop=self._stop,
-            )
+            self._opening[key] = self._background.submit(self._open_file, path, stop=self._stop)
+
+    def _open_file(
+        self, path: Path, *, transcode: bool = True, stop: threading.Event | None = None
+    ) -> Source:
+        """:func:`open_source` of ``path``; a sheet named in the path (``book.xlsx#订单报表``,
+        :func:`~tmallcli.exports.paths.split_sheet`) is that workbook's sheet."""
+        file, sheet = split_sheet(path)
+        source = open_source(
+            file,
+            encoding=self.options.encoding,
+            sheet=sheet if sheet is not None else self.options.sheet,
+            workdir=self.workdir,
+            display=str(path),
+            stop=stop,
+            transcode=transcode,
+        )
+        return source if sheet is None else replace(source, path=path)
+
+    def sheets(self, path: Path) -> list[Path]:
+        """Each sheet of a workbook of several as its own path (``book.xlsx#订单报表``), or
+        the path itself: a file, one sheet named in the path, a workbook of one sheet, or
+        any workbook when ``--sheet`` names the sheet to read."""
+        if self.options.sheet is not None or split_sheet(path)[1] is not None:
+            return [path]
+        names = sheet_names(path)
+        return [sheet_path(path, name) for name in names] if len(names) > 1 else [path]
+
+    def sheets_of_kind(self, kind: KindSpec, paths: list[Path]) -> list[Path]:
+        """The files, a workbook of several sheets replaced by its sheets of ``kind`` (SPEC
+        §2.1: every sheet is classified by its headers; the first is not assumed)."""
+        found: list[Path] = []
+        for path in paths:
+            sheets = self.sheets(path)
+            if sheets == [path]:
+                found.append(path)
+                continue
+            verdicts = []
+            for sheet in sheets:
+                classified = classify(read_headers(self.source(sheet, lossy=True)))
+                if classified.mapping is not None and classified.mapping.kind is kind:
+                    found.append(sheet)
+                name = split_sheet(sheet)[1]
+                verdicts.append(f"{name}: {classified.verdict()}")
+            if not any(split_sheet(f)[0] == path for f in found):
+                raise InputError(
+                    str(path),
+                    f"no sheet of the workbook is a {kind.name} export ({kind.label})",
+                    hint="; ".join(verdicts) + " (--sheet NAME reads one sheet as it is)",
+                )
+        return found
 
     def close(self) -> None:
         """Stop what is still being opened in the background (at most one chunk more)."""
@@ -260,7 +298,7 @@ class ExportReader:
         self, kind: KindSpec, args: list[str] | list[Path], columns: tuple[str, ...] | None
     ) -> tuple[list[Source], list[ColumnMapping], set[str]]:
         """The kind's files as sources, their column mappings and the columns they carry."""
-        paths = expand_paths([str(a) for a in args], kind=kind.name)
+        paths = self.sheets_of_kind(kind, expand_paths([str(a) for a in args], kind=kind.name))
         lossy = _ascii_read(kind, columns)
         sources = [self.source(p, lossy=lossy) for p in paths]
         mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]

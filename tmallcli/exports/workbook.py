@@ -76,6 +76,24 @@ def open_workbook(
     )
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The visible sheets of a workbook, in order ([] for a file that is not one, or cannot
+    be read: opening it says why). A hidden sheet is a lookup table, not an export."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return []
+    import python_calamine
+
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(8).startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):
+                return []
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        shown = python_calamine.SheetVisibleEnum.Visible
+        return [meta.name for meta in workbook.sheets_metadata if meta.visible == shown]
+    except (OSError, python_calamine.CalamineError):
+        return []
+
+
 def _pick_sheet(workbook: Any, names: list[str], sheet: str | None, display: str) -> str:
     if sheet is None:
         # The first visible sheet: a hidden first sheet is a lookup table, not the export.

@@ -35,6 +35,8 @@ class CheckReport:
                     "missing_required": [
                         col.name for col in c.columns if col.required and col.header is None
                     ],
+                    "missing_expected": c.missing_expected,
+                    "closest_kind": c.closest,
                     "unmapped_headers": c.unmapped,
                     "problems": many(c.problems),
                 }
@@ -76,9 +78,16 @@ class CheckReport:
                             Column("required", t("check.required")),
                         ],
                         rows,
-                        [f"unmapped: {', '.join(h.strip() for h in c.unmapped)}"]
-                        if c.unmapped
-                        else [],
+                        (
+                            [f"missing (the commands fall back): {', '.join(c.missing_expected)}"]
+                            if c.missing_expected
+                            else []
+                        )
+                        + (
+                            [f"unmapped: {', '.join(h.strip() for h in c.unmapped)}"]
+                            if c.unmapped
+                            else []
+                        ),
                     )
                 )
             problem_rows = [

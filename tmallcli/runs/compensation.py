@@ -92,7 +92,7 @@ def run_late_orders(
         proposal = proposal_of(orders, events, refunds, rules, ctx)
         used = [orders, events, refunds]
         sources = [s.display for loaded in used if loaded is not None for s in loaded.sources]
-        reads, warnings = files.reads(), files.warnings
+        reads, warnings, ignored = files.reads(), files.warnings, files.notes()
     report = None
     if ledger is None:
         settlement = settle_payouts(proposal)
@@ -100,7 +100,7 @@ def run_late_orders(
         now = now_shanghai()
         info = RunInfo.new(ctx.as_of.date, sources, now, dry_run=dry_run, tool_version=__version__)
         settlement, report = pay(ledger, proposal, info, now=now)
-    notes = [
+    notes = ignored + [
         f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
         "is already in the ledger: pay it by hand"
         for gap in settlement.unattributed

@@ -84,5 +84,5 @@ class Run(Generic[T]):
 
 
 def finish(result: T, files: Inputs, notes: list[str] | None = None) -> Run[T]:
-    """``result`` with the record of what ``files`` read."""
-    return Run(result, files.reads(), files.warnings, list(notes or []))
+    """``result`` with the record of what ``files`` read (and what ``--dir`` left out, and why)."""
+    return Run(result, files.reads(), files.warnings, [*files.notes(), *(notes or [])])

@@ -101,20 +101,34 @@ class ShopReport:
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
-    """Everything in the folder that is not used, and why (SPEC §11: say which were used)."""
-    from tmallcli.exports.paths import EXPORT_SUFFIXES
+    """Everything in the folder that is not used, and why (SPEC §11: say which were used); a
+    workbook's sheets that are not used are listed each (``book.xlsx#发货报表``)."""
+    from tmallcli.exports.paths import EXPORT_SUFFIXES, split_sheet
 
-    used = {str(Path(p).resolve()) for paths in files.files.values() for p in paths}
-    used |= {str(Path(p).resolve()) for p in files.dsr_summaries}
-    unrecognised = {str(Path(p).resolve()) for p in files.ignored}
+    def resolved(path: str) -> str:
+        return str(split_sheet(Path(path))[0].resolve())
+
+    used = {resolved(p) for paths in files.files.values() for p in paths}
+    used |= {resolved(p) for p in files.dsr_summaries}
+    reasons = {resolved(p): reason for p, reason in files.ignored_reasons.items()}
+    sheets: dict[str, list[IgnoredFile]] = {}
+    for path, reason in files.ignored_reasons.items():
+        if split_sheet(Path(path))[1] is not None:
+            sheets.setdefault(resolved(path), []).append(IgnoredFile(path, reason))
     ignored = []
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith(".") or str(entry.resolve()) in used:
+        key = str(entry.resolve())
+        if entry.name.startswith("."):
+            continue
+        if key in sheets:  # a workbook read sheet by sheet: the sheets not used
+            ignored.extend(sheets[key])
+            continue
+        if key in used:
             continue
         if entry.is_dir():
             reason = "folder (not searched)"
-        elif str(entry.resolve()) in unrecognised:
-            reason = "headers match no export kind"
+        elif key in reasons:
+            reason = reasons[key]
         elif entry.suffix.lower() not in EXPORT_SUFFIXES or entry.name.startswith("~$"):
             reason = f"not an export file ({', '.join(EXPORT_SUFFIXES)})"
         else:

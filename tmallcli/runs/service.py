@@ -223,7 +223,7 @@ def run_service(
                 "--complaints, the DSR page's --stars / --summary, or --dir DIR"
             )
         parts = components(files, ctx, stars)
-        reads, warnings = files.reads(), files.warnings
+        reads, warnings, ignored = files.reads(), files.warnings, files.notes()
     values = metric_inputs(parts)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
     if strict and missing:
@@ -236,7 +236,10 @@ def run_service(
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     return Run(
-        ServiceRun(score, plan, list(parts.notes)), reads, warnings, score.notes + parts.notes
+        ServiceRun(score, plan, list(parts.notes)),
+        reads,
+        warnings,
+        ignored + score.notes + parts.notes,
     )
 
 

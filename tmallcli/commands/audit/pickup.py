@@ -23,6 +23,7 @@ Preset = Annotated[
 @app.command("pickup")
 def pickup(
     orders: o.Orders = None,
+    order_items: o.OrderItems = None,
     logistics: o.Logistics = None,
     directory: o.ExportDir = None,
     as_of: o.AsOf = None,

@@ -25,6 +25,7 @@ SlowestLimit = Annotated[
 def refunds(
     refunds: o.Refunds = None,
     orders: o.Orders = None,
+    order_items: o.OrderItems = None,
     directory: o.ExportDir = None,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,

@@ -23,6 +23,7 @@ DryRun = Annotated[
 @app.command("late-orders")
 def late_orders(
     orders: o.Orders = None,
+    order_items: o.OrderItems = None,
     logistics: o.Logistics = None,
     refunds: o.Refunds = None,
     directory: o.ExportDir = None,

@@ -41,6 +41,7 @@ Strict = Annotated[
 @app.command("service")
 def service(
     orders: o.Orders = None,
+    order_items: o.OrderItems = None,
     logistics: o.Logistics = None,
     reviews: o.Reviews = None,
     stars: o.Stars = None,
