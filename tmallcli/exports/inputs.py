@@ -87,7 +87,8 @@ class Inputs:
             try:
                 # Headers only: a GB18030 file is transcoded when a command reads it, and
                 # not at all when none does (or reads only ASCII columns of it).
-                mapping = detect_kind(read_headers(self.reader.source(path, lossy=True)))
+                headers = read_headers(self.reader.source(path, lossy=True))
+                mapping = detect_kind(headers, self.reader.options.mapping)
             except InputError:
                 mapping = None
             if mapping is None:

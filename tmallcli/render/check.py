@@ -36,6 +36,7 @@ class CheckReport:
                         col.name for col in c.columns if col.required and col.header is None
                     ],
                     "unmapped_headers": c.unmapped,
+                    "suggested_columns": c.suggestion,
                     "problems": many(c.problems),
                 }
                 for c in self.checks
@@ -103,6 +104,7 @@ class CheckReport:
                         Column("examples", "examples"),
                     ],
                     problem_rows or [[Cell("—"), Cell("no problems", GOOD), cell(0), cell(None)]],
+                    [c.suggestion] if c.suggestion else [],
                 )
             )
         return doc

@@ -30,5 +30,5 @@ def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
 def run_dsr(exports: Exports, ctx: RunContext) -> Run[DsrResult]:
     from tmallcli.metrics.dsr import COLUMNS
 
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         return finish(dsr_of(files.load("reviews", COLUMNS), ctx), files)
