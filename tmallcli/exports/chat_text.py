@@ -34,8 +34,8 @@ HEADER = ("buyer", "sent_at", "sender", "direction")
 BUYER, SELLER = "买家", "卖家"
 
 # A seller sub-account is ``店铺名:名字``. 千牛 writes an ASCII colon; a full-width one (a file
-# retyped or re-saved on a Chinese keyboard) means the same. Taobao member names cannot hold a
-# colon, so no buyer is taken for the shop.
+# retyped or re-saved on a Chinese keyboard) means the same, and is written as ASCII. Taobao
+# member names cannot hold a colon, so no buyer is taken for the shop.
 SELLER_COLONS = (":", "：")
 ARROW = "-->"
 
@@ -152,6 +152,9 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
         in_message = True
         sent_at = f"{day.isoformat()} {clock}"
         sender, _, receiver = (part.strip() for part in message["nick"].partition(ARROW))
+        if is_seller(sender):
+            # One sub-account whichever colon a line has: the staffing figures count it once.
+            sender = sender.replace("：", ":")
         if not is_seller(sender):
             conversation.buyer = sender
             for waiting_at, waiting_sender in conversation.waiting:

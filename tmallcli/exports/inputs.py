@@ -83,6 +83,7 @@ class Inputs:
     def _discover(self, directory: Path) -> None:
         if not directory.is_dir():
             raise InputError(str(directory), "no such folder")
+        explicit = set(self.files)
         for path in expand_paths([str(directory)]):
             try:
                 # Headers only: a GB18030 file is transcoded when a command reads it, and
@@ -94,8 +95,9 @@ class Inputs:
             if mapping is None:
                 self.ignored.append(str(path))
                 continue
-            # An explicit option for a kind wins over what the folder holds.
-            if mapping.kind.name not in self.files or str(path) in self.files[mapping.kind.name]:
+            # An explicit option for a kind wins over what the folder holds; every file of a
+            # kind the options do not name is read (a folder of daily exports).
+            if mapping.kind.name not in explicit:
                 self.files.setdefault(mapping.kind.name, []).append(str(path))
         if not any(self.files.values()):
             raise InputError(
