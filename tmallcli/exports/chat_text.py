@@ -40,23 +40,26 @@ SELLER_COLONS = (":", "：")
 ARROW = "-->"
 
 _DATE = r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
-DATE_LINE = re.compile(rf"^{_DATE}$")
+DATE_LINE = re.compile(rf"^{_DATE}$", re.ASCII)
 # ``nick HH:MM:SS`` (also ``nick 2026-11-18 HH:MM:SS``): the time is checked after the match,
 # so a time out of range is an error, not message text.
 MESSAGE_LINE = re.compile(
     rf"^(?P<nick>.*?\S)\s+(?:(?P<date>{_DATE})\s+)?"
-    r"(?P<time>\d{1,2}:\d{1,2}:\d{1,2})$"
+    r"(?P<time>\d{1,2}:\d{1,2}:\d{1,2})$",
+    re.ASCII,  # ASCII digits only: \d would take full-width ones, which no time is written in
 )
 SEPARATOR_LINE = re.compile(r"^[=\-_─—*]{5,}$")
 CONVERSATION_HEADER = re.compile(r"^(?:消息对象|聊天对象|会话对象)\s*[:：]\s*(?P<nick>.+)$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})$", re.ASCII)
+_SEPARATOR_CHARS = frozenset("=-_─—*")
+_HEADER_STARTS = frozenset("消聊会")
 
 # How many non-blank lines of a file's head are looked at to tell a chat record.
 SNIFF_LINES = 20
 
 
 def is_seller(nick: str) -> bool:
-    return any(colon in nick for colon in SELLER_COLONS)
+    return ":" in nick or "：" in nick  # SELLER_COLONS
 
 
 def looks_like_chat_text(head: str, suffix: str) -> bool:
@@ -91,6 +94,8 @@ def _read_date(match: re.Match[str], display: str, line: int, text: str) -> date
 
 
 def _read_time(text: str, display: str, line: int) -> str:
+    if len(text) == 8 and "00:00:00" <= text <= "23:59:59" and text[3] < "6" and text[6] < "6":
+        return text  # the usual HH:MM:SS (MESSAGE_LINE matched: digits and colons only)
     match = _TIME.match(text)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3]) > 59:
         raise InputError(
@@ -106,6 +111,7 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
     """(buyer, sent_at, sender, direction) of each message, in file order (seller messages
     waiting for their conversation's buyer come out when it is known)."""
     day: date | None = None
+    day_text = ""
     conversation = _Conversation()
     in_message = False
     for number, raw in enumerate(lines, start=1):
@@ -114,18 +120,22 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
             line = line.lstrip("\ufeff").strip()
         if not line:
             continue
-        if SEPARATOR_LINE.match(line):
+        # Each pattern is tried only on a line that starts (or ends) as it must: most lines are
+        # message text, which then costs no regex at all.
+        first = line[0]
+        if first in _SEPARATOR_CHARS and SEPARATOR_LINE.match(line):
             conversation, in_message = _Conversation(), False
             continue
-        header = CONVERSATION_HEADER.match(line)
+        header = CONVERSATION_HEADER.match(line) if first in _HEADER_STARTS else None
         if header is not None:
             conversation, in_message = _Conversation(header["nick"].strip()), False
             continue
-        date_line = DATE_LINE.match(line)
+        date_line = DATE_LINE.match(line) if "0" <= first <= "9" else None
         if date_line is not None:
             day, in_message = _read_date(date_line, display, number, line), False
+            day_text = day.isoformat()
             continue
-        message = MESSAGE_LINE.match(line)
+        message = MESSAGE_LINE.match(line) if line[-3:-2] == ":" else None
         if message is None:
             if in_message or day is None:
                 # The message's text; before the first date line, the export's title lines.
@@ -141,6 +151,7 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
             own_day = DATE_LINE.match(message["date"])
             assert own_day is not None
             day = _read_date(own_day, display, number, message["date"])
+            day_text = day.isoformat()
         if day is None:
             raise InputError(
                 display,
@@ -150,8 +161,10 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
                 hint="a 千牛 chat record starts each day with a line such as 2026-11-18",
             )
         in_message = True
-        sent_at = f"{day.isoformat()} {clock}"
-        sender, _, receiver = (part.strip() for part in message["nick"].partition(ARROW))
+        sent_at = f"{day_text} {clock}"
+        sender, receiver = message["nick"], ""
+        if ARROW in sender:
+            sender, _, receiver = (part.strip() for part in sender.partition(ARROW))
         if is_seller(sender):
             # One sub-account whichever colon a line has: the staffing figures count it once.
             sender = sender.replace("：", ":")
