@@ -44,6 +44,7 @@ RENAMED_HEADER = [
     "订单状态",
     "支付完成时间 ",
     "发货时间",
+    "快递单号",  # 物流单号, renamed too
 ]
 RENAMED_ROWS = [
     # paid 11-10 10:00, shipped 11-13 10:00: 72 h, late; 30 % of 100.00 = 30.00
@@ -64,6 +65,7 @@ def renamed_orders(tmp_path: Path) -> Path:
             status,
             excel_resaved(datetime.fromisoformat(paid)),
             excel_resaved(datetime.fromisoformat(shipped)),
+            f"SF{order}",
         ]
         for order, buyer, amount, status, paid, shipped in RENAMED_ROWS
     ]
@@ -87,15 +89,23 @@ def test_the_mapping_round_trip(tmp_path: Path) -> None:
     table = runner.invoke(app, ["data", "check", str(orders)])
     assert "#     paid_at: 支付完成时间" in table.stdout
 
-    # The user uncomments the block's lines for the field into ./tmall.yaml.
-    wanted = ("# columns:", "#   orders:", "#     paid_at:")
+    # A header no required field's alias resembles: the user names its field.
+    assert "#     FIELD: 快递单号" in block
+    assert "tracking_no" in block.split("fields without a header:")[1]
+
+    # The user uncomments the block into ./tmall.yaml, naming the field of the FIELD line.
+    wanted = ("# columns:", "#   orders:", "#     paid_at:", "#     FIELD: 快递单号")
     own = [line[2:] for line in block.splitlines() if line.startswith(wanted)]
-    (tmp_path / "tmall.yaml").write_text("\n".join(own) + "\n", encoding="utf-8")
+    yaml_text = "\n".join(own).replace("FIELD:", "tracking_no:") + "\n"
+    (tmp_path / "tmall.yaml").write_text(yaml_text, encoding="utf-8")
 
     again = runner.invoke(app, ["data", "check", str(orders), "-f", "json"])
     (file,) = json.loads(again.stdout)["files"]
     assert (file["kind"], file["rows"], file["problems"]) == ("orders", 3, [])
-    assert file["columns"]["paid_at"] == "支付完成时间 "
+    assert (file["columns"]["paid_at"], file["columns"]["tracking_no"]) == (
+        "支付完成时间 ",
+        "快递单号",
+    )
     assert file["suggested_columns"] is None or "paid_at" not in file["suggested_columns"]
 
     after = runner.invoke(app, [*late, "-f", "json"])
