@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.reader import ExportReader
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import named_width, record_fields, short_last_record
+from tmallcli.exports.user_mapping import NO_MAPPING, UserMapping
 from tmallcli.frames import repeats
 
 EXAMPLES_PER_PROBLEM = 3
@@ -57,15 +60,24 @@ class FileCheck:
     missing_expected: list[str] = field(default_factory=list)
     # Not recognised: the best-scoring kind (what the file lacks is in ``problems``).
     closest: str | None = None
+    # A commented ``columns:`` block for tmall.yaml mapping the headers not mapped (or None).
+    suggestion: str | None = None
 
 
 def check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -> FileCheck:
+    check = _check_file(reader, path, kind_name)
+    check.suggestion = columns_block(check, reader.options.mapping)
+    return check
+
+
+def _check_file(reader: ExportReader, path: Path, kind_name: str | None = None) -> FileCheck:
     source = reader.source(path)
     headers = read_headers(source)
+    user = reader.options.mapping
     if kind_name is not None:
-        mapping = map_columns(KINDS[kind_name], headers)
+        mapping = map_columns(KINDS[kind_name], headers, user)
     else:
-        classified = classify(headers)
+        classified = classify(headers, user)
         if classified.mapping is None:
             closest = classified.closest
             line = classified.closest_line()
@@ -248,3 +260,75 @@ def check_files(reader: ExportReader, paths: list[Path], kind_name: str | None) 
                 )
             )
     return checks
+
+
+def columns_block(check: FileCheck, user: UserMapping = NO_MAPPING) -> str | None:
+    """A ``columns:`` block for tmall.yaml, every line commented, mapping the headers the file's
+    kind (for a file not recognised: the kind it matches most columns of) could not map: a
+    header whose characters are mostly those of an alias of a missing required field is put
+    under that field, every other one under ``FIELD`` for the user to name. None when every
+    header is mapped or every field found."""
+    kind = KINDS[check.kind] if check.kind is not None else _closest(check.headers, user)
+    if kind is None:
+        return None
+    found = map_columns(kind, check.headers, user).found
+    mapped = set(found.values())
+    headers = [h.strip() for h in check.headers if h not in mapped and h.strip()]
+    missing = [c for c in sorted(kind.columns, key=lambda c: not c.required) if c.name not in found]
+    if not missing or not headers:
+        return None
+    guessed: dict[str, str] = {}
+    # Only a required field is guessed: the one the file cannot be read without.
+    for column in (c for c in missing if c.required):
+        best = max(
+            (h for h in headers if h not in guessed.values()),
+            key=lambda h: _shared(h, column.aliases),
+            default=None,
+        )
+        if best is not None and _shared(best, column.aliases) >= max(2, len(best) / 2):
+            guessed[column.name] = best
+    lines = [
+        "# For tmall.yaml (SPEC §2.1): the headers tmall could not map. Uncomment the lines you",
+        "# need and put before each header the field it holds (a header per line):",
+        "# columns:",
+        f"#   {kind.name}:",
+    ]
+    for name, header in guessed.items():
+        column = kind.column(name)
+        need = "required" if column.required else "optional"
+        lines.append(
+            f"#     {name}: {_yaml_text(header)}  # {need}; built in: {' / '.join(column.aliases)}"
+        )
+    lines += [f"#     FIELD: {_yaml_text(h)}" for h in headers if h not in guessed.values()]
+    still = [c.name for c in missing if c.name not in guessed]
+    if still:
+        lines += textwrap.wrap(
+            f"fields without a header: {', '.join(still)}",
+            width=90,
+            initial_indent="# ",
+            subsequent_indent="#   ",
+        )
+    return "\n".join(lines)
+
+
+def _closest(headers: list[str], user: UserMapping) -> KindSpec | None:
+    """The kind with the most columns found among ``headers`` (None when none is found)."""
+    scored = [(len(map_columns(k, headers, user).found), k) for k in KINDS.values()]
+    count, kind = max(scored, key=lambda pair: pair[0])
+    return kind if count else None
+
+
+def _shared(header: str, aliases: tuple[str, ...]) -> int:
+    """How many characters of ``header`` the most similar alias has too."""
+    return max((len(set(header) & set(alias)) for alias in aliases), default=0)
+
+
+def _yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar: quoted (JSON style) when YAML would read it otherwise."""
+    if (
+        text[:1] in "!&*-?|>'\"%@`{[]}#,"
+        or any(c in text for c in ":#{}[],")
+        or text != text.strip()
+    ):
+        return json.dumps(text, ensure_ascii=False)
+    return text

@@ -198,11 +198,17 @@ def parsed(
     """
     present = [name for name in wanted if name in mapping.found]
     forms = _forms(kind, source, mapping, present) if fast else {}
+    user_values = dict(mapping.values)
     stage_text = [pl.col("_row")]
     for i, name in enumerate(present):
         spec = kind.column(name)
         raw = pl.col(mapping.found[name])
         text = raw if fast else clean(raw, null_tokens(spec.type))
+        if name in user_values:
+            # The user's value mapping (tmall.yaml ``values:``): an export's text becomes the
+            # canonical value before it is parsed (很满意 → 5).
+            texts, canonical = zip(*user_values[name], strict=True)
+            text = text.replace(list(texts), list(canonical))
         stage_text += [raw.alias(f"_r{i}"), text.alias(f"_t{i}")]
     stage_value: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]
     stage_final: list[pl.Expr] = [pl.col("_row"), *(pl.col(f"_r{i}") for i in range(len(present)))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
@@ -288,6 +288,18 @@ def decoded(path: Path, plan: TextPlan, display: str) -> Iterator[str]:
         yield from _iter_decoded(path, plan.codec)
     except _Undecodable as bad:
         raise _decode_error(path, plan, bad, display) from None
+
+
+def text_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """Split decoded text on "\\n" only (as ``newline=""`` does), keeping the ends."""
+    rest = ""
+    for chunk in chunks:
+        parts = (rest + chunk).split("\n")
+        rest = parts.pop()
+        for part in parts:
+            yield part + "\n"
+    if rest:
+        yield rest
 
 
 def transcode_file(

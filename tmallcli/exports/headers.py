@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from tmallcli.exports.kinds import KINDS, KindSpec
+from tmallcli.exports.user_mapping import NO_MAPPING, FieldValues, UserMapping
 
 
 def normalize_header(text: str) -> str:
@@ -24,33 +25,42 @@ class ColumnMapping:
     # canonical name -> the header as it stands in the file
     found: dict[str, str]
     missing_required: tuple[str, ...]
+    # The user's value mapping for this kind (tmall.yaml ``values:``), applied before parsing.
+    values: FieldValues = ()
 
     @property
     def complete(self) -> bool:
         return not self.missing_required
 
 
-def map_columns(kind: KindSpec, headers: list[str]) -> ColumnMapping:
+def map_columns(
+    kind: KindSpec, headers: list[str], user: UserMapping = NO_MAPPING
+) -> ColumnMapping:
+    """``user``: the user's own headers (tmall.yaml ``columns:``), tried for every field before
+    any built-in alias, so a header the user names is never taken by another field's alias."""
     by_norm: dict[str, str] = {}
     for header in headers:
         by_norm.setdefault(normalize_header(header), header)
     found: dict[str, str] = {}
     used: set[str] = set()
-    for column in kind.columns:
-        # The first alias in SPEC order wins when an export carries several.
-        for alias in (*column.aliases, column.name):
-            key = normalize_header(alias)
-            if key in by_norm and by_norm[key] not in used:
-                found[column.name] = by_norm[key]
-                used.add(by_norm[key])
-                break
+    user_headers = user.headers(kind.name)
+    user_first = [[user_headers.get(c.name, ()) for c in kind.columns]] if user_headers else []
+    for aliases_per_column in [*user_first, [(*c.aliases, c.name) for c in kind.columns]]:
+        for column, aliases in zip(kind.columns, aliases_per_column, strict=True):
+            # The first alias in SPEC order wins when an export carries several.
+            for alias in () if column.name in found else aliases:
+                key = normalize_header(alias)
+                if key in by_norm and by_norm[key] not in used:
+                    found[column.name] = by_norm[key]
+                    used.add(by_norm[key])
+                    break
     alternatives = dict(kind.alternatives)
     missing = tuple(
         c.name
         for c in kind.required
         if c.name not in found and alternatives.get(c.name) not in found
     )
-    return ColumnMapping(kind, found, missing)
+    return ColumnMapping(kind, found, missing, user.values_of(kind.name))
 
 
 @dataclass(frozen=True)
@@ -93,13 +103,13 @@ def _score(mapping: ColumnMapping) -> tuple[int, int]:
     return (len(mapping.found), found_required)
 
 
-def classify(headers: list[str]) -> Classification:
+def classify(headers: list[str], user: UserMapping = NO_MAPPING) -> Classification:
     """Score the headers against every kind's aliases: the best-scoring kind whose
     indispensable columns are all there is the file's kind (a file need not match a kind
     fully: the columns the rules can do without may be missing). Otherwise the best-scoring
     kind that matched anything is the closest, with what it lacks."""
     order = list(KINDS)
-    mappings = [map_columns(k, headers) for k in KINDS.values()]
+    mappings = [map_columns(k, headers, user) for k in KINDS.values()]
 
     def best(candidates: list[ColumnMapping]) -> ColumnMapping:
         return max(candidates, key=lambda m: (*_score(m), -order.index(m.kind.name)))
@@ -111,9 +121,9 @@ def classify(headers: list[str]) -> Classification:
     return Classification(None, best(partial) if partial else None)
 
 
-def detect_kind(headers: list[str]) -> ColumnMapping | None:
+def detect_kind(headers: list[str], user: UserMapping = NO_MAPPING) -> ColumnMapping | None:
     """The kind the headers are read as (see :func:`classify`), or None."""
-    return classify(headers).mapping
+    return classify(headers, user).mapping
 
 
 def describe_missing(kind: KindSpec, name: str) -> str:

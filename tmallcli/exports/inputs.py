@@ -90,6 +90,7 @@ class Inputs:
     def _discover(self, directory: Path) -> None:
         if not directory.is_dir():
             raise InputError(str(directory), "no such folder")
+        explicit = set(self.files)
         for path in expand_paths([str(directory)]):
             # Each sheet of a workbook of several is classified like a file (SPEC §2.1).
             for candidate in self.reader.sheets(path):
@@ -100,7 +101,7 @@ class Inputs:
                 except InputError as exc:
                     self._ignore(candidate, exc.message)
                     continue
-                classified = classify(headers)
+                classified = classify(headers, self.reader.options.mapping)
                 if classified.mapping is None and is_dsr_summary(headers):
                     self.dsr_summaries.append(str(candidate))
                     continue
@@ -108,8 +109,9 @@ class Inputs:
                     self._ignore(candidate, classified.verdict())
                     continue
                 name = classified.mapping.kind.name
-                # An explicit option for a kind wins over what the folder holds.
-                if name not in self.files or str(candidate) in self.files[name]:
+                # An explicit option for a kind wins over what the folder holds; every file
+                # of a kind the options do not name is read (a folder of daily exports).
+                if name not in explicit:
                     self.files.setdefault(name, []).append(str(candidate))
         if not any(self.files.values()) and not self.dsr_summaries:
             raise InputError(

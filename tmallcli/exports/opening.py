@@ -6,7 +6,7 @@ anything re-saved by Excel on Chinese Windows), ``.xlsx`` workbooks from 千牛,
 "``.xls``" files that are really HTML tables, XML spreadsheets or plain text.
 :func:`open_source` sniffs each file and hands it to the module that reads its format
 (:mod:`~tmallcli.exports.decoding`, :mod:`~tmallcli.exports.workbook`,
-:mod:`~tmallcli.exports.html_xls`), which gives back a :class:`~tmallcli.exports.source.Source`
+:mod:`~tmallcli.exports.html_xls`, :mod:`~tmallcli.exports.chat_text` for 千牛 chat records), which gives back a :class:`~tmallcli.exports.source.Source`
 whose ``csv_path`` Polars can read. Values are not parsed here: every cell stays text,
 exactly as the seller sees it.
 """
@@ -16,17 +16,18 @@ from __future__ import annotations
 import codecs
 import csv
 import threading
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 from tmallcli.errors import InputError
+from tmallcli.exports.chat_text import convert_chat_text, looks_like_chat_text
 from tmallcli.exports.decoding import (
     ASCII_COMPATIBLE,
     TextPlan,
     check_not_empty,
     decoded,
     read_head,
+    text_lines,
     text_plan,
     transcode_file,
 )
@@ -114,6 +115,8 @@ def _open_text(
             if "<table" in lowered or "<html" in lowered:
                 return convert_html(path, plan, workdir=workdir, display=display)
 
+        if looks_like_chat_text(head[:8192].decode(plan.codec, "replace"), path.suffix):
+            return convert_chat_text(path, plan, workdir=workdir, display=display)
         first_line = _first_line(head, plan.codec)
         if _is_tab_separated(first_line):
             return _convert_tsv(path, plan, workdir=workdir, display=display)
@@ -148,22 +151,10 @@ def _is_tab_separated(first_line: str) -> bool:
     return "," not in first_line and "\t" in first_line.strip()
 
 
-def _lines(chunks: Iterable[str]) -> Iterator[str]:
-    """Split decoded text on "\\n" only (as ``newline=""`` does), keeping the ends."""
-    rest = ""
-    for chunk in chunks:
-        parts = (rest + chunk).split("\n")
-        rest = parts.pop()
-        for part in parts:
-            yield part + "\n"
-    if rest:
-        yield rest
-
-
 def _convert_tsv(path: Path, plan: TextPlan, *, workdir: Path, display: str) -> Source:
     def write(out: IO[bytes]) -> None:
         writer, close = text_writer(out)
-        reader = csv.reader(_lines(decoded(path, plan, display)), delimiter="\t")
+        reader = csv.reader(text_lines(decoded(path, plan, display)), delimiter="\t")
         try:
             writer.writerows(reader)
         except csv.Error as exc:

@@ -41,6 +41,7 @@ from tmallcli.exports.opening import open_source
 from tmallcli.exports.paths import expand_paths, sheet_path, split_sheet
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
+from tmallcli.exports.user_mapping import NO_MAPPING, UserMapping
 from tmallcli.exports.workbook import sheet_names
 
 # A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
@@ -85,6 +86,8 @@ class ReadOptions:
     sheet: str | None = None
     skip_bad_rows: bool = False
     progress: Progress = no_progress
+    # The user's own header and value mapping (tmall.yaml ``columns:`` / ``values:``).
+    mapping: UserMapping = NO_MAPPING
 
 
 @dataclass
@@ -104,8 +107,10 @@ class LoadedExport:
         return column in self.present
 
 
-def mapping_for(kind: KindSpec, source: Source, headers: list[str]) -> ColumnMapping:
-    mapping = map_columns(kind, headers)
+def mapping_for(
+    kind: KindSpec, source: Source, headers: list[str], user: UserMapping = NO_MAPPING
+) -> ColumnMapping:
+    mapping = map_columns(kind, headers, user)
     if mapping.missing_required:
         missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
         raise InputError(
@@ -301,7 +306,8 @@ class ExportReader:
         paths = self.sheets_of_kind(kind, expand_paths([str(a) for a in args], kind=kind.name))
         lossy = _ascii_read(kind, columns)
         sources = [self.source(p, lossy=lossy) for p in paths]
-        mappings = [mapping_for(kind, s, read_headers(s)) for s in sources]
+        user = self.options.mapping
+        mappings = [mapping_for(kind, s, read_headers(s), user) for s in sources]
         present = set().union(*(m.found for m in mappings))
         return sources, mappings, present
 

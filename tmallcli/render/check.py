@@ -38,6 +38,7 @@ class CheckReport:
                     "missing_expected": c.missing_expected,
                     "closest_kind": c.closest,
                     "unmapped_headers": c.unmapped,
+                    "suggested_columns": c.suggestion,
                     "problems": many(c.problems),
                 }
                 for c in self.checks
@@ -112,6 +113,7 @@ class CheckReport:
                         Column("examples", "examples"),
                     ],
                     problem_rows or [[Cell("—"), Cell("no problems", GOOD), cell(0), cell(None)]],
+                    [c.suggestion] if c.suggestion else [],
                 )
             )
         return doc

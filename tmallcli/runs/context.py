@@ -57,9 +57,9 @@ class Exports:
     progress: Callable[[str, int], Any] | None = None
 
     @contextmanager
-    def open(self) -> Iterator[Inputs]:
-        """The run's :class:`~tmallcli.exports.inputs.Inputs`; transcoded copies are removed
-        when the block ends."""
+    def open(self, ctx: RunContext) -> Iterator[Inputs]:
+        """The run's :class:`~tmallcli.exports.inputs.Inputs`, read with the user's header and
+        value mapping of ``ctx``'s config; transcoded copies are removed when the block ends."""
         from tmallcli.exports.inputs import Inputs
         from tmallcli.exports.reader import ReadOptions
 
@@ -67,6 +67,7 @@ class Exports:
             encoding=self.encoding,
             sheet=self.sheet,
             skip_bad_rows=self.skip_bad_rows,
+            mapping=ctx.config.mapping,
             **({} if self.progress is None else {"progress": self.progress}),
         )
         with Inputs(dict(self.files), directory=self.directory, options=options) as files:

@@ -82,6 +82,6 @@ def run_cs(
     if check and target is None:
         raise UsageError("--check needs a target: --min-average A, or cs.min_average in the config")
     span = cs_span(ctx, period)  # a period not allowed is said before any file is read
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         result = cs_of(files.load("cs_ratings", COLUMNS), ctx, span, account)
         return finish(CsRun(result, target), files)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,12 +15,14 @@ def run_data_check(
     *,
     encoding: str | None = None,
     sheet: str | None = None,
+    config: Path | None = None,
 ) -> list[FileCheck]:
-    """Each file's kind (from its headers, or ``kind``), mapping, rows, date range and problems."""
+    """Each file's kind (from its headers, or ``kind``), mapping, rows, date range and problems,
+    read with the user's own mapping (tmall.yaml ``columns:`` / ``values:``, or ``config``)."""
     import shutil
     import tempfile
-    from pathlib import Path
 
+    from tmallcli.config import load_config
     from tmallcli.errors import UsageError
     from tmallcli.exports.check import check_files
     from tmallcli.exports.kinds import KINDS
@@ -28,9 +31,11 @@ def run_data_check(
 
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    mapping = load_config(config).mapping
     workdir = Path(tempfile.mkdtemp(prefix="tmall-"))
     try:
-        reader = ExportReader(workdir, ReadOptions(encoding=encoding, sheet=sheet))
+        options = ReadOptions(encoding=encoding, sheet=sheet, mapping=mapping)
+        reader = ExportReader(workdir, options)
         return check_files(reader, expand_paths(paths), kind)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -197,7 +197,7 @@ def run_dsr(
     from tmallcli.metrics.dsr import COLUMNS
 
     stars = stars or StarOptions()
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         notes: list[str] = []
         ratings = None
         if reviews_have_dsr(files):

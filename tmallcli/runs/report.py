@@ -323,7 +323,7 @@ def run_report(
     from contextlib import nullcontext
     from dataclasses import replace
 
-    with replace(exports, progress=None).open() as files:
+    with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
             announce(used_files(files))
         bar = (

@@ -25,5 +25,5 @@ def run_response(
 ) -> Run[ResponseResult]:
     from tmallcli.metrics.response import COLUMNS
 
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         return finish(response_of(files.load("chats", COLUMNS), ctx, limit=limit), files)

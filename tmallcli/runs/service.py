@@ -212,7 +212,7 @@ def run_service(
 
     what_if = parse_what_if(set_values, ctx.category.active_metrics)
     stars = stars or StarOptions()
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         if (
             not any(files.has(k) for k in SERVICE_KINDS)
             and not stars.given

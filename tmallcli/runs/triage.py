@@ -32,6 +32,6 @@ def run_triage(
         raise UsageError(f"--days: must be at least 1 (got {days})")
     if limit < 0:
         raise UsageError(f"--limit: must be 0 (all) or more (got {limit})")
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         result = triage_of(files.load("reviews", COLUMNS), ctx, limit=limit, days=days)
         return finish(result, files)

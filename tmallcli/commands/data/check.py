@@ -18,6 +18,7 @@ def check(
     kind: Annotated[
         str | None, typer.Option("--kind", help=f"Read as this kind: {', '.join(KIND_NAMES)}.")
     ] = None,
+    config: o.ConfigFile = None,
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
@@ -29,7 +30,9 @@ def check(
 ) -> None:
     """Detect each file's kind from its headers; print the column mapping, rows, date range and every problem.
 
-    With --check, exit 1 when any problem is found.
+    For the headers it could not map, it prints a commented `columns:` block to paste into
+    tmall.yaml (your own mapping, read by every command). With --check, exit 1 when any
+    problem is found.
 
     Example: tmall data check ExportOrderList20261120.csv reviews.csv
     """
@@ -39,7 +42,7 @@ def check(
         from tmallcli.render.check import CheckReport
         from tmallcli.runs.data import run_data_check
 
-        checks = run_data_check(files, kind, encoding=encoding, sheet=sheet)
+        checks = run_data_check(files, kind, encoding=encoding, sheet=sheet, config=config)
         report = CheckReport(checks)
         return Outcome(report, check_failed=check and report.problem_count > 0)
 
