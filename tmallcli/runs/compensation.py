@@ -81,7 +81,7 @@ def run_late_orders(
     from tmallcli.timeframe import now_shanghai
 
     rules = CompensationRules.from_config(ctx.config)
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         # The tracking events are folded first, so the fold's working memory is not
         # needed beside the whole orders frame (10 M orders: 5.5 → 3.8 GB at that step).
         events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(rules.words))

@@ -57,9 +57,11 @@ class Exports:
     progress: Callable[[str, int], Any] | None = None
 
     @contextmanager
-    def open(self) -> Iterator[Inputs]:
+    def open(self, ctx: RunContext | None = None) -> Iterator[Inputs]:
         """The run's :class:`~tmallcli.exports.inputs.Inputs`; transcoded copies are removed
-        when the block ends."""
+        when the block ends. ``ctx``: the run's config, for how an order's items fold (SPEC
+        §2.1; without it, the shipped config's)."""
+        from tmallcli.exports.folding import OrderStatuses
         from tmallcli.exports.inputs import Inputs
         from tmallcli.exports.reader import ReadOptions
 
@@ -67,6 +69,7 @@ class Exports:
             encoding=self.encoding,
             sheet=self.sheet,
             skip_bad_rows=self.skip_bad_rows,
+            order_statuses=None if ctx is None else OrderStatuses.from_config(ctx.config),
             **({} if self.progress is None else {"progress": self.progress}),
         )
         with Inputs(dict(self.files), directory=self.directory, options=options) as files:

@@ -103,7 +103,7 @@ def run_pickup(
     from tmallcli.metrics.shipping import ORDER_COLUMNS
 
     rules = pickup_rules(ctx, preset=preset, limit=limit)
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         orders = pickup_orders(files.load("orders", ORDER_COLUMNS), rules, ctx)
         files.release("orders", ORDER_COLUMNS)
         result = pickup_of(orders, tracking_events(files, rules.words), rules, ctx)

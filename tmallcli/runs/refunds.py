@@ -32,7 +32,7 @@ def run_refunds(
 ) -> Run[RefundsResult]:
     from tmallcli.metrics.refunds import COLUMNS, ORDER_COLUMNS
 
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         # The orders first: a GB18030 orders export is then read as it is (two ASCII
         # columns, no transcoding) while the refunds are transcoded in the background.
         paid = files.maybe("orders", ORDER_COLUMNS)

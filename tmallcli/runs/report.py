@@ -276,7 +276,7 @@ def run_report(
     from contextlib import nullcontext
     from dataclasses import replace
 
-    with replace(exports, progress=None).open() as files:
+    with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
             announce(files.files)
         bar = (

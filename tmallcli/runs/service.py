@@ -157,7 +157,7 @@ def run_service(
     from tmallcli.metrics.service_score import plan_target, score_service
 
     what_if = parse_what_if(set_values, list(ctx.category.active_metrics))
-    with exports.open() as files:
+    with exports.open(ctx) as files:
         if not any(files.has(k) for k in SERVICE_KINDS):
             raise UsageError(
                 "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, "
