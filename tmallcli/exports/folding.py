@@ -103,7 +103,9 @@ def drop_duplicates(
 # Columns the fold adds to an export of one row per item, for the pickup rule (SPEC §2.1: one
 # package never picked up = the order not picked up). metrics/shipping.py reads them by name.
 PICKUP_KNOWN = "pickup_known"  # some open item has a 揽收时间: the export knows the pickup
-UNSHIPPED_ITEM = "unshipped_item"  # an open item has no 揽收时间, 物流单号 nor 发货时间 while another has
+UNSHIPPED_ITEM = (
+    "unshipped_item"  # an open item has no 揽收时间, 物流单号 nor 发货时间 while another has
+)
 FOLD_FLAGS = (PICKUP_KNOWN, UNSHIPPED_ITEM)
 
 # Money summed over an order's items; the platform's payment (主动赔付金额) is counted once when
@@ -260,9 +262,7 @@ def _pickup_flags(columns: list[str]) -> list[pl.Expr]:
     shipping = [c for c in ("picked_up_at", "tracking_no", "shipped_at") if c in columns]
     if shipping:
         some = pl.any_horizontal(pl.col(c).is_not_null() for c in shipping)
-        flags.append(
-            ((some & counted).any() & (~some & counted).any()).alias(UNSHIPPED_ITEM)
-        )
+        flags.append(((some & counted).any() & (~some & counted).any()).alias(UNSHIPPED_ITEM))
     return flags
 
 
@@ -281,7 +281,10 @@ def fold_orders(
     older file names is kept.
     """
     statuses = statuses or default_statuses()
-    if "sub_order_id" in present or frame.select(pl.struct("_file", "order_id").is_duplicated().any()).item():
+    if (
+        "sub_order_id" in present
+        or frame.select(pl.struct("_file", "order_id").is_duplicated().any()).item()
+    ):
         frame = fold_items(frame, statuses)
     before = frame.height
     if frame.get_column("order_id").n_unique() == before:
@@ -296,7 +299,9 @@ def fold_orders(
         )
         winners = (
             winners.join(named, on="order_id", how="left", maintain_order="left")
-            .with_columns(pl.coalesce("buyer", pl.col("_named").cast(frame.schema["buyer"])).alias("buyer"))
+            .with_columns(
+                pl.coalesce("buyer", pl.col("_named").cast(frame.schema["buyer"])).alias("buyer")
+            )
             .drop("_named")
         )
     frame = winners

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.dsr import dsr_of
+from tmallcli.runs.orders import paid_without_status
 from tmallcli.runs.pickup import (
     NEEDS_PICKUP_TIME,
     pickup_of,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult
-    from tmallcli.metrics.pickup import PickupResult
+    from tmallcli.metrics.pickup import Notice, PickupResult
     from tmallcli.metrics.refunds import RefundsResult
     from tmallcli.metrics.response import ResponseResult
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
@@ -67,6 +68,8 @@ class Components:
     response: ResponseResult | None = None
     complaints: ComplaintRate | None = None
     notes: list[str] = field(default_factory=list)
+    # What the exports lacked and how the metrics made do (SPEC §2.1; JSON ``warnings``).
+    warnings: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class ServiceRun:
     score: ServiceScore
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def complaints_of(
@@ -97,7 +101,8 @@ def components(files: Inputs, ctx: RunContext) -> Components:
         # were paid when: the rest (a 10 M-order shop: ~2.5 GB) goes back before the tracking
         # events and the other exports are read.
         rules = pickup_rules(ctx)
-        loaded = files.load("orders", ORDER_COLUMNS)
+        loaded, notices = paid_without_status(files.load("orders", ORDER_COLUMNS))
+        parts.warnings += notices
         paid = loaded.frame.select("order_id", "paid_at").lazy()
         orders = pickup_orders(loaded, rules, ctx)
         del loaded
@@ -107,6 +112,7 @@ def components(files: Inputs, ctx: RunContext) -> Components:
             parts.notes.append(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
+            parts.pickup.warnings.extend(notices)
     if files.has("reviews"):
         parts.dsr = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
     if files.has("refunds"):
@@ -176,9 +182,8 @@ def run_service(
         )
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
-    return Run(
-        ServiceRun(score, plan, list(parts.notes)), reads, warnings, score.notes + parts.notes
-    )
+    notes = score.notes + parts.notes + [n.message for n in parts.warnings]
+    return Run(ServiceRun(score, plan, list(parts.notes), parts.warnings), reads, warnings, notes)
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:
