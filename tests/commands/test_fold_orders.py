@@ -38,7 +38,12 @@ def codes(data: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize("orders", ORDER_FILES)
 def test_an_item_never_shipped_makes_the_order_not_picked_up(orders: str) -> None:
     data, _ = run(
-        "audit", "pickup", "--orders", str(FOLD / orders), "--logistics", str(FOLD / "tracking_events.csv")
+        "audit",
+        "pickup",
+        "--orders",
+        str(FOLD / orders),
+        "--logistics",
+        str(FOLD / "tracking_events.csv"),
     )
     # Population: A, B, C, E, F (D is 交易关闭). Timely: B (last parcel 11 h after payment)
     # and C (10 h; its closed item does not count). Late: E (74 h). Not picked: A (item A2
