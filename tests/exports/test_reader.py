@@ -207,7 +207,9 @@ def test_skip_bad_rows_drops_and_reports(tmp_path: Path) -> None:
 
 
 def test_missing_required_column_names_kind_file_and_alias(tmp_path: Path) -> None:
-    path = write(tmp_path / "o.csv", "订单编号,买家会员名,订单状态,买家实际支付金额\n1,a,交易成功,5\n")
+    path = write(
+        tmp_path / "o.csv", "订单编号,买家会员名,订单状态,买家实际支付金额\n1,a,交易成功,5\n"
+    )
     with pytest.raises(
         InputError, match=r"orders export .* missing required column paid_at \(订单付款时间"
     ):
