@@ -59,10 +59,11 @@ def test_json_has_every_section_and_the_summary(report: dict) -> None:
         "todo",
         "dsr_trend",
         "input_warnings",
+        "warnings",  # SPEC §2.1: what the exports lacked (none in the sample)
         *COMMANDS,
     } == set(report)
     assert report["as_of"] == "2026-11-20" and report["category"] == "默认"
-    assert report["skipped"] == {}
+    assert report["skipped"] == {} and report["warnings"] == []
     assert report["files"]["orders"] == [f"{SAMPLE}/ExportOrderList20261120.csv"]
     assert report["ignored"] == [
         {

@@ -53,6 +53,24 @@ from tmallcli.exports.kinds import KINDS
 from tmallcli.exports.user_mapping import UserMapping, user_mapping
 from tmallcli.money import compensation_fen
 
+# --------------------------------------------------------------------------- §2.1 orders
+
+
+class OrdersConfig(Model):
+    """How per-item rows fold into orders (SPEC §2.1): the 订单状态 texts from the least to
+    the most advanced, and the texts of a closed item."""
+
+    status_order: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
+    closed_statuses: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
+
+    @model_validator(mode="after")
+    def _closed_not_ranked(self) -> OrdersConfig:
+        both = sorted(set(self.status_order) & set(self.closed_statuses))
+        if both:
+            raise fail(f"a closed status cannot be ranked too (got {', '.join(both)})")
+        return self
+
+
 # --------------------------------------------------------------------------- §3 DSR
 
 
@@ -613,6 +631,7 @@ class Config(Model):
     # §2.1 the user's own mapping: kind → field → headers; ``kind.field`` → text → value.
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
+    orders: OrdersConfig
 
     _sources: list[Path] = PrivateAttr(default_factory=list)
 

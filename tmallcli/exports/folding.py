@@ -3,6 +3,8 @@ exact duplicate rows dropped, and an orders export's rows folded into one row pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -52,6 +54,7 @@ def without_repeats(
     wanted: list[str],
     present: set[str],
     warnings: list[dict[str, Any]],
+    statuses: OrderStatuses | None = None,
 ) -> pl.DataFrame:
     """Exact duplicate rows dropped (on the columns read) and orders folded to one row each."""
     if kind.name == "orders" and "sub_order_id" not in present and distinct(frame, "order_id"):
@@ -60,7 +63,7 @@ def without_repeats(
         return frame
     frame = drop_duplicates(kind, frame, wanted, warnings)
     if kind.name == "orders":
-        frame = fold_orders(frame, present, warnings)
+        frame = fold_orders(frame, present, warnings, statuses)
     return frame
 
 
@@ -97,49 +100,211 @@ def drop_duplicates(
     return frame
 
 
+# Columns the fold adds to an export of one row per item, for the pickup rule (SPEC §2.1: one
+# package never picked up = the order not picked up). metrics/shipping.py reads them by name.
+PICKUP_KNOWN = "pickup_known"  # some open item has a 揽收时间: the export knows the pickup
+UNSHIPPED_ITEM = (
+    "unshipped_item"  # an open item has no 揽收时间, 物流单号 nor 发货时间 while another has
+)
+FOLD_FLAGS = (PICKUP_KNOWN, UNSHIPPED_ITEM)
+
+# Money summed over an order's items; the platform's payment (主动赔付金额) is counted once when
+# every item row repeats it (see _platform_payment).
+_SUMMED = ("paid_amount", "shipping_fee")
+_PLATFORM_PAYMENT = "auto_compensation"
+_EARLIEST = ("paid_at", "created_at", "promised_ship_by")
+# Times of the order's open items: the latest, and missing while an open item has none.
+_ALL_ITEMS_DONE = ("shipped_at", "picked_up_at", "delivered_at")
+
+
+@dataclass(frozen=True)
+class OrderStatuses:
+    """The 订单状态 texts the fold ranks (config ``orders``): ``ranked`` from the least to the
+    most advanced, ``closed`` the texts of a closed item (the first is the closed order's)."""
+
+    ranked: tuple[str, ...]
+    closed: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config: Any) -> OrderStatuses:
+        return cls(tuple(config.orders.status_order), tuple(config.orders.closed_statuses))
+
+
+@cache
+def default_statuses() -> OrderStatuses:
+    """The shipped config's statuses, for a read that is given none (a reader made without a
+    run: ``data check``, the tests)."""
+    from tmallcli.config.loading import default_config_path, read_yaml, validate_config
+
+    return OrderStatuses.from_config(validate_config(read_yaml(default_config_path())))
+
+
+def _sum_or_null(column: str) -> pl.Expr:
+    return pl.when(pl.col(column).null_count() < pl.len()).then(pl.col(column).sum())
+
+
+def _platform_payment() -> pl.Expr:
+    """延迟发货自动赔付 / 主动赔付金额 of an order: the platform pays per order, and an export of
+    one row per item repeats the order's payment on each row. So when every row of an order
+    of several carries the same amount it is one payment; otherwise the rows' amounts are
+    summed (a payment on one row only, or different amounts)."""
+    c = pl.col(_PLATFORM_PAYMENT)
+    repeated = (pl.len() > 1) & (c.null_count() == 0) & (c.n_unique() == 1)
+    return pl.when(repeated).then(c.first()).otherwise(_sum_or_null(_PLATFORM_PAYMENT))
+
+
+def _latest_over_open(column: str) -> pl.Expr:
+    """The latest time over the counted items (the open ones, or all when all are closed), and
+    missing when an open item has none: the order waits for its last item. An order whose
+    every item is closed takes the latest time any item has."""
+    over = pl.col(column).filter(pl.col("_counts"))
+    return (
+        pl.when(pl.col("_open").any())
+        .then(pl.when(over.null_count() == 0).then(over.max()))
+        .otherwise(pl.col(column).max())
+    )
+
+
+def _order_status(statuses: OrderStatuses) -> pl.Expr:
+    """交易关闭 only when every item is closed; else the open items' most advanced status (a
+    text not ranked in the config ranks below every ranked one; among those the first in
+    text order, so the row order never decides)."""
+    status = pl.col("status")
+    ranked = pl.col("_open") & status.is_not_null()
+    open_pick = status.filter(ranked).sort_by(
+        [pl.col("_rank").filter(ranked), pl.col("_status_text").filter(ranked)],
+        descending=[True, False],
+    )
+    closed = pl.col("_closed")
+    closed_pick = status.filter(closed).sort_by(pl.col("_closed_rank").filter(closed))
+    return pl.when(pl.col("_open").any()).then(open_pick.first()).otherwise(closed_pick.first())
+
+
+def _packages_over_open() -> pl.Expr:
+    """The tracking numbers of the counted items, each once, in text order."""
+    return (
+        pl.col("tracking_no")
+        .filter(pl.col("_counts"))
+        .str.split(",")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort()
+        .str.join(",")
+        .alias("tracking_no")
+    )
+
+
+def fold_items(frame: pl.DataFrame, statuses: OrderStatuses) -> pl.DataFrame:
+    """One row per (file, order): the rows of an order's items in one file folded as SPEC §2.1
+    says, whatever their order (see the module's helpers for each column). Columns not folded
+    by a rule take their smallest value (the items of an order share them: buyer, carrier …)."""
+    columns = frame.columns
+    has_status = "status" in columns
+    status_text = pl.col("status").cast(pl.String) if has_status else pl.lit(None, pl.String)
+    closed = status_text.is_in(list(statuses.closed)).fill_null(False)
+    ranks = {text: rank for rank, text in enumerate(statuses.ranked)}
+    closed_ranks = {text: rank for rank, text in enumerate(statuses.closed)}
+    keys = ["_file", "order_id"]
+    frame = frame.with_columns(
+        closed.alias("_closed"),
+        (~closed).alias("_open"),
+        status_text.alias("_status_text"),
+        status_text.replace_strict(ranks, default=-1, return_dtype=pl.Int32).alias("_rank"),
+        status_text.replace_strict(closed_ranks, default=None, return_dtype=pl.Int32).alias(
+            "_closed_rank"
+        ),
+    ).with_columns(
+        # The items an order's times and packages are read from: its open items, or all of
+        # them when every item is closed.
+        (pl.col("_open") | ~pl.col("_open").any().over(keys)).alias("_counts")
+    )
+    aggs: list[pl.Expr] = [pl.col("_row").min()]
+    done = {*keys, "_row", "_closed", "_open", "_status_text", "_rank", "_closed_rank", "_counts"}
+    for column in columns:
+        if column in done:
+            continue
+        if column in _SUMMED:
+            aggs.append(_sum_or_null(column))
+        elif column == _PLATFORM_PAYMENT:
+            aggs.append(_platform_payment())
+        elif column in _EARLIEST:
+            aggs.append(pl.col(column).min())
+        elif column in _ALL_ITEMS_DONE:
+            aggs.append(_latest_over_open(column))
+        elif column == "status":
+            aggs.append(_order_status(statuses))
+        elif column == "tracking_no":
+            aggs.append(_packages_over_open())
+        elif frame.schema[column] == pl.Boolean:
+            aggs.append(pl.col(column).max())  # 承诺未履约 on any item: the order's promise
+        else:
+            aggs.append(pl.col(column).cast(pl.String).drop_nulls().min().alias(column))
+    aggs += _pickup_flags(columns)
+    folded = frame.group_by(keys).agg(aggs).sort("_file", "_row")
+    restore = [
+        pl.col(c).cast(frame.schema[c])
+        for c in columns
+        if c in folded.columns and folded.schema[c] != frame.schema[c]
+    ]
+    folded = folded.with_columns(restore) if restore else folded
+    if "tracking_no" in folded.columns:
+        folded = folded.with_columns(pl.col("tracking_no").replace("", None))
+    return folded.select(*columns, *(f for f in FOLD_FLAGS if f in folded.columns))
+
+
+def _pickup_flags(columns: list[str]) -> list[pl.Expr]:
+    """:data:`PICKUP_KNOWN` and :data:`UNSHIPPED_ITEM` of an order (see there), from the
+    columns the load read."""
+    flags: list[pl.Expr] = []
+    counted = pl.col("_counts")
+    if "picked_up_at" in columns:
+        flags.append(pl.col("picked_up_at").filter(counted).is_not_null().any().alias(PICKUP_KNOWN))
+    shipping = [c for c in ("picked_up_at", "tracking_no", "shipped_at") if c in columns]
+    if shipping:
+        some = pl.any_horizontal(pl.col(c).is_not_null() for c in shipping)
+        flags.append(((some & counted).any() & (~some & counted).any()).alias(UNSHIPPED_ITEM))
+    return flags
+
+
 def fold_orders(
-    frame: pl.DataFrame, present: set[str], warnings: list[dict[str, Any]]
+    frame: pl.DataFrame,
+    present: set[str],
+    warnings: list[dict[str, Any]],
+    statuses: OrderStatuses | None = None,
 ) -> pl.DataFrame:
     """One row per order.
 
-    A sub-order export (子订单编号) has one row per item: rows of one 主订单编号 are one order,
-    amounts summed. When several exports hold the same order (yesterday's and today's), the
-    file given last wins: it is the newer state of the order.
+    Within one file, several rows of one order are its items (a sub-order export, 子订单编号 +
+    主订单编号, or an item export repeating the order number): they are folded
+    (:func:`fold_items`). When several files hold the same order (yesterday's and today's
+    export), the file given last wins: it is the newer state of the order; a buyer only an
+    older file names is kept.
     """
-    money = [c for c in ("paid_amount", "shipping_fee", "auto_compensation") if c in frame.columns]
-    if "sub_order_id" in present:
-        keys = ["_file", "order_id"]
-        earliest = [c for c in ("paid_at", "created_at") if c in frame.columns]
-        latest = [c for c in ("shipped_at", "picked_up_at", "delivered_at") if c in frame.columns]
-        aggs: list[pl.Expr] = [pl.col("_row").min()]
-        aggs += [pl.col(c).sum() for c in money if c != "shipping_fee"]
-        if "shipping_fee" in money:
-            aggs.append(pl.col("shipping_fee").sum())
-        aggs += [pl.col(c).min() for c in earliest]
-        aggs += [pl.col(c).max() for c in latest]
-        if "tracking_no" in frame.columns:
-            aggs.append(
-                pl.col("tracking_no")
-                .str.split(",")
-                .list.explode(keep_nulls=False, empty_as_null=False)
-                .unique(maintain_order=True)
-                .str.join(",")
-                .alias("tracking_no")
-            )
-        done = set(keys) | {"_row", "tracking_no"} | set(money) | set(earliest) | set(latest)
-        aggs += [pl.col(c).drop_nulls().first() for c in frame.columns if c not in done]
-        frame = frame.group_by(keys, maintain_order=True).agg(aggs)
-        frame = (
-            frame.with_columns(pl.col("tracking_no").replace("", None))
-            if "tracking_no" in frame.columns
-            else frame
-        )
+    statuses = statuses or default_statuses()
+    if (
+        "sub_order_id" in present
+        or frame.select(pl.struct("_file", "order_id").is_duplicated().any()).item()
+    ):
+        frame = fold_items(frame, statuses)
     before = frame.height
     if frame.get_column("order_id").n_unique() == before:
         return frame
-    frame = frame.sort("_file", "_row").unique(
-        subset=["order_id"], keep="last", maintain_order=True
-    )
+    ordered = frame.sort("_file", "_row")
+    winners = ordered.unique(subset=["order_id"], keep="last", maintain_order=True)
+    if "buyer" in frame.columns and winners.get_column("buyer").null_count():
+        named = (
+            ordered.filter(pl.col("buyer").is_not_null())
+            .group_by("order_id")
+            .agg(pl.col("buyer").last().alias("_named"))
+        )
+        winners = (
+            winners.join(named, on="order_id", how="left", maintain_order="left")
+            .with_columns(
+                pl.coalesce("buyer", pl.col("_named").cast(frame.schema["buyer"])).alias("buyer")
+            )
+            .drop("_named")
+        )
+    frame = winners
     replaced = before - frame.height
     if replaced:
         warnings.append(
@@ -147,7 +312,7 @@ def fold_orders(
                 "kind": "orders",
                 "problem": "order in several rows",
                 "rows_dropped": replaced,
-                "message": f"orders: {replaced} order(s) appear more than once; the last file's row is used",
+                "message": f"orders: {replaced} order(s) appear in several files; the last file's row is used",
             }
         )
     return frame

@@ -85,7 +85,6 @@ ORDERS = KindSpec(
             "paid_amount",
             ("买家实际支付金额", "买家实付金额", "实付金额", "实付款", "子单实际支付金额"),
             V.MONEY,
-            True,
         ),
         C("shipping_fee", ("买家应付邮费",), V.MONEY),
         C("auto_compensation", ("延迟发货自动赔付金额", "主动赔付金额"), V.MONEY),
@@ -107,7 +106,7 @@ ORDERS = KindSpec(
         C("promise_broken", ("承诺未履约", "时效违约"), V.BOOL),
     ),
     date_column="paid_at",
-    expected=("buyer", "status"),
+    expected=("buyer", "status", "paid_amount"),
 )
 
 # The item-detail export ``ExportOrderDetailList*.csv`` (SPEC §2.1): one row per item. Its

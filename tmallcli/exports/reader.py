@@ -34,7 +34,7 @@ from tmallcli.exports.csv_scan import (
 )
 from tmallcli.exports.decoding import transcoded, verify_source
 from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
-from tmallcli.exports.folding import derive, without_repeats
+from tmallcli.exports.folding import OrderStatuses, derive, without_repeats
 from tmallcli.exports.headers import ColumnMapping, classify, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
@@ -88,6 +88,8 @@ class ReadOptions:
     progress: Progress = no_progress
     # The user's own header and value mapping (tmall.yaml ``columns:`` / ``values:``).
     mapping: UserMapping = NO_MAPPING
+    # How an order's items fold into the order (config ``orders``); None: the shipped config's.
+    order_statuses: OrderStatuses | None = None
 
 
 @dataclass
@@ -293,7 +295,9 @@ class ExportReader:
             own = columns_read(kind, columns, present)
             part = frame if own == wanted else frame.select(*own, "_row", "_file")
             part_warnings = list(warnings)
-            part = without_repeats(kind, part, own, present, part_warnings)
+            part = without_repeats(
+                kind, part, own, present, part_warnings, self.options.order_statuses
+            )
             parts.append(
                 LoadedExport(kind.name, part.drop("_row", "_file"), sources, present, part_warnings)
             )

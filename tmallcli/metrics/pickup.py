@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from tmallcli.metrics.shipping import (
+    FOLD_FLAGS,
     ORDER_COLUMNS,
     Packages,
     PickupWords,
@@ -194,13 +195,16 @@ def pickup_source(orders_have_pickup_column: bool, have_events: bool) -> str:
     return SOURCE_EVENTS if have_events else SOURCE_NONE
 
 
-def _complete(frame: pl.LazyFrame, columns: tuple[str, ...]) -> pl.LazyFrame:
-    """Every column the rules read; an export without an optional column has it all null."""
+def _complete(
+    frame: pl.LazyFrame, columns: tuple[str, ...], keep: list[str] | None = None
+) -> pl.LazyFrame:
+    """Every column the rules read; an export without an optional column has it all null.
+    ``keep``: more columns kept as they are (the fold's flags of an item export)."""
     present = set(frame.collect_schema().names())
     missing = [c for c in columns if c not in present]
     return frame.with_columns(
         pl.lit(None, _COLUMN_TYPES.get(c, pl.String())).alias(c) for c in missing
-    ).select(columns)
+    ).select(*columns, *(keep or []))
 
 
 def _hours(duration: pl.Expr) -> pl.Expr:
@@ -414,7 +418,8 @@ def pickup_candidates(
     events. Filtering them again gives the same frame, so a caller can take them first and
     let the whole export go before the tracking events are read."""
     in_window, watch = _read_by_the_rate(rules, as_of, instant)
-    return _complete(orders, ORDER_COLUMNS).filter(in_window | watch).collect()
+    flags = [f for f in FOLD_FLAGS if f in orders.collect_schema().names()]
+    return _complete(orders, ORDER_COLUMNS, flags).filter(in_window | watch).collect()
 
 
 def _watch_candidate(rules: PickupRules, instant: datetime, excluded: pl.Expr) -> pl.Expr:

@@ -189,10 +189,11 @@ def with_pickup_times(
     makes the order not picked). ``has_pickup_info`` is false when neither the orders export
     nor any tracking event says anything about the order (§5 then falls back to shipped_at).
     """
+    unshipped, known = _item_flags(orders)
     if events is None:
         return orders.with_columns(
-            pl.col("picked_up_at").alias("pickup_at"),
-            pl.col("picked_up_at").is_not_null().alias("has_pickup_info"),
+            pl.when(~unshipped).then(pl.col("picked_up_at")).alias("pickup_at"),
+            (pl.col("picked_up_at").is_not_null() | known | unshipped).alias("has_pickup_info"),
         )
     # Folded: one row per (tracking_no, order_id), so no selection of it needs unique().
     # Materialised once: the checks below and the lookups read it, and a plan (raw events,
@@ -284,16 +285,29 @@ def with_pickup_times(
     if not untracked.height:
         combined = combined.with_columns(pl.lit(None, pl.Datetime("us")).alias("order_pickup_at"))
     single = pl.col("_package")
+    if any(flag in orders.collect_schema().names() for flag in FOLD_FLAGS):
+        combined = pl.concat(
+            [combined, orders.select(unshipped.alias("_unshipped"), known.alias("_known"))],
+            how="horizontal",
+        )
+        unshipped, known = pl.col("_unshipped"), pl.col("_known")
     found = combined.select(
         # One package: its pickup, else what untracked events of the order say (as a
-        # package's pickup does in the fold of several).
-        pl.coalesce(
-            "picked_up_at",
-            pl.when(single).then(pl.col("pickup_at")).otherwise(pl.col("several_pickup_at")),
-            "order_pickup_at",
-        ).alias("pickup_at"),
+        # package's pickup does in the fold of several). An item of the order that never
+        # shipped keeps it from being picked up.
+        pl.when(~unshipped)
+        .then(
+            pl.coalesce(
+                "picked_up_at",
+                pl.when(single).then(pl.col("pickup_at")).otherwise(pl.col("several_pickup_at")),
+                "order_pickup_at",
+            )
+        )
+        .alias("pickup_at"),
         (
-            pl.col("picked_up_at").is_not_null()
+            known
+            | unshipped
+            | pl.col("picked_up_at").is_not_null()
             | pl.when(single)
             .then(pl.col("_seen"))
             .otherwise(pl.col("several_known"))
@@ -302,6 +316,22 @@ def with_pickup_times(
         ).alias("has_pickup_info"),
     )
     return pl.concat([orders, found], how="horizontal")
+
+
+# Set by the reader's fold of an export of one row per item (tmallcli.exports.folding):
+# some open item has a 揽收时间; an open item never shipped while another did.
+FOLD_FLAGS = ("pickup_known", "unshipped_item")
+
+
+def _item_flags(orders: pl.LazyFrame) -> tuple[pl.Expr, pl.Expr]:
+    """(an open item never shipped, some item's pickup is recorded) of each order, from the
+    fold's columns; false for an export of one row per order."""
+    names = orders.collect_schema().names()
+
+    def flag(name: str) -> pl.Expr:
+        return pl.col(name).fill_null(False) if name in names else pl.lit(False)
+
+    return flag("unshipped_item"), flag("pickup_known")
 
 
 def _number_hash(number: pl.Expr) -> pl.Expr:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -331,6 +331,8 @@ class CompensationReport:
     as_of: AsOf
     rules: CompensationRules
     ledger: LedgerReport | None = None
+    # What the orders export lacked (SPEC §2.1): code and message each.
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def due(self) -> bool:
@@ -354,6 +356,7 @@ class CompensationReport:
             "ledger": None if self.ledger is None else to_json(self.ledger, LEDGER),
             "undecided_promises": p.undecided_promises,
             "unattributed": many(s.unattributed, UNATTRIBUTED),
+            "warnings": many(self.warnings),
         }
 
     def document(self, labels: Labels) -> Document:

@@ -134,14 +134,16 @@ class ShopSummary:
         return {
             "service": None
             if r.service is None
-            else ServiceReport(r.service, r.as_of, None, r.service_notes),
+            else ServiceReport(r.service, r.as_of, None, r.service_notes, r.service_warnings),
             "dsr": None if r.dsr is None else DsrReport(r.dsr, r.as_of, r.category),
             "pickup": None if r.pickup is None else PickupReport(r.pickup),
             "response": None if r.response is None else ResponseReport(r.response),
             "refunds": None if r.refunds is None else RefundsReport(r.refunds),
             "compensation": None
             if run is None
-            else CompensationReport(run.proposal, run.settlement, r.as_of, run.rules),
+            else CompensationReport(
+                run.proposal, run.settlement, r.as_of, run.rules, warnings=run.warnings
+            ),
             "cs": None if r.cs is None else CsReport(r.cs, r.as_of, r.cs_min_average),
             "triage": None if r.triage is None else TriageReport(r.triage, r.as_of),
         }
@@ -358,6 +360,7 @@ class ShopSummary:
             },
             "todo": self.todo(),
             "dsr_trend": None if r.dsr_trend is None else to_json(r.dsr_trend, TREND),
+            "warnings": many(r.warnings),
         }
         for key in SECTIONS:
             section = self.sections[key]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import ZH
+from tmallcli.render.serialise import many
 
 if TYPE_CHECKING:
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
@@ -174,6 +175,8 @@ class ServiceReport:
     as_of: AsOf
     plan: TargetPlan | None = None
     notes: list[str] = field(default_factory=list)
+    # What the exports lacked and how the metrics made do (SPEC §2.1): code and message each.
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -212,6 +215,7 @@ class ServiceReport:
             },
             "worst": r.worst,
             "notes": r.notes + self.notes,
+            "warnings": many(self.warnings),
         }
         if self.plan is not None:
             p = self.plan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
+    from tmallcli.metrics.pickup import Notice
 
 NO_SHIP_TIME = (
     "cannot tell which orders shipped: the orders export has neither 揽收时间 "
@@ -31,6 +32,8 @@ class LateOrdersRun:
     settlement: Settlement
     rules: CompensationRules
     ledger: LedgerReport | None = None
+    # What the orders export lacked and how the run made do (SPEC §2.1; JSON ``warnings``).
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def can_tell_shipping(orders: LoadedExport, events: LoadedExport | None) -> bool:
@@ -78,6 +81,12 @@ def run_late_orders(
         PackagePickups,
         settle_payouts,
     )
+    from tmallcli.runs.orders import (
+        NEEDS_PAID_AMOUNT,
+        can_compensate,
+        paid_without_status,
+        with_buyers,
+    )
     from tmallcli.timeframe import now_shanghai
 
     rules = CompensationRules.from_config(ctx.config)
@@ -89,6 +98,11 @@ def run_late_orders(
         refunds = files.maybe("refunds", REFUND_COLUMNS)
         if not can_tell_shipping(orders, events):
             raise UsageError(f"{NO_SHIP_TIME}; give --logistics FILE")
+        if not can_compensate(orders):
+            raise UsageError(NEEDS_PAID_AMOUNT)
+        orders, notices = paid_without_status(orders)
+        orders, more = with_buyers(orders, files)
+        notices += more
         proposal = proposal_of(orders, events, refunds, rules, ctx)
         used = [orders, events, refunds]
         sources = [s.display for loaded in used if loaded is not None for s in loaded.sources]
@@ -100,12 +114,16 @@ def run_late_orders(
         now = now_shanghai()
         info = RunInfo.new(ctx.as_of.date, sources, now, dry_run=dry_run, tool_version=__version__)
         settlement, report = pay(ledger, proposal, info, now=now)
-    notes = ignored + [
-        f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
-        "is already in the ledger: pay it by hand"
-        for gap in settlement.unattributed
-    ]
-    result = LateOrdersRun(proposal, settlement, rules, report)
+    notes = (
+        ignored
+        + [n.message for n in notices]
+        + [
+            f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
+            "is already in the ledger: pay it by hand"
+            for gap in settlement.unattributed
+        ]
+    )
+    result = LateOrdersRun(proposal, settlement, rules, report, notices)
     return Run(result, reads, warnings, notes)
 
 

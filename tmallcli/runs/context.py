@@ -57,17 +57,21 @@ class Exports:
     progress: Callable[[str, int], Any] | None = None
 
     @contextmanager
-    def open(self, ctx: RunContext) -> Iterator[Inputs]:
-        """The run's :class:`~tmallcli.exports.inputs.Inputs`, read with the user's header and
-        value mapping of ``ctx``'s config; transcoded copies are removed when the block ends."""
+    def open(self, ctx: RunContext | None = None) -> Iterator[Inputs]:
+        """The run's :class:`~tmallcli.exports.inputs.Inputs`, read with ``ctx``'s config: the
+        user's header and value mapping and how an order's items fold (SPEC §2.1; without
+        ``ctx``, the shipped config's). Transcoded copies are removed when the block ends."""
+        from tmallcli.exports.folding import OrderStatuses
         from tmallcli.exports.inputs import Inputs
         from tmallcli.exports.reader import ReadOptions
+        from tmallcli.exports.user_mapping import NO_MAPPING
 
         options = ReadOptions(
             encoding=self.encoding,
             sheet=self.sheet,
             skip_bad_rows=self.skip_bad_rows,
-            mapping=ctx.config.mapping,
+            mapping=NO_MAPPING if ctx is None else ctx.config.mapping,
+            order_statuses=None if ctx is None else OrderStatuses.from_config(ctx.config),
             **({} if self.progress is None else {"progress": self.progress}),
         )
         with Inputs(dict(self.files), directory=self.directory, options=options) as files:

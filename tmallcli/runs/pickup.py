@@ -103,8 +103,14 @@ def run_pickup(
     from tmallcli.metrics.shipping import ORDER_COLUMNS
 
     rules = pickup_rules(ctx, preset=preset, limit=limit)
+    from tmallcli.runs.orders import paid_without_status, without_paid_amount
+
     with exports.open(ctx) as files:
-        orders = pickup_orders(files.load("orders", ORDER_COLUMNS), rules, ctx)
+        loaded, notices = paid_without_status(files.load("orders", ORDER_COLUMNS))
+        notices += without_paid_amount(loaded)
+        orders = pickup_orders(loaded, rules, ctx)
+        del loaded
         files.release("orders", ORDER_COLUMNS)
         result = pickup_of(orders, tracking_events(files, rules.words), rules, ctx)
+        result.warnings.extend(notices)
         return finish(result, files, [n.message for n in result.warnings])

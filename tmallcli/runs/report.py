@@ -25,6 +25,13 @@ from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposa
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
 from tmallcli.runs.dsr import StarOptions, dsr_of, dsr_trend_of, reviews_have_dsr
+from tmallcli.runs.orders import (
+    NEEDS_PAID_AMOUNT,
+    can_compensate,
+    paid_without_status,
+    with_buyers,
+    without_paid_amount,
+)
 from tmallcli.runs.pickup import NEEDS_PICKUP_TIME, pickup_of, pickup_orders, pickup_rules
 from tmallcli.runs.refunds import refunds_of
 from tmallcli.runs.response import response_of
@@ -43,7 +50,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult, DsrTrend
     from tmallcli.metrics.dsr_stars import PageDsr
-    from tmallcli.metrics.pickup import PickupResult
+    from tmallcli.metrics.pickup import Notice, PickupResult
     from tmallcli.metrics.refunds import RefundsResult
     from tmallcli.metrics.response import ResponseResult
     from tmallcli.metrics.reviews import TriageResult
@@ -98,6 +105,9 @@ class ShopReport:
     triage: TriageResult | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # section → why it is missing
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
+    # What the exports lacked and how the sections made do (SPEC §2.1; JSON ``warnings``).
+    warnings: list[Notice] = field(default_factory=list)
+    service_warnings: list[Notice] = field(default_factory=list)
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
@@ -212,6 +222,17 @@ def build_report(
         orders_for_pickup, orders_for_payouts = files.load_parts(
             "orders", [ORDER_COLUMNS, compensation.ORDERS_COLUMNS], categories=REPEATED_TEXTS
         )
+        # What the orders export lacks (SPEC §2.1): each section says what concerns it.
+        orders_for_pickup, unpaid = paid_without_status(orders_for_pickup)
+        orders_for_payouts, _ = paid_without_status(orders_for_payouts)
+        pickup_notices = unpaid + without_paid_amount(orders_for_pickup)
+        payable = can_compensate(orders_for_payouts)
+        notices = list(unpaid)
+        if payable:
+            orders_for_payouts, buyers = with_buyers(orders_for_payouts, files)
+            notices += buyers
+        report.warnings += pickup_notices + notices[len(unpaid) :]
+        parts.warnings += pickup_notices
         paid = orders_for_pickup.frame.select("order_id", "paid_at").lazy()
         # Each order's pickup time, once: compensation reads every order's, the pickup rate
         # its candidates' (10 M orders: the tracking events looked up once, not twice). Then
@@ -241,10 +262,13 @@ def build_report(
                 ),
                 have_events=have_events,
             )
+            parts.pickup.warnings.extend(pickup_notices)
         del candidates
         step("延迟发货赔付")
         if not shipping_known:
             report.skipped["compensation"] = NO_SHIP_TIME
+        elif not payable:
+            report.skipped["compensation"] = NEEDS_PAID_AMOUNT
         else:
             from tmallcli.metrics.compensation import settle_payouts
 
@@ -252,7 +276,9 @@ def build_report(
             proposal = proposal_of(
                 orders_for_payouts, None, refund_rows, comp_rules, ctx, pickups=pickups
             )
-            report.compensation = LateOrdersRun(proposal, settle_payouts(proposal), comp_rules)
+            report.compensation = LateOrdersRun(
+                proposal, settle_payouts(proposal), comp_rules, warnings=notices
+            )
         del pickups, orders_for_payouts
         files.release_kind("orders")
     if files.has("refunds"):
@@ -306,6 +332,7 @@ def build_report(
         step("基础服务考核分")
         report.service = score_service(ctx.category, metric_inputs(parts), {})
         report.service_notes = list(parts.notes)
+        report.service_warnings = list(parts.warnings)
     report.input_warnings = files.warnings
     return report
 
@@ -337,6 +364,7 @@ def run_report(
                 files, ctx, directory=exports.directory, advance=advance, stars=stars
             )
         reads = files.reads()
-    notes = [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
+    notes = [n.message for n in shop.warnings]
+    notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     return Run(shop, reads, shop.input_warnings, notes)

@@ -23,6 +23,7 @@ from tmallcli.runs.dsr import (
     page_dsr_of,
     reviews_have_dsr,
 )
+from tmallcli.runs.orders import paid_without_status
 from tmallcli.runs.pickup import (
     NEEDS_PICKUP_TIME,
     pickup_of,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult
     from tmallcli.metrics.dsr_stars import PageDsr
-    from tmallcli.metrics.pickup import PickupResult
+    from tmallcli.metrics.pickup import Notice, PickupResult
     from tmallcli.metrics.refunds import RefundsResult
     from tmallcli.metrics.response import ResponseResult
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
@@ -79,6 +80,8 @@ class Components:
     response: ResponseResult | None = None
     complaints: ComplaintRate | None = None
     notes: list[str] = field(default_factory=list)
+    # What the exports lacked and how the metrics made do (SPEC §2.1; JSON ``warnings``).
+    warnings: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +89,7 @@ class ServiceRun:
     score: ServiceScore
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def complaints_of(
@@ -124,7 +128,8 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
         # were paid when: the rest (a 10 M-order shop: ~2.5 GB) goes back before the tracking
         # events and the other exports are read.
         rules = pickup_rules(ctx)
-        loaded = files.load("orders", ORDER_COLUMNS)
+        loaded, notices = paid_without_status(files.load("orders", ORDER_COLUMNS))
+        parts.warnings += notices
         paid = loaded.frame.select("order_id", "paid_at").lazy()
         orders = pickup_orders(loaded, rules, ctx)
         del loaded
@@ -134,6 +139,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
             parts.notes.append(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
+            parts.pickup.warnings.extend(notices)
     ratings = None
     if reviews_have_dsr(files):
         ratings = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
@@ -235,12 +241,8 @@ def run_service(
         )
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
-    return Run(
-        ServiceRun(score, plan, list(parts.notes)),
-        reads,
-        warnings,
-        ignored + score.notes + parts.notes,
-    )
+    notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
+    return Run(ServiceRun(score, plan, list(parts.notes), parts.warnings), reads, warnings, notes)
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:

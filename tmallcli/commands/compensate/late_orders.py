@@ -73,7 +73,7 @@ def late_orders(
         done = run_late_orders(opts.exports, ctx, ledger=ledger, dry_run=dry_run)
         late = done.result
         report = CompensationReport(
-            late.proposal, late.settlement, ctx.as_of, late.rules, late.ledger
+            late.proposal, late.settlement, ctx.as_of, late.rules, late.ledger, late.warnings
         )
         return Outcome.of(report, done, check_failed=check and report.due)
 

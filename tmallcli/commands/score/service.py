@@ -92,7 +92,9 @@ def service(
             stars=StarOptions.of(stars, summary),
         )
         service = done.result
-        report = ServiceReport(service.score, ctx.as_of, service.plan, service.notes)
+        report = ServiceReport(
+            service.score, ctx.as_of, service.plan, service.notes, service.warnings
+        )
         return Outcome.of(report, done, check_failed=check and report.failed)
 
     run(program, opts.output, debug=debug)
