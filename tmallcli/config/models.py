@@ -103,6 +103,8 @@ class PickupConfig(Model):
     cainiao_after: Text
     # Texts that contain a pickup word but say the opposite (等待揽件 contains 揽件).
     not_pickup_keywords: list[Text]
+    # Open-platform action codes (节点说明) that are a pickup: GOT. Matched in capitals.
+    pickup_actions: Annotated[list[Text], AfterValidator(lambda v: [c.strip().upper() for c in v])]
     # Statuses of orders that are done (received): never on the follow-up watchlist.
     done_statuses: list[Word]
     follow_up_hours: list[Hours]
@@ -457,11 +459,17 @@ class AutoRefundConfig(Model):
         return rules
 
 
+# The refund types the after-sales rules know (SPEC §6): what refunds.type_values maps to.
+RefundType = Literal["仅退款", "退货退款"]
+
+
 class RefundsConfig(Model):
     waiting_statuses: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
     intervention_after_hours: Hours
     # None: every refund with a 退款完结时间 is completed; else only refunds in these statuses.
     completed_statuses: list[Word] | None
+    # 售后类型 as written → 仅退款 / 退货退款, or null: a type neither metric counts (换货).
+    type_values: dict[Word, RefundType | None]
     slowest_limit: PositiveInt
     auto_refund: AutoRefundConfig
 
@@ -473,6 +481,12 @@ class CsConfig(Model):
     human_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
     bot_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
     bot_account: Text
+    # 评价结果 in words → 1–5; the open-platform form's codes: 评分 0–4 → 1–5, 评价来源 0–2 → a
+    # source; the prefix its account names carry (cntaobao).
+    score_words: dict[Text, Annotated[int, between(1, 5)]]
+    score_codes: dict[Text, Annotated[int, between(1, 5)]]
+    source_codes: dict[Text, Text]
+    account_prefix: str
     no_tags_label: Text
     min_ratings: PositiveInt
     max_days: PositiveInt
