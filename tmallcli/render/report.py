@@ -134,7 +134,7 @@ class ShopSummary:
         return {
             "service": None
             if r.service is None
-            else ServiceReport(r.service, r.as_of, None, r.service_notes),
+            else ServiceReport(r.service, r.as_of, None, r.service_notes, r.service_warnings),
             "dsr": None if r.dsr is None else DsrReport(r.dsr, r.as_of, r.category),
             "pickup": None if r.pickup is None else PickupReport(r.pickup),
             "response": None if r.response is None else ResponseReport(r.response),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import ZH
+from tmallcli.render.serialise import many
 
 if TYPE_CHECKING:
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
@@ -44,6 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.no_data": ("窗口内无数据", "no data in window"),
     "status.what_if": ("假设值", "what-if"),
     "status.off": ("不考核", "off"),
+    "status.approximate": ("近似值", "approximate"),
     "threshold": ("活动门槛", "threshold"),
     "passed": ("达标", "passed"),
     "failed": ("未达标", "below the threshold"),
@@ -154,6 +156,8 @@ class ServiceReport:
     as_of: AsOf
     plan: TargetPlan | None = None
     notes: list[str] = field(default_factory=list)
+    # What the exports made approximate or unavailable: objects with a code and a message.
+    warnings: list[Any] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -187,11 +191,14 @@ class ServiceReport:
                     "points_lost": round(m.points_lost, 4),
                     "status": m.status,
                     "evidence": m.evidence,
+                    **({"approximate": True} if m.approximate else {}),
+                    **({"note": m.note} if m.note else {}),
                 }
                 for k, m in r.metrics.items()
             },
             "worst": r.worst,
             "notes": r.notes + self.notes,
+            "warnings": many(self.warnings),
         }
         if self.plan is not None:
             p = self.plan
@@ -227,9 +234,13 @@ class ServiceReport:
         doc.line(f"{t('as_of')} {self.as_of.date}  ·  {t('category')} {r.category}", "dim")
         for note in r.notes + self.notes:
             doc.line(note, WARN)
+        for warning in self.warnings:
+            doc.line(warning.message, WARN)
         rows = []
         for key, m in r.metrics.items():
             status = t(f"status.{m.status}")
+            if m.approximate:
+                status = " ".join(x for x in (status, t("status.approximate")) if x)
             rows.append(
                 [
                     Cell(t(m.dimension), raw=m.dimension),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
-from tmallcli.runs.dsr import dsr_of, dsr_trend_of
+from tmallcli.runs.dsr import NEEDS_STARS, dsr_trend_of
 from tmallcli.runs.pickup import NEEDS_PICKUP_TIME, pickup_of, pickup_orders, pickup_rules
 from tmallcli.runs.refunds import refunds_of
 from tmallcli.runs.response import response_of
@@ -79,6 +79,8 @@ class ShopReport:
     ignored: list[IgnoredFile]
     service: ServiceScore | None = None
     service_notes: list[str] = field(default_factory=list)
+    service_warnings: list[Any] = field(default_factory=list)  # runs.service.ServiceWarning
+    notices: list[str] = field(default_factory=list)  # the sections' warnings, for stderr
     dsr: DsrResult | None = None
     dsr_trend: DsrTrend | None = None
     pickup: PickupResult | None = None
@@ -222,15 +224,22 @@ def build_report(
     if files.has("refunds"):
         files.release("refunds", compensation.REFUND_COLUMNS)
         step("售后")
-        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        after_sales = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        parts.take_refunds(after_sales)
+        report.notices += [
+            w.message for w in after_sales.warnings if w.code in refunds.METRIC_NOTICES
+        ]
         files.release("refunds", refunds.COLUMNS)
     if files.has("reviews"):
         step("评价 读取")
         for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
         step("DSR")
-        parts.dsr = dsr_of(for_dsr, ctx)
-        step("DSR 走势")
-        report.dsr_trend = dsr_trend_of(for_dsr, ctx)
+        if parts.take_dsr(for_dsr, ctx):
+            step("DSR 走势")
+            report.dsr_trend = dsr_trend_of(for_dsr, ctx)
+        else:
+            step("DSR 走势")
+            report.skipped["dsr"] = NEEDS_STARS
         step("中差评")
         report.triage = triage_of(for_triage, ctx, limit=REPORT_LIMIT)
         del for_dsr, for_triage
@@ -249,6 +258,7 @@ def build_report(
         step("客服评价")
         ratings = files.load("cs_ratings", cs_ratings.COLUMNS)
         report.cs = cs_of(ratings, ctx, cs_span(ctx, CsPeriod(last=REPORT_DAYS)))
+        report.notices += [w.message for w in report.cs.warnings]
         report.cs_min_average = cs_target(ctx)
 
     report.dsr, report.pickup = parts.dsr, parts.pickup
@@ -260,6 +270,7 @@ def build_report(
         step("基础服务考核分")
         report.service = score_service(ctx.category, metric_inputs(parts), {})
         report.service_notes = list(parts.notes)
+        report.service_warnings = list(parts.warnings)
     report.input_warnings = files.warnings
     return report
 
@@ -290,4 +301,5 @@ def run_report(
         reads = files.reads()
     notes = [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
+    notes += shop.notices
     return Run(shop, reads, shop.input_warnings, notes)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
-from tmallcli.runs.dsr import dsr_of
+from tmallcli.runs.dsr import NEEDS_STARS_CODE, dsr_missing, dsr_of, has_dsr
 from tmallcli.runs.pickup import (
     NEEDS_PICKUP_TIME,
     pickup_of,
@@ -57,6 +57,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
 SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
 
 
+@dataclass(frozen=True)
+class ServiceWarning:
+    """What an export made approximate or unavailable (JSON ``warnings``; ``code`` is stable)."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Components:
     """The metric results computed from one set of exports (None: its export was not given)."""
@@ -67,6 +75,31 @@ class Components:
     response: ResponseResult | None = None
     complaints: ComplaintRate | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[ServiceWarning] = field(default_factory=list)
+    # §6 metrics the given exports cannot give, with the reason (a reviews export without DSR).
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def take_dsr(self, reviews: LoadedExport, ctx: RunContext) -> bool:
+        """The DSR of a reviews export, when it has per-order scores (else the DSR metrics are
+        unavailable, with the reason); True when it was computed."""
+        self.unavailable.update(dsr_missing(reviews))
+        if "item_review_score" in self.unavailable:
+            self.warnings.append(
+                ServiceWarning(NEEDS_STARS_CODE, self.unavailable["item_review_score"])
+            )
+        if not has_dsr(reviews):
+            return False
+        self.dsr = dsr_of(reviews, ctx)
+        return True
+
+    def take_refunds(self, result: RefundsResult) -> None:
+        """The after-sales result, and its warnings that bear on the metric values."""
+        from tmallcli.metrics.refunds import METRIC_NOTICES
+
+        self.refunds = result
+        self.warnings += [
+            ServiceWarning(w.code, w.message) for w in result.warnings if w.code in METRIC_NOTICES
+        ]
 
 
 @dataclass
@@ -74,6 +107,7 @@ class ServiceRun:
     score: ServiceScore
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
+    warnings: list[ServiceWarning] = field(default_factory=list)
 
 
 def complaints_of(
@@ -108,7 +142,7 @@ def components(files: Inputs, ctx: RunContext) -> Components:
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
     if files.has("reviews"):
-        parts.dsr = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
+        parts.take_dsr(files.load("reviews", dsr.COLUMNS), ctx)
     if files.has("refunds"):
         # The dispute rate counts the distinct orders paid in its window: the orders read
         # above (more columns) give the same count as `tmall audit refunds`' own read of
@@ -116,7 +150,7 @@ def components(files: Inputs, ctx: RunContext) -> Components:
         # order and payment time — so the 2.7 GB orders export of a 10 M-order shop is parsed
         # once, not twice. (With --skip-bad-rows a row bad in another column is dropped here
         # too: the run reports it dropped.)
-        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        parts.take_refunds(refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx))
     if files.has("chats"):
         parts.response = response_of(files.load("chats", response.COLUMNS), ctx)
     if files.has("complaints"):
@@ -177,7 +211,10 @@ def run_service(
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     return Run(
-        ServiceRun(score, plan, list(parts.notes)), reads, warnings, score.notes + parts.notes
+        ServiceRun(score, plan, list(parts.notes), list(parts.warnings)),
+        reads,
+        warnings,
+        score.notes + parts.notes + [w.message for w in parts.warnings],
     )
 
 
@@ -192,12 +229,14 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
     inputs: dict[str, MetricInput] = {}
 
     def put(key: str, value: float | None, have: bool, evidence: list[dict[str, Any]]) -> None:
-        number, status = _value(value, have)
+        number, status = _value(value, have and key not in parts.unavailable)
         rows = tuple(
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in evidence[:EVIDENCE_ROWS]
         )
-        inputs[key] = MetricInput(number, status, rows)
+        approximate = parts.refunds is not None and key in parts.refunds.approximate
+        note = parts.unavailable.get(key)
+        inputs[key] = MetricInput(number, status, rows, approximate and number is not None, note)
 
     d = parts.dsr
     description = None if d is None else d.dimensions["description"].exact

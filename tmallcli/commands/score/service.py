@@ -81,7 +81,9 @@ def service(
         ctx = opts.rules.context()
         done = run_service(opts.exports, ctx, set_values=set_values, strict=strict, target=target)
         service = done.result
-        report = ServiceReport(service.score, ctx.as_of, service.plan, service.notes)
+        report = ServiceReport(
+            service.score, ctx.as_of, service.plan, service.notes, service.warnings
+        )
         return Outcome.of(report, done, check_failed=check and report.failed)
 
     run(program, opts.output, debug=debug)
