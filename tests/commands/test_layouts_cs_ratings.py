@@ -19,10 +19,9 @@ runner = CliRunner()
 
 
 def score_cs(path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+    period = ["--as-of", "2026-11-20", "--last", "7"]
     result = runner.invoke(
-        app,
-        ["score", "cs", "--cs-ratings", str(path), "--as-of", "2026-11-20", "--last", "7"]
-        + [*extra, "-f", "json"],
+        app, ["score", "cs", "--cs-ratings", str(path), *period, *extra, "-f", "json"]
     )
     data = json.loads(result.stdout) if result.stdout.strip() else {}
     return result.exit_code, data, result.stderr
@@ -43,7 +42,11 @@ def test_grades_in_words() -> None:
     code, data, stderr = score_cs(WORDS)
     assert code == 0, stderr
     # human: 非常满意 5 + 满意 4 + 一般 3 (小王) + 不满意 2 (系统邀评) + 非常不满意 1 (小李) = 15 / 5
-    assert (data["human"]["count"], data["human"]["total"], data["human"]["average"]) == (5, 15, 3.0)
+    assert (data["human"]["count"], data["human"]["total"], data["human"]["average"]) == (
+        5,
+        15,
+        3.0,
+    )
     # the bot: 非常满意 of 消费者自主评价 only; its 平台自动邀评 rating is not its source
     assert (data["bot"]["count"], data["bot"]["average"]) == (1, 5.0)
     assert data["excluded"]["bot_other_source"] == 1
