@@ -64,7 +64,8 @@ def test_grades_in_words() -> None:
 def test_a_word_mapped_in_the_users_config_counts(tmp_path: Path) -> None:
     config = tmp_path / "tmall.yaml"
     config.write_text(
-        "cs:\n  score_words: {非常满意: 5, 满意: 4, 很满意: 5, 一般: 3, 不满意: 2, 非常不满意: 1}\n",
+        'cs:\n  score_words: {"5": [非常满意, 很满意], "4": [满意], "3": [一般], "2": [不满意],'
+        ' "1": [非常不满意]}\n',
         encoding="utf-8",
     )
     code, data, stderr = score_cs(WORDS, "--config", str(config))
@@ -80,6 +81,10 @@ def test_a_bad_grade_in_the_config_names_its_key_path(tmp_path: Path) -> None:
     code, _, stderr = score_cs(WORDS, "--config", str(config))
     assert code == 2
     assert "config: cs.score_codes.0: must be between 1 and 5 (got 6)" in stderr
+    config.write_text("cs:\n  score_words: {6: [超级满意]}\n", encoding="utf-8")
+    code, _, stderr = score_cs(WORDS, "--config", str(config))
+    assert code == 2
+    assert "config: cs.score_words.6" in stderr and "must be a score from 1 to 5" in stderr
 
 
 def test_open_platform_codes() -> None:

@@ -240,9 +240,7 @@ def parse_grade(text: pl.Expr) -> Parsed:
     digit = number.cast(pl.Int64, strict=False)
     bad = number.is_not_null() & ~digit.is_between(0, 5).fill_null(False)
     value = pl.when(number.is_not_null()).then(digit.cast(pl.String)).otherwise(text)
-    return pl.when(bad).then(None).otherwise(value), _problem(
-        bad, "not a grade (a score 1–5, a code 0–4 or a word such as 非常满意)"
-    )
+    return pl.when(bad).then(None).otherwise(value), _problem(bad, "not a score from 1 to 5")
 
 
 PARSERS = {

@@ -56,7 +56,7 @@ class CsRules:
             human_sources=tuple(cs.human_sources),
             bot_sources=tuple(cs.bot_sources),
             bot_account=cs.bot_account,
-            score_words=dict(cs.score_words),
+            score_words={w: int(score) for score, words in cs.score_words.items() for w in words},
             score_codes=dict(cs.score_codes),
             source_codes=dict(cs.source_codes),
             account_prefix=cs.account_prefix,
