@@ -77,7 +77,12 @@ def test_default_rule_numbers_are_the_platform_rules(default: Config) -> None:
         3,
     )
     assert default.pickup.exclude_statuses == ["交易关闭"]
-    assert default.pickup.pickup_keywords == ["已揽收", "已揽件", "揽收成功", "揽件", "已收件"]
+    assert default.pickup.pickup_keywords[:5] == ["已揽收", "已揽件", "揽收成功", "揽件", "已收件"]
+    # the carriers' own words (SPEC §2.1): 中通/韵达/申通, 顺丰, 邮政/EMS, 京东/德邦
+    assert {"收件", "已收取快件", "已收寄", "已取件", "揽投员已收件"} <= set(
+        default.pickup.pickup_keywords
+    )
+    assert default.pickup.pickup_actions == ["GOT"]
     assert default.pickup.cainiao_after == "包裹已出库"
     assert len(default.pickup.cainiao_keywords) == 4
     assert default.pickup.follow_up_hours == [24, 48]
@@ -107,7 +112,7 @@ def test_default_rule_numbers_are_the_platform_rules(default: Config) -> None:
     assert rules[1].within_days_of_signed == 7 and rules[1].refund_type == "退货退款"
     assert rules[2].stage == "售后" and rules[2].max_amount_fen == 1000
 
-    assert default.cs.human_sources == ["平台自动邀评", "客服邀评", "消费者自主评价"]
+    assert default.cs.human_sources == ["平台自动邀评", "系统邀评", "客服邀评", "消费者自主评价"]
     assert default.cs.bot_sources == ["消费者自主评价"]
     assert default.cs.bot_account == "服务助手"
     assert default.cs.no_tags_label == "暂无标签评价"

@@ -63,7 +63,7 @@ def test_missing_required_column_is_reported(tmp_path: Path) -> None:
     result = runner.invoke(app, ["data", "check", str(path), "--kind", "cs_ratings", "-f", "json"])
     report = json.loads(result.stdout)["files"][0]
     assert report["missing_required"] == ["score"]
-    assert "missing required column (评分 / 评价分)" in report["problems"][0]["problem"]
+    assert "missing required column (评分 / 评价分 / 评价结果)" in report["problems"][0]["problem"]
 
 
 def test_unrecognised_file_and_unknown_kind(tmp_path: Path) -> None:

@@ -397,7 +397,7 @@ def test_one_day_has_no_trend_and_an_empty_export_gives_zeros() -> None:
 
 def test_rules_from_the_shipped_config() -> None:
     rules = CsRules.from_config(load_config())
-    assert rules.human_sources == ("平台自动邀评", "客服邀评", "消费者自主评价")
+    assert rules.human_sources == ("平台自动邀评", "系统邀评", "客服邀评", "消费者自主评价")
     assert rules.bot_sources == ("消费者自主评价",)
     assert rules.bot_account == "服务助手"
     assert rules.no_tags_label == "暂无标签评价"

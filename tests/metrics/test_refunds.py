@@ -152,12 +152,15 @@ def test_refund_only_hours_counts_success_and_buyer_closed_not_intervened(
 def test_other_after_sales_types_are_in_neither_metric(rules: RefundRules) -> None:
     rows = [
         refund("x1", "2026-11-10 10:00", completed="2026-11-10 12:00", refund_type="换货"),
+        # no 售后类型 and no return: typed 仅退款 from the row (SPEC §2.1), never left out: 2 h
         refund("x2", "2026-11-10 10:00", completed="2026-11-10 12:00", refund_type=None),
         refund("x3", "2026-11-10 10:00", completed="2026-11-10 14:00"),  # 4 h
     ]
     result = compute(rows, rules)
-    assert result.counts["other_type_excluded"] == 2
-    assert (result.refund_only_hours, result.return_refund_hours) == (4.0, None)
+    assert result.counts["other_type_excluded"] == 1  # 换货: type_values maps it to null
+    assert (result.refund_only_hours, result.return_refund_hours) == (3.0, None)  # (2 + 4) / 2
+    [notice] = [w for w in result.warnings if w.code == "unrecognised_refund_type"]
+    assert "(empty) (1)" in notice.message
 
 
 # --------------------------------------------------------------------------- return_refund_hours
@@ -204,7 +207,8 @@ RETURNS = [
         completed="2026-11-16 00:00",
         intervened=True,
     ),
-    # an upload but no agreement time: the buyer's time cannot be measured
+    # an upload but no agreement time (the classic export has none): the agreement is taken
+    # at the application (SPEC §2.1), buyer 11-07 00:00 → 11-08 00:00 = 24 h of 48 h: seller 24 h
     refund(
         "b5",
         "2026-11-07 00:00",
@@ -217,15 +221,18 @@ RETURNS = [
 
 def test_return_refund_hours_subtracts_buyer_time(rules: RefundRules) -> None:
     result = compute(RETURNS, rules)
-    assert result.return_refund_hours == 33.0  # (48 + 18) / 2
+    assert result.return_refund_hours == 30.0  # (48 + 18 + 24) / 3
     counts = result.counts
-    assert counts["return_refund"] == 2
+    assert counts["return_refund"] == 3
     assert counts["never_returned_excluded"] == 1
     assert counts["intervened_excluded"] == 1
-    assert counts["missing_agreement_excluded"] == 1
+    assert counts["agreement_approximated"] == 1  # b5
+    assert result.approximate == {"return_refund_hours": 1}
+    assert "agreement_time_approximated" in [w.code for w in result.warnings]
     assert result.refund_only_hours is None
     assert [(s.refund_id, s.hours, s.buyer_hours) for s in result.slowest] == [
         ("b1", 48.0, 24.0),
+        ("b5", 24.0, 24.0),
         ("b2", 18.0, 6.0),
     ]
 
@@ -348,21 +355,22 @@ def test_breakdowns_by_type_and_reason(rules: RefundRules) -> None:
     ]
     result = compute(rows, rules)
     assert [(b.key, b.count, b.hours, b.amount_fen) for b in result.by_type] == [
-        (RETURN, 2, 33.0, 25000),
+        (RETURN, 3, 30.0, 26000),  # b1 48 h, b2 18 h, b5 24 h (agreement approximated)
         (ONLY, 2, 3.5, 1334),
     ]
     # by count, then slower first
     assert [(b.key, b.count, b.hours, b.amount_fen) for b in result.by_reason] == [
-        ("质量问题", 2, 25.0, 21234),  # r1 2 h, b1 48 h
+        ("质量问题", 3, 24.6667, 22234),  # r1 2 h, b1 48 h, b5 24 h: 74 / 3
         ("不想要了", 2, 11.5, 5100),  # r2 5 h, b2 18 h
     ]
-    limited = compute(rows, dataclasses.replace(rules, slowest_limit=3))
+    limited = compute(rows, dataclasses.replace(rules, slowest_limit=4))
     assert [(s.refund_id, s.hours) for s in limited.slowest] == [
         ("b1", 48.0),
+        ("b5", 24.0),
         ("b2", 18.0),
         ("r2", 5.0),
     ]
-    assert limited.slowest[2].buyer_hours is None
+    assert limited.slowest[3].buyer_hours is None
 
 
 # --------------------------------------------------------------------------- watchlist

@@ -124,6 +124,8 @@ class PickupConfig(Model):
     cainiao_after: Text
     # Texts that contain a pickup word but say the opposite (等待揽件 contains 揽件).
     not_pickup_keywords: list[Text]
+    # Open-platform action codes (节点说明) that are a pickup: GOT. Matched in capitals.
+    pickup_actions: Annotated[list[Text], AfterValidator(lambda v: [c.strip().upper() for c in v])]
     # Statuses of orders that are done (received): never on the follow-up watchlist.
     done_statuses: list[Word]
     follow_up_hours: list[Hours]
@@ -478,11 +480,17 @@ class AutoRefundConfig(Model):
         return rules
 
 
+# The refund types the after-sales rules know (SPEC §6): what refunds.type_values maps to.
+RefundType = Literal["仅退款", "退货退款"]
+
+
 class RefundsConfig(Model):
     waiting_statuses: Annotated[list[Word], AfterValidator(lambda v: non_empty_list(v))]
     intervention_after_hours: Hours
     # None: every refund with a 退款完结时间 is completed; else only refunds in these statuses.
     completed_statuses: list[Word] | None
+    # 售后类型 as written → 仅退款 / 退货退款, or null: a type neither metric counts (换货).
+    type_values: dict[Word, RefundType | None]
     slowest_limit: PositiveInt
     auto_refund: AutoRefundConfig
 
@@ -490,10 +498,26 @@ class RefundsConfig(Model):
 # --------------------------------------------------------------------------- §9 CS ratings
 
 
+def _keys(mapping: dict[str, Any], allowed: Any, what: str) -> dict[str, Any]:
+    """``mapping`` with its keys trimmed; a key ``allowed`` refuses is an error at the key."""
+    checked: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if not allowed(key.strip()):
+            raise fail(f"unknown key: must be {what} (got {key!r})", at=key)
+        checked[key.strip()] = value
+    return checked
+
+
 class CsConfig(Model):
     human_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
     bot_sources: Annotated[list[Text], AfterValidator(lambda v: non_empty_list(v))]
     bot_account: Text
+    # 评价结果 in words → 1–5; the open-platform form's codes: 评分 0–4 → 1–5, 评价来源 0–2 → a
+    # source; the prefix its account names carry (cntaobao).
+    score_words: dict[str, list[Text]]  # "5": [非常满意] — keys are the scores 1–5
+    score_codes: dict[str, Annotated[int, between(1, 5)]]  # keys are codes 0, 1, 2 …
+    source_codes: dict[str, Text]
+    account_prefix: str
     no_tags_label: Text
     min_ratings: PositiveInt
     max_days: PositiveInt
@@ -502,6 +526,16 @@ class CsConfig(Model):
     diagnosis_limit: PositiveInt
     # --check exits 1 when the human average is below this (null: no threshold).
     min_average: Annotated[float, between(1, 5)] | None
+
+    @field_validator("score_words")
+    @classmethod
+    def _scores(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _keys(value, lambda k: k in {"1", "2", "3", "4", "5"}, "a score from 1 to 5")
+
+    @field_validator("score_codes", "source_codes")
+    @classmethod
+    def _codes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _keys(value, str.isdigit, "a code such as 0, 1, 2")
 
 
 # --------------------------------------------------------------------------- §10 reviews

@@ -13,8 +13,14 @@ from tmallcli.exports.kinds import KindSpec
 from tmallcli.frames import repeats
 
 
-def derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:
+def derive(
+    kind: KindSpec,
+    frame: pl.DataFrame,
+    present: set[str],
+    warnings: list[dict[str, Any]] | None = None,
+) -> pl.DataFrame:
     if kind.name == "refunds":
+        frame = newest_refunds(frame, [] if warnings is None else warnings)
         if "refund_type" in frame.columns and "needs_return" in frame.columns:
             # SPEC §2: 售后类型 derived from 是否需要退货 (是 → 退货退款, 否 → 仅退款).
             frame = frame.with_columns(
@@ -31,14 +37,50 @@ def derive(kind: KindSpec, frame: pl.DataFrame, present: set[str]) -> pl.DataFra
             and "shipping_info" in frame.columns
             and "shipping_info" in present
         ):
+            # SPEC §2.1: where the export has 发货物流信息, an empty one says not shipped.
             frame = frame.with_columns(
-                pl.coalesce(
-                    pl.col("shipped"), pl.when(pl.col("shipping_info").is_not_null()).then(True)
-                ).alias("shipped")
+                pl.coalesce(pl.col("shipped"), pl.col("shipping_info").is_not_null()).alias(
+                    "shipped"
+                )
             )
     if kind.name == "complaints" and "platform_intervened" in frame.columns:
         frame = frame.with_columns(pl.col("platform_intervened").fill_null(True))
     return frame
+
+
+def newest_refunds(frame: pl.DataFrame, warnings: list[dict[str, Any]]) -> pl.DataFrame:
+    """A refund (退款编号) in several files is taken from the newest file only (SPEC §2.1:
+    yesterday's 待卖家处理 row must not stay on today's waiting list).
+
+    The newest file is the one whose newest time (any time column read: application,
+    agreement, return, completion, signing) is the latest — an export taken later has seen
+    more of the refunds' lives; on a tie, the file given later (``_file``). A refund in one
+    file keeps all its rows there, as before."""
+    if frame.height == 0 or frame.get_column("_file").n_unique() < 2:
+        return frame
+    times = [c for c, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
+    newest = pl.max_horizontal(*(pl.col(c).max() for c in times)) if times else pl.lit(None)
+    files = (
+        frame.group_by("_file")
+        .agg(newest.alias("_newest"))
+        .sort(["_newest", "_file"], nulls_last=False)
+        .with_row_index("_rank")
+        .select("_file", "_rank")
+    )
+    ranked = frame.join(files, on="_file", how="left", maintain_order="left")
+    kept = ranked.filter(pl.col("_rank") == pl.col("_rank").max().over("refund_id")).drop("_rank")
+    replaced = frame.height - kept.height
+    if replaced:
+        warnings.append(
+            {
+                "kind": "refunds",
+                "problem": "refund in several files",
+                "rows_dropped": replaced,
+                "message": f"refunds: {replaced} row(s) of refunds also in a newer export "
+                "replaced by the newer export's rows",
+            }
+        )
+    return kept
 
 
 def distinct(frame: pl.DataFrame, column: str) -> bool:

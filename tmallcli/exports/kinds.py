@@ -20,6 +20,7 @@ class ValueType(str, Enum):
     DATETIME = "datetime"
     BOOL = "bool"
     SCORE = "score"  # 1–5
+    GRADE = "grade"  # 1–5, a 0–4 code, or a word (非常满意): mapped by the rules' config
     INTERVENED = "intervened"  # bool, or a 客服介入状态 text
     SHIPPED = "shipped"  # bool, or 未发货 / 已发货
     RULING = "ruling"  # 卖家责任 / 买家责任 / 无责
@@ -143,11 +144,22 @@ LOGISTICS = KindSpec(
     "物流详情",
     (
         C("tracking_no", ("物流单号", "运单号"), V.ID, True),
-        C("order_id", ("订单编号",), V.ID),
-        C("event_at", ("时间", "物流时间", "操作时间"), V.DATETIME, True, not_null=True),
+        # 交易号: ERPs that flatten the open-platform trace (SPEC §2.1).
+        C("order_id", ("订单编号", "交易号"), V.ID),
+        C(
+            "event_at",
+            ("时间", "物流时间", "操作时间", "状态发生的时间"),
+            V.DATETIME,
+            True,
+            not_null=True,
+        ),
         # Free text (SPEC §2), read only for the pickup words, which match either comma:
         # not rewritten (33 M events of a 10 M-order shop: 0.8 s).
-        C("event", ("物流状态", "物流详情", "状态"), V.FREETEXT, True),
+        C("event", ("物流状态", "物流详情", "状态", "状态描述"), V.FREETEXT, True),
+        # The open-platform action code (GOT = picked up, TRANSPORT, SIGNED …): when an event
+        # has one, it tells the pickup instead of the text (config pickup.pickup_actions).
+        C("action", ("节点说明", "动作", "action"), V.TEXT),
+        C("carrier", ("物流公司名称", "物流公司", "快递公司"), V.TEXT),
     ),
     alternatives=(("tracking_no", "order_id"),),
     date_column="event_at",
@@ -157,16 +169,19 @@ REVIEWS = KindSpec(
     "reviews",
     "评价",
     (
-        C("order_id", ("订单编号", "订单号"), V.ID, True, not_null=True),
-        C("buyer", ("买家会员名", "买家昵称", "评价人"), V.TEXT, True, not_null=True),
+        # The real review exports name the buyer and the item, not always the order (§2.1).
+        C("order_id", ("订单编号", "订单号"), V.ID, not_null=True),
+        C("buyer", ("买家会员名", "买家昵称", "评价人", "评价者昵称"), V.TEXT, True, not_null=True),
         C("rated_at", ("评价时间",), V.DATETIME, True, not_null=True),
-        C("dsr_description", ("宝贝与描述相符", "描述相符"), V.SCORE, True),
-        C("dsr_service", ("卖家的服务态度", "服务态度"), V.SCORE, True),
-        C("dsr_logistics", ("物流服务的质量", "物流服务"), V.SCORE, True),
+        # The real review exports carry no per-order DSR (DSR is anonymous, SPEC §2.1): the
+        # three scores are optional; `score dsr` then needs the shop page's star counts.
+        C("dsr_description", ("宝贝与描述相符", "描述相符"), V.SCORE),
+        C("dsr_service", ("卖家的服务态度", "服务态度"), V.SCORE),
+        C("dsr_logistics", ("物流服务的质量", "物流服务", "物流服务评分"), V.SCORE),
         C("rating", ("评价结果", "评价", "评价类型"), V.TEXT),
         C("comment", ("评价内容",), V.FREETEXT),
-        C("reply", ("解释内容", "商家回复"), V.FREETEXT),
-        C("item_id", ("宝贝ID",), V.ID),
+        C("reply", ("解释内容", "评价解释", "商家回复"), V.FREETEXT),
+        C("item_id", ("宝贝ID", "商品ID"), V.ID),
         C("item_title", ("宝贝标题", "商品标题"), V.FREETEXT),
     ),
     date_column="rated_at",
@@ -186,6 +201,7 @@ REFUNDS = KindSpec(
             not_null=True,
         ),
         C("amount", ("买家退款金额", "退款总额", "退给买家金额", "退款金额"), V.MONEY, True),
+        # 售后类型 as written (仅退款, 换货, 售后退款 …): mapped by config refunds.type_values.
         C("refund_type", ("售后类型", "退款类型"), V.TEXT, True),
         C("needs_return", ("是否需要退货",), V.BOOL),
         C("reason", ("买家退款原因", "退款原因"), V.TEXT, True),
@@ -196,6 +212,7 @@ REFUNDS = KindSpec(
         C("shipping_info", ("发货物流信息",), V.FREETEXT),
         C("merchant_agreed_at", ("卖家同意退货时间", "同意退货时间"), V.DATETIME),
         C("buyer_returned_at", ("买家退货时间", "买家上传单号时间"), V.DATETIME),
+        C("return_tracking_no", ("退货物流单号", "退货运单号"), V.IDS),
         C("completed_at", ("退款完结时间", "完结时间", "退款完成时间"), V.DATETIME),
         C("platform_intervened", ("客服介入状态", "是否小二介入", "小二介入"), V.INTERVENED),
         C("ruling", ("责任方", "判责结果"), V.RULING),
@@ -223,13 +240,19 @@ CS_RATINGS = KindSpec(
     "cs_ratings",
     "客服评价",
     (
-        C("rated_at", ("评价时间",), V.DATETIME, True, not_null=True),
+        C("rated_at", ("评价时间", "最后一次评价的时间"), V.DATETIME, True, not_null=True),
         C("account", ("客服子账号", "客服", "子账号"), V.TEXT, True, not_null=True),
-        C("score", ("评分", "评价分"), V.SCORE, True),
+        # The open-platform form (SPEC §2.1): its account has a `cntaobao` prefix, its 评分
+        # and 评价来源 are codes. A row from such a file is told by this column being there.
+        C("platform_account", ("发送评价邀请的商家客服昵称",), V.TEXT, not_null=True),
+        # 1–5, a word (非常满意 … 非常不满意) or an open-platform code 0–4: config cs.score_words
+        # and cs.score_codes map them (metrics/cs_ratings.py).
+        C("score", ("评分", "评价分", "评价结果"), V.GRADE, True),
         C("tags", ("标签", "评价标签"), V.FREETEXT),
         C("source", ("评价来源", "邀评方式"), V.TEXT),
-        C("buyer", ("买家", "买家昵称"), V.TEXT),
+        C("buyer", ("买家", "买家昵称", "顾客名称", "接收评价的消费者昵称"), V.TEXT),
     ),
+    alternatives=(("account", "platform_account"),),
     date_column="rated_at",
 )
 

@@ -289,7 +289,7 @@ class ExportReader:
         skip = self.options.skip_bad_rows
         handle_problems(kind, bad, sources, mappings, wanted, warnings, skip_bad_rows=skip)
         frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
-        frame = derive(kind, frame.drop("_bad"), present)
+        frame = derive(kind, frame.drop("_bad"), present, warnings)
         parts = []
         for columns in column_sets:
             own = columns_read(kind, columns, present)

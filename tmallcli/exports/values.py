@@ -231,6 +231,18 @@ def parse_score(text: pl.Expr) -> Parsed:
     return value, _problem(text.is_not_null() & value.is_null(), "not a score from 1 to 5")
 
 
+def parse_grade(text: pl.Expr) -> Parsed:
+    """A 客服评价 grade as written: a number 0–5 (``5``, ``4.0``, ``5分``) becomes its digit, a
+    word (非常满意) stays as it is; the config maps both (a 0–4 open-platform code is told
+    from a 1–5 score by the file's form, :mod:`tmallcli.metrics.cs_ratings`). A number out of
+    range is a bad value."""
+    number = text.str.extract(r"^\s*(\d+)(?:\.0+)?\s*分?\s*$", 1)
+    digit = number.cast(pl.Int64, strict=False)
+    bad = number.is_not_null() & ~digit.is_between(0, 5).fill_null(False)
+    value = pl.when(number.is_not_null()).then(digit.cast(pl.String)).otherwise(text)
+    return pl.when(bad).then(None).otherwise(value), _problem(bad, "not a score from 1 to 5")
+
+
 PARSERS = {
     ValueType.ID: parse_id,
     ValueType.IDS: parse_ids,
@@ -240,6 +252,7 @@ PARSERS = {
     ValueType.DATETIME: parse_datetime,
     ValueType.BOOL: parse_bool,
     ValueType.SCORE: parse_score,
+    ValueType.GRADE: parse_grade,
     ValueType.INTERVENED: parse_intervened,
     ValueType.SHIPPED: parse_shipped,
     ValueType.RULING: parse_ruling,

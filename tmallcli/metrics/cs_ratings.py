@@ -21,7 +21,10 @@ import polars as pl
 from tmallcli.errors import UsageError
 from tmallcli.metrics.dsr import exact, round_half_up
 
-COLUMNS = ("rated_at", "account", "score", "tags", "source")
+COLUMNS = ("rated_at", "account", "platform_account", "score", "tags", "source")
+# The columns the rules read once the forms are told apart (:func:`normalise`).
+RATING_COLUMNS = ("rated_at", "account", "score", "tags", "source")
+UNRECOGNISED_GRADE = "unrecognised_grade"  # warning code
 # SPEC §2: tags are joined by , ; ， 、 or |; the full-width ； and ｜ are the same separators.
 TAG_SEPARATORS = r"[,;，、|；｜]"
 _BLANKS = " \t\r\n\u3000"
@@ -34,6 +37,10 @@ class CsRules:
     human_sources: tuple[str, ...]
     bot_sources: tuple[str, ...]
     bot_account: str
+    score_words: dict[str, int]  # 评价结果 in words → 1–5
+    score_codes: dict[str, int]  # the open-platform 评分 code → 1–5
+    source_codes: dict[str, str]  # the open-platform 评价来源 code → the source
+    account_prefix: str  # cntaobao: the open-platform account names' prefix
     no_tags_label: str
     min_ratings: int
     max_days: int
@@ -49,6 +56,10 @@ class CsRules:
             human_sources=tuple(cs.human_sources),
             bot_sources=tuple(cs.bot_sources),
             bot_account=cs.bot_account,
+            score_words={w: int(score) for score, words in cs.score_words.items() for w in words},
+            score_codes=dict(cs.score_codes),
+            source_codes=dict(cs.source_codes),
+            account_prefix=cs.account_prefix,
             no_tags_label=cs.no_tags_label,
             min_ratings=cs.min_ratings,
             max_days=cs.max_days,
@@ -164,6 +175,14 @@ class Diagnosis:
     low_rating_tags: dict[str, int]  # most frequent tags on those ratings
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A warning about the result (JSON ``warnings``); ``code`` is stable, ``message`` English."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class CsResult:
     period: Period
@@ -176,6 +195,68 @@ class CsResult:
     diagnosis: Diagnosis
     daily: list[DayRatings] = field(default_factory=list)
     account: str | None = None  # the --account filter, resolved to the full sub-account name
+    warnings: list[Notice] = field(default_factory=list)
+
+
+def normalise(ratings: pl.LazyFrame, rules: CsRules) -> pl.LazyFrame:
+    """The ratings of every form in one: ``account``, ``score`` 1–5 (null: no grade or one the
+    config does not know, ``_grade`` keeps the text), ``source``, ``tags``, ``rated_at``.
+
+    SPEC §2.1: the 客服评价 page grades in words (非常满意 … 非常不满意, config ``score_words``);
+    the open-platform form — a row from a file with 发送评价邀请的商家客服昵称
+    (``platform_account``) — writes 评分 as a code, 0 the best (``score_codes``), 评价来源 as
+    a code (``source_codes``) and its account with a ``cntaobao`` prefix. Numbers 1–5 of
+    any other file are the score itself.
+    """
+    names = set(ratings.collect_schema().names())
+    missing = [c for c in COLUMNS if c not in names]
+    ratings = ratings.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    grade = pl.col("score").cast(pl.String).str.strip_chars(_BLANKS)
+    source = pl.col("source").cast(pl.String)
+    platform = pl.col("platform_account").cast(pl.String)
+    open_form = platform.is_not_null()
+    plain_grades = {str(n): n for n in range(1, 6)} | rules.score_words
+    prefix = rules.account_prefix
+    return ratings.select(
+        "rated_at",
+        pl.coalesce(
+            pl.col("account").cast(pl.String),
+            platform.str.strip_prefix(prefix) if prefix else platform,
+        ).alias("account"),
+        pl.when(open_form)
+        .then(grade.replace_strict(rules.score_codes, default=None, return_dtype=pl.Int64))
+        .otherwise(grade.replace_strict(plain_grades, default=None, return_dtype=pl.Int64))
+        .alias("score"),
+        grade.alias("_grade"),
+        pl.col("tags").cast(pl.String),
+        pl.when(open_form)
+        .then(source.replace(rules.source_codes))
+        .otherwise(source)
+        .alias("source"),
+    )
+
+
+def grade_notices(rows: pl.LazyFrame) -> list[Notice]:
+    """A warning naming the grades no mapping knows: those ratings are not counted (the
+    config's ``cs.score_words`` / ``cs.score_codes`` can map them)."""
+    unknown = (
+        rows.filter(pl.col("_grade").is_not_null() & pl.col("score").is_null())
+        .group_by("_grade")
+        .len()
+        .sort(["len", "_grade"], descending=[True, False])
+        .collect()
+    )
+    if not unknown.height:
+        return []
+    listed = ", ".join(f"{g} ({n})" for g, n in unknown.iter_rows())
+    total = int(unknown.get_column("len").sum())
+    return [
+        Notice(
+            UNRECOGNISED_GRADE,
+            f"cs_ratings: {total} rating(s) with a grade the config does not know left out: "
+            f"{listed} (map them in cs.score_words or cs.score_codes)",
+        )
+    ]
 
 
 def split_tags(tags: pl.Expr) -> pl.Expr:
@@ -230,7 +311,9 @@ def compute_cs(
     narrows the account list and the diagnosis to one sub-account.
     """
     period = Period(start, end)
-    rows = ratings.select(COLUMNS)
+    rows = normalise(ratings, rules).collect().lazy()
+    warnings = grade_notices(rows)
+    rows = rows.select(RATING_COLUMNS)
     if account is not None:
         known = (
             rows.select(pl.col("account").unique())
@@ -362,4 +445,5 @@ def compute_cs(
         diagnosis=diagnosis,
         daily=days if period.days > 1 else [],
         account=account,
+        warnings=warnings,
     )

@@ -93,6 +93,8 @@ class MetricScore:
     configured_weight: float  # as configured, before renormalisation
     scale: Scale
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    approximate: bool = False  # the value is an approximation (its export lacks a column)
+    note: str | None = None  # why the value is missing or approximate, when the status does not say
 
     @property
     def points_lost(self) -> float:
@@ -147,6 +149,8 @@ class MetricInput:
     value: float | None
     status: str  # OK, UNAVAILABLE or NO_DATA
     evidence: tuple[dict[str, Any], ...] = ()
+    approximate: bool = False
+    note: str | None = None
 
 
 def score_service(
@@ -181,6 +185,8 @@ def score_service(
             category.effective_weight(key),
             scale,
             list(given.evidence),
+            given.approximate and key not in what_if,
+            None if key in what_if else given.note,
         )
     dimensions: dict[str, DimensionScore] = {}
     live: dict[str, float] = {}

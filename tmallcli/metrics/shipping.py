@@ -32,16 +32,18 @@ ORDER_COLUMNS = (
     "carrier",
     "warehouse",
 )
-EVENT_COLUMNS = ("tracking_no", "order_id", "event_at", "event")
+EVENT_COLUMNS = ("tracking_no", "order_id", "event_at", "event", "action")
 
 
 @dataclass(frozen=True)
 class PickupWords:
-    """Which tracking texts are a pickup (config ``pickup``)."""
+    """Which tracking events are a pickup (config ``pickup``): the texts, and the open-platform
+    action codes (节点说明) that decide instead of the text where an event carries one."""
 
     pickup: tuple[str, ...]
     cainiao: tuple[str, ...]
     not_pickup: tuple[str, ...]
+    actions: tuple[str, ...] = ()  # capitals (GOT); none: an event with a code is no pickup
 
     @classmethod
     def from_config(cls, pickup: Any) -> PickupWords:
@@ -49,6 +51,7 @@ class PickupWords:
             tuple(pickup.pickup_keywords),
             tuple(pickup.cainiao_keywords),
             tuple(pickup.not_pickup_keywords),
+            tuple(pickup.pickup_actions),
         )
 
 
@@ -66,10 +69,22 @@ def _contains_any(column: pl.Expr, words: tuple[str, ...]) -> pl.Expr:
     return column.str.contains("|".join(_word_pattern(word) for word in words))
 
 
-def is_pickup_event(words: PickupWords) -> pl.Expr:
+def is_pickup_event(words: PickupWords, *, with_action: bool = False) -> pl.Expr:
+    """Is the event a pickup? Its text holds a pickup word and no word of ``not_pickup``;
+    ``with_action``: the frame has an ``action`` column (the open-platform 节点说明), and an
+    event with a code is a pickup when the code is one of ``actions`` (SPEC §2.1: the code
+    decides when there is one, else the text)."""
     text = pl.col("event").fill_null("")
     said = _contains_any(text, words.pickup + words.cainiao)
-    return said & ~_contains_any(text, words.not_pickup)
+    by_text = said & ~_contains_any(text, words.not_pickup)
+    if not with_action:
+        return by_text
+    code = pl.col("action").str.strip_chars().str.to_uppercase()
+    return (
+        pl.when(code.is_not_null() & (code != ""))
+        .then(code.is_in(list(words.actions)))
+        .otherwise(by_text)
+    )
 
 
 PACKAGE_COLUMNS = ("tracking_no", "order_id", "pickup_at")
@@ -128,7 +143,8 @@ def package_pickups(
         events = events.with_columns(
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
         )
-        first = pl.col("event_at").filter(is_pickup_event(words)).min()
+        pickup = is_pickup_event(words, with_action="action" in names)
+        first = pl.col("event_at").filter(pickup).min()
     keep = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id"))
     if only is not None:
         keep = keep & only.named()

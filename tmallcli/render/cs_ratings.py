@@ -159,6 +159,7 @@ class CsReport:
                 "low_rating_tags": r.diagnosis.low_rating_tags,
             },
             "daily": many(r.daily, DAY),
+            "warnings": many(r.warnings),
         }
 
     def document(self, labels: Labels) -> Document:

@@ -45,7 +45,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "excluded": ("不计入", "Not counted"),
     "excluded.intervened": ("小二介入", "platform intervened"),
     "excluded.never_returned": ("买家未退货", "buyer never returned"),
-    "excluded.missing_agreement": ("缺少同意退货时间", "no agreement time"),
     "excluded.other_type": ("其他售后类型", "other after-sales type"),
     "watch.summary": (
         "待卖家处理 {waiting} 笔 · 超过{hours}小时（买家可申请客服介入）{risk} 笔",
@@ -152,6 +151,7 @@ class RefundsReport:
             "waiting": many(r.waiting, REFUND),
             "auto_refund": to_json(r.auto_refund, AUTO_REFUND),
             "warnings": many(r.warnings),
+            "approximate": r.approximate,
         }
 
     def document(self, labels: Labels) -> Document:
@@ -179,7 +179,7 @@ class RefundsReport:
         doc.line(f"{t('dispute_refund_rate')}: {rate}", "bold")
         excluded = " · ".join(
             f"{t('excluded.' + reason)} {r.counts[f'{reason}_excluded']}"
-            for reason in ("intervened", "never_returned", "missing_agreement", "other_type")
+            for reason in ("intervened", "never_returned", "other_type")
         )
         doc.line(f"{t('excluded')}: {excluded}", "dim")
         hours = r.rules.intervention_after_hours

@@ -45,6 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.no_data": ("窗口内无数据", "no data in window"),
     "status.what_if": ("假设值", "what-if"),
     "status.off": ("不考核", "off"),
+    "status.approximate": ("近似值", "approximate"),
     "threshold": ("活动门槛", "threshold"),
     "passed": ("达标", "passed"),
     "failed": ("未达标", "below the threshold"),
@@ -210,6 +211,8 @@ class ServiceReport:
                     "points_lost": round(m.points_lost, 4),
                     "status": m.status,
                     "evidence": m.evidence,
+                    **({"approximate": True} if m.approximate else {}),
+                    **({"note": m.note} if m.note else {}),
                 }
                 for k, m in r.metrics.items()
             },
@@ -253,9 +256,13 @@ class ServiceReport:
         doc.line(f"{t('as_of')} {self.as_of.date}  ·  {t('category')} {r.category}", "dim")
         for note in r.notes + self.notes:
             doc.line(note, WARN)
+        for warning in self.warnings:
+            doc.line(warning.message, WARN)
         rows = []
         for key, m in r.metrics.items():
             status = t(f"status.{m.status}")
+            if m.approximate:
+                status = " ".join(x for x in (status, t("status.approximate")) if x)
             rows.append(
                 [
                     Cell(t(m.dimension), raw=m.dimension),

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from tmallcli.exports.dsr_summary import SummaryLine
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
@@ -148,11 +150,47 @@ def reviews_have_dsr(files: Inputs) -> bool:
     return True
 
 
+# The per-order DSR columns of a reviews export, by the §6 metric each one gives.
+DSR_METRIC_COLUMNS = {
+    "item_review_score": "dsr_description",
+    "logistics_review_score": "dsr_logistics",
+}
+DSR_COLUMNS = ("dsr_description", "dsr_service", "dsr_logistics")
+NEEDS_STARS_CODE = "dsr_needs_star_counts"
+
+
+def has_dsr(reviews: LoadedExport) -> bool:
+    """Does some reviews file carry a per-order DSR score?"""
+    return any(column in reviews.present for column in DSR_COLUMNS)
+
+
+def dsr_missing(reviews: LoadedExport) -> dict[str, str]:
+    """The DSR metrics of §6 this reviews export cannot give, with the reason."""
+    return {
+        metric: NEEDS_STARS
+        for metric, column in DSR_METRIC_COLUMNS.items()
+        if column not in reviews.present
+    }
+
+
+def _ratings(reviews: LoadedExport) -> pl.LazyFrame:
+    """The rows as the DSR rules read them: an export without 订单编号 has each row rated on
+    its own (one rating per row; the rules' one-rating-per-order step has nothing to merge)."""
+    import polars as pl
+
+    rows = reviews.lazy()
+    if "order_id" in reviews.present:
+        return rows
+    return rows.with_columns(
+        pl.format("row-{}", pl.int_range(pl.len(), dtype=pl.UInt32)).alias("order_id")
+    )
+
+
 def dsr_of(reviews: LoadedExport, ctx: RunContext) -> DsrResult:
     from tmallcli.metrics.dsr import DsrRules, compute_dsr
 
     rules = DsrRules.from_config(ctx.config, ctx.category)
-    return compute_dsr(reviews.lazy(), rules, ctx.as_of.instant)
+    return compute_dsr(_ratings(reviews), rules, ctx.as_of.instant)
 
 
 def page_dsr_of(
@@ -186,7 +224,7 @@ def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
     from tmallcli.metrics.dsr import DsrRules, score_trend
 
     rules = DsrRules.from_config(ctx.config, ctx.category)
-    return score_trend(reviews.lazy(), rules, ctx.as_of.instant, history_days=TREND_HISTORY_DAYS)
+    return score_trend(_ratings(reviews), rules, ctx.as_of.instant, history_days=TREND_HISTORY_DAYS)
 
 
 def run_dsr(

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
-from tmallcli.runs.dsr import StarOptions, dsr_of, dsr_trend_of, reviews_have_dsr
+from tmallcli.runs.dsr import (
+    NEEDS_STARS,
+    StarOptions,
+    dsr_missing,
+    dsr_of,
+    dsr_trend_of,
+    reviews_have_dsr,
+)
 from tmallcli.runs.orders import (
     NEEDS_PAID_AMOUNT,
     can_compensate,
@@ -93,6 +100,7 @@ class ShopReport:
     ignored: list[IgnoredFile]
     service: ServiceScore | None = None
     service_notes: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the sections' warnings, for stderr
     dsr: DsrResult | PageDsr | None = None  # the page's star counts when given (SPEC §3)
     dsr_trend: DsrTrend | None = None
     pickup: PickupResult | None = None
@@ -107,7 +115,7 @@ class ShopReport:
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
     # What the exports lacked and how the sections made do (SPEC §2.1; JSON ``warnings``).
     warnings: list[Notice] = field(default_factory=list)
-    service_warnings: list[Notice] = field(default_factory=list)
+    service_warnings: list[Any] = field(default_factory=list)  # Notice / ServiceWarning
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
@@ -284,15 +292,19 @@ def build_report(
     if files.has("refunds"):
         files.release("refunds", compensation.REFUND_COLUMNS)
         step("售后")
-        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        after_sales = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        parts.take_refunds(after_sales)
+        report.notices += [
+            w.message for w in after_sales.warnings if w.code in refunds.METRIC_NOTICES
+        ]
         files.release("refunds", refunds.COLUMNS)
-    dsr_ratings = None
+    dsr_ratings, dsr_lacking = None, {}
     if files.has("reviews"):
         step("评价 读取")
         if reviews_have_dsr(files):
             for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
             step("DSR")
-            dsr_ratings = dsr_of(for_dsr, ctx)
+            dsr_ratings, dsr_lacking = dsr_of(for_dsr, ctx), dsr_missing(for_dsr)
             step("DSR 走势")
             report.dsr_trend = dsr_trend_of(for_dsr, ctx)
             del for_dsr
@@ -304,9 +316,9 @@ def build_report(
         report.triage = triage_of(for_triage, ctx, limit=REPORT_LIMIT)
         del for_triage
         files.release_kind("reviews")
-    dsr_component(files, ctx, stars, dsr_ratings, parts)
+    dsr_component(files, ctx, stars, dsr_ratings, parts, dsr_lacking)
     if parts.dsr is None and "dsr" not in report.skipped:
-        report.skipped["dsr"] = "the reviews export has no DSR columns: give --stars or --summary"
+        report.skipped["dsr"] = NEEDS_STARS
     if files.has("chats"):
         step("旺旺 读取")
         chats = files.load("chats", response.COLUMNS)
@@ -321,6 +333,7 @@ def build_report(
         step("客服评价")
         ratings = files.load("cs_ratings", cs_ratings.COLUMNS)
         report.cs = cs_of(ratings, ctx, cs_span(ctx, CsPeriod(last=REPORT_DAYS)))
+        report.notices += [w.message for w in report.cs.warnings]
         report.cs_min_average = cs_target(ctx)
 
     report.dsr, report.pickup = parts.dsr, parts.pickup
@@ -367,4 +380,5 @@ def run_report(
     notes = [n.message for n in shop.warnings]
     notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
+    notes += shop.notices
     return Run(shop, reads, shop.input_warnings, notes)

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.dsr import (
+    DSR_METRIC_COLUMNS,
     NEEDS_STARS,
+    NEEDS_STARS_CODE,
     NO_DSR_COLUMNS,
     StarOptions,
+    dsr_missing,
     dsr_of,
     page_dsr_of,
     reviews_have_dsr,
@@ -70,6 +73,14 @@ NEEDS: dict[str, tuple[str, ...]] = {
 SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
 
 
+@dataclass(frozen=True)
+class ServiceWarning:
+    """What an export made approximate or unavailable (JSON ``warnings``; ``code`` is stable)."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Components:
     """The metric results computed from one set of exports (None: its export was not given)."""
@@ -80,8 +91,19 @@ class Components:
     response: ResponseResult | None = None
     complaints: ComplaintRate | None = None
     notes: list[str] = field(default_factory=list)
-    # What the exports lacked and how the metrics made do (SPEC §2.1; JSON ``warnings``).
-    warnings: list[Notice] = field(default_factory=list)
+    # What the exports lacked or made approximate (SPEC §2.1; JSON ``warnings``).
+    warnings: list[ServiceWarning | Notice] = field(default_factory=list)
+    # §6 metrics the given exports cannot give, with the reason (a reviews export without DSR).
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def take_refunds(self, result: RefundsResult) -> None:
+        """The after-sales result, and its warnings that bear on the metric values."""
+        from tmallcli.metrics.refunds import METRIC_NOTICES
+
+        self.refunds = result
+        self.warnings += [
+            ServiceWarning(w.code, w.message) for w in result.warnings if w.code in METRIC_NOTICES
+        ]
 
 
 @dataclass
@@ -89,7 +111,7 @@ class ServiceRun:
     score: ServiceScore
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
-    warnings: list[Notice] = field(default_factory=list)
+    warnings: list[ServiceWarning | Notice] = field(default_factory=list)
 
 
 def complaints_of(
@@ -102,13 +124,27 @@ def complaints_of(
 
 
 def dsr_component(
-    files: Inputs, ctx: RunContext, stars: StarOptions, ratings: DsrResult | None, parts: Components
+    files: Inputs,
+    ctx: RunContext,
+    stars: StarOptions,
+    ratings: DsrResult | None,
+    parts: Components,
+    missing: Mapping[str, str] | None = None,
 ) -> None:
     """The DSR the service score reads: the shop page's (``stars`` or a summary ``--dir``
-    found), with ``ratings`` (from a per-rating export) beside it; else the ratings'."""
+    found), with ``ratings`` (from a per-rating export) beside it; else the ratings'. Without
+    the page, a metric whose DSR column the reviews lack is unavailable, with the reason
+    (``missing``: the metrics a per-rating export could not give)."""
     page = page_dsr_of(files, ctx, stars, ratings)
-    if ratings is None and page is None and files.has("reviews"):
-        parts.notes.append(NEEDS_STARS)
+    if page is None and files.has("reviews"):
+        lacking = (
+            dict(missing or {})
+            if ratings is not None
+            else dict.fromkeys(DSR_METRIC_COLUMNS, NEEDS_STARS)
+        )
+        parts.unavailable.update(lacking)
+        if "item_review_score" in lacking:
+            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, NEEDS_STARS))
     elif ratings is None and files.has("reviews"):
         parts.notes.append(NO_DSR_COLUMNS)
     if page is not None:
@@ -140,10 +176,11 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
             parts.pickup.warnings.extend(notices)
-    ratings = None
+    ratings, missing = None, {}
     if reviews_have_dsr(files):
-        ratings = dsr_of(files.load("reviews", dsr.COLUMNS), ctx)
-    dsr_component(files, ctx, stars or StarOptions(), ratings, parts)
+        loaded = files.load("reviews", dsr.COLUMNS)
+        ratings, missing = dsr_of(loaded, ctx), dsr_missing(loaded)
+    dsr_component(files, ctx, stars or StarOptions(), ratings, parts, missing)
     if files.has("refunds"):
         # The dispute rate counts the distinct orders paid in its window: the orders read
         # above (more columns) give the same count as `tmall audit refunds`' own read of
@@ -151,7 +188,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
         # order and payment time — so the 2.7 GB orders export of a 10 M-order shop is parsed
         # once, not twice. (With --skip-bad-rows a row bad in another column is dropped here
         # too: the run reports it dropped.)
-        parts.refunds = refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx)
+        parts.take_refunds(refunds_of(files.load("refunds", refunds.COLUMNS), paid, ctx))
     if files.has("chats"):
         parts.response = response_of(files.load("chats", response.COLUMNS), ctx)
     if files.has("complaints"):
@@ -268,12 +305,14 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
     inputs: dict[str, MetricInput] = {}
 
     def put(key: str, value: float | None, have: bool, evidence: list[dict[str, Any]]) -> None:
-        number, status = _value(value, have)
+        number, status = _value(value, have and key not in parts.unavailable)
         rows = tuple(
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in evidence[:EVIDENCE_ROWS]
         )
-        inputs[key] = MetricInput(number, status, rows)
+        approximate = parts.refunds is not None and key in parts.refunds.approximate
+        note = parts.unavailable.get(key)
+        inputs[key] = MetricInput(number, status, rows, approximate and number is not None, note)
 
     d = parts.dsr
     description, logistics = dsr_exact(d, "description"), dsr_exact(d, "logistics")

@@ -16,6 +16,7 @@ from tmallcli.metrics.refunds.auto_refund import (
     simulate,
 )
 from tmallcli.metrics.refunds.rules import (
+    AGREEMENT_APPROXIMATED,
     COLUMN_TYPES,
     COLUMNS,
     DATETIME,
@@ -29,6 +30,7 @@ from tmallcli.metrics.refunds.rules import (
     RETURN_REFUND,
     RETURN_REFUND_HOURS,
     SELLER_AT_FAULT,
+    UNRECOGNISED_TYPE,
     US_PER_HOUR,
     WINDOW_END_DAYS_BEFORE,
     WINDOW_START_DAYS_BEFORE,
@@ -97,6 +99,9 @@ class RefundsResult:
     waiting: list[WaitingRefund]
     auto_refund: AutoRefundResult
     warnings: list[Notice] = field(default_factory=list)
+    # Metric → how many of its refunds were measured approximately (JSON ``approximate``):
+    # return_refund_hours with the application time for a missing 卖家同意退货时间.
+    approximate: dict[str, int] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, float | None]:
@@ -130,10 +135,17 @@ def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:
     """Each refund's place in the two duration metrics, and its seller and buyer time.
 
     Adds ``metric`` (refund_only_hours / return_refund_hours / null), ``excluded`` (why a
-    refund completed in the window is left out), ``seller_us`` and ``buyer_us``.
+    refund completed in the window is left out), ``seller_us``, ``buyer_us`` and
+    ``approximated``.
+
+    SPEC §2.1: without 卖家同意退货时间 (the classic export has no such column) the agreement
+    is taken at the application: the buyer's time then counts from the application, more
+    than it really was, so the seller's time is a lower bound of the truth; ``approximated``
+    marks those refunds.
     """
     completed = pl.col("completed_at")
-    agreed, returned = pl.col("merchant_agreed_at"), pl.col("buyer_returned_at")
+    returned = pl.col("buyer_returned_at")
+    agreed = pl.coalesce(pl.col("merchant_agreed_at"), pl.col("applied_at"))
     kind = pl.col("refund_type").fill_null("")
     in_window = pl.col("done") & completed.dt.date().is_between(start, end)
     # A return uploaded before the recorded agreement gives the buyer no time, not negative time.
@@ -150,8 +162,6 @@ def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:
         .then(pl.lit("other_type"))
         .when(returned.is_null())
         .then(pl.lit("never_returned"))
-        .when(agreed.is_null())
-        .then(pl.lit("missing_agreement"))
     )
     metric = (
         pl.when(in_window & excluded.is_null() & (kind == REFUND_ONLY))
@@ -165,6 +175,9 @@ def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:
         metric.alias("metric"),
     ).with_columns(
         pl.when(pl.col("metric") == RETURN_REFUND_HOURS).then(buyer_us).alias("buyer_us"),
+        ((pl.col("metric") == RETURN_REFUND_HOURS) & pl.col("merchant_agreed_at").is_null()).alias(
+            "approximated"
+        ),
         pl.when(pl.col("metric") == REFUND_ONLY_HOURS)
         .then(elapsed_us)
         .when(pl.col("metric") == RETURN_REFUND_HOURS)
@@ -272,8 +285,13 @@ def _counts(assessed: pl.LazyFrame) -> pl.LazyFrame:
         ),
         *(
             (excluded == reason).sum().cast(pl.Int64).alias(f"{reason}_excluded")
-            for reason in ("intervened", "never_returned", "missing_agreement", "other_type")
+            for reason in ("intervened", "never_returned", "other_type")
         ),
+        pl.col("approximated")
+        .fill_null(False)
+        .sum()
+        .cast(pl.Int64)
+        .alias("agreement_approximated"),
         (
             pl.col("in_window")
             & pl.col("intervened")
@@ -309,6 +327,11 @@ def compute_refunds(
     rule_matches = [pl.col(f"_rule{i}") for i in range(len(rules.auto_rules))]
     base_frame = (
         complete(refunds)
+        .with_columns(
+            rules.refund_type(),
+            rules.unrecognised().alias("_type_derived"),
+            pl.col("refund_type").alias("_type_written"),
+        )
         .with_columns(
             pl.col("platform_intervened").fill_null(False).alias("intervened"),
             done.alias("done"),
@@ -396,6 +419,17 @@ def compute_refunds(
             )
         )
     warnings.extend(rule_notices(base_frame, rules))
+    warnings.extend(type_notices(base_frame))
+    approximated = int(counts["agreement_approximated"] or 0)
+    if approximated:
+        warnings.append(
+            Notice(
+                AGREEMENT_APPROXIMATED,
+                f"return_refund_hours: {approximated} 退货退款 refund(s) have no 卖家同意退货时间; "
+                "the application time stands in for it, so the buyer's time counts from the "
+                "application and the seller's time is a lower bound (an approximation)",
+            )
+        )
 
     return RefundsResult(
         as_of=as_of.date,
@@ -413,7 +447,32 @@ def compute_refunds(
         waiting=waiting,
         auto_refund=AutoRefundResult(rules.auto_minutes, outcomes[:-1], outcomes[-1]),
         warnings=warnings,
+        approximate={RETURN_REFUND_HOURS: approximated} if approximated else {},
     )
+
+
+def type_notices(base: pl.DataFrame) -> list[Notice]:
+    """A warning naming the 售后类型 values ``refunds.type_values`` does not know (and the
+    empty ones): those refunds were typed from their rows, never left out."""
+    unknown = (
+        base.filter(pl.col("_type_derived"))
+        .group_by(pl.col("_type_written").fill_null("(empty)"))
+        .agg(pl.len().alias("n"), (pl.col("refund_type") == RETURN_REFUND).sum().alias("ret"))
+        .sort(["n", "_type_written"], descending=[True, False])
+    )
+    if not unknown.height:
+        return []
+    total = int(unknown.get_column("n").sum())
+    returns = int(unknown.get_column("ret").sum())
+    listed = ", ".join(f"{value} ({n})" for value, n, _ in unknown.iter_rows())
+    return [
+        Notice(
+            UNRECOGNISED_TYPE,
+            f"refunds: {total} refund(s) with a 售后类型 refunds.type_values does not know: "
+            f"{listed}; typed from the row ({returns} 退货退款 with a return upload, "
+            f"{total - returns} 仅退款); map them in refunds.type_values",
+        )
+    ]
 
 
 def _breakdowns(frame: pl.DataFrame, key: str) -> list[Breakdown]:

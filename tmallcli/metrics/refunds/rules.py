@@ -21,6 +21,7 @@ COLUMNS = (
     "shipped",
     "merchant_agreed_at",
     "buyer_returned_at",
+    "return_tracking_no",
     "completed_at",
     "platform_intervened",
     "ruling",
@@ -43,6 +44,13 @@ HOURS_METRICS = (REFUND_ONLY_HOURS, RETURN_REFUND_HOURS)
 NEEDS_ORDERS = "needs_orders"  # warning codes
 NO_ORDERS_PAID = "no_orders_paid"
 RULE_CONDITION_UNKNOWN = "rule_condition_unknown"
+# 退货退款 without 卖家同意退货时间 (the classic export has no such column): the application
+# time stands in for the agreement, so the seller's time is a lower bound (SPEC §2.1).
+AGREEMENT_APPROXIMATED = "agreement_time_approximated"
+# 售后类型 values refunds.type_values does not know: the type was derived from the row.
+UNRECOGNISED_TYPE = "unrecognised_refund_type"
+# The warnings that bear on the §6 metric values (score service and the report repeat them).
+METRIC_NOTICES = (AGREEMENT_APPROXIMATED, UNRECOGNISED_TYPE)
 
 WINDOW_START_DAYS_BEFORE = 30  # T−30 … T−1 (SPEC §6)
 WINDOW_END_DAYS_BEFORE = 1
@@ -124,6 +132,8 @@ class RefundRules:
     slowest_limit: int
     auto_minutes: int
     auto_rules: tuple[AutoRefundRule, ...]
+    # 售后类型 as written → 仅退款 / 退货退款, or None: a type in neither metric (换货, 维修).
+    type_values: dict[str, str | None]
 
     @classmethod
     def from_config(cls, config: Any, *, slowest_limit: int | None = None) -> RefundRules:
@@ -138,7 +148,35 @@ class RefundRules:
             slowest_limit=refunds.slowest_limit if slowest_limit is None else slowest_limit,
             auto_minutes=refunds.auto_refund.auto_minutes,
             auto_rules=tuple(AutoRefundRule.from_config(r) for r in refunds.auto_refund.rules),
+            type_values=dict(refunds.type_values),
         )
+
+    def refund_type(self) -> pl.Expr:
+        """售后类型 as the rules read it (SPEC §2.1): a type of ``type_values`` mapped (one
+        mapped to null, such as 换货, stays as written: neither metric counts it); any other
+        type, or none, derived from the row — a 买家退货时间 or 退货物流单号 says the goods go
+        back (退货退款), else 仅退款. :meth:`unrecognised` tells which rows were derived."""
+        written = pl.col("refund_type")
+        mapped = {k: v for k, v in self.type_values.items() if v is not None}
+        derived = (
+            pl.when(
+                pl.col("buyer_returned_at").is_not_null()
+                | pl.col("return_tracking_no").is_not_null()
+            )
+            .then(pl.lit(RETURN_REFUND))
+            .otherwise(pl.lit(REFUND_ONLY))
+        )
+        return (
+            pl.when(self.unrecognised())
+            .then(derived)
+            .otherwise(written.replace(mapped))
+            .alias("refund_type")
+        )
+
+    def unrecognised(self) -> pl.Expr:
+        """Rows whose 售后类型 is empty or not in ``type_values``."""
+        written = pl.col("refund_type")
+        return written.is_null() | ~written.is_in(list(self.type_values))
 
 
 @dataclass(frozen=True)
