@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from tests.data.layouts import csv_bytes, excel_id, excel_resaved
 from tmallcli.cli import app
 from tmallcli.config import load_config
-from tmallcli.errors import ConfigError, InputError
+from tmallcli.errors import ConfigError
 from tmallcli.exports.headers import detect_kind, map_columns
 from tmallcli.exports.inputs import Inputs
 from tmallcli.exports.kinds import KINDS
@@ -149,13 +149,15 @@ def test_values_are_mapped_before_the_value_is_read(tmp_path: Path) -> None:
             ],
         )
     )
-    with Inputs({"cs_ratings": [str(path)]}) as plain, pytest.raises(InputError) as caught:
-        plain.load("cs_ratings")
-    assert "超赞" in caught.value.message
+    # A 客服评价 grade is read as text and graded by the cs rules (config cs.score_words): a
+    # word nobody mapped is left out there, with a warning naming it.
+    with Inputs({"cs_ratings": [str(path)]}) as plain:
+        scores = plain.load("cs_ratings").frame.sort("rated_at")["score"].to_list()
+    assert scores == ["5", "超赞", "超赞", "4"]
     user = mapping_of(tmp_path, "values: {cs_ratings.score: {超赞: 5}}")
     with Inputs({"cs_ratings": [str(path)]}, options=ReadOptions(mapping=user)) as mapped:
         scores = mapped.load("cs_ratings").frame.sort("rated_at")["score"].to_list()
-    assert scores == [5, 5, 5, 4]
+    assert scores == ["5", "5", "5", "4"]
 
 
 def test_the_mapping_is_a_plain_hashable_value(tmp_path: Path) -> None:
@@ -228,3 +230,41 @@ def test_a_config_error_stops_data_check_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0].startswith(
         "tmall: error: config: columns.order: unknown kind"
     )
+
+
+def test_a_mapped_grade_counts_in_the_cs_average(tmp_path: Path) -> None:
+    """超赞 → 5 in tmall.yaml: (5 + 5 + 5 + 4) / 4 = 4.75; unmapped, it is left out with a
+    warning naming it: (5 + 4) / 2 = 4.5."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tmallcli.cli import app
+
+    path = tmp_path / "客服评价.csv"
+    path.write_bytes(
+        csv_bytes(
+            ["评价时间", "客服子账号", "评分", "评价来源"],
+            [
+                ["2026-11-18 10:00:00", "店铺:小王", "5", "客服邀评"],
+                ["2026-11-18 11:00:00", "店铺:小王", "超赞", "客服邀评"],
+                ["2026-11-18 12:00:00", "店铺:小李", "超赞", "客服邀评"],
+                ["2026-11-18 13:00:00", "店铺:小李", "4", "客服邀评"],
+            ],
+        )
+    )
+    config = tmp_path / "mine" / "tmall-mapping.yaml"  # not ./tmall.yaml: read by every run
+    config.parent.mkdir()
+    config.write_text("values: {cs_ratings.score: {超赞: 5}}\n", encoding="utf-8")
+    base = ["score", "cs", "--cs-ratings", str(path), "--day", "2026-11-18", "-f", "json"]
+    runner = CliRunner()
+    plain = runner.invoke(app, [*base, "--as-of", "2026-11-20"])
+    mapped = runner.invoke(app, [*base, "--as-of", "2026-11-20", "--config", str(config)])
+    assert plain.exit_code == 0 and mapped.exit_code == 0, plain.output + mapped.output
+    plain_human, mapped_human = (
+        json.loads(plain.stdout)["human"],
+        json.loads(mapped.stdout)["human"],
+    )
+    assert (plain_human["count"], plain_human["average"]) == (2, 4.5)
+    assert "超赞" in plain.stderr
+    assert (mapped_human["count"], mapped_human["average"]) == (4, 4.75)
