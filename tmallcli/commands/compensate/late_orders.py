@@ -26,6 +26,7 @@ def late_orders(
     order_items: o.OrderItems = None,
     logistics: o.Logistics = None,
     refunds: o.Refunds = None,
+    reviews: o.Reviews = None,
     directory: o.ExportDir = None,
     ledger: LedgerFile = None,
     dry_run: DryRun = False,
@@ -52,7 +53,9 @@ def late_orders(
     送货上门 not honoured: 10 yuan per order. A 缺货 refund before shipping (--refunds):
     30% of the refund, at least 5 yuan. What the platform already paid automatically
     (延迟发货自动赔付金额) is reconciled and never paid again; with --ledger, neither is
-    anything an earlier run recorded. --check exits 1 when any payout is due.
+    anything an earlier run recorded. --check exits 1 when any payout is due. An orders
+    export without a buyer column (the per-item export) takes each order's buyer from the
+    --refunds or --reviews export given with it; else each order is its own payout.
 
     Example: tmall compensate late-orders --orders ExportOrderList.csv --logistics logistics.csv --refunds refunds.csv --ledger payouts.db --as-of 2026-11-20 -f csv -o 红包.csv
     """
