@@ -14,38 +14,7 @@ F  one item never shipped, paid 10 h after A by the same buyer (the review expor
 
 from __future__ import annotations
 
-from tests.data.layouts import csv_bytes
-
-PER_ITEM_HEADER = [
-    "子订单编号",
-    "主订单编号",
-    "商品标题",
-    "商品价格",
-    "购买数量",
-    "外部系统编号",
-    "商品属性",
-    "套餐信息",
-    "联系方式备注",
-    "订单状态",
-    "商家编码",
-    "支付单号",
-    "买家应付货款",
-    "买家实付金额",
-    "退款状态",
-    "退款金额",
-    "订单创建时间",
-    "订单付款时间",
-    "发货时间",
-    "应发货时间",
-    "商品ID",
-    "商家备注",
-    "主订单买家留言",
-    "物流单号",
-    "物流公司",
-    "是否主动赔付",
-    "主动赔付金额",
-    "主动赔付出账时间",
-]
+from tests.data.layouts import PER_ITEM_HEADER, csv_bytes
 
 SHIPPED = "卖家已发货，等待买家确认"
 WAITING = "买家已付款，等待卖家发货"

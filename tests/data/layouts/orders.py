@@ -37,7 +37,14 @@ from datetime import datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from tests.data.layouts import csv_bytes, excel_id, excel_phone, excel_resaved, plain
+from tests.data.layouts import (
+    PER_ITEM_HEADER,
+    csv_bytes,
+    excel_id,
+    excel_phone,
+    excel_resaved,
+    plain,
+)
 
 ID = {n: f"511384000000000010{n}" for n in range(1, 5)}
 SUB = {"1": "5113840000000000201", "2": "5113840000000000202"}
@@ -200,36 +207,7 @@ def _classic(*, v2022: bool, excel: bool = False) -> bytes:
     return csv_bytes(header, rows, encoding="gbk", crlf=True)
 
 
-PER_ITEM = [
-    "子订单编号",
-    "主订单编号",
-    "商品标题",
-    "商品价格",
-    "购买数量",
-    "外部系统编号",
-    "商品属性",
-    "套餐信息",
-    "联系方式备注",
-    "订单状态",
-    "商家编码",
-    "支付单号",
-    "买家应付货款",
-    "买家实付金额",
-    "退款状态",
-    "退款金额",
-    "订单创建时间",
-    "订单付款时间",
-    "发货时间",
-    "应发货时间",
-    "商品ID",
-    "商家备注",
-    "主订单买家留言",
-    "物流单号",
-    "物流公司",
-    "是否主动赔付",
-    "主动赔付金额",
-    "主动赔付出账时间",
-]
+PER_ITEM = PER_ITEM_HEADER
 # O1 promised to ship the same day (10-20 14:00), shorter than payment + 24 h.
 PROMISED = {
     1: datetime(2026, 10, 20, 14, 0),
