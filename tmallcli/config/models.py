@@ -7,10 +7,8 @@ but a choice the user may leave out (an optional condition of a rule, a category
 
 from __future__ import annotations
 
-import itertools
-import math
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,34 +20,26 @@ from pydantic import (
 )
 
 from tmallcli.config.fields import (
-    DIMENSIONS,
-    WEIGHT_SUM_TOLERANCE,
     Clock,
-    Dimension,
     DsrScore,
     Fen,
     Hours,
     Keyed,
-    LogisticsMetric,
     Model,
     NonNegativeInt,
     Percent,
     PositiveInt,
-    Scale,
     Text,
-    Unit,
     Word,
     between,
     fail,
-    fmt_num,
-    greater_than,
     minutes_of,
     money_fen,
     non_empty_list,
-    show,
 )
+from tmallcli.config.mapping import FieldColumns, ValueTexts, check_columns, check_values
+from tmallcli.config.scoring import CategoryConfig, ServiceScoreConfig
 from tmallcli.errors import ConfigError
-from tmallcli.exports.kinds import KINDS
 from tmallcli.exports.user_mapping import UserMapping, user_mapping
 from tmallcli.money import compensation_fen
 
@@ -220,198 +210,6 @@ class CompensationConfig(Model):
 # --------------------------------------------------------------------------- §6 service score
 
 
-class MetricConfig(Model):
-    """One metric of the 基础服务考核分: its dimension, weight in it, and value→score scale.
-
-    The scale is linear between points and clamped at the ends (SPEC §6). ``points`` are
-    sorted by value; ``higher_is_better`` says which way the scores run.
-    """
-
-    # Which way the scale must run; the subclasses fix it per kind of metric.
-    HIGHER_IS_BETTER: ClassVar[bool] = True
-    VALUE_RANGE: ClassVar[tuple[float, float | None]] = (0.0, None)
-    VALUE_KIND: ClassVar[str] = "value"
-
-    dimension: Dimension
-    weight: Unit
-    scale: Scale
-
-    @field_validator("scale")
-    @classmethod
-    def _scale_direction(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        low, high = cls.VALUE_RANGE
-        for value, _ in points:
-            if value < low or (high is not None and value > high):
-                what = (
-                    f"at least {fmt_num(low)}"
-                    if high is None
-                    else f"between {fmt_num(low)} and {fmt_num(high)}"
-                )
-                raise fail(
-                    f"values are {cls.VALUE_KIND}s and must be {what} (got {fmt_num(value)})"
-                )
-        ordered = sorted(points)
-        scores = [s for _, s in ordered]
-        rising = all(b >= a for a, b in itertools.pairwise(scores))
-        falling = all(b <= a for a, b in itertools.pairwise(scores))
-        shown = ", ".join(f"[{fmt_num(v)}, {fmt_num(s)}]" for v, s in ordered)
-        if cls.HIGHER_IS_BETTER and not (rising and scores[-1] > scores[0]):
-            raise fail(f"scores must rise as the value rises: higher is better (got {shown})")
-        if not cls.HIGHER_IS_BETTER and not (falling and scores[-1] < scores[0]):
-            raise fail(f"scores must fall as the value rises: lower is better (got {shown})")
-        return points
-
-    @property
-    def points(self) -> list[tuple[float, float]]:
-        """(value, score) pairs sorted by value, ascending."""
-        return sorted(self.scale)
-
-    @property
-    def higher_is_better(self) -> bool:
-        ordered = self.points
-        return ordered[-1][1] > ordered[0][1]
-
-
-class RateMetric(MetricConfig):
-    """A share 0…1 where more is better (揽收及时率, 响应率)."""
-
-    VALUE_RANGE = (0.0, 1.0)
-    VALUE_KIND = "rate"
-
-
-class BadRateMetric(MetricConfig):
-    """A share 0…1 of bad things (纠纷退款率, 投诉成立率): lower is better."""
-
-    HIGHER_IS_BETTER = False
-    VALUE_RANGE = (0.0, 1.0)
-    VALUE_KIND = "rate"
-
-
-class ReviewScoreMetric(MetricConfig):
-    """A DSR-style 1…5 score where more is better."""
-
-    VALUE_RANGE = (0.0, 5.0)
-    VALUE_KIND = "score"
-
-
-class DurationMetric(MetricConfig):
-    """Hours or seconds: lower is better."""
-
-    HIGHER_IS_BETTER = False
-    VALUE_KIND = "duration"
-
-
-class MetricsConfig(Keyed):
-    item_review_score: ReviewScoreMetric  # 商品评价 (DSR 描述相符)
-    pickup_24h_rate: RateMetric  # 24小时揽收及时率
-    logistics_review_score: ReviewScoreMetric  # 物流评价 (DSR 物流服务)
-    refund_only_hours: DurationMetric  # 仅退款自主完结时长
-    return_refund_hours: DurationMetric  # 退货退款自主完结时长
-    response_rate: RateMetric  # 旺旺响应率
-    response_3min_rate: RateMetric  # 3分钟人工响应率
-    human_response_seconds: DurationMetric  # 人工平均响应时长
-    dispute_refund_rate: BadRateMetric  # 纠纷退款率
-    complaint_rate: BadRateMetric  # 投诉成立率
-
-
-METRIC_KEYS: tuple[str, ...] = tuple(MetricsConfig.model_fields)
-
-
-class DsrIndustry(Keyed):
-    """Industry average DSR per dimension for the category (shown as 飘红 / 飘绿)."""
-
-    description: DsrScore
-    service: DsrScore
-    logistics: DsrScore
-
-
-class DimensionWeights(Keyed):
-    product: Unit
-    logistics: Unit
-    after_sales: Unit
-    consultation: Unit
-    disputes: Unit
-
-    @model_validator(mode="after")
-    def _sum_to_one(self) -> DimensionWeights:
-        total = math.fsum(self.values())
-        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
-            raise fail(f"must sum to 1 (got {round(total, 12):g})")
-        return self
-
-
-class CategoryConfig(Model):
-    """One category's 基础服务考核分 rules, with ``inherit`` already applied."""
-
-    inherit: str | None = None  # the direct parent, for information; already merged in
-    threshold: Annotated[float, greater_than(0), between(0, 5)]
-    logistics_metric: LogisticsMetric
-    dsr_industry: DsrIndustry
-    weights: DimensionWeights
-    metrics: MetricsConfig
-
-    _name: str = PrivateAttr(default="")
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def active_metrics(self) -> dict[str, MetricConfig]:
-        """Metrics that take part in the total: all but the logistics metric not chosen."""
-        unused = (
-            "logistics_review_score"
-            if self.logistics_metric == "pickup_24h_rate"
-            else "pickup_24h_rate"
-        )
-        return {key: metric for key, metric in self.metrics.items() if key != unused}
-
-    def dimension_metrics(self, dimension: str) -> dict[str, MetricConfig]:
-        return {k: m for k, m in self.active_metrics.items() if m.dimension == dimension}
-
-    def effective_weight(self, metric_key: str) -> float:
-        """Dimension weight × metric weight: the metric's share of the 5-point total."""
-        metric = self.active_metrics.get(metric_key)
-        if metric is None:
-            return 0.0
-        return float(self.weights[metric.dimension]) * metric.weight
-
-    @model_validator(mode="after")
-    def _metric_weights_per_dimension(self) -> CategoryConfig:
-        for dimension in DIMENSIONS:
-            if self.weights[dimension] <= 0:
-                continue
-            members = self.dimension_metrics(dimension)
-            total = math.fsum(m.weight for m in members.values())
-            if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
-                listed = ", ".join(f"{k} {fmt_num(m.weight)}" for k, m in members.items())
-                raise fail(
-                    f"weights of the {dimension} metrics ({listed or 'none'}) "
-                    f"must sum to 1 (got {round(total, 12):g})",
-                    at="metrics",
-                )
-        return self
-
-
-class ServiceScoreConfig(Model):
-    default_category: Text
-    categories: dict[str, CategoryConfig]
-
-    @model_validator(mode="after")
-    def _known_default(self) -> ServiceScoreConfig:
-        for name, category in self.categories.items():
-            category._name = name
-        if self.default_category not in self.categories:
-            raise fail(
-                f"unknown category {self.default_category!r} (known: {', '.join(self.categories)})",
-                at="default_category",
-            )
-        return self
-
-
-# --------------------------------------------------------------------------- §7 response
-
-
 class ServiceHours(Model):
     start: Clock
     end: Clock
@@ -572,85 +370,6 @@ class ReviewsConfig(Model):
 
 
 # --------------------------------------------------------------------------- §2.1 the user's mapping
-
-
-def _headers(value: Any) -> list[str]:
-    """One header or a list of headers (a number-like header such as 2024 is its text)."""
-    items = value if isinstance(value, list) else [value]
-    headers = []
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise fail(f"must be a header or a list of headers (got {show(value)})")
-        text = fmt_num(item) if not isinstance(item, str) else item
-        if not text.strip():
-            raise fail("a header must not be empty")
-        headers.append(text.strip())
-    if not headers:
-        raise fail("must name at least one header")
-    return headers
-
-
-def _canonical_value(value: Any) -> str:
-    """The canonical value an export text stands for, as the export would write it."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float):
-        return fmt_num(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise fail(f"must be a value: text or a number (got {show(value)})")
-
-
-def _mapping_or_empty(value: Any) -> Any:
-    # An empty block (``orders:`` with every line under it commented out) maps nothing.
-    return {} if value is None else value
-
-
-Headers = Annotated[list[str], BeforeValidator(_headers)]
-CanonicalValue = Annotated[str, BeforeValidator(_canonical_value)]
-FieldColumns = Annotated[dict[str, Headers], BeforeValidator(_mapping_or_empty)]
-ValueTexts = Annotated[dict[str, CanonicalValue], BeforeValidator(_mapping_or_empty)]
-
-
-def _known_field(kind: str, field: str, at: str) -> None:
-    if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})", at=at)
-    names = [c.name for c in KINDS[kind].columns]
-    if field not in names:
-        raise fail(f"unknown field of {kind} (known: {', '.join(names)})", at=f"{at}.{field}")
-
-
-def check_columns(columns: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
-    """Known kinds and fields; one header stands for one field of a kind."""
-    for kind, fields in columns.items():
-        if kind not in KINDS:
-            raise fail(f"unknown kind (known: {', '.join(KINDS)})", at=kind)
-        taken: dict[str, str] = {}
-        for field, headers in fields.items():
-            _known_field(kind, field, kind)
-            for header in headers:
-                if header in taken:
-                    other = "twice" if taken[header] == field else f"for {taken[header]} too"
-                    raise fail(f"header {header!r} is given {other}", at=f"{kind}.{field}")
-                taken[header] = field
-    return columns
-
-
-def check_values(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """Keys are ``kind.field`` of a known kind and field."""
-    for key in values:
-        kind, dot, field = key.partition(".")
-        if not dot or not field:
-            raise fail("must be kind.field, e.g. cs_ratings.score", at=key)
-        if kind not in KINDS:
-            raise fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})", at=key)
-        names = [c.name for c in KINDS[kind].columns]
-        if field not in names:
-            raise fail(f"unknown field of {kind} (known: {', '.join(names)})", at=key)
-    return values
-
-
-# --------------------------------------------------------------------------- the whole config
 
 
 class Config(Model):
