@@ -268,3 +268,37 @@ def test_a_mapped_grade_counts_in_the_cs_average(tmp_path: Path) -> None:
     assert (plain_human["count"], plain_human["average"]) == (2, 4.5)
     assert "超赞" in plain.stderr
     assert (mapped_human["count"], mapped_human["average"]) == (4, 4.75)
+
+
+def test_a_renamed_dsr_header_mapped_by_the_user_is_read_as_dsr(tmp_path: Path) -> None:
+    """A reviews export whose 宝贝与描述相符 the platform renamed to 描述评分 (GBK, CRLF): with
+    `columns: {reviews: {dsr_description: 描述评分}}` the DSR is computed from it, not refused
+    for want of the page's star counts. (5 + 4 + 3) / 3 = 4.0."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tmallcli.cli import app
+
+    path = tmp_path / "评价.csv"
+    path.write_bytes(
+        csv_bytes(
+            ["订单编号", "买家会员名", "评价时间 ", "描述评分", "评价结果"],
+            [
+                ['="3000000000000001"', "买家甲", "2026/11/10 9:12", "5", "好评"],
+                ['="3000000000000002"', "买家乙", "2026/11/11 10:05", "4", "好评"],
+                ['="3000000000000003"', "买家丙", "2026/11/12 21:40", "3", "中评"],
+            ],
+        )
+    )
+    config = tmp_path / "mine" / "mapping.yaml"  # not ./tmall.yaml: read by every run
+    config.parent.mkdir()
+    config.write_text("columns: {reviews: {dsr_description: 描述评分}}\n", encoding="utf-8")
+    base = ["score", "dsr", "--reviews", str(path), "--as-of", "2026-11-20", "-f", "json"]
+    runner = CliRunner()
+    refused = runner.invoke(app, base)
+    assert refused.exit_code == 2 and "--stars" in refused.stderr
+    mapped = runner.invoke(app, [*base, "--config", str(config)])
+    assert mapped.exit_code == 0, mapped.output
+    description = json.loads(mapped.stdout)["dimensions"]["description"]
+    assert (description["score"], description["count"]) == (4.0, 3)

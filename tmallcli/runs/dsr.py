@@ -144,7 +144,9 @@ def reviews_have_dsr(files: Inputs) -> bool:
     if not files.has("reviews"):
         return False
     for path in expand_paths(files.files["reviews"], kind="reviews"):
-        found = map_columns(KINDS["reviews"], read_headers(files.reader.source(path, lossy=True)))
+        headers = read_headers(files.reader.source(path, lossy=True))
+        # The headers as the reader maps them: the user's columns: first (a renamed 描述相符).
+        found = map_columns(KINDS["reviews"], headers, files.reader.options.mapping)
         if not any(column in found.found for column in DIMENSIONS.values()):
             return False
     return True
@@ -155,13 +157,7 @@ DSR_METRIC_COLUMNS = {
     "item_review_score": "dsr_description",
     "logistics_review_score": "dsr_logistics",
 }
-DSR_COLUMNS = ("dsr_description", "dsr_service", "dsr_logistics")
 NEEDS_STARS_CODE = "dsr_needs_star_counts"
-
-
-def has_dsr(reviews: LoadedExport) -> bool:
-    """Does some reviews file carry a per-order DSR score?"""
-    return any(column in reviews.present for column in DSR_COLUMNS)
 
 
 def dsr_missing(reviews: LoadedExport) -> dict[str, str]:
