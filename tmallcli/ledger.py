@@ -1,13 +1,16 @@
-"""The SQLite payout ledger: a buyer is never paid twice (SPEC §5 Ledger).
+"""The SQLite payout ledger: a buyer is never paid twice (SPEC §5 Ledger, §5.1 the loop).
 
 cron runs ``tmall compensate late-orders --ledger FILE`` daily on exports that overlap and
-grow. Every payout line is recorded per order (``UNIQUE(kind, order_id)``) with its
-amount, group, run and time. One run is one transaction::
+grow. Every payout line is recorded per order (``UNIQUE(kind, order_id)`` for order lines)
+with its amount, group, run and time, as money **owed**; ``mark-paid`` turns lines
+``paid``, ``void`` turns them ``void`` (:mod:`tmallcli.ledger_marks`). One run is one
+transaction::
 
     BEGIN IMMEDIATE            -- a second run waits here (busy timeout), or fails cleanly
-    read what the ledger already paid for the orders of the computed groups
-    new payout per group = min(cap, Σ amounts) − already paid (ledger + platform), ≥ 0
-    insert every new line and the run
+    read what the ledger already holds (owed + paid + void) for the computed groups' orders
+    new owed per group = min(cap, Σ amounts) − already held (ledger + platform), ≥ 0
+    insert every new line (a regrouping's extra money as one adjustment line) and the run
+    read the open list (every line still owed)
     COMMIT                     -- a crash before this leaves the ledger as it was
 
 ``--dry-run`` does the same reads in a read transaction and rolls back: nothing is written,
@@ -27,7 +30,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
 
     from tmallcli.metrics.compensation import Proposal, Settlement
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -80,10 +83,72 @@ def _create_v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX payouts_recorded_at ON payouts(recorded_at)")
 
 
+STATES = ("owed", "paid", "void")
+# Lines recorded before the payout loop (schema 1) were "paid" the day they were listed:
+# that tmall printed each payout once and never again, so the person sending red packets
+# sent it then. Upgraded as owed, the whole history would come back as open.
+V1_NOTE = "recorded before the payout loop (ledger schema 1): taken as paid"
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Line states (owed / paid / void), line ids, adjustment lines, the marks, the start date."""
+    conn.execute("ALTER TABLE payouts RENAME TO payouts_v1")
+    conn.execute(
+        """
+        CREATE TABLE payouts (
+            line_id     INTEGER PRIMARY KEY,   -- what mark-paid / void name (stable: not rowid)
+            kind        TEXT NOT NULL,         -- late_shipment | promise_broken | out_of_stock
+            order_id    TEXT NOT NULL,
+            buyer       TEXT,
+            group_id    TEXT NOT NULL,         -- one 红包: buyer:first order, or the order
+            amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+            run_id      TEXT NOT NULL REFERENCES runs(run_id),
+            recorded_at TEXT NOT NULL,
+            adjustment  INTEGER NOT NULL DEFAULT 0,  -- 1: a regrouping's extra money
+            state       TEXT NOT NULL DEFAULT 'owed' CHECK (state IN ('owed', 'paid', 'void')),
+            reason      TEXT,                  -- why it is owed, as printed the day it was new
+            settled_at  TEXT,                  -- when it was marked paid / void
+            mark_id     TEXT REFERENCES marks(mark_id),
+            note        TEXT                   -- the void reason, or how it became paid
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE marks (
+            mark_id   TEXT PRIMARY KEY,
+            marked_at TEXT NOT NULL,
+            action    TEXT NOT NULL CHECK (action IN ('paid', 'void')),
+            source    TEXT NOT NULL,           -- the selection: --run / --line / --buyer / --file
+            reason    TEXT,
+            lines     INTEGER NOT NULL,
+            total_fen INTEGER NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute(
+        "INSERT INTO payouts (kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, "
+        "state, settled_at, note) SELECT kind, order_id, buyer, group_id, amount_fen, run_id, "
+        "recorded_at, 'paid', recorded_at, ? FROM payouts_v1 ORDER BY rowid",
+        (V1_NOTE,),
+    )
+    conn.execute("DROP TABLE payouts_v1")
+    # An order is owed once per kind; a group's adjustments sit beside its orders' lines.
+    conn.execute(
+        "CREATE UNIQUE INDEX payouts_order ON payouts(kind, order_id) WHERE adjustment = 0"
+    )
+    conn.execute("CREATE INDEX payouts_group ON payouts(kind, group_id)")
+    conn.execute("CREATE INDEX payouts_buyer ON payouts(buyer)")
+    conn.execute("CREATE INDEX payouts_recorded_at ON payouts(recorded_at)")
+    conn.execute("CREATE INDEX payouts_state ON payouts(state)")
+    conn.execute("CREATE INDEX payouts_run ON payouts(run_id)")
+
+
 # MIGRATIONS[n] upgrades a ledger at schema version n to n + 1, inside the writing
-# transaction. Version 0 is a new, empty file. A future v2 adds ``1: _v1_to_v2`` here and
-# bumps SCHEMA_VERSION; old ledgers upgrade on their next writing run.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _create_v1}
+# transaction. Version 0 is a new, empty file; a ledger written by schema 1 (before the
+# payout loop) upgrades on its next writing run.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _create_v1, 1: _v1_to_v2}
 TABLES = {"runs", "payouts"}
 
 
@@ -113,8 +178,27 @@ class RunInfo:
 
 
 @dataclass
+class OpenPayout:
+    """One red packet still to send: the owed lines of one group recorded by one run."""
+
+    kind: str
+    buyer: str | None
+    group_id: str
+    run_id: str | None  # None: a dry run's new money, not recorded
+    recorded_at: str | None
+    line_ids: list[int]
+    order_ids: list[str]
+    amount_fen: int
+    new: bool  # recorded by this run (or, dry, what it would record)
+    age_days: int  # days since it was recorded (0: today)
+    adjustment: bool = False  # a regrouping's extra money (SPEC §5.1)
+    reason: str | None = None  # as printed the day it was new
+    state: str = "owed"
+
+
+@dataclass
 class LedgerReport:
-    """What a run did to the ledger (the JSON ``ledger`` block)."""
+    """What a run did to the ledger (the JSON ``ledger`` block) and the open list after it."""
 
     path: str
     run_id: str | None  # None: dry run, nothing recorded
@@ -123,6 +207,21 @@ class LedgerReport:
     recorded_fen: int
     previously_paid_fen: int  # what the ledger already held for the orders of this run's groups
     existed: bool
+    since: date | None = None  # orders paid before it are left out (--since, kept in the ledger)
+    adjustment_lines: int = 0
+    # A first run without --since: its new lines for orders paid before the last 30 days.
+    first_run_older_lines: int = 0
+    first_run_older_fen: int = 0
+    older_than: date | None = None
+    open: list[OpenPayout] = field(default_factory=list)
+
+    @property
+    def open_total_fen(self) -> int:
+        return sum(p.amount_fen for p in self.open)
+
+    @property
+    def new_total_fen(self) -> int:
+        return sum(p.amount_fen for p in self.open if p.new)
 
 
 @dataclass
@@ -134,6 +233,11 @@ class LedgerEntry:
     amount_fen: int
     run_id: str
     recorded_at: str
+    line_id: int = 0
+    state: str = "paid"
+    adjustment: bool = False
+    settled_at: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -143,10 +247,14 @@ class LedgerListing:
     buyer: str | None
     run_id: str | None = None
     entries: list[LedgerEntry] = field(default_factory=list)
+    state: str | None = None
 
     @property
     def total_fen(self) -> int:
         return sum(e.amount_fen for e in self.entries)
+
+    def state_fen(self, state: str) -> int:
+        return sum(e.amount_fen for e in self.entries if e.state == state)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -283,8 +391,21 @@ class Ledger:
 
     # ---------------------------------------------------------------- reads and writes
 
+    @property
+    def lines_table(self) -> str:
+        """The payout lines as a v2 table; a schema-1 ledger read without upgrading (a dry
+        run, a listing) shows its lines as paid, as the upgrade would record them."""
+        if self.version >= 2:
+            return "payouts"
+        return (
+            "(SELECT rowid AS line_id, kind, order_id, buyer, group_id, amount_fen, run_id, "
+            "recorded_at, 0 AS adjustment, 'paid' AS state, NULL AS reason, "
+            f"recorded_at AS settled_at, NULL AS mark_id, '{V1_NOTE}' AS note FROM payouts)"
+        )
+
     def paid_for(self, keys: pl.DataFrame) -> pl.DataFrame:
-        """What the ledger paid for each (kind, order_id) of ``keys``: kind, order_id, ledger_fen."""
+        """What the ledger holds for each (kind, order_id) of ``keys``, owed, paid or void
+        (voided money is never owed again): kind, order_id, ledger_fen."""
         import polars as pl
 
         schema = {"kind": pl.String, "order_id": pl.String, "ledger_fen": pl.Int64}
@@ -307,8 +428,25 @@ class Ledger:
         ).fetchall()
         return pl.DataFrame(rows, schema=schema, orient="row")
 
-    def record(self, settlement: Settlement, run: RunInfo, recorded_at: datetime) -> int:
-        """Insert the run and every line of ``settlement`` with a positive amount."""
+    def has_lines(self) -> bool:
+        if self.empty:
+            return False
+        assert self.conn is not None
+        return self.conn.execute("SELECT 1 FROM payouts LIMIT 1").fetchone() is not None
+
+    def record(
+        self,
+        settlement: Settlement,
+        run: RunInfo,
+        recorded_at: datetime,
+        *,
+        reasons: dict[tuple[str, str], str] | None = None,
+        adjustments: Sequence[tuple[str, str | None, str, str, int]] = (),
+    ) -> int:
+        """Insert the run, every line of ``settlement`` with a positive amount, owed, and one
+        adjustment line (kind, buyer, group, order, fen) per regrouped group."""
+        at = recorded_at.strftime(TIME_FORMAT)
+        reasons = reasons or {}
         lines = [
             (
                 payout.kind,
@@ -317,13 +455,20 @@ class Ledger:
                 payout.group_id,
                 line.pay_fen,
                 run.run_id,
-                recorded_at.strftime(TIME_FORMAT),
+                at,
+                0,
+                reasons.get((payout.kind, payout.group_id)),
             )
             for payout in settlement.payouts
             for line in payout.lines
             if line.pay_fen > 0
         ]
-        self._insert_run(run, len(lines), sum(line[4] for line in lines))
+        lines += [
+            (kind, order_id, buyer, group_id, fen, run.run_id, at, 1, None)
+            for kind, buyer, group_id, order_id, fen in adjustments
+            if fen > 0
+        ]
+        self._insert_run(run, len(lines), sum(int(str(line[4])) for line in lines))
         self._insert_payouts(lines)
         return len(lines)
 
@@ -348,32 +493,167 @@ class Ledger:
         assert self.conn is not None
         self.conn.executemany(
             "INSERT INTO payouts (kind, order_id, buyer, group_id, amount_fen, run_id, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "recorded_at, adjustment, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             lines,
         )
 
+    # ---------------------------------------------------------------- the start date
+
+    def since(self) -> date | None:
+        """The ledger's start date (the last --since given): older orders are left out."""
+        if self.empty or self.version < 2:
+            return None
+        assert self.conn is not None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'since'").fetchone()
+        return None if row is None else date.fromisoformat(row[0])
+
+    def keep_since(self, day: date) -> None:
+        assert self.conn is not None
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('since', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (day.isoformat(),),
+        )
+
+    # ---------------------------------------------------------------- the open list
+
+    def open_payouts(self, today: date, *, new_run: str | None = None) -> list[OpenPayout]:
+        """Every line still owed, one payout per (group, run): ``new_run``'s first, then the
+        older ones, oldest first, with their age in days."""
+        if self.empty:
+            return []
+        assert self.conn is not None
+        rows = self.conn.execute(
+            "SELECT line_id, kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, "
+            f"adjustment, reason FROM {self.lines_table} WHERE state = 'owed' "
+            "ORDER BY recorded_at, run_id, kind, group_id, adjustment, line_id"
+        ).fetchall()
+        payouts: dict[tuple[str, str, str, bool], OpenPayout] = {}
+        for line_id, kind, order_id, buyer, group_id, fen, run_id, at, adjustment, why in rows:
+            key = (run_id, kind, group_id, bool(adjustment))
+            payout = payouts.get(key)
+            if payout is None:
+                recorded = datetime.strptime(at, TIME_FORMAT).date()
+                payout = payouts[key] = OpenPayout(
+                    kind=kind,
+                    buyer=buyer,
+                    group_id=group_id,
+                    run_id=run_id,
+                    recorded_at=at,
+                    line_ids=[],
+                    order_ids=[],
+                    amount_fen=0,
+                    new=run_id == new_run,
+                    age_days=max((today - recorded).days, 0),
+                    adjustment=bool(adjustment),
+                    reason=why,
+                )
+            payout.line_ids.append(int(line_id))
+            payout.order_ids.append(order_id)
+            payout.amount_fen += int(fen)
+        listed = list(payouts.values())
+        return [p for p in listed if p.new] + [p for p in listed if not p.new]
+
+    # ---------------------------------------------------------------- listing
+
     def entries(
-        self, *, since: date | None = None, buyer: str | None = None, run_id: str | None = None
+        self,
+        *,
+        since: date | None = None,
+        buyer: str | None = None,
+        run_id: str | None = None,
+        state: str | None = None,
     ) -> list[LedgerEntry]:
         if self.empty:
             return []
         assert self.conn is not None
         query = (
-            "SELECT kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at "
-            "FROM payouts WHERE 1 = 1"
+            "SELECT kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, line_id, "
+            f"state, adjustment, settled_at, note FROM {self.lines_table} WHERE 1 = 1"
         )
         params: list[str] = []
-        if since is not None:
-            query += " AND recorded_at >= ?"
-            params.append(since.isoformat())
-        if buyer is not None:
-            query += " AND buyer = ?"
-            params.append(buyer)
-        if run_id is not None:
-            query += " AND run_id = ?"
-            params.append(run_id)
-        query += " ORDER BY recorded_at, run_id, kind, group_id, order_id"
-        return [LedgerEntry(*row) for row in self.conn.execute(query, params)]
+        for column, value in (("recorded_at >=", since), ("buyer =", buyer), ("run_id =", run_id)):
+            if value is not None:
+                query += f" AND {column} ?"
+                params.append(value.isoformat() if isinstance(value, date) else value)
+        if state is not None:
+            query += " AND state = ?"
+            params.append(state)
+        query += " ORDER BY recorded_at, run_id, kind, group_id, line_id"
+        return [
+            LedgerEntry(
+                kind=kind,
+                order_id=order_id,
+                buyer=buyer,
+                group_id=group_id,
+                amount_fen=int(fen),
+                run_id=run,
+                recorded_at=at,
+                line_id=int(line_id),
+                state=state,
+                adjustment=bool(adjustment),
+                settled_at=settled_at,
+                note=note,
+            )
+            for (
+                kind,
+                order_id,
+                buyer,
+                group_id,
+                fen,
+                run,
+                at,
+                line_id,
+                state,
+                adjustment,
+                settled_at,
+                note,
+            ) in self.conn.execute(query, params)
+        ]
+
+
+def _adjustments(
+    proposal: Proposal, settlement: Settlement
+) -> list[tuple[str, str | None, str, str, int]]:
+    """Each regrouped group's extra money, on the group's last order in payment order."""
+    import polars as pl
+
+    if not settlement.unattributed:
+        return []
+    wanted = pl.DataFrame(
+        [(u.kind, u.group_id) for u in settlement.unattributed],
+        schema={"kind": pl.String, "group_id": pl.String},
+        orient="row",
+    )
+    last = (
+        proposal.lines.join(wanted, on=["kind", "group_id"], how="semi")
+        .sort("kind", "group_id", "paid_at", "order_id", nulls_last=True)
+        .group_by("kind", "group_id", maintain_order=True)
+        .agg(pl.col("order_id").last())
+    )
+    orders = {(k, g): o for k, g, o in last.iter_rows()}
+    return [
+        (u.kind, u.buyer, u.group_id, orders[(u.kind, u.group_id)], u.amount_fen)
+        for u in settlement.unattributed
+        if (u.kind, u.group_id) in orders
+    ]
+
+
+def since_lines(proposal: Proposal, since: date | None) -> Proposal:
+    """Only the lines of orders paid on or after ``since`` (an order without a payment time
+    is kept: nothing says it is older)."""
+    if since is None:
+        return proposal
+    import dataclasses
+
+    import polars as pl
+
+    start = datetime.combine(since, datetime.min.time())
+    kept = proposal.lines.filter(pl.col("paid_at").is_null() | (pl.col("paid_at") >= start))
+    return dataclasses.replace(proposal, lines=kept)
+
+
+FIRST_RUN_DAYS = 30
 
 
 def pay(
@@ -382,11 +662,14 @@ def pay(
     run: RunInfo,
     *,
     now: datetime,
+    since: date | None = None,
+    reasons: Callable[[Settlement], dict[tuple[str, str], str]] | None = None,
     timeout: float = BUSY_TIMEOUT_SECONDS,
 ) -> tuple[Settlement, LedgerReport]:
-    """Settle ``proposal`` against the ledger and record the new payouts, in one transaction.
-
-    With ``run.dry_run`` nothing is written. Returns only what is new.
+    """Settle ``proposal`` against the ledger, record the new owed lines and read the open
+    list, in one transaction. ``since`` (else the ledger's kept start date) leaves older
+    orders out; a new ``since`` is kept. ``reasons``: each new payout's words, stored with
+    its lines. With ``run.dry_run`` nothing is written. Returns what is new and the report.
     """
     from tmallcli.metrics.compensation import settle_payouts
 
@@ -396,22 +679,84 @@ def pay(
         Ledger.open(path, create=not run.dry_run, timeout=timeout) as ledger,
         ledger.transaction(write=not run.dry_run),
     ):
+        kept = ledger.since()
+        effective = since if since is not None else kept
+        first_run = not ledger.has_lines()
+        proposal = since_lines(proposal, effective)
         keys = proposal.lines.select("kind", "order_id").unique()
         paid = ledger.paid_for(keys)
         settlement = settle_payouts(proposal, paid)
+        adjustments = _adjustments(proposal, settlement)
         recorded = 0
         if not run.dry_run:
-            recorded = ledger.record(settlement, run, now)
+            if since is not None and since != kept:
+                ledger.keep_since(since)
+            words = reasons(settlement) if reasons is not None else None
+            recorded = ledger.record(settlement, run, now, reasons=words, adjustments=adjustments)
+        open_list = ledger.open_payouts(now.date(), new_run=None if run.dry_run else run.run_id)
+    if run.dry_run:
+        open_list = _would_be_new(settlement, adjustments, now) + open_list
+    older_than = run.as_of - timedelta(days=FIRST_RUN_DAYS)
+    older_lines, older_fen = 0, 0
+    if first_run and effective is None:
+        older_lines, older_fen = _reaching_back(settlement, older_than)
+    adjusted = sum(fen for *_, fen in adjustments)
     report = LedgerReport(
         path=str(path),
         run_id=None if run.dry_run else run.run_id,
         dry_run=run.dry_run,
         recorded_lines=recorded,
-        recorded_fen=0 if run.dry_run else settlement.total_fen,
+        recorded_fen=0 if run.dry_run else settlement.total_fen + adjusted,
         previously_paid_fen=int(paid.get_column("ledger_fen").sum() or 0),
         existed=existed,
+        since=effective,
+        adjustment_lines=len(adjustments),
+        first_run_older_lines=older_lines,
+        first_run_older_fen=older_fen,
+        older_than=older_than,
+        open=open_list,
     )
     return settlement, report
+
+
+def _would_be_new(
+    settlement: Settlement,
+    adjustments: Sequence[tuple[str, str | None, str, str, int]],
+    now: datetime,
+) -> list[OpenPayout]:
+    """A dry run's new money as the open list would show it (no line ids, no run)."""
+    new = [
+        OpenPayout(
+            p.kind,
+            p.buyer,
+            p.group_id,
+            None,
+            None,
+            [],
+            [line.order_id for line in p.lines if line.pay_fen > 0],
+            p.amount_fen,
+            True,
+            0,
+        )
+        for p in settlement.payouts
+    ]
+    new += [
+        OpenPayout(kind, buyer, group_id, None, None, [], [order_id], fen, True, 0, adjustment=True)
+        for kind, buyer, group_id, order_id, fen in adjustments
+    ]
+    return new
+
+
+def _reaching_back(settlement: Settlement, before: date) -> tuple[int, int]:
+    """The new lines (and fen) for orders paid before ``before``."""
+    start = datetime.combine(before, datetime.min.time())
+    lines = [
+        line
+        for payout in settlement.payouts
+        for line in payout.lines
+        if line.pay_fen > 0 and line.paid_at is not None and line.paid_at < start
+    ]
+    return len(lines), sum(line.pay_fen for line in lines)
 
 
 def listing(
@@ -420,9 +765,10 @@ def listing(
     since: date | None = None,
     buyer: str | None = None,
     run_id: str | None = None,
+    state: str | None = None,
     timeout: float = BUSY_TIMEOUT_SECONDS,
 ) -> LedgerListing:
-    """The recorded payouts (``tmall compensate ledger``), read in a read transaction."""
+    """The recorded lines (``tmall compensate ledger``), read in a read transaction."""
     path = Path(path)
     if not path.exists():
         raise LedgerError(f"{path}: no such ledger file")
@@ -430,5 +776,5 @@ def listing(
         Ledger.open(path, create=False, timeout=timeout) as ledger,
         ledger.transaction(write=False),
     ):
-        entries = ledger.entries(since=since, buyer=buyer, run_id=run_id)
-    return LedgerListing(str(path), since, buyer, run_id=run_id, entries=entries)
+        entries = ledger.entries(since=since, buyer=buyer, run_id=run_id, state=state)
+    return LedgerListing(str(path), since, buyer, run_id=run_id, entries=entries, state=state)

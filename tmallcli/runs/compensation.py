@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
-    from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
+    from tmallcli.metrics.compensation import CompensationRules, Payout, Proposal, Settlement
     from tmallcli.metrics.pickup import Notice
 
 NO_SHIP_TIME = (
@@ -66,12 +67,20 @@ def proposal_of(
 
 
 def run_late_orders(
-    exports: Exports, ctx: RunContext, *, ledger: Path | None = None, dry_run: bool = False
+    exports: Exports,
+    ctx: RunContext,
+    *,
+    ledger: Path | None = None,
+    dry_run: bool = False,
+    since: date | None = None,
+    describe: Callable[[Payout, CompensationRules], str] | None = None,
 ) -> Run[LateOrdersRun]:
-    """The payouts owed; with ``ledger`` settled against it and recorded (unless ``dry_run``)."""
+    """The payouts owed; with ``ledger`` settled against it, recorded as owed (unless
+    ``dry_run``) and the open list read. ``since``: leave out orders paid before it (SPEC
+    §5.1); ``describe``: each new payout's reason, stored with its lines."""
     from tmallcli import __version__
     from tmallcli.errors import UsageError
-    from tmallcli.ledger import RunInfo, pay
+    from tmallcli.ledger import FIRST_RUN_DAYS, RunInfo, pay
     from tmallcli.metrics.compensation import (
         EVENT_COLUMNS,
         ORDERS_COLUMNS,
@@ -81,6 +90,7 @@ def run_late_orders(
         PackagePickups,
         settle_payouts,
     )
+    from tmallcli.money import yuan
     from tmallcli.runs.orders import (
         NEEDS_PAID_AMOUNT,
         can_compensate,
@@ -89,6 +99,8 @@ def run_late_orders(
     )
     from tmallcli.timeframe import now_shanghai
 
+    if since is not None and ledger is None:
+        raise UsageError("--since needs --ledger FILE (it sets where the ledger starts)")
     rules = CompensationRules.from_config(ctx.config)
     with exports.open(ctx) as files:
         # The tracking events are folded first, so the fold's working memory is not
@@ -113,24 +125,44 @@ def run_late_orders(
     else:
         now = now_shanghai()
         info = RunInfo.new(ctx.as_of.date, sources, now, dry_run=dry_run, tool_version=__version__)
-        settlement, report = pay(ledger, proposal, info, now=now)
-    notes = (
-        ignored
-        + [n.message for n in notices]
-        + [
+        words = None if describe is None else _reasons(describe, rules)
+        settlement, report = pay(ledger, proposal, info, now=now, since=since, reasons=words)
+    notes = ignored + [n.message for n in notices]
+    if report is None:
+        notes += [
             f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
             "is already in the ledger: pay it by hand"
             for gap in settlement.unattributed
         ]
-    )
+    elif report.first_run_older_lines:
+        notes.append(
+            f"first run on this ledger: {report.first_run_older_lines} line(s), "
+            f"{yuan(report.first_run_older_fen)} yuan are for orders paid before "
+            f"{report.older_than} (more than {FIRST_RUN_DAYS} days back); give --since DATE "
+            "to leave older orders out (try it with --dry-run first)"
+        )
     result = LateOrdersRun(proposal, settlement, rules, report, notices)
     return Run(result, reads, warnings, notes)
 
 
+def _reasons(
+    describe: Callable[[Payout, CompensationRules], str], rules: CompensationRules
+) -> Callable[[Settlement], dict[tuple[str, str], str]]:
+    def words(settlement: Settlement) -> dict[tuple[str, str], str]:
+        return {(p.kind, p.group_id): describe(p, rules) for p in settlement.payouts}
+
+    return words
+
+
 def run_ledger_listing(
-    ledger: Path, *, since: date | None = None, buyer: str | None = None, run_id: str | None = None
+    ledger: Path,
+    *,
+    since: date | None = None,
+    buyer: str | None = None,
+    run_id: str | None = None,
+    state: str | None = None,
 ) -> LedgerListing:
     """What a ledger recorded (reads only)."""
     from tmallcli.ledger import listing
 
-    return listing(ledger, since=since, buyer=buyer, run_id=run_id)
+    return listing(ledger, since=since, buyer=buyer, run_id=run_id, state=state)
