@@ -316,9 +316,11 @@ def test_two_runs_at_the_same_time_pay_once(tmp_path: Path) -> None:
     holder.close()
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in results]
-    totals = sorted(json.loads(out)["total_fen"] for out, _ in results)
+    totals = sorted(json.loads(out)["new_total_fen"] for out, _ in results)
     # amy: 2 × 30% × 100.00 = 60.00; bob: 30% × 20.00 = 6.00
     assert totals == [0, 6600]
+    # and both print the same open list: owed until marked paid (SPEC §5.1)
+    assert [json.loads(out)["total_fen"] for out, _ in results] == [6600, 6600]
     assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
     assert len(contents(path)[1]) == 2
 
@@ -548,7 +550,8 @@ def test_a_run_killed_at_any_stage_leaves_the_ledger_before_or_after_never_half(
     # The next run pays what is still owed, and only that.
     rerun = tmall(*cli_args(grown, path))
     assert rerun.returncode == 0, rerun.stderr
-    assert json.loads(rerun.stdout)["total_fen"] == (0 if updated else 3600)
+    assert json.loads(rerun.stdout)["new_total_fen"] == (0 if updated else 3600)
+    assert json.loads(rerun.stdout)["total_fen"] == 6600  # A, B and C are all still owed
     assert paid(path) == after
 
 
@@ -601,7 +604,7 @@ def test_four_runs_at_once_on_overlapping_exports_pay_each_buyer_once(tmp_path: 
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in results]
     # Whatever order they ran in: amy 2 × 30.00, bob 6.00, each order once.
     assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
-    assert sum(json.loads(out)["total_fen"] for out, _ in results) == 6600
+    assert sum(json.loads(out)["new_total_fen"] for out, _ in results) == 6600
     assert runs_of(path) == 4
     with sqlite3.connect(path) as conn:
         per_buyer = dict(conn.execute("SELECT buyer, sum(amount_fen) FROM payouts GROUP BY buyer"))

@@ -497,6 +497,30 @@ class Ledger:
             lines,
         )
 
+    def mark_lines(
+        self,
+        mark_id: str,
+        action: str,
+        line_ids: Sequence[int],
+        at: str,
+        *,
+        source: str,
+        reason: str | None,
+        total_fen: int,
+    ) -> None:
+        """Record the marking and turn the owed ``line_ids`` ``paid`` or ``void``."""
+        assert self.conn is not None
+        self.conn.execute(
+            "INSERT INTO marks (mark_id, marked_at, action, source, reason, lines, total_fen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (mark_id, at, action, source, reason, len(line_ids), total_fen),
+        )
+        self.conn.executemany(
+            "UPDATE payouts SET state = ?, settled_at = ?, mark_id = ?, note = ? "
+            "WHERE line_id = ? AND state = 'owed'",
+            [(action, at, mark_id, reason, line_id) for line_id in line_ids],
+        )
+
     # ---------------------------------------------------------------- the start date
 
     def since(self) -> date | None:

@@ -48,6 +48,17 @@ ReportCheck = Annotated[
 ]
 
 
+ReportLedger = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        help="Count the to-do's payouts from this payout ledger's open list (owed, not yet "
+        "marked paid) and say how many are new today; the ledger is only read.",
+        rich_help_panel=o.RULES,
+    ),
+]
+
+
 def info(message: str) -> None:
     sys.stderr.write(f"tmall: {message}\n")
 
@@ -58,6 +69,7 @@ def report(
     stars: o.Stars = None,
     summary: o.DsrSummary = None,
     out: HtmlOut = None,
+    ledger: ReportLedger = None,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
     category: o.Category = None,
@@ -74,7 +86,8 @@ def report(
     """店铺体检报告: every score and audit a folder of exports allows, on one screen.
 
     Finds each export in --dir by its headers (other files are ignored and listed on
-    stderr), then runs DSR, 24h pickup, 延迟发货赔付 (a dry computation, never a ledger),
+    stderr), then runs DSR, 24h pickup, 延迟发货赔付 (a dry computation; with --ledger the
+    to-do counts that ledger's open list, read only),
     旺旺 response, refunds, 基础服务考核分, 客服评价 (the last 30 days) and 中差评 triage as
     far as the exports allow. Prints each score against its threshold, the 3 factors that
     cost the most points with their evidence, and today's to-do counts; --out writes the
@@ -92,7 +105,7 @@ def report(
 
         if directory is None:
             raise UsageError("give the folder of exports: --dir DIR")
-        return build(opts, out, StarOptions.of(stars, summary))
+        return build(opts, out, StarOptions.of(stars, summary), ledger=ledger)
 
     run(program, opts.output, debug=debug)
 
@@ -155,7 +168,13 @@ def sample_folder(scratch: Path) -> tuple[Path, str | None]:
     return bundled, None if as_of is None else str(as_of)
 
 
-def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> Outcome:
+def build(
+    opts: Bundle,
+    html: Path | None,
+    stars: StarOptions | None = None,
+    *,
+    ledger: Path | None = None,
+) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.report import run_report
@@ -165,7 +184,9 @@ def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> 
             info(f"{kind}: {', '.join(paths)}")
 
     check_writable(html)  # before minutes of work, not after
-    done = run_report(opts.exports, opts.rules.context(), announce=announce, stars=stars)
+    done = run_report(
+        opts.exports, opts.rules.context(), announce=announce, stars=stars, ledger=ledger
+    )
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")

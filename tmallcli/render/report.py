@@ -60,6 +60,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "todo.payouts_due": ("待发延迟发货赔付", "Compensation payouts due"),
     "todo.payouts_detail": ("合计 {money} 元 (未对账本去重)", "{money} yuan in all (no ledger)"),
+    "todo.payouts_open": (
+        "未发放 {money} 元 (账本), 今日新增 {new} 笔",
+        "{money} yuan not yet sent (ledger), {new} new today",
+    ),
     "todo.reviews_to_answer": ("待回复中差评", "Bad reviews to answer"),
     "todo.reviews_detail": ("超{hours}小时 {overdue} 条", "{overdue} older than {hours} h"),
     "todo.refunds_waiting": ("待处理退款", "Refunds waiting for the seller"),
@@ -142,7 +146,7 @@ class ShopSummary:
             "compensation": None
             if run is None
             else CompensationReport(
-                run.proposal, run.settlement, r.as_of, run.rules, warnings=run.warnings
+                run.proposal, run.settlement, r.as_of, run.rules, run.ledger, run.warnings
             ),
             "cs": None if r.cs is None else CsReport(r.cs, r.as_of, r.cs_min_average),
             "triage": None if r.triage is None else TriageReport(r.triage, r.as_of),
@@ -307,7 +311,16 @@ class ShopSummary:
                 "compensation_fen": cost,
                 "compensation": yuan(cost),
             }
-        if r.compensation is not None:
+        if r.compensation is not None and r.compensation.ledger is not None:
+            ledger = r.compensation.ledger  # the open list (SPEC §5.1)
+            todo["payouts_due"] = {
+                "count": len(ledger.open),
+                "total_fen": ledger.open_total_fen,
+                "total": yuan(ledger.open_total_fen),
+                "new_today": sum(1 for p in ledger.open if p.new or p.age_days == 0),
+                "ledger": ledger.path,
+            }
+        elif r.compensation is not None:
             settlement = r.compensation.settlement
             todo["payouts_due"] = {
                 "count": len(settlement.payouts),
@@ -467,6 +480,8 @@ class ShopSummary:
                     money=item["compensation"],
                 )
                 urgent = item["late_shipment_risk"] > 0
+            elif key == "payouts_due" and "ledger" in item:
+                detail = t("todo.payouts_open", money=item["total"], new=item["new_today"])
             elif key == "payouts_due":
                 detail = t("todo.payouts_detail", money=item["total"])
                 urgent = item["count"] > 0

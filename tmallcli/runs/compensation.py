@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
+    from tmallcli.ledger_marks import MarkResult
     from tmallcli.metrics.compensation import CompensationRules, Payout, Proposal, Settlement
     from tmallcli.metrics.pickup import Notice
 
@@ -166,3 +167,53 @@ def run_ledger_listing(
     from tmallcli.ledger import listing
 
     return listing(ledger, since=since, buyer=buyer, run_id=run_id, state=state)
+
+
+def run_mark(
+    ledger: Path,
+    action: str,
+    *,
+    run_id: str | None = None,
+    line_ids: list[int] | None = None,
+    buyer: str | None = None,
+    order_ids: list[str] | None = None,
+    paid_file: Path | None = None,
+    reason: str | None = None,
+) -> MarkResult:
+    """``mark-paid`` / ``void``: the selected lines, or the rows of a handed-back file, turned
+    ``paid`` or ``void`` in one transaction (SPEC §5.1)."""
+    from tmallcli.errors import UsageError
+    from tmallcli.ledger_marks import Selection, mark
+    from tmallcli.payout_file import read_paid_file
+    from tmallcli.timeframe import now_shanghai
+
+    selection = Selection(run_id, tuple(line_ids or ()), buyer, tuple(order_ids or ()))
+    if paid_file is not None and not selection.empty:
+        raise UsageError("--file marks what the file says: give it without --run/--line/--buyer")
+    if paid_file is None and selection.empty:
+        raise UsageError("say which lines: --run ID, --line ID, --buyer NICK, --order ID or --file")
+    loaded = None if paid_file is None else read_paid_file(paid_file)
+    return mark(
+        ledger,
+        action,
+        now=now_shanghai(),
+        selection=None if loaded is not None else selection,
+        paid_file=loaded,
+        reason=reason,
+    )
+
+
+def with_open_list(done: LateOrdersRun, ledger: Path, ctx: RunContext) -> LateOrdersRun:
+    """``done`` (a dry computation, as the report's) settled against ``ledger`` without
+    writing: what the ledger still owes and what it would record now (SPEC §5.1)."""
+    from dataclasses import replace
+
+    from tmallcli.ledger import LedgerError, RunInfo, pay
+    from tmallcli.timeframe import now_shanghai
+
+    if not Path(ledger).is_file():
+        raise LedgerError(f"{ledger}: no such ledger file")
+    now = now_shanghai()
+    info = RunInfo.new(ctx.as_of.date, [], now, dry_run=True)
+    settlement, report = pay(ledger, done.proposal, info, now=now)
+    return replace(done, settlement=settlement, ledger=report)

@@ -356,6 +356,7 @@ def run_report(
     *,
     announce: Callable[[dict[str, list[str]]], None] | None = None,
     stars: StarOptions | None = None,
+    ledger: Path | None = None,
 ) -> Run[ShopReport]:
     """The report on ``exports`` (``announce`` is told which files hold which kind, once the
     folder is searched). ``exports.progress`` shows one bar for the whole report, the reads
@@ -377,6 +378,11 @@ def run_report(
                 files, ctx, directory=exports.directory, advance=advance, stars=stars
             )
         reads = files.reads()
+    if ledger is not None and shop.compensation is not None:
+        # The to-do counts what the ledger still owes (SPEC §5.1), read only.
+        from tmallcli.runs.compensation import with_open_list
+
+        shop.compensation = with_open_list(shop.compensation, ledger, ctx)
     notes = [n.message for n in shop.warnings]
     notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
