@@ -288,7 +288,7 @@ RECONCILIATION = Shape(
     money=("computed_total_fen", "platform_total_fen", "difference_fen"),
     nested={"not_late": RECONCILED, "different": RECONCILED},
 )
-LEDGER = Shape(omit=("existed",))
+LEDGER = Shape(omit=("existed", "open"))  # the open list is the payouts
 UNATTRIBUTED = Shape(money=("amount_fen",))
 
 

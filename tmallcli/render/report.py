@@ -482,6 +482,7 @@ class ShopSummary:
                 urgent = item["late_shipment_risk"] > 0
             elif key == "payouts_due" and "ledger" in item:
                 detail = t("todo.payouts_open", money=item["total"], new=item["new_today"])
+                urgent = item["count"] > 0
             elif key == "payouts_due":
                 detail = t("todo.payouts_detail", money=item["total"])
                 urgent = item["count"] > 0
