@@ -65,12 +65,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "{orders} late order(s) in {groups} group(s)",
     ),
     "line.ledger": (
-        "账本 {path}: 本次记录 {lines} 行, {total} 元 (运行 {run}); 此前已付 {before} 元",
-        "Ledger {path}: recorded {lines} line(s), {total} yuan (run {run}); paid before {before} yuan",
+        "账本 {path}: 本次记录 {lines} 行, {total} 元 (运行 {run}); 这些订单此前已记账 {before} 元",
+        "Ledger {path}: recorded {lines} line(s), {total} yuan (run {run}); these orders held "
+        "{before} yuan before",
     ),
     "line.ledger_dry": (
-        "账本 {path}: 试运行, 未写入; 此前已付 {before} 元",
-        "Ledger {path}: dry run, nothing written; paid before {before} yuan",
+        "账本 {path}: 试运行, 未写入; 这些订单此前已记账 {before} 元",
+        "Ledger {path}: dry run, nothing written; these orders held {before} yuan before",
     ),
     "line.recon": (
         "对账 (延迟发货自动赔付): 本工具应赔 {computed} 元, 平台已赔 {platform} 元 ({orders} 单), 差额 {diff} 元; "
