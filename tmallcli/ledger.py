@@ -29,12 +29,43 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.errors import TmallError
+from tmallcli.ledger_results import (
+    Adjustment,
+    LedgerEntry,
+    LedgerListing,
+    LedgerReport,
+    OpenPayout,
+    adjustments_of,
+    reaching_back,
+    since_lines,
+    would_be_new,
+)
+from tmallcli.ledger_schema import MIGRATIONS, STATES, TABLES, V1_NOTE
+
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "STATES",
+    "TABLES",
+    "TIME_FORMAT",
+    "V1_NOTE",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerError",
+    "LedgerListing",
+    "LedgerReport",
+    "OpenPayout",
+    "RunInfo",
+    "listing",
+    "pay",
+]
 
 if TYPE_CHECKING:
     import polars as pl
@@ -48,108 +79,6 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 class LedgerError(TmallError):
     """The ledger file cannot be used (not a ledger, too new, busy, unwritable)."""
-
-
-def _create_v1(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """
-        CREATE TABLE runs (
-            run_id       TEXT PRIMARY KEY,
-            started_at   TEXT NOT NULL,
-            as_of        TEXT NOT NULL,
-            dry_run      INTEGER NOT NULL DEFAULT 0,
-            files        TEXT NOT NULL,        -- JSON list of the input files
-            tool_version TEXT,
-            payouts      INTEGER NOT NULL,     -- lines recorded by this run
-            total_fen    INTEGER NOT NULL
-        )
-        """
-    )
-    conn.execute(
-        """
-        CREATE TABLE payouts (
-            kind        TEXT NOT NULL,         -- late_shipment | promise_broken | out_of_stock
-            order_id    TEXT NOT NULL,
-            buyer       TEXT,
-            group_id    TEXT NOT NULL,         -- one 红包: buyer:first order, or the order
-            amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
-            run_id      TEXT NOT NULL REFERENCES runs(run_id),
-            recorded_at TEXT NOT NULL,
-            UNIQUE (kind, order_id)
-        )
-        """
-    )
-    conn.execute("CREATE INDEX payouts_buyer ON payouts(buyer)")
-    conn.execute("CREATE INDEX payouts_recorded_at ON payouts(recorded_at)")
-
-
-STATES = ("owed", "paid", "void")
-# Lines recorded before the payout loop (schema 1) were "paid" the day they were listed:
-# that tmall printed each payout once and never again, so the person sending red packets
-# sent it then. Upgraded as owed, the whole history would come back as open.
-V1_NOTE = "recorded before the payout loop (ledger schema 1): taken as paid"
-
-
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """Line states (owed / paid / void), line ids, adjustment lines, the marks, the start date."""
-    conn.execute("ALTER TABLE payouts RENAME TO payouts_v1")
-    conn.execute(
-        """
-        CREATE TABLE payouts (
-            line_id     INTEGER PRIMARY KEY,   -- what mark-paid / void name (stable: not rowid)
-            kind        TEXT NOT NULL,         -- late_shipment | promise_broken | out_of_stock
-            order_id    TEXT NOT NULL,
-            buyer       TEXT,
-            group_id    TEXT NOT NULL,         -- one 红包: buyer:first order, or the order
-            amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
-            run_id      TEXT NOT NULL REFERENCES runs(run_id),
-            recorded_at TEXT NOT NULL,
-            adjustment  INTEGER NOT NULL DEFAULT 0,  -- 1: a regrouping's extra money
-            state       TEXT NOT NULL DEFAULT 'owed' CHECK (state IN ('owed', 'paid', 'void')),
-            reason      TEXT,                  -- why it is owed, as printed the day it was new
-            settled_at  TEXT,                  -- when it was marked paid / void
-            mark_id     TEXT REFERENCES marks(mark_id),
-            note        TEXT                   -- the void reason, or how it became paid
-        )
-        """
-    )
-    conn.execute(
-        """
-        CREATE TABLE marks (
-            mark_id   TEXT PRIMARY KEY,
-            marked_at TEXT NOT NULL,
-            action    TEXT NOT NULL CHECK (action IN ('paid', 'void')),
-            source    TEXT NOT NULL,           -- the selection: --run / --line / --buyer / --file
-            reason    TEXT,
-            lines     INTEGER NOT NULL,
-            total_fen INTEGER NOT NULL
-        )
-        """
-    )
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    conn.execute(
-        "INSERT INTO payouts (kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, "
-        "state, settled_at, note) SELECT kind, order_id, buyer, group_id, amount_fen, run_id, "
-        "recorded_at, 'paid', recorded_at, ? FROM payouts_v1 ORDER BY rowid",
-        (V1_NOTE,),
-    )
-    conn.execute("DROP TABLE payouts_v1")
-    # An order is owed once per kind; a group's adjustments sit beside its orders' lines.
-    conn.execute(
-        "CREATE UNIQUE INDEX payouts_order ON payouts(kind, order_id) WHERE adjustment = 0"
-    )
-    conn.execute("CREATE INDEX payouts_group ON payouts(kind, group_id)")
-    conn.execute("CREATE INDEX payouts_buyer ON payouts(buyer)")
-    conn.execute("CREATE INDEX payouts_recorded_at ON payouts(recorded_at)")
-    conn.execute("CREATE INDEX payouts_state ON payouts(state)")
-    conn.execute("CREATE INDEX payouts_run ON payouts(run_id)")
-
-
-# MIGRATIONS[n] upgrades a ledger at schema version n to n + 1, inside the writing
-# transaction. Version 0 is a new, empty file; a ledger written by schema 1 (before the
-# payout loop) upgrades on its next writing run.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _create_v1, 1: _v1_to_v2}
-TABLES = {"runs", "payouts"}
 
 
 @dataclass(frozen=True)
@@ -175,86 +104,6 @@ class RunInfo:
     ) -> RunInfo:
         run_id = f"{started_at:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         return cls(as_of, list(files), started_at, run_id, dry_run, tool_version)
-
-
-@dataclass
-class OpenPayout:
-    """One red packet still to send: the owed lines of one group recorded by one run."""
-
-    kind: str
-    buyer: str | None
-    group_id: str
-    run_id: str | None  # None: a dry run's new money, not recorded
-    recorded_at: str | None
-    line_ids: list[int]
-    order_ids: list[str]
-    amount_fen: int
-    new: bool  # recorded by this run (or, dry, what it would record)
-    age_days: int  # days since it was recorded (0: today)
-    adjustment: bool = False  # a regrouping's extra money (SPEC §5.1)
-    reason: str | None = None  # as printed the day it was new
-    state: str = "owed"
-
-
-@dataclass
-class LedgerReport:
-    """What a run did to the ledger (the JSON ``ledger`` block) and the open list after it."""
-
-    path: str
-    run_id: str | None  # None: dry run, nothing recorded
-    dry_run: bool
-    recorded_lines: int
-    recorded_fen: int
-    previously_paid_fen: int  # what the ledger already held for the orders of this run's groups
-    existed: bool
-    since: date | None = None  # orders paid before it are left out (--since, kept in the ledger)
-    adjustment_lines: int = 0
-    # A first run without --since: its new lines for orders paid before the last 30 days.
-    first_run_older_lines: int = 0
-    first_run_older_fen: int = 0
-    older_than: date | None = None
-    open: list[OpenPayout] = field(default_factory=list)
-
-    @property
-    def open_total_fen(self) -> int:
-        return sum(p.amount_fen for p in self.open)
-
-    @property
-    def new_total_fen(self) -> int:
-        return sum(p.amount_fen for p in self.open if p.new)
-
-
-@dataclass
-class LedgerEntry:
-    kind: str
-    order_id: str
-    buyer: str | None
-    group_id: str
-    amount_fen: int
-    run_id: str
-    recorded_at: str
-    line_id: int = 0
-    state: str = "paid"
-    adjustment: bool = False
-    settled_at: str | None = None
-    note: str | None = None
-
-
-@dataclass
-class LedgerListing:
-    path: str
-    since: date | None
-    buyer: str | None
-    run_id: str | None = None
-    entries: list[LedgerEntry] = field(default_factory=list)
-    state: str | None = None
-
-    @property
-    def total_fen(self) -> int:
-        return sum(e.amount_fen for e in self.entries)
-
-    def state_fen(self, state: str) -> int:
-        return sum(e.amount_fen for e in self.entries if e.state == state)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -441,7 +290,7 @@ class Ledger:
         recorded_at: datetime,
         *,
         reasons: dict[tuple[str, str], str] | None = None,
-        adjustments: Sequence[tuple[str, str | None, str, str, int]] = (),
+        adjustments: Sequence[Adjustment] = (),
     ) -> int:
         """Insert the run, every line of ``settlement`` with a positive amount, owed, and one
         adjustment line (kind, buyer, group, order, fen) per regrouped group."""
@@ -468,7 +317,8 @@ class Ledger:
             for kind, buyer, group_id, order_id, fen in adjustments
             if fen > 0
         ]
-        self._insert_run(run, len(lines), sum(int(str(line[4])) for line in lines))
+        total_fen = settlement.total_fen + sum(fen for *_, fen in adjustments if fen > 0)
+        self._insert_run(run, len(lines), total_fen)
         self._insert_payouts(lines)
         return len(lines)
 
@@ -636,47 +486,6 @@ class Ledger:
         ]
 
 
-def _adjustments(
-    proposal: Proposal, settlement: Settlement
-) -> list[tuple[str, str | None, str, str, int]]:
-    """Each regrouped group's extra money, on the group's last order in payment order."""
-    import polars as pl
-
-    if not settlement.unattributed:
-        return []
-    wanted = pl.DataFrame(
-        [(u.kind, u.group_id) for u in settlement.unattributed],
-        schema={"kind": pl.String, "group_id": pl.String},
-        orient="row",
-    )
-    last = (
-        proposal.lines.join(wanted, on=["kind", "group_id"], how="semi")
-        .sort("kind", "group_id", "paid_at", "order_id", nulls_last=True)
-        .group_by("kind", "group_id", maintain_order=True)
-        .agg(pl.col("order_id").last())
-    )
-    orders = {(k, g): o for k, g, o in last.iter_rows()}
-    return [
-        (u.kind, u.buyer, u.group_id, orders[(u.kind, u.group_id)], u.amount_fen)
-        for u in settlement.unattributed
-        if (u.kind, u.group_id) in orders
-    ]
-
-
-def since_lines(proposal: Proposal, since: date | None) -> Proposal:
-    """Only the lines of orders paid on or after ``since`` (an order without a payment time
-    is kept: nothing says it is older)."""
-    if since is None:
-        return proposal
-    import dataclasses
-
-    import polars as pl
-
-    start = datetime.combine(since, datetime.min.time())
-    kept = proposal.lines.filter(pl.col("paid_at").is_null() | (pl.col("paid_at") >= start))
-    return dataclasses.replace(proposal, lines=kept)
-
-
 FIRST_RUN_DAYS = 30
 
 
@@ -710,7 +519,7 @@ def pay(
         keys = proposal.lines.select("kind", "order_id").unique()
         paid = ledger.paid_for(keys)
         settlement = settle_payouts(proposal, paid)
-        adjustments = _adjustments(proposal, settlement)
+        adjustments = adjustments_of(proposal, settlement)
         recorded = 0
         if not run.dry_run:
             if since is not None and since != kept:
@@ -719,11 +528,11 @@ def pay(
             recorded = ledger.record(settlement, run, now, reasons=words, adjustments=adjustments)
         open_list = ledger.open_payouts(now.date(), new_run=None if run.dry_run else run.run_id)
     if run.dry_run:
-        open_list = _would_be_new(settlement, adjustments, now) + open_list
+        open_list = would_be_new(settlement, adjustments) + open_list
     older_than = run.as_of - timedelta(days=FIRST_RUN_DAYS)
     older_lines, older_fen = 0, 0
     if first_run and effective is None:
-        older_lines, older_fen = _reaching_back(settlement, older_than)
+        older_lines, older_fen = reaching_back(settlement, older_than)
     adjusted = sum(fen for *_, fen in adjustments)
     report = LedgerReport(
         path=str(path),
@@ -741,46 +550,6 @@ def pay(
         open=open_list,
     )
     return settlement, report
-
-
-def _would_be_new(
-    settlement: Settlement,
-    adjustments: Sequence[tuple[str, str | None, str, str, int]],
-    now: datetime,
-) -> list[OpenPayout]:
-    """A dry run's new money as the open list would show it (no line ids, no run)."""
-    new = [
-        OpenPayout(
-            p.kind,
-            p.buyer,
-            p.group_id,
-            None,
-            None,
-            [],
-            [line.order_id for line in p.lines if line.pay_fen > 0],
-            p.amount_fen,
-            True,
-            0,
-        )
-        for p in settlement.payouts
-    ]
-    new += [
-        OpenPayout(kind, buyer, group_id, None, None, [], [order_id], fen, True, 0, adjustment=True)
-        for kind, buyer, group_id, order_id, fen in adjustments
-    ]
-    return new
-
-
-def _reaching_back(settlement: Settlement, before: date) -> tuple[int, int]:
-    """The new lines (and fen) for orders paid before ``before``."""
-    start = datetime.combine(before, datetime.min.time())
-    lines = [
-        line
-        for payout in settlement.payouts
-        for line in payout.lines
-        if line.pay_fen > 0 and line.paid_at is not None and line.paid_at < start
-    ]
-    return len(lines), sum(line.pay_fen for line in lines)
 
 
 def listing(

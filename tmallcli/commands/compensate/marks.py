@@ -9,9 +9,17 @@ from typing import Annotated
 import typer
 
 from tmallcli.commands import options as o
-from tmallcli.commands.compensate import LEDGER, LedgerFile, app
+from tmallcli.commands.compensate import LEDGER, app
 from tmallcli.commands.run import Outcome, run
 
+LedgerFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger",
+        help="The payout ledger written by late-orders --ledger (must exist).",
+        rich_help_panel=LEDGER,
+    ),
+]
 RunId = Annotated[
     str | None,
     typer.Option(
