@@ -189,13 +189,14 @@ def chart_dsr(summary: ShopSummary, labels: Labels) -> Drawn | None:
     first, complete = trend.first_rating, trend.complete_from
     if first is not None and complete is not None and complete > trend.points[0].day:
         note += " " + t("chart.dsr.partial", first=f"{first:%Y-%m-%d}", complete=complete)
-    # about five dates across a phone
-    every = max(14, -(-len(trend.points) // 5))
-    return (
-        t("chart.dsr"),
-        note,
-        *_svgs(chart, "dsr-trend", t("chart.dsr"), height=520, x_labels_major_every=every),
-    )
+    # about five dates across a phone; the legend in one column, a row per line, which
+    # pygal sizes itself (no Latin-width guess to make room for)
+    narrow = {
+        "height": 500,
+        "margin_bottom": 12,
+        "x_labels_major_every": max(14, -(-len(trend.points) // 5)),
+    }
+    return t("chart.dsr"), note, *_svgs(chart, "dsr-trend", t("chart.dsr"), **narrow)
 
 
 def chart_breakdown(summary: ShopSummary, labels: Labels) -> Drawn | None:
@@ -235,7 +236,13 @@ def chart_breakdown(summary: ShopSummary, labels: Labels) -> Drawn | None:
         ],
     )
     note = t("chart.breakdown.note", total=f"{round2(s.total):.2f}")
-    return t("chart.breakdown"), note, *_svgs(chart, "score-breakdown", t("chart.breakdown"))
+    # the metrics' names leave a phone a narrow plot: its round values labelled only
+    narrow = {"show_minor_x_labels": False}
+    return (
+        t("chart.breakdown"),
+        note,
+        *_svgs(chart, "score-breakdown", t("chart.breakdown"), **narrow),
+    )
 
 
 def chart_pickup(summary: ShopSummary, labels: Labels) -> Drawn | None:
