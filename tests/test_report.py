@@ -450,3 +450,14 @@ def test_html_print_style_sheet_unfolds_the_lists(page: str) -> None:
     # its own rule: an engine that does not know the pseudo-element drops only that rule
     assert "@media print{details::details-content{content-visibility:visible;display:block}}" in css
     assert "@media screen and (max-width:640px){figure svg.narrow{display:block}" in css
+
+
+def test_html_id_lists_may_break_after_their_commas_only() -> None:
+    """Printed, cells wrap to fit the paper: a list of IDs at its commas, never an ID or an
+    amount's thousands separator."""
+    from tmallcli.render.document import Cell, Column, Section
+    from tmallcli.render.html import table
+
+    rows = [[Cell("SF1446962857536,SF1421516860408"), Cell("1,001.28")]]
+    html = table(Section("x", "x", [Column("a", "a"), Column("b", "b")], rows), ZH, "pickup")
+    assert "<td>SF1446962857536,<wbr>SF1421516860408</td><td>1,001.28</td>" in html
