@@ -191,7 +191,7 @@ def test_out_writes_the_html_atomically(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "店铺体检报告" in page
-    assert page.count("<svg") == 5
+    assert page.count("<svg") == 10  # five charts, each for the page and for a phone
     assert f"wrote {out}" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left
     assert json.loads(result.stdout)["summary"]["scores"][0]["display"] == "2.95"
