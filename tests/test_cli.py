@@ -39,6 +39,7 @@ def test_the_commands_are_all_there() -> None:
         "audit response",
         "compensate late-orders",
         "compensate ledger",
+        "config show",
         "data check",
         "demo",
         "report",

@@ -19,6 +19,14 @@ from pydantic import ValidationError
 from tmallcli.config.errors import config_error
 from tmallcli.config.fields import show
 from tmallcli.config.models import Config
+from tmallcli.config.origins import (
+    OVERRIDE,
+    USER,
+    default_origins,
+    illustrative_paths,
+    merge_origins,
+    resolved_origins,
+)
 from tmallcli.errors import ConfigError
 
 USER_CONFIG_NAME = "tmall.yaml"
@@ -109,6 +117,10 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """One YAML file as a dict (an empty file is an empty dict)."""
+    return _parse_yaml(path, _yaml_text(path))
+
+
+def _yaml_text(path: Path) -> str:
     if not path.exists():
         raise ConfigError(str(path), "file not found", hint="check the --config path")
     if path.is_dir():
@@ -122,6 +134,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise ConfigError(str(path), "not UTF-8 or GB18030 text") from None
+    return text
+
+
+def _parse_yaml(path: Path, text: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_Loader)
     except _DuplicateKey as exc:
@@ -232,17 +248,28 @@ def load_config(
     """
     default_path = default_config_path()
     sources = [default_path]
-    data = read_yaml(default_path)
+    text = _yaml_text(default_path)
+    data = _parse_yaml(default_path, text)
+    # Each value's origin (SPEC §14): the shipped lines marked `# illustrative` are placeholders.
+    origins = default_origins(data, illustrative_paths(text, _Loader))
     if user_file is None:
         candidate = (cwd if cwd is not None else Path.cwd()) / USER_CONFIG_NAME
         if candidate.is_file():
             user_file = candidate
     if user_file is not None:
         user_file = Path(user_file)
-        data = deep_merge(data, read_yaml(user_file))
+        user = read_yaml(user_file)
+        origins = merge_origins(data, origins, user, USER)
+        data = deep_merge(data, user)
         sources.append(user_file)
     if overrides:
+        origins = merge_origins(data, origins, overrides, OVERRIDE)
         data = deep_merge(data, overrides)
     config = validate_config(data)
     config._sources = sources
+    resolved = copy.deepcopy(data)
+    resolve_categories(resolved)
+    categories = resolved.get("service_score", {}).get("categories", {})
+    config._origins = resolved_origins(data, categories, origins)
+    config._merged = resolved
     return config

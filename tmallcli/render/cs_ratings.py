@@ -122,6 +122,7 @@ class CsReport:
     result: CsResult
     as_of: AsOf
     min_average: Fraction | None = None  # --min-average, else cs.min_average; None: no target
+    threshold_source: str | None = None  # platform / illustrative / config (SPEC §14)
 
     @property
     def below_min_average(self) -> bool:
@@ -148,6 +149,7 @@ class CsReport:
             },
             "min_average": None if self.min_average is None else float(self.min_average),
             "below_min_average": self.below_min_average,
+            "threshold_source": None if self.min_average is None else self.threshold_source,
             "excluded": r.excluded,
             "accounts": many(r.accounts, ACCOUNT),
             "no_tags_label": rules.no_tags_label,

@@ -90,6 +90,7 @@ ENTRY = Shape(
 class TriageReport:
     result: TriageResult
     as_of: AsOf
+    threshold_source: str | None = None  # of reply_within_hours (SPEC §14)
 
     @property
     def overdue(self) -> bool:
@@ -121,6 +122,7 @@ class TriageReport:
             "cause_actions": dict(r.cause_actions),
             "unanswered": r.unanswered,
             "reply_within_hours": r.reply_within_hours,
+            "threshold_source": self.threshold_source,
             "overdue": r.overdue,
             "queue_total": r.queue_total,
             "queue": many(r.queue, ENTRY),
