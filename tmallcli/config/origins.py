@@ -55,15 +55,15 @@ def _key_text(node: yaml.Node) -> str:
     return str(node.value)
 
 
-def illustrative_paths(text: str, loader: Any) -> set[KeyPath]:
-    """Key paths of ``text`` (the shipped YAML) whose key line carries ``# illustrative``.
+def illustrative_paths(text: str, root: yaml.Node | None) -> set[KeyPath]:
+    """Key paths of ``text`` (the shipped YAML; ``root``: its node tree) whose key line carries
+    ``# illustrative``.
 
     A mark on a mapping's key (``weights:   # illustrative``) covers everything under it; a
     mark after a value (``threshold: 4.0   # illustrative``) covers that value. Only the
     comment's own line counts: a section's prose comment above it marks nothing.
     """
     lines = text.splitlines()
-    root = yaml.compose(text, Loader=loader)
     marked: set[KeyPath] = set()
 
     def marks(line: int) -> bool:
