@@ -41,6 +41,7 @@ def test_the_commands_are_all_there() -> None:
         "compensate ledger",
         "compensate mark-paid",
         "compensate void",
+        "config show",
         "data check",
         "demo",
         "report",

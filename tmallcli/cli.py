@@ -14,7 +14,7 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import audit, compensate, data, report, reviews, sample, score
+from tmallcli.commands import audit, compensate, config, data, report, reviews, sample, score
 
 app = typer.Typer(
     name="tmall",
@@ -31,6 +31,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(compensate.app, name="compensate")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(data.app, name="data")
+app.add_typer(config.app, name="config")
 app.add_typer(sample.app)
 app.add_typer(report.app)
 

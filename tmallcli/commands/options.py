@@ -87,6 +87,15 @@ Check = Annotated[
         rich_help_panel=RULES,
     ),
 ]
+AllowPartial = Annotated[
+    bool,
+    typer.Option(
+        "--allow-partial",
+        help="With --check: judge a service score total computed from part of the metrics "
+        "(an export missing) like a whole one, instead of exiting 1.",
+        rich_help_panel=RULES,
+    ),
+]
 Format = Annotated[
     OutputFormat | None,
     typer.Option(

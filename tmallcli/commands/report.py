@@ -40,7 +40,8 @@ ReportCheck = Annotated[
     bool,
     typer.Option(
         "--check",
-        help="Exit 1 when a check fails: the service score below its threshold, a DSR flag "
+        help="Exit 1 when a check fails: the service score below its threshold or computed from "
+        "part of its metrics (unless --allow-partial), a DSR flag "
         "(< 4.6 / < 4.4), the human CS average below cs.min_average, a refund waiting past "
         "72 h, a bad review unanswered past reviews.reply_within_hours (for cron).",
         rich_help_panel=o.RULES,
@@ -74,6 +75,7 @@ def report(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: ReportCheck = False,
+    allow_partial: o.AllowPartial = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -105,7 +107,9 @@ def report(
 
         if directory is None:
             raise UsageError("give the folder of exports: --dir DIR")
-        return build(opts, out, StarOptions.of(stars, summary), ledger=ledger)
+        return build(
+            opts, out, StarOptions.of(stars, summary), ledger=ledger, allow_partial=allow_partial
+        )
 
     run(program, opts.output, debug=debug)
 
@@ -174,6 +178,7 @@ def build(
     stars: StarOptions | None = None,
     *,
     ledger: Path | None = None,
+    allow_partial: bool = False,
 ) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
     from tmallcli.render.report import ShopSummary
@@ -190,11 +195,16 @@ def build(
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")
-    summary = ShopSummary(shop)
+    summary = ShopSummary(shop, allow_partial)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
 
         write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
         info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
-    return Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
+    outcome = Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
+    if opts.rules.check and summary.partial_failed and shop.service is not None:
+        from tmallcli.render.verdicts import partial_check_reason
+
+        outcome.notes.append(partial_check_reason(shop.service.coverage))
+    return outcome

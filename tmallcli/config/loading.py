@@ -19,6 +19,14 @@ from pydantic import ValidationError
 from tmallcli.config.errors import config_error
 from tmallcli.config.fields import show
 from tmallcli.config.models import Config
+from tmallcli.config.origins import (
+    OVERRIDE,
+    USER,
+    default_origins,
+    illustrative_paths,
+    merge_origins,
+    resolved_origins,
+)
 from tmallcli.errors import ConfigError
 
 USER_CONFIG_NAME = "tmall.yaml"
@@ -109,6 +117,10 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """One YAML file as a dict (an empty file is an empty dict)."""
+    return _parse_yaml(path, _yaml_text(path))[0]
+
+
+def _yaml_text(path: Path) -> str:
     if not path.exists():
         raise ConfigError(str(path), "file not found", hint="check the --config path")
     if path.is_dir():
@@ -122,8 +134,16 @@ def read_yaml(path: Path) -> dict[str, Any]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise ConfigError(str(path), "not UTF-8 or GB18030 text") from None
+    return text
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The YAML as a dict, and its node tree (which knows each key's line: the shipped file's
+    ``# illustrative`` marks are read from it, without parsing the file twice)."""
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
     except _DuplicateKey as exc:
         raise ConfigError(f"{path}:{exc.line}", f"duplicate key {exc.key!r}") from None
     except yaml.MarkedYAMLError as exc:
@@ -133,14 +153,16 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(where, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(str(path), f"YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
     if data is None:
-        return {}
+        return {}, node
     if not isinstance(data, dict):
         raise ConfigError(
             str(path),
             f"must be a mapping of sections such as dsr:, pickup: (got {type(data).__name__})",
         )
-    return data
+    return data, node
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,10 +233,15 @@ def resolve_categories(data: dict[str, Any]) -> None:
 
 def validate_config(data: Mapping[str, Any]) -> Config:
     """Validate an already merged config dict (categories not yet resolved)."""
+    return _validated(data)[0]
+
+
+def _validated(data: Mapping[str, Any]) -> tuple[Config, dict[str, Any]]:
+    """The config validated, and the dict it was validated from (``inherit`` applied)."""
     merged = copy.deepcopy(dict(data))
     resolve_categories(merged)
     try:
-        return Config.model_validate(merged)
+        return Config.model_validate(merged), merged
     except ValidationError as exc:
         raise config_error(exc) from None
 
@@ -232,17 +259,26 @@ def load_config(
     """
     default_path = default_config_path()
     sources = [default_path]
-    data = read_yaml(default_path)
+    text = _yaml_text(default_path)
+    data, node = _parse_yaml(default_path, text)
+    # Each value's origin (SPEC §14): the shipped lines marked `# illustrative` are placeholders.
+    origins = default_origins(data, illustrative_paths(text, node))
     if user_file is None:
         candidate = (cwd if cwd is not None else Path.cwd()) / USER_CONFIG_NAME
         if candidate.is_file():
             user_file = candidate
     if user_file is not None:
         user_file = Path(user_file)
-        data = deep_merge(data, read_yaml(user_file))
+        user = read_yaml(user_file)
+        origins = merge_origins(data, origins, user, USER)
+        data = deep_merge(data, user)
         sources.append(user_file)
     if overrides:
+        origins = merge_origins(data, origins, overrides, OVERRIDE)
         data = deep_merge(data, overrides)
-    config = validate_config(data)
+    config, resolved = _validated(data)
     config._sources = sources
+    categories = resolved.get("service_score", {}).get("categories", {})
+    config._origins = resolved_origins(data, categories, origins)
+    config._merged = resolved
     return config

@@ -387,6 +387,10 @@ class Config(Model):
     orders: OrdersConfig
 
     _sources: list[Path] = PrivateAttr(default_factory=list)
+    # Each leaf's origin (default / illustrative / user / override), by key path (SPEC §14).
+    _origins: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)
+    # The merged YAML as read, ``inherit`` applied (``tmall config show``).
+    _merged: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def mapping(self) -> UserMapping:
@@ -397,6 +401,33 @@ class Config(Model):
     def sources(self) -> list[Path]:
         """The files merged into this config, default first."""
         return list(self._sources)
+
+    def origin(self, *path: str) -> str:
+        """Where the value at ``path`` came from (``origin("cs", "min_average")``): default,
+        illustrative, user or override; a mapping's from its values (illustrative when any
+        is). A config validated without :func:`load_config` knows no origins: default."""
+        from tmallcli.config.origins import origin_of
+
+        return origin_of(self._origins, tuple(path))
+
+    def threshold_source(self, *path: str) -> str:
+        """A verdict's threshold as JSON ``threshold_source`` names it: platform (a rule
+        SPEC.md states), illustrative (a shipped placeholder) or config (the user's)."""
+        from tmallcli.config.origins import THRESHOLD_SOURCES
+
+        return THRESHOLD_SOURCES[self.origin(*path)]
+
+    @property
+    def origins(self) -> dict[tuple[str, ...], str]:
+        """Every leaf's origin by key path (``tmall config show``)."""
+        return dict(self._origins)
+
+    @property
+    def merged(self) -> dict[str, Any]:
+        """The merged YAML as read (``inherit`` applied), before validation's conversions."""
+        import copy
+
+        return copy.deepcopy(self._merged)
 
     @property
     def category_names(self) -> list[str]:

@@ -95,6 +95,7 @@ class MetricScore:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     approximate: bool = False  # the value is an approximation (its export lacks a column)
     note: str | None = None  # why the value is missing or approximate, when the status does not say
+    missing_reason: str | None = None  # why there is no value (SPEC §14 coverage)
 
     @property
     def points_lost(self) -> float:
@@ -109,6 +110,26 @@ class DimensionScore:
     weight: float  # after renormalisation
     configured_weight: float
     score: float | None  # weighted mean of its metrics' scores
+
+
+@dataclass(frozen=True)
+class MissingMetric:
+    metric: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the category's assessed metrics the total rests on (SPEC §14): a total
+    from part of them is *partial* — the platform's own total counts them all."""
+
+    metrics_used: int
+    metrics_total: int
+    missing: tuple[MissingMetric, ...]
+
+    @property
+    def partial(self) -> bool:
+        return self.metrics_used < self.metrics_total
 
 
 @dataclass
@@ -133,6 +154,19 @@ class ServiceScore:
         return None if total is None else total >= self.threshold - 1e-12
 
     @property
+    def coverage(self) -> Coverage:
+        """The metrics weighted in the category (configured weight > 0), those with a value
+        (measured or a what-if) and why each of the others has none."""
+        assessed = [m for m in self.metrics.values() if m.configured_weight > 0]
+        used = [m for m in assessed if m.score is not None]
+        missing = tuple(
+            MissingMetric(m.key, m.missing_reason or m.note or m.status)
+            for m in assessed
+            if m.score is None
+        )
+        return Coverage(len(used), len(assessed), missing)
+
+    @property
     def worst(self) -> list[str]:
         ranked = [m for m in self.metrics.values() if m.score is not None and m.weight > 0]
         ranked.sort(key=lambda m: (-m.points_lost, m.key))
@@ -151,6 +185,7 @@ class MetricInput:
     evidence: tuple[dict[str, Any], ...] = ()
     approximate: bool = False
     note: str | None = None
+    missing_reason: str | None = None  # why there is no value (no chats export, …)
 
 
 def score_service(
@@ -187,6 +222,7 @@ def score_service(
             list(given.evidence),
             given.approximate and key not in what_if,
             None if key in what_if else given.note,
+            None if key in what_if else given.missing_reason,
         )
     dimensions: dict[str, DimensionScore] = {}
     live: dict[str, float] = {}

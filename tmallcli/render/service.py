@@ -9,8 +9,16 @@ from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import many
+from tmallcli.render.verdicts import (
+    coverage_json,
+    coverage_mark,
+    illustrative_note,
+    marked,
+    partial_line,
+)
 
 if TYPE_CHECKING:
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
     from tmallcli.render.labels import Labels
     from tmallcli.timeframe import AsOf
@@ -178,10 +186,24 @@ class ServiceReport:
     notes: list[str] = field(default_factory=list)
     # What the exports lacked and how the metrics made do (SPEC §2.1): code and message each.
     warnings: list[Any] = field(default_factory=list)
+    # Where the threshold, weights and scales come from (※ on the placeholders, SPEC §14).
+    sources: ServiceSources | None = None
+    # --allow-partial: --check judges a total from part of the metrics like a whole one.
+    allow_partial: bool = False
 
     @property
     def failed(self) -> bool:
-        return self.result.passed is False
+        """--check: below the threshold, or a partial total (unless --allow-partial)."""
+        return self.result.passed is False or self.partial_failed
+
+    @property
+    def partial_failed(self) -> bool:
+        return self.result.coverage.partial and not self.allow_partial
+
+    def _source(self, kind: str, key: str) -> str | None:
+        if self.sources is None:
+            return None
+        return (self.sources.weights if kind == "weight" else self.sources.scales).get(key)
 
     def to_json(self) -> dict[str, Any]:
         r = self.result
@@ -219,7 +241,15 @@ class ServiceReport:
             "worst": r.worst,
             "notes": r.notes + self.notes,
             "warnings": many(self.warnings),
+            # SPEC §14: what the total rests on.
+            "coverage": coverage_json(r.coverage),
+            "partial": r.coverage.partial,
         }
+        if self.sources is not None:
+            data["threshold_source"] = self.sources.threshold
+            for k, metric in data["metrics"].items():
+                metric["weight_source"] = self.sources.weights.get(k)
+                metric["scale_source"] = self.sources.scales.get(k)
         if self.plan is not None:
             p = self.plan
             data["plan"] = {
@@ -248,12 +278,20 @@ class ServiceReport:
         t = labels.of(LABELS)
         doc = Document(t("title"))
         total = "—" if r.total is None else f"{round2(r.total):.2f}"
+        coverage = r.coverage
+        if coverage.partial:
+            total = f"{total} {coverage_mark(coverage, labels)}"
+        threshold = marked(
+            f"{r.threshold:.2f}", None if self.sources is None else self.sources.threshold
+        )
         verdict = "—" if r.passed is None else t("passed") if r.passed else t("failed")
         doc.line(
-            f"{t('total')} {total} / 5  ·  {t('threshold')} {r.threshold:.2f}  ·  {verdict}",
-            None if r.passed is None else GOOD if r.passed else BAD,
+            f"{t('total')} {total} / 5  ·  {t('threshold')} {threshold}  ·  {verdict}",
+            None if r.passed is None else WARN if coverage.partial else GOOD if r.passed else BAD,
         )
         doc.line(f"{t('as_of')} {self.as_of.date}  ·  {t('category')} {r.category}", "dim")
+        if coverage.partial:
+            doc.line(partial_line(coverage, labels, t), WARN)
         for note in r.notes + self.notes:
             doc.line(note, WARN)
         for warning in self.warnings:
@@ -269,11 +307,16 @@ class ServiceReport:
                     Cell(t(key), raw=key),
                     Cell(format_value(key, m.value, t), raw=m.value),
                     Cell(
-                        "—" if m.score is None else f"{m.score:.2f}",
+                        "—"
+                        if m.score is None
+                        else marked(f"{m.score:.2f}", self._source("scale", key)),
                         BAD if m.score is not None and m.score < 3 else None,
                         m.score,
                     ),
-                    Cell(f"{m.weight:.0%}" if m.weight else "—", raw=round(m.weight, 4)),
+                    Cell(
+                        marked(f"{m.weight:.0%}", self._source("weight", key)) if m.weight else "—",
+                        raw=round(m.weight, 4),
+                    ),
                     Cell(
                         f"{m.points_lost:.2f}",
                         BAD if m.points_lost >= 0.25 else None,
@@ -296,6 +339,7 @@ class ServiceReport:
                     Column("status", t("status")),
                 ],
                 rows,
+                [illustrative_note(labels)] if self.sources and self.sources.illustrative else [],
             )
         )
         diagnosis = []

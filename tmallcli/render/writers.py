@@ -223,7 +223,9 @@ def emit(
             write_atomic(output, data)
         return
     labels = Labels(lang)  # made once here, handed to the document
-    if fmt == "csv":
+    if fmt == "yaml":  # `tmall config show`: the YAML its result writes
+        text = result.yaml()  # type: ignore[attr-defined]
+    elif fmt == "csv":
         doc = result.document(labels)
         # A CSV file with a BOM is meant for Excel on Chinese Windows: protect long IDs too.
         for_excel = output is not None and bom

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from tmallcli.config import CategoryConfig, Config
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs, Read
     from tmallcli.timeframe import AsOf
 
@@ -24,6 +25,18 @@ class RunContext:
     category_name: str
     category: CategoryConfig
     as_of: AsOf
+
+    def threshold_source(self, *path: str) -> str:
+        """A verdict's threshold by its key path, as JSON ``threshold_source`` names it:
+        platform, illustrative or config (SPEC §14)."""
+        return self.config.threshold_source(*path)
+
+    @property
+    def service_sources(self) -> ServiceSources:
+        """Where the category's 基础服务考核分 threshold, weights and scales come from."""
+        from tmallcli.config.origins import service_sources
+
+        return service_sources(self.config, self.category_name)
 
 
 def context(

@@ -47,11 +47,14 @@ from tmallcli.runs.service import (
     Components,
     complaints_of,
     dsr_component,
+    given_kinds,
     metric_inputs,
 )
 from tmallcli.runs.triage import REPORT_LIMIT, triage_of
+from tmallcli.runs.verdicts import threshold_source
 
 if TYPE_CHECKING:
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
@@ -116,6 +119,10 @@ class ShopReport:
     # What the exports lacked and how the sections made do (SPEC §2.1; JSON ``warnings``).
     warnings: list[Notice] = field(default_factory=list)
     service_warnings: list[Any] = field(default_factory=list)  # Notice / ServiceWarning
+    # Where the verdicts' thresholds come from (SPEC §14): verdict → platform / illustrative /
+    # config, and the service score's threshold, weights and scales.
+    threshold_sources: dict[str, str] = field(default_factory=dict)
+    service_sources: ServiceSources | None = None
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
@@ -198,6 +205,11 @@ def build_report(
         category=ctx.category_name,
         files=used_files(files),
         ignored=[] if directory is None else ignored_files(directory, files),
+        threshold_sources={
+            verdict: threshold_source(ctx, verdict)
+            for verdict in ("service", "dsr", "cs", "triage", "refunds")
+        },
+        service_sources=ctx.service_sources,
     )
     stars = stars or StarOptions()
     # The shop page's DSR figures (given, or a summary --dir found) stand in for the reviews.
@@ -207,7 +219,7 @@ def build_report(
             continue
         if not any(files.has(k) for k in kinds):
             report.skipped[section] = "no " + " / ".join(kinds) + " export"
-    parts = Components()
+    parts = Components(given=given_kinds(files, stars))
     paid = None
 
     # The tracking events, the orders and the refunds' compensation columns: pickup and

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
@@ -72,6 +73,21 @@ NEEDS: dict[str, tuple[str, ...]] = {
 # The exports the service score reads (any of them).
 SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
 
+# Why a §6 metric has no value although its exports were read (SPEC §14 coverage).
+NO_DATA_REASONS = {
+    "item_review_score": "no DSR rating of 描述相符 in the 180-day window",
+    "logistics_review_score": "no DSR rating of 物流服务 in the 180-day window",
+    "pickup_24h_rate": "no order paid in the pickup window",
+    "refund_only_hours": "no 仅退款 refund completed in the window without platform intervention",
+    "return_refund_hours": "no 退货退款 refund completed in the window without platform intervention",
+    "response_rate": "no consultation in the window",
+    "response_3min_rate": "no consultation turn within service hours in the window",
+    "human_response_seconds": "no consultation answered by a human in the window",
+    "dispute_refund_rate": "no order paid in the window (the rate's denominator)",
+    "complaint_rate": "no order paid in the window (the rate's denominator)",
+}
+NO_PICKUP_TIME = "no pickup time: no logistics export and no 揽收时间 column in the orders"
+
 
 @dataclass(frozen=True)
 class ServiceWarning:
@@ -95,6 +111,9 @@ class Components:
     warnings: list[ServiceWarning | Notice] = field(default_factory=list)
     # §6 metrics the given exports cannot give, with the reason (a reviews export without DSR).
     unavailable: dict[str, str] = field(default_factory=dict)
+    # The kinds of export given (and the DSR page's figures as "dsr_page"): why a metric
+    # has no value (SPEC §14 coverage).
+    given: frozenset[str] = frozenset()
 
     def take_refunds(self, result: RefundsResult) -> None:
         """The after-sales result, and its warnings that bear on the metric values."""
@@ -112,6 +131,8 @@ class ServiceRun:
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
     warnings: list[ServiceWarning | Notice] = field(default_factory=list)
+    # Where the threshold, weights and scales come from (SPEC §14 placeholders).
+    sources: ServiceSources | None = None
 
 
 def complaints_of(
@@ -157,7 +178,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
     from tmallcli.metrics import disputes, dsr, refunds, response
     from tmallcli.metrics.shipping import ORDER_COLUMNS
 
-    parts = Components()
+    parts = Components(given=given_kinds(files, stars))
     paid = None
     if files.has("orders"):
         # The pickup rate reads its candidates, the dispute and complaint rates which orders
@@ -279,7 +300,41 @@ def run_service(
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
-    return Run(ServiceRun(score, plan, list(parts.notes), parts.warnings), reads, warnings, notes)
+    service = ServiceRun(score, plan, list(parts.notes), parts.warnings, ctx.service_sources)
+    return Run(service, reads, warnings, notes)
+
+
+def given_kinds(files: Inputs, stars: StarOptions | None) -> frozenset[str]:
+    """The kinds of export ``files`` holds, and ``dsr_page`` when the DSR page's figures are
+    given (``--stars`` / ``--summary``, or a summary ``--dir`` found)."""
+    from tmallcli.exports.kinds import KIND_NAMES
+
+    kinds = {kind for kind in KIND_NAMES if files.has(kind)}
+    if (stars is not None and stars.given) or files.dsr_summaries:
+        kinds.add("dsr_page")
+    return frozenset(kinds)
+
+
+def missing_reason(key: str, status: str, parts: Components) -> str | None:
+    """Why the §6 metric ``key`` has no value (None: it has one): the export not given, a
+    column it lacks, or nothing in the metric's window."""
+    if status == OK:
+        return None
+    if key in parts.unavailable:
+        return parts.unavailable[key]
+    if status == NO_DATA:
+        return NO_DATA_REASONS.get(key, "no data in the metric's window")
+    lacking = [kind for kind in NEEDS[key] if kind not in parts.given]
+    if key in DSR_METRIC_COLUMNS and "dsr_page" in parts.given:
+        lacking = []
+    if lacking:
+        text = " and ".join(f"no {kind} export" for kind in lacking)
+        return (
+            f"{text} (or the DSR page's --stars / --summary)" if key in DSR_METRIC_COLUMNS else text
+        )
+    if key == "pickup_24h_rate":
+        return NO_PICKUP_TIME
+    return "its exports give no value"
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:
@@ -312,7 +367,14 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
         )
         approximate = parts.refunds is not None and key in parts.refunds.approximate
         note = parts.unavailable.get(key)
-        inputs[key] = MetricInput(number, status, rows, approximate and number is not None, note)
+        inputs[key] = MetricInput(
+            number,
+            status,
+            rows,
+            approximate and number is not None,
+            note,
+            missing_reason(key, status, parts),
+        )
 
     d = parts.dsr
     description, logistics = dsr_exact(d, "description"), dsr_exact(d, "logistics")

@@ -58,9 +58,11 @@ def refunds(
     def program() -> Outcome:
         from tmallcli.render.refunds import RefundsReport
         from tmallcli.runs.refunds import run_refunds
+        from tmallcli.runs.verdicts import threshold_source
 
-        done = run_refunds(opts.exports, opts.rules.context(), slowest_limit=limit)
-        report = RefundsReport(done.result)
+        ctx = opts.rules.context()
+        done = run_refunds(opts.exports, ctx, slowest_limit=limit)
+        report = RefundsReport(done.result, threshold_source(ctx, "refunds"))
         return Outcome.of(report, done, check_failed=check and report.intervention_risk)
 
     run(program, opts.output, debug=debug)

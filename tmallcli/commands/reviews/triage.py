@@ -60,10 +60,11 @@ def triage(
     def program() -> Outcome:
         from tmallcli.render.reviews import TriageReport
         from tmallcli.runs.triage import run_triage
+        from tmallcli.runs.verdicts import threshold_source
 
         ctx = opts.rules.context()
         done = run_triage(opts.exports, ctx, limit=limit, days=days)
-        report = TriageReport(done.result, ctx.as_of)
+        report = TriageReport(done.result, ctx.as_of, threshold_source(ctx, "triage"))
         return Outcome.of(report, done, check_failed=check and report.overdue)
 
     run(program, opts.output, debug=debug)

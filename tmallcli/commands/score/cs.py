@@ -100,6 +100,7 @@ def cs(
     def program() -> Outcome:
         from tmallcli.render.cs_ratings import CsReport
         from tmallcli.runs.cs import CsPeriod, run_cs
+        from tmallcli.runs.verdicts import threshold_source
         from tmallcli.timeframe import parse_day
 
         ctx = opts.rules.context()
@@ -112,7 +113,8 @@ def cs(
         done = run_cs(
             opts.exports, ctx, period, account=account, min_average=min_average, check=check
         )
-        report = CsReport(done.result.result, ctx.as_of, done.result.min_average)
+        source = threshold_source(ctx, "cs", given=min_average is not None)
+        report = CsReport(done.result.result, ctx.as_of, done.result.min_average, source)
         return Outcome.of(report, done, check_failed=check and report.below_min_average)
 
     run(program, opts.output, debug=debug)

@@ -56,10 +56,11 @@ def dsr(
     def program() -> Outcome:
         from tmallcli.render.dsr import DsrReport
         from tmallcli.runs.dsr import StarOptions, run_dsr
+        from tmallcli.runs.verdicts import threshold_source
 
         ctx = opts.rules.context()
         done = run_dsr(opts.exports, ctx, StarOptions.of(stars, summary, add))
-        report = DsrReport(done.result, ctx.as_of, ctx.category_name)
+        report = DsrReport(done.result, ctx.as_of, ctx.category_name, threshold_source(ctx, "dsr"))
         return Outcome.of(report, done, check_failed=check and report.flagged)
 
     run(program, opts.output, debug=debug)

@@ -57,6 +57,7 @@ def service(
     set_values: SetValue = None,
     strict: Strict = False,
     check: o.Check = False,
+    allow_partial: o.AllowPartial = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -70,7 +71,8 @@ def service(
 
     Every metric the given exports allow is computed (DSR, 24h pickup, refund times, 旺旺
     response, disputes and complaints); a metric without its export is left out and the
-    weights renormalised (or an error with --strict). The diagnosis ranks the metrics by
+    weights renormalised (or an error with --strict), and the total is marked partial
+    (6/8 项): --check exits 1 on a partial total unless --allow-partial. The diagnosis ranks the metrics by
     points lost, with the carriers, hours, staff, refunds or items behind each.
 
     Example: tmall score service --dir exports/ --category 女装 --target 4.5 --set pickup_24h_rate=0.97
@@ -79,6 +81,7 @@ def service(
 
     def program() -> Outcome:
         from tmallcli.render.service import ServiceReport
+        from tmallcli.render.verdicts import partial_check_reason
         from tmallcli.runs.dsr import StarOptions
         from tmallcli.runs.service import run_service
 
@@ -93,8 +96,17 @@ def service(
         )
         service = done.result
         report = ServiceReport(
-            service.score, ctx.as_of, service.plan, service.notes, service.warnings
+            service.score,
+            ctx.as_of,
+            service.plan,
+            service.notes,
+            service.warnings,
+            service.sources,
+            allow_partial,
         )
-        return Outcome.of(report, done, check_failed=check and report.failed)
+        outcome = Outcome.of(report, done, check_failed=check and report.failed)
+        if check and report.partial_failed:
+            outcome.notes.append(partial_check_reason(service.score.coverage))
+        return outcome
 
     run(program, opts.output, debug=debug)
