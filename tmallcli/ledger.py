@@ -20,18 +20,17 @@ first writing transaction.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.errors import TmallError
+from tmallcli.sqlite_file import BUSY_TIMEOUT_SECONDS, SqliteFile
 
 if TYPE_CHECKING:
     import polars as pl
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from tmallcli.metrics.compensation import Proposal, Settlement
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_SECONDS = 30.0
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -149,137 +147,17 @@ class LedgerListing:
         return sum(e.amount_fen for e in self.entries)
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+class Ledger(SqliteFile):
+    """An open ledger file. Use :meth:`open` and the :meth:`transaction` context manager
+    (:class:`~tmallcli.sqlite_file.SqliteFile`: versioned, one transaction per run)."""
 
+    NOUN = "ledger"
+    ERROR = LedgerError
+    TABLES = TABLES
+    MIGRATIONS = MIGRATIONS
 
-class Ledger:
-    """An open ledger file. Use :meth:`open` and the :meth:`transaction` context manager."""
-
-    def __init__(self, conn: sqlite3.Connection | None, path: Path) -> None:
-        self.conn = conn  # None: a dry run on a ledger that does not exist yet
-        self.path = path
-        self.version = 0
-
-    @classmethod
-    def open(
-        cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_SECONDS
-    ) -> Ledger:
-        path = Path(path)
-        if path.is_dir():
-            raise LedgerError(f"{path}: is a folder, not a ledger file")
-        if not path.exists():
-            if not create:
-                return cls(None, path)
-            if not path.parent.exists():
-                raise LedgerError(f"{path}: cannot create the ledger (no folder {path.parent})")
-        try:
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{path}: cannot open the ledger ({exc})") from None
-        return cls(conn, path)
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ---------------------------------------------------------------- transactions
-
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Ledger]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` to write; ``BEGIN`` … ``ROLLBACK`` to only read.
-
-        Any exception inside rolls back, so a failed run leaves the ledger as it was.
-        """
-        conn = self.conn
-        if conn is None:
-            yield self
-            return
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            self._prepare(write=write)
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._error(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        try:
-            yield self
-            if write:
-                conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._error(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        else:
-            self._rollback()
-
-    def _rollback(self) -> None:
-        conn = self.conn
-        if conn is not None and conn.in_transaction:
-            # A broken file may refuse even this; the error that brought us here is raised.
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-
-    def _error(self, exc: sqlite3.Error) -> LedgerError:
-        if _is_busy(exc):
-            return LedgerError(
-                f"{self.path}: ledger is busy (another tmall run holds it)",
-                hint="try again when the other run has finished",
-            )
-        text = str(exc)
-        if "not a database" in text or "malformed" in text:
-            return LedgerError(f"{self.path}: not a tmall ledger (not an SQLite database)")
-        if "readonly" in text or "read-only" in text:
-            return LedgerError(f"{self.path}: the ledger is read-only ({text})")
-        return LedgerError(f"{self.path}: ledger error ({text})")
-
-    def _prepare(self, *, write: bool) -> None:
-        """Check the schema version; upgrade an older ledger (writing runs only)."""
-        assert self.conn is not None
-        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = {
-            row[0]
-            for row in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        }
-        if version > SCHEMA_VERSION:
-            raise LedgerError(
-                f"{self.path}: ledger schema version {version} is newer than this tmall "
-                f"supports ({SCHEMA_VERSION})",
-                hint="upgrade tmall to use this ledger",
-            )
-        if version == 0 and tables:
-            raise LedgerError(
-                f"{self.path}: not a tmall ledger (an SQLite database with other tables: "
-                f"{', '.join(sorted(tables))})"
-            )
-        if version > 0 and not tables >= TABLES:
-            raise LedgerError(
-                f"{self.path}: not a tmall ledger (tables {', '.join(sorted(TABLES - tables))} missing)"
-            )
-        if write:
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self.conn)
-                version += 1
-                self.conn.execute(f"PRAGMA user_version = {version}")
-        self.version = version
-
-    @property
-    def empty(self) -> bool:
-        """No schema yet: a new file, or a dry run before the first writing run."""
-        return self.conn is None or self.version == 0
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
 
     # ---------------------------------------------------------------- reads and writes
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 DEMO_HTML = Path("tmall-demo-report.html")
+TREND_DAYS = 90  # the HTML's trend next to each score (SPEC §15)
 
 HtmlOut = Annotated[
     Path | None,
@@ -62,6 +63,7 @@ def report(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: ReportCheck = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -157,6 +159,7 @@ def sample_folder(scratch: Path) -> tuple[Path, str | None]:
 
 def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
+    from tmallcli.commands.recording import keep
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.report import run_report
 
@@ -165,15 +168,18 @@ def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> 
             info(f"{kind}: {', '.join(paths)}")
 
     check_writable(html)  # before minutes of work, not after
-    done = run_report(opts.exports, opts.rules.context(), announce=announce, stars=stars)
+    ctx = opts.rules.context()
+    done = run_report(opts.exports, ctx, announce=announce, stars=stars)
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")
-    summary = ShopSummary(shop)
+    # --history: today's figures recorded, then each score's last 90 days for the HTML.
+    kept = keep(opts, shop, ctx, trend_days=TREND_DAYS if html is not None else 0)
+    summary = ShopSummary(shop, trends=kept.trends)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
 
         write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
         info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
-    return Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
+    return kept.outcome(Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed))

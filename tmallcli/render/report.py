@@ -3,7 +3,7 @@ and JSON with every section exactly as its own command gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,8 @@ class ScoreLine:
 @dataclass
 class ShopSummary:
     report: ShopReport
+    # --history: each figure's recorded days (tmallcli.history.Point), for the HTML's trends.
+    trends: dict[str, list[Any]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ sections
 

@@ -57,6 +57,7 @@ def service(
     set_values: SetValue = None,
     strict: Strict = False,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -95,6 +96,10 @@ def service(
         report = ServiceReport(
             service.score, ctx.as_of, service.plan, service.notes, service.warnings
         )
-        return Outcome.of(report, done, check_failed=check and report.failed)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.failed), opts, done.result, ctx
+        )
 
     run(program, opts.output, debug=debug)
