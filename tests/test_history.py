@@ -122,7 +122,7 @@ def test_concurrent_runs_both_record(tmp_path: Path) -> None:
         try:
             for k in range(20):
                 record(path, SHOP, date(2026, 11, 1 + k), {metric: k / 100}, command="t", now=NOW)
-        except BaseException as exc:  # noqa: BLE001 - the test reports it
+        except BaseException as exc:  # the test reports it
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(m,)) for m in ("good_rate", "response_rate")]
