@@ -290,3 +290,17 @@ def test_the_report_html_shows_each_score_trend(tmp_path: Path) -> None:
     assert "<svg" not in card
     with History.open(path) as history, history.transaction(write=False):
         assert history.shops() == [SHOP]
+
+
+def test_times_carry_their_unit_in_the_heading(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, SHOP, date(2026, 11, 20), {"refund_only_hours": 5.9385, "human_response_seconds": 106.19},
+           command="report", now=NOW)  # fmt: skip
+    done = tmall("history", "--history", str(path), "-f", "md", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert table[0].split("|")[2:4] == [
+        " Refund-only completion time (h) ",
+        " Mean human response time (s) ",
+    ]
+    assert table[2].split("|")[1:4] == [" 2026-11-20 ", " 5.9 ", " 106 "]

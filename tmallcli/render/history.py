@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from tmallcli.render.document import Cell, Column, Document, Section, cell
 from tmallcli.render.report import LABELS as REPORT_LABELS
+from tmallcli.render.service import HOURS, SECONDS, format_value
 from tmallcli.render.service import LABELS as SERVICE_LABELS
-from tmallcli.render.service import format_value
 
 if TYPE_CHECKING:
     from tmallcli.render.labels import Labels
@@ -44,11 +44,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "as_of": ("统计日期", "As of"),
 }
 RATES = {"good_rate"}
+# Times carry their unit in the column's label, so a cell is a plain number (a column of
+# numbers keeps its width in a terminal table; "5.9 小时" would fold like text).
+UNITS = {**dict.fromkeys(HOURS, ("小时", "h")), **dict.fromkeys(SECONDS, ("秒", "s"))}
 
 
 def shown(key: str, value: float, labels: Labels) -> Cell:
-    text = f"{value:.2%}" if key in RATES else format_value(key, value, labels)
+    if key in RATES:
+        text = f"{value:.2%}"
+    elif key in HOURS:
+        text = f"{value:.1f}"
+    elif key in SECONDS:
+        text = f"{value:.0f}"
+    else:
+        text = format_value(key, value, labels)
     return Cell(text, raw=value)
+
+
+def heading(key: str, labels: Labels) -> str:
+    unit = UNITS.get(key)
+    return labels(key) if unit is None else f"{labels(key)} ({labels.either(*unit)})"
 
 
 def series_json(shop: str, metrics: dict[str, list[Any]]) -> dict[str, Any]:
@@ -68,7 +83,7 @@ def day_rows(
     days = sorted({p.as_of for points in metrics.values() for p in points})
     by_day = {key: {p.as_of: p.value for p in points} for key, points in metrics.items()}
     columns = [Column("as_of", labels("as_of"))]
-    columns += [Column(key, labels(key), numeric=True) for key in metrics]
+    columns += [Column(key, heading(key, labels), numeric=True) for key in metrics]
     rows = [
         [
             Cell(day.isoformat(), raw=day.isoformat()),
