@@ -22,9 +22,9 @@ def command_paths() -> list[tuple[str, ...]]:
     paths: list[tuple[str, ...]] = []
     for name, command in root.commands.items():  # type: ignore[attr-defined]
         subs = getattr(command, "commands", None)
-        if subs is None:
-            paths.append((name,))
-        else:
+        if subs is None or getattr(command, "invoke_without_command", False):
+            paths.append((name,))  # a command, or a group that is a command itself (history)
+        if subs is not None:
             paths += [(name, sub) for sub in subs]
     return sorted(paths)
 
@@ -44,6 +44,8 @@ def test_the_commands_are_all_there() -> None:
         "config show",
         "data check",
         "demo",
+        "history",
+        "history backfill",
         "report",
         "reviews triage",
         "sample",

@@ -14,7 +14,17 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import audit, compensate, config, data, report, reviews, sample, score
+from tmallcli.commands import (
+    audit,
+    compensate,
+    config,
+    data,
+    history,
+    report,
+    reviews,
+    sample,
+    score,
+)
 
 app = typer.Typer(
     name="tmall",
@@ -34,6 +44,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(config.app, name="config")
 app.add_typer(sample.app)
 app.add_typer(report.app)
+app.add_typer(history.app, name="history")
 
 
 def _version(value: bool) -> None:

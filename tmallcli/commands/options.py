@@ -226,6 +226,16 @@ Sheet = Annotated[
         rich_help_panel=INPUTS,
     ),
 ]
+HistoryFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="SQLite history: record this run's headline figures for the shop and T (a re-run "
+        "of the day replaces them; created on first use); with --check, exit 1 when one "
+        "worsened by more than history.max_drop since the previous recorded day.",
+        rich_help_panel=RULES,
+    ),
+]
 SkipBadRows = Annotated[
     bool,
     typer.Option(
@@ -286,6 +296,7 @@ class Bundle:
     rules: RuleOptions
     output: OutputOptions
     debug: bool = False
+    history: Path | None = None  # --history FILE (SPEC §15)
 
 
 def bundle(params: Mapping[str, Any]) -> Bundle:
@@ -318,4 +329,5 @@ def bundle(params: Mapping[str, Any]) -> Bundle:
             lang=params.get("lang", Lang.zh),
         ),
         debug=bool(params.get("debug", False)),
+        history=params.get("history"),
     )

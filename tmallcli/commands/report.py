@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 DEMO_HTML = Path("tmall-demo-report.html")
+TREND_DAYS = 90  # the HTML's trend next to each score (SPEC §15)
 
 HtmlOut = Annotated[
     Path | None,
@@ -76,6 +77,7 @@ def report(
     category: o.Category = None,
     check: ReportCheck = False,
     allow_partial: o.AllowPartial = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -181,6 +183,7 @@ def build(
     allow_partial: bool = False,
 ) -> Outcome:
     """Read the folder, compute every section, write the HTML, return the summary."""
+    from tmallcli.commands.recording import keep
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.report import run_report
 
@@ -189,13 +192,14 @@ def build(
             info(f"{kind}: {', '.join(paths)}")
 
     check_writable(html)  # before minutes of work, not after
-    done = run_report(
-        opts.exports, opts.rules.context(), announce=announce, stars=stars, ledger=ledger
-    )
+    ctx = opts.rules.context()
+    done = run_report(opts.exports, ctx, announce=announce, stars=stars, ledger=ledger)
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")
-    summary = ShopSummary(shop, allow_partial)
+    # --history: today's figures recorded, then each score's last 90 days for the HTML.
+    kept = keep(opts, shop, ctx, trend_days=TREND_DAYS if html is not None else 0)
+    summary = ShopSummary(shop, allow_partial, trends=kept.trends)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
@@ -207,4 +211,4 @@ def build(
         from tmallcli.render.verdicts import partial_check_reason
 
         outcome.notes.append(partial_check_reason(shop.service.coverage))
-    return outcome
+    return kept.outcome(outcome)

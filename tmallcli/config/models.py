@@ -37,6 +37,7 @@ from tmallcli.config.fields import (
     money_fen,
     non_empty_list,
 )
+from tmallcli.config.history import HistoryConfig
 from tmallcli.config.mapping import FieldColumns, ValueTexts, check_columns, check_values
 from tmallcli.config.scoring import CategoryConfig, ServiceScoreConfig
 from tmallcli.errors import ConfigError
@@ -381,6 +382,7 @@ class Config(Model):
     refunds: RefundsConfig
     cs: CsConfig
     reviews: ReviewsConfig
+    history: HistoryConfig  # §15
     # §2.1 the user's own mapping: kind → field → headers; ``kind.field`` → text → value.
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]

@@ -3,7 +3,7 @@ and JSON with every section exactly as its own command gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -133,6 +133,8 @@ class ShopSummary:
     report: ShopReport
     # --allow-partial: --check judges a partial service total like a whole one (SPEC §14).
     allow_partial: bool = False
+    # --history: each figure's recorded days (tmallcli.history.Point), for the HTML's trends.
+    trends: dict[str, list[Any]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ sections
 

@@ -70,10 +70,13 @@ class Exports:
     progress: Callable[[str, int], Any] | None = None
 
     @contextmanager
-    def open(self, ctx: RunContext | None = None) -> Iterator[Inputs]:
+    def open(
+        self, ctx: RunContext | None = None, *, kind: type[Inputs] | None = None
+    ) -> Iterator[Inputs]:
         """The run's :class:`~tmallcli.exports.inputs.Inputs`, read with ``ctx``'s config: the
         user's header and value mapping and how an order's items fold (SPEC §2.1; without
-        ``ctx``, the shipped config's). Transcoded copies are removed when the block ends."""
+        ``ctx``, the shipped config's). Transcoded copies are removed when the block ends.
+        ``kind``: a subclass to open them as (``history backfill`` holds every load)."""
         from tmallcli.exports.folding import OrderStatuses
         from tmallcli.exports.inputs import Inputs
         from tmallcli.exports.reader import ReadOptions
@@ -87,7 +90,8 @@ class Exports:
             order_statuses=None if ctx is None else OrderStatuses.from_config(ctx.config),
             **({} if self.progress is None else {"progress": self.progress}),
         )
-        with Inputs(dict(self.files), directory=self.directory, options=options) as files:
+        opened = (kind or Inputs)(dict(self.files), directory=self.directory, options=options)
+        with opened as files:
             yield files
 
 

@@ -32,6 +32,7 @@ def pickup(
     preset: Preset = None,
     min_rate: o.MinRate = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: o.Limit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
@@ -57,7 +58,7 @@ def pickup(
     def program() -> Outcome:
         from tmallcli.errors import UsageError
 
-        if check and min_rate is None:
+        if check and min_rate is None and history is None:
             raise UsageError(
                 "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)"
             )
@@ -66,6 +67,12 @@ def pickup(
 
         done = run_pickup(opts.exports, opts.rules.context(), preset=preset, limit=limit)
         report = PickupReport(done.result, min_rate)
-        return Outcome.of(report, done, check_failed=check and report.below_min_rate)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.below_min_rate),
+            opts,
+            done.result,
+        )
 
     run(program, opts.output, debug=debug)

@@ -31,6 +31,7 @@ def refunds(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: SlowestLimit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
@@ -63,6 +64,12 @@ def refunds(
         ctx = opts.rules.context()
         done = run_refunds(opts.exports, ctx, slowest_limit=limit)
         report = RefundsReport(done.result, threshold_source(ctx, "refunds"))
-        return Outcome.of(report, done, check_failed=check and report.intervention_risk)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.intervention_risk),
+            opts,
+            done.result,
+        )
 
     run(program, opts.output, debug=debug)

@@ -16,6 +16,7 @@ def response(
     category: o.Category = None,
     min_rate: o.MinRate = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: o.Limit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
@@ -42,7 +43,7 @@ def response(
     def program() -> Outcome:
         from tmallcli.errors import UsageError
 
-        if check and min_rate is None:
+        if check and min_rate is None and history is None:
             raise UsageError(
                 "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)"
             )
@@ -51,6 +52,12 @@ def response(
 
         done = run_response(opts.exports, opts.rules.context(), limit=limit)
         report = ResponseReport(done.result, min_rate)
-        return Outcome.of(report, done, check_failed=check and report.below_min_rate)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.below_min_rate),
+            opts,
+            done.result,
+        )
 
     run(program, opts.output, debug=debug)

@@ -36,6 +36,7 @@ def triage(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -65,6 +66,10 @@ def triage(
         ctx = opts.rules.context()
         done = run_triage(opts.exports, ctx, limit=limit, days=days)
         report = TriageReport(done.result, ctx.as_of, threshold_source(ctx, "triage"))
-        return Outcome.of(report, done, check_failed=check and report.overdue)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.overdue), opts, done.result, ctx
+        )
 
     run(program, opts.output, debug=debug)

@@ -76,6 +76,7 @@ def cs(
     config: o.ConfigFile = None,
     min_average: MinAverage = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -115,6 +116,13 @@ def cs(
         )
         source = threshold_source(ctx, "cs", given=min_average is not None)
         report = CsReport(done.result.result, ctx.as_of, done.result.min_average, source)
-        return Outcome.of(report, done, check_failed=check and report.below_min_average)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.below_min_average),
+            opts,
+            done.result,
+            ctx,
+        )
 
     run(program, opts.output, debug=debug)

@@ -32,6 +32,7 @@ def dsr(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -61,6 +62,10 @@ def dsr(
         ctx = opts.rules.context()
         done = run_dsr(opts.exports, ctx, StarOptions.of(stars, summary, add))
         report = DsrReport(done.result, ctx.as_of, ctx.category_name, threshold_source(ctx, "dsr"))
-        return Outcome.of(report, done, check_failed=check and report.flagged)
+        from tmallcli.commands.recording import recorded
+
+        return recorded(
+            Outcome.of(report, done, check_failed=check and report.flagged), opts, done.result, ctx
+        )
 
     run(program, opts.output, debug=debug)

@@ -58,6 +58,7 @@ def service(
     strict: Strict = False,
     check: o.Check = False,
     allow_partial: o.AllowPartial = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
     no_bom: o.NoBom = False,
@@ -107,6 +108,8 @@ def service(
         outcome = Outcome.of(report, done, check_failed=check and report.failed)
         if check and report.partial_failed:
             outcome.notes.append(partial_check_reason(service.score.coverage))
-        return outcome
+        from tmallcli.commands.recording import recorded
+
+        return recorded(outcome, opts, done.result, ctx)
 
     run(program, opts.output, debug=debug)

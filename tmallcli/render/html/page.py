@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
+from tmallcli.render.html.sparkline import sparkline
 from tmallcli.render.html.tables import HTML_ROWS, document_html, table
 from tmallcli.render.labels import labels_for
 
@@ -65,7 +66,8 @@ def _score_cards(summary: ShopSummary, t: Labels) -> str:
             f'<div class="card{state}" data-key="{escape(line.key)}">'
             f'<div class="label">{mark}{escape(line.label)}</div>'
             f'<div class="value">{escape(line.display)}</div>'
-            f'<div class="sub">{escape(" · ".join(sub))}</div></div>'
+            f'<div class="sub">{escape(" · ".join(sub))}</div>'
+            f"{sparkline(line.key, summary.trends, t)}</div>"
         )
     return f'<div class="cards">{"".join(cards)}</div>'
 
