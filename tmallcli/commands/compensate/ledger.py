@@ -42,6 +42,7 @@ def ledger_list(
     run_id: RunId = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     debug: o.Debug = False,

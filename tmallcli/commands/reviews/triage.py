@@ -38,6 +38,7 @@ def triage(
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,

@@ -78,6 +78,7 @@ def cs(
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,

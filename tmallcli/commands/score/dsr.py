@@ -34,6 +34,7 @@ def dsr(
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,

@@ -59,6 +59,7 @@ def service(
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
