@@ -216,7 +216,9 @@ def test_csv_is_the_untimely_list(shop: tuple[Path, Path], tmp_path: Path) -> No
     text = out.read_text(encoding="utf-8")
     assert text.startswith("\ufeff订单编号,买家会员名,付款时间,揽收时间")
     lines = text.splitlines()
-    assert lines[1].startswith("1003,cat,2026-11-05 10:00:00,,374.0,")
+    # Hours as the table shows them (two decimals), the status in Chinese (SPEC §14).
+    assert lines[1].startswith("1003,cat,2026-11-05 10:00:00,,374.00,")
+    assert ",未揽收," in lines[1]
     assert len(lines) == 3
 
 

@@ -135,7 +135,17 @@ def test_csv_is_the_queue(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][0] == "订单编号"
     assert [r[0] for r in rows[1:]] == ["3", "2", "4"]
-    assert rows[1][rows[0].index("原因")] == "product;logistics"
+    # Causes and rating as the table names them (SPEC §14: Chinese values under zh).
+    assert rows[1][rows[0].index("原因")] == "商品问题、物流问题"
+    assert rows[1][rows[0].index("评价")] == "差评"
+
+
+def test_english_csv_keeps_the_codes(tmp_path: Path) -> None:
+    result = triage("--reviews", str(reviews_file(tmp_path, ROWS)), "-f", "csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][rows[0].index("Causes")] == "product;logistics"
+    assert rows[1][rows[0].index("Rating")] == "bad"
 
 
 def test_rating_column_absent_is_derived_from_dsr(tmp_path: Path) -> None:

@@ -123,8 +123,9 @@ def test_csv_is_the_account_table(small: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "客服子账号,评价次数,评价平均分,≤3分,标签"
-    assert lines[1] == "服务助手,1,5.0,0,解决问题:1"
-    assert lines[3] == "店:阿杰,1,4.0,0,暂无标签评价"
+    # The averages with the two decimals the table shows (SPEC §14).
+    assert lines[1] == "服务助手,1,5.00,0,解决问题:1"
+    assert lines[3] == "店:阿杰,1,4.00,0,暂无标签评价"
 
 
 def test_english_labels(small: Path) -> None:

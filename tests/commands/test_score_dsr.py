@@ -184,7 +184,7 @@ def test_csv_output_file_has_bom_and_is_written_atomically(
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("评分项,评分,评分人数")
-    assert lines[1].startswith("description,4.82,50")
+    assert lines[1].startswith("宝贝与描述相符,4.82,50")  # the dimension's name under zh
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dsr.csv")] == []
 
 
