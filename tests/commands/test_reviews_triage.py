@@ -71,7 +71,7 @@ def test_json_contract_and_hand_computed_numbers(tmp_path: Path) -> None:
     assert first["rated_at"] == "2026-11-18 10:00:00"
     assert first["causes"] == ["product", "logistics"]  # 快递员态度 is not the shop's service
     assert first["replied"] is False
-    assert first["hours"] == 62.0  # 61 h 59 min 59 s
+    assert first["hours"] == 62 - 1 / 3600  # 61 h 59 min 59 s, in full
     assert first["action"] == first["actions"][0]
     assert len(first["actions"]) == 2
     assert queue[2]["replied"] is True
@@ -172,7 +172,7 @@ def test_sample_data_numbers() -> None:
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["counts"] == {"good": 1007, "neutral": 64, "bad": 49}
-    assert data["good_rate"] == 0.8991
+    assert data["good_rate"] == 1007 / 1120  # 89.91 %, in full
     assert (data["reviews"], data["neutral"], data["bad"]) == (23, 16, 7)
     assert data["unanswered"] == 7
     assert data["overdue"] == 6

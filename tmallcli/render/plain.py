@@ -156,10 +156,7 @@ def plain_table(section: Section, labels: Labels, name: str | None = None) -> Pl
             formats.append(None)
             plan.append((i, True))
     rows = [
-        [
-            Plain(row[i].unit or None) if unit_column else row[i]
-            for i, unit_column in plan
-        ]
+        [Plain(row[i].unit or None) if unit_column else row[i] for i, unit_column in plan]
         for row in cells
     ]
     return PlainTable(name or section.key, section.title, labels, rows, formats)
@@ -210,4 +207,3 @@ def pick_table(result: Renderable, doc: Document, labels: Labels, name: str) -> 
 def only(doc: Document, section: Section) -> Document:
     """``doc`` with one table: its title and lines, then ``section``."""
     return replace(doc, sections=[section])
-

@@ -166,7 +166,7 @@ class ShopSummary:
                 ScoreLine(
                     "service_total",
                     t("service_total"),
-                    None if total is None else round(total, 4),
+                    total,
                     "—" if total is None else f"{round2(total):.2f}",
                     s.threshold,
                     f"≥ {s.threshold:.2f}",
@@ -201,7 +201,7 @@ class ShopSummary:
                         m.value,
                         format_value(key, m.value, t),
                         score=m.score,
-                        points_lost=round(m.points_lost, 4),
+                        points_lost=m.points_lost,
                     )
                 )
         if r.cs is not None:
@@ -285,7 +285,7 @@ class ShopSummary:
                 {
                     "metric": key,
                     "label": service(key),
-                    "points_lost": round(m.points_lost, 4),
+                    "points_lost": m.points_lost,
                     "value": m.value,
                     "evidence": [evidence_text(key, e, labels) for e in m.evidence],
                     "evidence_rows": m.evidence,
@@ -350,7 +350,7 @@ class ShopSummary:
                         "display": line.display,
                         "threshold": line.threshold,
                         "passed": line.passed,
-                        "score": None if line.score is None else round(line.score, 4),
+                        "score": line.score,
                         "points_lost": line.points_lost,
                         "check": line.check,
                     }
