@@ -137,7 +137,7 @@ def plain_table(section: Section, labels: Labels, name: str | None = None) -> Pl
         [plain(c, labels, numeric=col.numeric) for c, col in zip(row, section.columns, strict=True)]
         for row in section.rows
     ]
-    labels: list[str] = []
+    headers: list[str] = []
     formats: list[int | None] = []
     plan: list[tuple[int, bool]] = []  # (column index, is the unit column after it)
     for i, column in enumerate(section.columns):
@@ -148,18 +148,18 @@ def plain_table(section: Section, labels: Labels, name: str | None = None) -> Pl
         (unit,) = units if len(units) == 1 else ("",)
         if unit and f"({unit})" not in label.replace(" ", ""):
             label = f"{label} ({unit})"
-        labels.append(label)
+        headers.append(label)
         formats.append(digits.pop() if len(digits) == 1 else None)
         plan.append((i, False))
         if len(units) > 1:
-            labels.append(f"{column.label} {t('unit')}")
+            headers.append(f"{column.label} {t('unit')}")
             formats.append(None)
             plan.append((i, True))
     rows = [
         [Plain(row[i].unit or None) if unit_column else row[i] for i, unit_column in plan]
         for row in cells
     ]
-    return PlainTable(name or section.key, section.title, labels, rows, formats)
+    return PlainTable(name or section.key, section.title, headers, rows, formats)
 
 
 # ---------------------------------------------------------------- which tables
