@@ -315,3 +315,14 @@ def test_json_numbers_in_full_precision_alike_in_every_command(
     assert report["cs"]["human"]["average"] == 243 / 57
     # the tables still show the rounded numbers
     assert "4.74" in invoke("score dsr").stdout
+
+
+def test_demo_writes_its_page_only_when_no_output_is_asked(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "-f", "csv", "--table", "todo"])
+    assert result.exit_code == 0, result.output
+    assert rows(result.stdout)[1] == [
+        "待跟进揽收订单",
+        "12",
+        "超48小时 9 单 · 若延迟发货约赔 1001.28 元",
+    ]
+    assert list(tmp_path.iterdir()) == []  # the test's working folder: no tmall-demo-report.html

@@ -130,7 +130,7 @@ def demo(
 
     Example: tmall demo -o demo.html
     """
-    if output is None and fmt is None:
+    if output is None and fmt is None and table is None:
         output = DEMO_HTML  # the demo's point: the page to open
     opts = o.bundle(locals())
     opts.output.page = True

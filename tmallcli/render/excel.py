@@ -97,7 +97,15 @@ def sheet_frame(section: Section, labels: Labels) -> tuple[pl.DataFrame, dict[st
 
 def workbook_bytes(tables: dict[str, Section], labels: Labels) -> bytes:
     """The tables as an .xlsx workbook, one sheet per table named as ``--table`` names it."""
-    from xlsxwriter import Workbook
+    try:
+        from xlsxwriter import Workbook
+    except ImportError:  # an install made before xlsxwriter became a dependency
+        from tmallcli.errors import OutputError
+
+        raise OutputError(
+            "writing .xlsx needs the xlsxwriter package: reinstall tmall (pip install -e .) "
+            "or pip install xlsxwriter"
+        ) from None
 
     buffer = io.BytesIO()
     # strings_to_numbers off (the default): an order number written as a str stays text.
