@@ -49,7 +49,7 @@ class SampleReport:
     shop: ShopReport  # the run's result (tmallcli.runs.report)
     summary: ShopSummary
     json: dict[str, Any]  # `tmall report --dir sample_data --as-of 2026-11-20 -f json`
-    html: Path  # the --out page of that same run
+    html: Path  # the -o report.html page of the same report
     stderr: str
 
 
@@ -72,9 +72,10 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
     folder = REPO / "sample_data"
     shop = run_report(Exports(directory=folder), context(SAMPLE_AS_OF)).result
     page = tmp_path_factory.mktemp("sample-report") / "report.html"
-    result = CliRunner().invoke(
-        app,
-        ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF, "-f", "json", "--out", str(page)],
-    )
+    # One output per run (SPEC §14): the page, then the JSON.
+    args = ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF]
+    written = CliRunner().invoke(app, [*args, "-o", str(page)])
+    assert written.exit_code == 0, written.output
+    result = CliRunner().invoke(app, [*args, "-f", "json"])
     assert result.exit_code == 0, result.output
     return SampleReport(shop, ShopSummary(shop), json.loads(result.stdout), page, result.stderr)

@@ -187,10 +187,11 @@ def test_history_json_shape(tmp_path: Path) -> None:
     }
     done = tmall("history", "--history", str(path), "-f", "csv")
     assert done.stdout.splitlines() == [
-        "统计日期,基础服务考核分,好评率 (近180天)",
-        "2026-11-18,3.1,",
-        "2026-11-19,3.0,",
-        "2026-11-20,2.95,0.9",
+        # CSV as every command writes it since issue 24: rates as percentages, a (%) column.
+        "统计日期,基础服务考核分,好评率 (近180天) (%)",
+        "2026-11-18,3.10,",
+        "2026-11-19,3.00,",
+        "2026-11-20,2.95,90.00",
     ]
     done = tmall("history", "--history", str(path), "--metric", "no_such")
     assert done.exit_code == 2

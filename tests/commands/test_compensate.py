@@ -87,7 +87,7 @@ def test_json_contract(orders: Path) -> None:
     # cat: deadline 11-12 09:00, as-of 11-20 23:59:59 → 206.99972… h late
     (severe,) = data["severe"]
     assert severe["order_id"] == "1003"
-    assert severe["hours_late"] == 207.0
+    assert severe["hours_late"] == (207 * 3600 - 1) / 3600  # in full (SPEC §14)
     assert severe["item_id"] == "I3"
     assert data["input_warnings"] == []
 

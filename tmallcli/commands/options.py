@@ -30,6 +30,18 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     md = "md"
+    xlsx = "xlsx"
+
+
+class PageFormat(str, Enum):
+    """``tmall report`` / ``demo``: the formats of every command, and the HTML page."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class Lang(str, Enum):
@@ -101,8 +113,8 @@ Format = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format (default: from the --output file's extension .json / .csv / .md, "
-        "else table).",
+        help="Output format (default: from the --output file's extension .json / .csv / .md / "
+        ".xlsx, else table).",
         rich_help_panel=OUTPUT,
         case_sensitive=False,
         show_default=False,
@@ -115,6 +127,17 @@ OutputFile = Annotated[
         "-o",
         help="Write to this file (atomically) instead of stdout.",
         rich_help_panel=OUTPUT,
+    ),
+]
+TableName = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        metavar="NAME",
+        help="Which of the command's tables the table / csv / md / xlsx output carries (default: "
+        "the main list for csv, every table otherwise); an unknown NAME lists the names.",
+        rich_help_panel=OUTPUT,
+        show_default=False,
     ),
 ]
 NoBom = Annotated[
@@ -247,30 +270,51 @@ SkipBadRows = Annotated[
 
 
 # The output formats a file's extension names (SPEC §14: -o 红包.csv writes CSV).
-EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md"}
+EXTENSION_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".xlsx": "xlsx",
+}
+# ... and for the report, whose page is HTML (another command's -o x.html is its table as text).
+PAGE_EXTENSIONS = {".html": "html", ".htm": "html"}
 
 
 @dataclass
 class OutputOptions:
-    format: OutputFormat | None = None  # None: from the output file's extension, else table
+    format: OutputFormat | PageFormat | None = None  # None: from the file's extension, else table
     output: Path | None = None
     bom: bool = True
     lang: Lang = Lang.zh
+    table: str | None = None  # --table NAME: one of the command's tables
+    page: bool = False  # the command has an HTML page (report, demo)
 
     def resolved_format(self) -> str:
         """``--format``, else the one the ``--output`` file's extension names, else table; a
-        format that contradicts the extension (``-f table -o 红包.csv``) is a usage error."""
+        format that contradicts the extension (``-f table -o 红包.csv``) is a usage error, and
+        so are an .xlsx workbook to stdout and ``--table`` with JSON or the HTML page (they
+        carry every table)."""
         from tmallcli.errors import UsageError
 
-        named = None if self.output is None else EXTENSION_FORMATS.get(self.output.suffix.lower())
+        extensions = {**EXTENSION_FORMATS, **PAGE_EXTENSIONS} if self.page else EXTENSION_FORMATS
+        named = None if self.output is None else extensions.get(self.output.suffix.lower())
         if self.format is None:
-            return named or OutputFormat.table.value
-        if named is not None and named != self.format.value:
+            fmt = named or OutputFormat.table.value
+        elif named is not None and named != self.format.value:
             raise UsageError(
                 f"--format {self.format.value} contradicts the output file {self.output} "
                 f"(its extension means {named}): drop --format or change the file name"
             )
-        return self.format.value
+        else:
+            fmt = self.format.value
+        if fmt in ("xlsx", "html") and self.output is None:
+            raise UsageError(f"--format {fmt} writes a file: give it with -o FILE.{fmt}")
+        if self.table is not None and fmt in ("json", "html"):
+            raise UsageError(
+                f"--table picks one table for table, csv, md or xlsx output; {fmt} carries them all"
+            )
+        return fmt
 
 
 @dataclass
@@ -327,6 +371,7 @@ def bundle(params: Mapping[str, Any]) -> Bundle:
             output=params.get("output"),
             bom=not params.get("no_bom", False),
             lang=params.get("lang", Lang.zh),
+            table=params.get("table"),
         ),
         debug=bool(params.get("debug", False)),
         history=params.get("history"),

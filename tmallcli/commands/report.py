@@ -21,20 +21,29 @@ app = typer.Typer()
 DEMO_HTML = Path("tmall-demo-report.html")
 TREND_DAYS = 90  # the HTML's trend next to each score (SPEC §15)
 
-HtmlOut = Annotated[
+# One output option (SPEC §14): -o report.html writes the HTML page (self-contained, opens
+# offline) and still prints the one-screen summary; .json / .md / .csv / .xlsx write that format.
+# --out is the option's older name.
+ReportOutput = Annotated[
     Path | None,
     typer.Option(
+        "--output",
+        "-o",
         "--out",
-        help="Write the HTML report (self-contained, opens offline) to this file, atomically.",
+        help="Write to this file (atomically), in the format its extension names: .html the "
+        "HTML report (the summary still printed), .json, .md, .csv, .xlsx (every table).",
         rich_help_panel=o.OUTPUT,
     ),
 ]
-DemoOut = Annotated[
-    Path,
+ReportFormat = Annotated[
+    o.PageFormat | None,
     typer.Option(
-        "--out",
-        help="Where to write the HTML report.",
+        "--format",
+        "-f",
+        help="Output format (default: from the --output file's extension, else table).",
         rich_help_panel=o.OUTPUT,
+        case_sensitive=False,
+        show_default=False,
     ),
 ]
 ReportCheck = Annotated[
@@ -70,7 +79,6 @@ def report(
     directory: o.ExportDir = None,
     stars: o.Stars = None,
     summary: o.DsrSummary = None,
-    out: HtmlOut = None,
     ledger: ReportLedger = None,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
@@ -78,8 +86,9 @@ def report(
     check: ReportCheck = False,
     allow_partial: o.AllowPartial = False,
     history: o.HistoryFile = None,
-    fmt: o.Format = None,
-    output: o.OutputFile = None,
+    fmt: ReportFormat = None,
+    output: ReportOutput = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -94,14 +103,16 @@ def report(
     to-do counts that ledger's open list, read only),
     旺旺 response, refunds, 基础服务考核分, 客服评价 (the last 30 days) and 中差评 triage as
     far as the exports allow. Prints each score against its threshold, the 3 factors that
-    cost the most points with their evidence, and today's to-do counts; --out writes the
-    HTML report with charts and every table; -f json gives every section's JSON (each
-    equal to its own command's). DSR comes from the shop page's --stars / --summary (or a
-    DSR summary file in the folder) when given, beside the reviews' own DSR columns if any.
+    cost the most points with their evidence, and today's to-do counts; -o report.html
+    writes the HTML report with charts and every table; -f json gives every section's JSON
+    (each equal to its own command's); -o report.xlsx every table, one sheet each. DSR comes
+    from the shop page's --stars / --summary (or a DSR summary file in the folder) when
+    given, beside the reviews' own DSR columns if any.
 
-    Example: tmall report --dir exports/ --as-of 2026-11-20 --out report.html --check
+    Example: tmall report --dir exports/ --as-of 2026-11-20 -o report.html --check
     """
     opts = o.bundle(locals())
+    opts.output.page = True
 
     def program() -> Outcome:
         from tmallcli.errors import UsageError
@@ -110,7 +121,7 @@ def report(
         if directory is None:
             raise UsageError("give the folder of exports: --dir DIR")
         return build(
-            opts, out, StarOptions.of(stars, summary), ledger=ledger, allow_partial=allow_partial
+            opts, StarOptions.of(stars, summary), ledger=ledger, allow_partial=allow_partial
         )
 
     run(program, opts.output, debug=debug)
@@ -118,13 +129,13 @@ def report(
 
 @app.command("demo")
 def demo(
-    out: DemoOut = DEMO_HTML,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: ReportCheck = False,
-    fmt: o.Format = None,
-    output: o.OutputFile = None,
+    fmt: ReportFormat = None,
+    output: ReportOutput = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     debug: o.Debug = False,
@@ -132,12 +143,16 @@ def demo(
     """The shop report on the bundled sample shop (sample_data/), as of its export date.
 
     Prints the one-screen summary and writes tmall-demo-report.html in the current folder
-    (--out to change). The sample is the repository's sample_data/ folder, or the same
-    files regenerated into a temporary folder when tmall is installed without it.
+    (-o to change, or -f for another format instead of the page). The sample is the
+    repository's sample_data/ folder, or the same files regenerated into a temporary
+    folder when tmall is installed without it.
 
-    Example: tmall demo --out demo.html
+    Example: tmall demo -o demo.html
     """
+    if output is None and fmt is None and table is None:
+        output = DEMO_HTML  # the demo's point: the page to open
     opts = o.bundle(locals())
+    opts.output.page = True
 
     def program() -> Outcome:
         import tempfile
@@ -150,7 +165,7 @@ def demo(
                 exports=replace(opts.exports, directory=folder),
                 rules=replace(opts.rules, as_of=as_of or sample_as_of),
             )
-            return build(demo_opts, out)
+            return build(demo_opts)
 
     run(program, opts.output, debug=debug)
 
@@ -176,13 +191,13 @@ def sample_folder(scratch: Path) -> tuple[Path, str | None]:
 
 def build(
     opts: Bundle,
-    html: Path | None,
     stars: StarOptions | None = None,
     *,
     ledger: Path | None = None,
     allow_partial: bool = False,
 ) -> Outcome:
-    """Read the folder, compute every section, write the HTML, return the summary."""
+    """Read the folder, compute every section, write the HTML page when -o names one, return
+    the summary."""
     from tmallcli.commands.recording import keep
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.report import run_report
@@ -191,6 +206,7 @@ def build(
         for kind, paths in files.items():
             info(f"{kind}: {', '.join(paths)}")
 
+    html = opts.output.output if opts.output.resolved_format() == "html" else None
     check_writable(html)  # before minutes of work, not after
     ctx = opts.rules.context()
     done = run_report(opts.exports, ctx, announce=announce, stars=stars, ledger=ledger)

@@ -80,13 +80,17 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
             warn(note)
         for warning in outcome.input_warnings:
             warn(warning["message"])
+        target = out.output
+        if fmt == "html":  # the report's page, written by the program: the screen gets the summary
+            fmt, target = "table", None
         emit(
             outcome.result,
             fmt=fmt,
-            output=out.output,
+            output=target,
             bom=out.bom,
             lang=out.lang.value,
             input_warnings=outcome.input_warnings,
+            table=out.table,
         )
     except TmallError as exc:
         if debug:

@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from tmallcli.errors import UsageError
-from tmallcli.metrics.dsr import exact, round_half_up
+from tmallcli.metrics.dsr import exact
 
 COLUMNS = ("rated_at", "account", "platform_account", "score", "tags", "source")
 # The columns the rules read once the forms are told apart (:func:`normalise`).
@@ -148,7 +148,7 @@ class Tally:
     @property
     def average(self) -> float | None:
         value = self.exact
-        return None if value is None else round_half_up(value, 4)
+        return None if value is None else float(value)  # full precision (SPEC §14)
 
 
 @dataclass

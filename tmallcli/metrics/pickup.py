@@ -208,7 +208,7 @@ def _complete(
 
 
 def _hours(duration: pl.Expr) -> pl.Expr:
-    return (duration.dt.total_seconds() / 3600).round(2)
+    return duration.dt.total_seconds() / 3600  # full precision; tables show two decimals
 
 
 def _tally(frame: pl.LazyFrame, key: pl.Expr | str) -> pl.LazyFrame:

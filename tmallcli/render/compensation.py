@@ -136,9 +136,10 @@ def hours_text(seconds: int | None) -> str:
 
 
 def hours_value(seconds: int | None) -> float | None:
+    """Hours in full precision for JSON (SPEC §14); :func:`hours_text` is what tables show."""
     if seconds is None:
         return None
-    return _tenths(seconds) / 10
+    return seconds / 3600
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:

@@ -202,7 +202,7 @@ class ShopSummary:
                 ScoreLine(
                     "service_total",
                     t("service_total"),
-                    None if total is None else round(total, 4),
+                    total,
                     f"{shown} {coverage_mark(coverage, labels)}" if coverage.partial else shown,
                     s.threshold,
                     marked(f"≥ {s.threshold:.2f}", source("service")),
@@ -240,7 +240,7 @@ class ShopSummary:
                         m.value,
                         format_value(key, m.value, t),
                         score=m.score,
-                        points_lost=round(m.points_lost, 4),
+                        points_lost=m.points_lost,
                         score_source=scales.get(key),
                     )
                 )
@@ -339,7 +339,7 @@ class ShopSummary:
                 {
                     "metric": key,
                     "label": service(key),
-                    "points_lost": round(m.points_lost, 4),
+                    "points_lost": m.points_lost,
                     "value": m.value,
                     "evidence": [evidence_text(key, e, labels) for e in m.evidence],
                     "evidence_rows": m.evidence,
@@ -414,7 +414,7 @@ class ShopSummary:
                         "display": line.display,
                         "threshold": line.threshold,
                         "passed": line.passed,
-                        "score": None if line.score is None else round(line.score, 4),
+                        "score": line.score,
                         "points_lost": line.points_lost,
                         "check": line.check,
                         "threshold_source": line.threshold_source,

@@ -174,10 +174,6 @@ def evidence_text(metric: str, e: dict[str, Any], labels: Labels) -> str:
     return str(e)
 
 
-def _r4(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
 @dataclass
 class ServiceReport:
     result: ServiceScore
@@ -210,27 +206,25 @@ class ServiceReport:
         data: dict[str, Any] = {
             "as_of": self.as_of.date,
             "category": r.category,
-            "total": _r4(r.total),
+            "total": r.total,
             "total_display": None if r.total is None else f"{round2(r.total):.2f}",
             "threshold": r.threshold,
             "passed": r.passed,
             "dimensions": {
                 k: {
-                    "score": _r4(d.score),
-                    "weight": _r4(d.weight),
+                    "score": d.score,
+                    "weight": d.weight,
                     "configured_weight": d.configured_weight,
                 }
                 for k, d in r.dimensions.items()
             },
             "metrics": {
                 k: {
-                    "value": _r4(m.value)
-                    if m.key not in SMALL_RATES
-                    else (None if m.value is None else round(m.value, 6)),
-                    "score": _r4(m.score),
-                    "weight": _r4(m.weight),
-                    "configured_weight": _r4(m.configured_weight),
-                    "points_lost": round(m.points_lost, 4),
+                    "value": m.value,
+                    "score": m.score,
+                    "weight": m.weight,
+                    "configured_weight": m.configured_weight,
+                    "points_lost": m.points_lost,
                     "status": m.status,
                     "evidence": m.evidence,
                     **({"approximate": True} if m.approximate else {}),
@@ -261,11 +255,11 @@ class ServiceReport:
                 "combination": [
                     {
                         "metric": s.key,
-                        "value_from": _r4(s.value_from),
+                        "value_from": s.value_from,
                         "value_to": s.value_to,
-                        "score_from": _r4(s.score_from),
-                        "score_to": _r4(s.score_to),
-                        "points_gained": round(s.points_gained, 4),
+                        "score_from": s.score_from,
+                        "score_to": s.score_to,
+                        "points_gained": s.points_gained,
                     }
                     for s in p.combination
                 ],
@@ -315,12 +309,12 @@ class ServiceReport:
                     ),
                     Cell(
                         marked(f"{m.weight:.0%}", self._source("weight", key)) if m.weight else "—",
-                        raw=round(m.weight, 4),
+                        raw=m.weight,
                     ),
                     Cell(
                         f"{m.points_lost:.2f}",
                         BAD if m.points_lost >= 0.25 else None,
-                        round(m.points_lost, 4),
+                        m.points_lost,
                     ),
                     Cell(status, WARN if status else None, m.status),
                 ]
@@ -352,7 +346,7 @@ class ServiceReport:
                 [
                     cell(rank),
                     Cell(t(key), raw=key),
-                    Cell(f"{m.points_lost:.2f}", raw=round(m.points_lost, 4)),
+                    Cell(f"{m.points_lost:.2f}", raw=m.points_lost),
                     Cell(evidence),
                 ]
             )
@@ -412,7 +406,7 @@ class ServiceReport:
                 Cell(t(s.key), raw=s.key),
                 Cell(format_value(s.key, s.value_from, t), raw=s.value_from),
                 Cell(format_value(s.key, self._shown(s.key, s.value_to), t), raw=s.value_to),
-                Cell(f"+{s.points_gained:.2f}", raw=round(s.points_gained, 4)),
+                Cell(f"+{s.points_gained:.2f}", raw=s.points_gained),
             ]
             for s in p.combination
         ]

@@ -361,10 +361,7 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
 
     def put(key: str, value: float | None, have: bool, evidence: list[dict[str, Any]]) -> None:
         number, status = _value(value, have and key not in parts.unavailable)
-        rows = tuple(
-            {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
-            for row in evidence[:EVIDENCE_ROWS]
-        )
+        rows = tuple(evidence[:EVIDENCE_ROWS])  # numbers in full (SPEC §14)
         approximate = parts.refunds is not None and key in parts.refunds.approximate
         note = parts.unavailable.get(key)
         inputs[key] = MetricInput(

@@ -36,6 +36,7 @@ def pickup(
     limit: o.Limit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,

@@ -53,6 +53,7 @@ def ledger_list(
     state: State = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     debug: o.Debug = False,

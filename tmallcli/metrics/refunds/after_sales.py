@@ -128,7 +128,7 @@ def complete(frame: pl.LazyFrame, columns: tuple[str, ...] = COLUMNS) -> pl.Lazy
 
 
 def _hours(microseconds: pl.Expr) -> pl.Expr:
-    return (microseconds / US_PER_HOUR).round(4)
+    return microseconds / US_PER_HOUR  # full precision (SPEC §14); tables round
 
 
 def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:

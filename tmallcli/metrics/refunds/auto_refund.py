@@ -37,7 +37,7 @@ class Simulation:
         change: dict[str, float | None] = {}
         for key, before in self.before.items():
             after = self.after[key]
-            change[key] = None if before is None or after is None else round(after - before, 4)
+            change[key] = None if before is None or after is None else after - before
         return change
 
 
