@@ -24,6 +24,7 @@ HtmlOut = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        metavar="FILE",
         help="Write the HTML report (self-contained, opens offline) to this file, atomically.",
         rich_help_panel=o.OUTPUT,
     ),
@@ -32,6 +33,7 @@ DemoOut = Annotated[
     Path,
     typer.Option(
         "--out",
+        metavar="FILE",
         help="Where to write the HTML report.",
         rich_help_panel=o.OUTPUT,
     ),

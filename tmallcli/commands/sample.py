@@ -18,23 +18,37 @@ DEFAULT_AS_OF = "2026-11-20"  # the bundled sample_data/ date; fixed so a seed g
 
 @app.command("sample")
 def sample(
-    orders: Annotated[int, typer.Option("--orders", help="Number of orders to generate.")] = 2000,
+    orders: Annotated[
+        int, typer.Option("--orders", metavar="NUMBER", help="Number of orders to generate.")
+    ] = 2000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives byte-identical files.")
+        int,
+        typer.Option(
+            "--seed",
+            metavar="NUMBER",
+            help="Random seed: the same seed gives byte-identical files.",
+        ),
     ] = 7,
     out: Annotated[
-        Path, typer.Option("--out", help="Folder to write the exports and manifest.json into.")
+        Path,
+        typer.Option(
+            "--out", metavar="FOLDER", help="Folder to write the exports and manifest.json into."
+        ),
     ] = Path("sample_out"),
     encoding: Annotated[
         str,
         typer.Option(
-            "--encoding", help="File encoding: utf-8, or gb18030 as the classic 订单报表."
+            "--encoding",
+            metavar="ENCODING",
+            help="File encoding: utf-8, or gb18030 as the classic 订单报表.",
         ),
     ] = "utf-8",
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help=f"The shop's export date T (YYYY-MM-DD). Default: {DEFAULT_AS_OF}."
+            "--as-of",
+            metavar="DATE",
+            help=f"The shop's export date T (YYYY-MM-DD). Default: {DEFAULT_AS_OF}.",
         ),
     ] = None,
     excel_wrappers: Annotated[

@@ -385,6 +385,8 @@ class Config(Model):
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
     orders: OrdersConfig
+    # SPEC §14: the language of runtime messages when neither --lang nor TMALL_LANG chooses.
+    lang: Literal["zh", "en"]
 
     _sources: list[Path] = PrivateAttr(default_factory=list)
 

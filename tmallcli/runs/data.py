@@ -22,6 +22,7 @@ def run_data_check(
     import shutil
     import tempfile
 
+    from tmallcli import i18n
     from tmallcli.config import load_config
     from tmallcli.errors import UsageError
     from tmallcli.exports.check import check_files
@@ -31,7 +32,9 @@ def run_data_check(
 
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    mapping = load_config(config).mapping
+    loaded = load_config(config)
+    i18n.adopt_config(loaded.lang)
+    mapping = loaded.mapping
     workdir = Path(tempfile.mkdtemp(prefix="tmall-"))
     try:
         options = ReadOptions(encoding=encoding, sheet=sheet, mapping=mapping)

@@ -14,6 +14,7 @@ Preset = Annotated[
     str | None,
     typer.Option(
         "--preset",
+        metavar="PRESET",
         help="A pickup rule preset of the config, e.g. taobao_48h (48 h, paid on T−33 … T−4).",
         rich_help_panel=o.RULES,
     ),

@@ -14,6 +14,7 @@ Since = Annotated[
     str | None,
     typer.Option(
         "--since",
+        metavar="DATE",
         help="Only payouts recorded on or after this date (YYYY-MM-DD).",
         rich_help_panel=LEDGER,
     ),
@@ -21,13 +22,19 @@ Since = Annotated[
 
 Buyer = Annotated[
     str | None,
-    typer.Option("--buyer", help="Only this buyer's payouts (买家会员名).", rich_help_panel=LEDGER),
+    typer.Option(
+        "--buyer",
+        metavar="BUYER",
+        help="Only this buyer's payouts (买家会员名).",
+        rich_help_panel=LEDGER,
+    ),
 ]
 
 RunId = Annotated[
     str | None,
     typer.Option(
         "--run",
+        metavar="RUN",
         help="Only the payouts of this run (the run id a late-orders run prints).",
         rich_help_panel=LEDGER,
     ),
