@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tmallcli.exports.kinds import KIND_NAMES, OPTION_NAMES
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ def _check_day(value: str | None) -> str | None:
         try:
             date.fromisoformat(value.strip())
         except ValueError:
-            from tmallcli.i18n import tr
-
             problem = tr("--as-of: not a date in the form YYYY-MM-DD (got {value!r})", value=value)
             sys.stderr.write(tr("tmall: error: {message}", message=problem) + "\n")
             raise typer.Exit(2) from None
@@ -278,8 +277,12 @@ class OutputOptions:
             return named or OutputFormat.table.value
         if named is not None and named != self.format.value:
             raise UsageError(
-                f"--format {self.format.value} contradicts the output file {self.output} "
-                f"(its extension means {named}): drop --format or change the file name"
+                tr(
+                    "--format {value} contradicts the output file {output} (its extension means {named}): drop --format or change the file name",
+                    value=self.format.value,
+                    output=self.output,
+                    named=named,
+                )
             )
         return self.format.value
 

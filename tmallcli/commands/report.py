@@ -11,6 +11,7 @@ import typer
 
 from tmallcli.commands import options as o
 from tmallcli.commands.run import Outcome, check_writable, run
+from tmallcli.i18n import tr
 
 if TYPE_CHECKING:
     from tmallcli.commands.options import Bundle
@@ -93,7 +94,7 @@ def report(
         from tmallcli.runs.dsr import StarOptions
 
         if directory is None:
-            raise UsageError("give the folder of exports: --dir DIR")
+            raise UsageError(tr("give the folder of exports: --dir DIR"))
         return build(opts, out, StarOptions.of(stars, summary))
 
     run(program, opts.output, debug=debug)

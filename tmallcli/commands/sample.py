@@ -10,6 +10,7 @@ import typer
 
 from tmallcli.commands.run import error_line
 from tmallcli.errors import TmallError, UsageError
+from tmallcli.i18n import tr
 
 app = typer.Typer()
 
@@ -81,9 +82,11 @@ def _generate(
 
     day = parse_day("--as-of", as_of if as_of is not None else DEFAULT_AS_OF)
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "gb18030"):
-        raise UsageError(f"--encoding must be utf-8 or gb18030 (got {encoding!r})")
+        raise UsageError(
+            tr("--encoding must be utf-8 or gb18030 (got {encoding!r})", encoding=encoding)
+        )
     if orders < 1:
-        raise UsageError(f"--orders must be at least 1 (got {orders})")
+        raise UsageError(tr("--orders must be at least 1 (got {orders})", orders=orders))
 
     from tmallcli.sample import generate_shop
 

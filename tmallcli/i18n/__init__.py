@@ -44,7 +44,9 @@ def tr(template: str, /, **params: object) -> str:
     text = template
     if _CHOICE.get()[0] == "zh":
         text = _zh().get(template, template)
-    return text.format(**params)
+    # A template without parameters is taken as it is, braces included (a problem text looked
+    # up by value, e.g. a cell's, may hold any character).
+    return text.format(**params) if params else text
 
 
 def N_(template: str) -> str:  # gettext's name for "translate later"

@@ -15,3 +15,24 @@ CLI: dict[str, str] = {
         "{output}: 无法写入输出文件 (文件夹 {folder} 不存在或不可写)"
     ),
 }
+CLI |= {
+    "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)": (
+        "--check 需要 --min-rate R: 低于它就报警的揽收率 (例如 --min-rate 0.95)"
+    ),
+    "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)": (
+        "--check 需要 --min-rate R: 低于它就报警的回复率 (例如 --min-rate 0.95)"
+    ),
+    "--dry-run needs --ledger FILE (without a ledger nothing is written)": (
+        "--dry-run 需要 --ledger FILE (没有台账本来就不会写入任何内容)"
+    ),
+    "give the ledger to list: --ledger FILE": "请给出要列出的台账: --ledger FILE",
+    "--format {value} contradicts the output file {output} (its extension means {named}): drop --format or change the file name": (
+        "--format {value} 与输出文件 {output} 矛盾 (它的扩展名表示 {named}): 请去掉 --format 或修改文件名"
+    ),
+    "give the folder of exports: --dir DIR": "请给出导出文件所在的文件夹: --dir DIR",
+    "--encoding must be utf-8 or gb18030 (got {encoding!r})": (
+        "--encoding 必须是 utf-8 或 gb18030 (实际为 {encoding!r})"
+    ),
+    "--orders must be at least 1 (got {orders})": "--orders 至少为 1 (实际为 {orders})",
+    "{path}: cannot write the output ({strerror})": "{path}: 无法写入输出文件 ({strerror})",
+}

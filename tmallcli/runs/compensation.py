@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.context import Exports, Run, RunContext
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.compensation import CompensationRules, Proposal, Settlement
     from tmallcli.metrics.pickup import Notice
 
-NO_SHIP_TIME = (
+NO_SHIP_TIME = N_(
     "cannot tell which orders shipped: the orders export has neither 揽收时间 "
     "(picked_up_at) nor 发货时间 (shipped_at)"
 )
@@ -97,7 +98,7 @@ def run_late_orders(
         orders = files.load("orders", ORDERS_COLUMNS, categories=REPEATED_TEXTS)
         refunds = files.maybe("refunds", REFUND_COLUMNS)
         if not can_tell_shipping(orders, events):
-            raise UsageError(f"{NO_SHIP_TIME}; give --logistics FILE")
+            raise UsageError(tr("{reason}; give --logistics FILE", reason=tr(NO_SHIP_TIME)))
         if not can_compensate(orders):
             raise UsageError(NEEDS_PAID_AMOUNT)
         orders, notices = paid_without_status(orders)

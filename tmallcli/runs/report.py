@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
@@ -80,7 +81,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "triage": ("reviews",),
 }
 
-NO_SHIP_TIME = (
+NO_SHIP_TIME = N_(
     "cannot tell which orders shipped: the orders export has neither 揽收时间 nor "
     "发货时间 and there is no logistics export"
 )
@@ -257,8 +258,8 @@ def build_report(
         del orders_for_pickup
         files.release("orders", ORDER_COLUMNS, categories=REPEATED_TEXTS)
         if not have_events and not candidates.has_pickup_column:
-            parts.notes.append(NEEDS_PICKUP_TIME)
-            report.skipped["pickup"] = NEEDS_PICKUP_TIME
+            parts.notes.append(tr(NEEDS_PICKUP_TIME))
+            report.skipped["pickup"] = tr(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(
                 candidates,
@@ -274,7 +275,7 @@ def build_report(
         del candidates
         step("延迟发货赔付")
         if not shipping_known:
-            report.skipped["compensation"] = NO_SHIP_TIME
+            report.skipped["compensation"] = tr(NO_SHIP_TIME)
         elif not payable:
             report.skipped["compensation"] = NEEDS_PAID_AMOUNT
         else:

@@ -9,6 +9,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.audit import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 Preset = Annotated[
     str | None,
@@ -60,7 +61,7 @@ def pickup(
 
         if check and min_rate is None:
             raise UsageError(
-                "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)"
+                tr("--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)")
             )
         from tmallcli.render.pickup import PickupReport
         from tmallcli.runs.pickup import run_pickup

@@ -9,6 +9,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.compensate import LEDGER, LedgerFile, app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 Since = Annotated[
     str | None,
@@ -70,7 +71,7 @@ def ledger_list(
         from tmallcli.timeframe import parse_day
 
         if ledger is None:
-            raise UsageError("give the ledger to list: --ledger FILE")
+            raise UsageError(tr("give the ledger to list: --ledger FILE"))
         day = None if since is None else parse_day("--since", since)
         found = run_ledger_listing(ledger, since=day, buyer=buyer, run_id=run_id)
         return Outcome(LedgerListingReport(found))
