@@ -28,6 +28,7 @@ SAMPLE = PACKAGE.parent / "sample_data"
 ERRORS = {"TmallError": (0,), "UsageError": (0,), "OutputError": (0,), "ConfigError": (1,)}
 ERRORS |= {"InputError": (1,), "warn": (0,), "error_line": (0, 1), "fail": (0,), "bad": (1,)}
 ERRORS |= {"StarsError": (0,), "LedgerError": (0,), "Notice": (1,), "ServiceWarning": (1,)}
+ERRORS |= {"info": (0,)}
 TEXT_KEYWORDS = ("hint", "problem", "message")
 
 
@@ -55,6 +56,8 @@ def _is_text(node: ast.expr | None) -> bool:
         return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
     if isinstance(node, ast.JoinedStr):
         return True
+    if isinstance(node, ast.Name) and node.id.isupper():
+        return True  # a sentence kept in a constant: tr(CONSTANT) where it is said
     if isinstance(node, ast.BinOp):
         return _is_text(node.left) or _is_text(node.right)
     return False
@@ -221,3 +224,58 @@ def test_library_speaks_english_until_chosen() -> None:
 def test_tmall_lang_values(value: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMALL_LANG", value)
     assert i18n.choose([]) == lang
+
+
+ORDERS_HEADER = "订单编号,买家会员名,买家实际支付金额,订单状态,订单付款时间\n"
+
+
+def test_a_bad_value_in_zh_keeps_file_line_column_and_value(tmp_path: Path) -> None:
+    (tmp_path / "订单.csv").write_text(
+        ORDERS_HEADER + "1001,a,12.5,交易成功,2026-11-01 10:00:00\n"
+        "1002,b,十二元,交易成功,2026-11-02 10:00:00\n",
+        encoding="utf-8",
+    )
+    code, err = invoke(["audit", "pickup", "--orders", "订单.csv", "--as-of", "2026-11-20"])
+    assert code == 2
+    assert err.splitlines() == [
+        "tmall: 错误: 订单.csv:3: 列 买家实际支付金额 (paid_amount): 不是金额 (值为 '十二元')",
+        "tmall: 提示: orders 中有 1 行的值有误；--skip-bad-rows 会跳过这些行并报告",
+    ]
+
+
+def test_a_config_error_in_zh_names_the_key_path(tmp_path: Path) -> None:
+    (tmp_path / "tmall.yaml").write_text(
+        "service_score:\n  categories:\n    女装:\n      weights:\n        product: 1.7\n",
+        encoding="utf-8",
+    )
+    code, err = invoke(["score", "dsr", "--stars", "description=30,10,5,3,2"])
+    assert code == 2
+    assert err == (
+        "tmall: 错误: 配置 service_score.categories.女装.weights.product: "
+        "必须在 0 到 1 之间 (实际为 1.7)\n"
+    )
+
+
+def test_a_warning_in_zh(tmp_path: Path) -> None:
+    row = "1001,a,12.5,交易成功,2026-11-01 10:00:00\n"
+    (tmp_path / "orders.csv").write_text(ORDERS_HEADER + row + row, encoding="utf-8")
+    code, err = invoke(["audit", "pickup", "--orders", "orders.csv", "--as-of", "2026-11-20"])
+    assert code == 0
+    assert "tmall: 警告: orders: 去掉了 1 行完全重复的行" in err.splitlines()
+    assert all(line.startswith("tmall: 警告: ") for line in err.splitlines())
+    # The same run with --lang en says it in English.
+    code, err = invoke(
+        ["audit", "pickup", "--orders", "orders.csv", "--as-of", "2026-11-20", "--lang", "en"]
+    )
+    assert "tmall: warning: orders: dropped 1 exact duplicate row(s)" in err.splitlines()
+
+
+def test_a_what_if_out_of_range_in_zh() -> None:
+    code, err = invoke(
+        ["score", "service", "--stars", "description=30,10,5,3,2", "--set", "pickup_24h_rate=97"]
+    )
+    assert code == 2
+    assert err == (
+        "tmall: 错误: --set pickup_24h_rate: 97 超出范围；"
+        "应为 0 到 1 的比率或百分比，例如 0.97 或 97%\n"
+    )

@@ -165,18 +165,24 @@ def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> 
 
     def announce(files: dict[str, list[str]]) -> None:
         for kind, paths in files.items():
-            info(f"{kind}: {', '.join(paths)}")
+            info(kind + ": " + ", ".join(paths))  # names only: nothing to translate
 
     check_writable(html)  # before minutes of work, not after
     done = run_report(opts.exports, opts.rules.context(), announce=announce, stars=stars)
     shop = done.result
     for ignored in shop.ignored:
-        info(f"ignored {ignored.path} ({ignored.reason})")
+        info(tr("ignored {path} ({reason})", path=ignored.path, reason=ignored.reason))
     summary = ShopSummary(shop)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
 
         write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
-        info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
+        info(
+            tr(
+                "wrote {html} (open it in a browser: file://{path})",
+                html=html,
+                path=html.resolve(),
+            )
+        )
     return Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)

@@ -111,7 +111,15 @@ def _generate(
     import json
 
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    sys.stderr.write(f"tmall sample: wrote {out} (seed {seed}, as of {day:%Y-%m-%d}, {encoding})\n")
+    wrote = tr(
+        "tmall sample: wrote {out} (seed {seed}, as of {day}, {encoding})",
+        out=out,
+        seed=seed,
+        day=f"{day:%Y-%m-%d}",
+        encoding=encoding,
+    )
+    sys.stderr.write(wrote + "\n")
     for kind, paths in written.items():
         for path in paths:
-            sys.stderr.write(f"  {kind:<11} {rows[kind]:>12,} rows  {path.name}\n")
+            count = tr("{rows:>12,} rows", rows=rows[kind])
+            sys.stderr.write(f"  {kind:<11} {count}  {path.name}\n")

@@ -36,3 +36,12 @@ CLI |= {
     "--orders must be at least 1 (got {orders})": "--orders 至少为 1 (实际为 {orders})",
     "{path}: cannot write the output ({strerror})": "{path}: 无法写入输出文件 ({strerror})",
 }
+
+# what `tmall report` and `tmall sample` tell on stderr
+CLI |= {
+    "wrote {html} (open it in a browser: file://{path})": "已写入 {html} (用浏览器打开: file://{path})",
+    "tmall sample: wrote {out} (seed {seed}, as of {day}, {encoding})": (
+        "tmall sample: 已写入 {out} (种子 {seed}，截至 {day}，{encoding})"
+    ),
+    "{rows:>12,} rows": "{rows:>12,} 行",
+}

@@ -148,9 +148,9 @@ RUNS: dict[str, str] = {
         "--set: 应为 指标=值，指标是 {value} 之一 (实际为 {item!r})"
     ),
     "--set {key}: not a number (got {text!r}); expected {value}": (
-        "--set {key}: 不是数字 (实际为 {text!r})；应为{value}"
+        "--set {key}: 不是数字 (实际为 {text!r})；应为 {value}"
     ),
-    "--set {key}: {text} is out of range; expected {value}": "--set {key}: {text} 超出范围；应为{value}",
+    "--set {key}: {text} is out of range; expected {value}": "--set {key}: {text} 超出范围；应为 {value}",
     "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, --complaints, the DSR page's --stars / --summary, or --dir DIR": (
         "请至少给出一个导出文件: --orders、--logistics、--reviews、--refunds、--chats、--complaints、"
         "DSR 页面的 --stars / --summary，或 --dir DIR"
@@ -191,4 +191,28 @@ RUNS |= {
     ),
     "{path}: not a tmall ledger (tables {tables} missing)": "{path}: 不是 tmall 台账 (缺少表 {tables})",
     "{path}: no such ledger file": "{path}: 找不到台账文件",
+}
+
+# the report's folder and the sample shop (runs/report.py, sample/)
+RUNS |= {
+    "folder (not searched)": "文件夹 (未搜索)",
+    "not an export file ({suffixes})": "不是导出文件 ({suffixes})",
+    "not read": "未读取",
+    "{done:,}/{orders:,} orders": "{done:,}/{orders:,} 个订单",
+}
+
+# what a run could not do for want of an export (runs/report.py, runs/dsr.py, runs/orders.py)
+RUNS |= {
+    "no {kinds} export": "没有 {kinds} 导出文件",
+    "{section}: skipped ({reason})": "{section}: 已跳过 ({reason})",
+    "the reviews export has no DSR columns (DSR ratings are anonymous to the seller): give the star counts of the shop's DSR page: --stars description=N5,N4,N3,N2,N1 (and service, logistics) or --summary FILE": (
+        "评价导出文件没有 DSR 列 (DSR 评分对卖家是匿名的): 请给出店铺 DSR 页面的星级人数: "
+        "--stars description=N5,N4,N3,N2,N1 (以及 service、logistics) 或 --summary FILE"
+    ),
+    "compensation needs the amount the buyer paid: the orders export has no 买家实际支付金额 / 买家实付金额 (paid_amount) column": (
+        "赔付需要买家实付金额: 订单导出文件没有 买家实际支付金额 / 买家实付金额 (paid_amount) 列"
+    ),
+    "group {group} is owed {fen} fen more, but every order of it is already in the ledger: pay it by hand": (
+        "赔付组 {group} 还应多付 {fen} 分，但它的每个订单都已记入台账: 请手动支付"
+    ),
 }

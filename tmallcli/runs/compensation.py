@@ -100,7 +100,7 @@ def run_late_orders(
         if not can_tell_shipping(orders, events):
             raise UsageError(tr("{reason}; give --logistics FILE", reason=tr(NO_SHIP_TIME)))
         if not can_compensate(orders):
-            raise UsageError(NEEDS_PAID_AMOUNT)
+            raise UsageError(tr(NEEDS_PAID_AMOUNT))
         orders, notices = paid_without_status(orders)
         orders, more = with_buyers(orders, files)
         notices += more
@@ -119,8 +119,12 @@ def run_late_orders(
         ignored
         + [n.message for n in notices]
         + [
-            f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
-            "is already in the ledger: pay it by hand"
+            tr(
+                "group {group} is owed {fen} fen more, but every order of it is already in the "
+                "ledger: pay it by hand",
+                group=gap.group_id,
+                fen=gap.amount_fen,
+            )
             for gap in settlement.unattributed
         ]
     )

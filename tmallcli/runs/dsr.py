@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 TREND_HISTORY_DAYS = 90  # the report's DSR trend: the score shown on each of the last 90 days
 
-NEEDS_STARS = (
+NEEDS_STARS = N_(
     "the reviews export has no DSR columns (DSR ratings are anonymous to the seller): give the "
     "star counts of the shop's DSR page: --stars description=N5,N4,N3,N2,N1 (and service, "
     "logistics) or --summary FILE"
@@ -175,7 +175,7 @@ NEEDS_STARS_CODE = "dsr_needs_star_counts"
 def dsr_missing(reviews: LoadedExport) -> dict[str, str]:
     """The DSR metrics of §6 this reviews export cannot give, with the reason."""
     return {
-        metric: NEEDS_STARS
+        metric: tr(NEEDS_STARS)
         for metric, column in DSR_METRIC_COLUMNS.items()
         if column not in reviews.present
     }
@@ -256,7 +256,7 @@ def run_dsr(
         if ratings is not None:
             return finish(ratings, files)
         if files.has("reviews"):
-            raise UsageError(NEEDS_STARS)
+            raise UsageError(tr(NEEDS_STARS))
         raise UsageError(
             tr(
                 "give the reviews export (--reviews FILE) or the shop page's star counts (--stars description=30,10,5,3,2, --summary FILE), or --dir DIR"

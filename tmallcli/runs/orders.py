@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tmallcli.i18n import tr
+from tmallcli.i18n import N_, tr
 
 if TYPE_CHECKING:
     from tmallcli.exports.inputs import Inputs
@@ -30,7 +30,7 @@ NO_BUYER = "orders_without_buyer"
 NO_STATUS = "orders_without_status"
 NO_PAID_AMOUNT = "orders_without_paid_amount"
 
-NEEDS_PAID_AMOUNT = (
+NEEDS_PAID_AMOUNT = N_(
     "compensation needs the amount the buyer paid: the orders export has no 买家实际支付金额 / "
     "买家实付金额 (paid_amount) column"
 )

@@ -145,13 +145,13 @@ def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
         if key in used:
             continue
         if entry.is_dir():
-            reason = "folder (not searched)"
+            reason = tr("folder (not searched)")
         elif key in reasons:
             reason = reasons[key]
         elif entry.suffix.lower() not in EXPORT_SUFFIXES or entry.name.startswith("~$"):
-            reason = f"not an export file ({', '.join(EXPORT_SUFFIXES)})"
+            reason = tr("not an export file ({suffixes})", suffixes=", ".join(EXPORT_SUFFIXES))
         else:
-            reason = "not read"
+            reason = tr("not read")
         ignored.append(IgnoredFile(str(entry), reason))
     return ignored
 
@@ -207,7 +207,7 @@ def build_report(
         if section in ("dsr", "service") and page_given:
             continue
         if not any(files.has(k) for k in kinds):
-            report.skipped[section] = "no " + " / ".join(kinds) + " export"
+            report.skipped[section] = tr("no {kinds} export", kinds=" / ".join(kinds))
     parts = Components()
     paid = None
 
@@ -277,7 +277,7 @@ def build_report(
         if not shipping_known:
             report.skipped["compensation"] = tr(NO_SHIP_TIME)
         elif not payable:
-            report.skipped["compensation"] = NEEDS_PAID_AMOUNT
+            report.skipped["compensation"] = tr(NEEDS_PAID_AMOUNT)
         else:
             from tmallcli.metrics.compensation import settle_payouts
 
@@ -319,7 +319,7 @@ def build_report(
         files.release_kind("reviews")
     dsr_component(files, ctx, stars, dsr_ratings, parts, dsr_lacking)
     if parts.dsr is None and "dsr" not in report.skipped:
-        report.skipped["dsr"] = NEEDS_STARS
+        report.skipped["dsr"] = tr(NEEDS_STARS)
     if files.has("chats"):
         step("旺旺 读取")
         chats = files.load("chats", response.COLUMNS)
@@ -379,7 +379,10 @@ def run_report(
             )
         reads = files.reads()
     notes = [n.message for n in shop.warnings]
-    notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
+    notes += [
+        tr("{section}: skipped ({reason})", section=section, reason=reason)
+        for section, reason in shop.skipped.items()
+    ]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     notes += shop.notices
     return Run(shop, reads, shop.input_warnings, notes)

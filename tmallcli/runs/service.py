@@ -141,11 +141,11 @@ def dsr_component(
         lacking = (
             dict(missing or {})
             if ratings is not None
-            else dict.fromkeys(DSR_METRIC_COLUMNS, NEEDS_STARS)
+            else dict.fromkeys(DSR_METRIC_COLUMNS, tr(NEEDS_STARS))
         )
         parts.unavailable.update(lacking)
         if "item_review_score" in lacking:
-            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, NEEDS_STARS))
+            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, tr(NEEDS_STARS)))
     elif ratings is None and files.has("reviews"):
         parts.notes.append(tr(NO_DSR_COLUMNS))
     if page is not None:

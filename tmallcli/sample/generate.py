@@ -100,7 +100,7 @@ def generate_shop(
             for kind in KINDS:
                 sinks[kind].write(frames[kind])
             if progress is not None:
-                progress(f"{start + n:,}/{orders:,} orders")
+                progress(tr("{done:,}/{orders:,} orders", done=start + n, orders=orders))
     finally:
         for sink in sinks.values():
             sink.close()
