@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,22 @@ def default_config() -> Config:
 def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test picks up a developer's ./tmall.yaml."""
     monkeypatch.chdir(tmp_path)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Messages in English unless a test chooses (the tests assert the English sentences;
+    tests/test_messages.py asserts the Chinese ones): TMALL_LANG=en reaches every CLI run, in
+    process or in a subprocess, session fixtures included. Labels keep their own default
+    (zh): they follow --lang only."""
+    os.environ["TMALL_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> None:
+    """The library starts each test in English too, whatever the test before chose."""
+    from tmallcli import i18n
+
+    i18n.use("en")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tmallcli.exports.kinds import KIND_NAMES, OPTION_NAMES
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports
 
 if TYPE_CHECKING:
@@ -60,9 +61,8 @@ def _check_day(value: str | None) -> str | None:
         try:
             date.fromisoformat(value.strip())
         except ValueError:
-            sys.stderr.write(
-                f"tmall: error: --as-of: not a date in the form YYYY-MM-DD (got {value!r})\n"
-            )
+            problem = tr("--as-of: not a date in the form YYYY-MM-DD (got {value!r})", value=value)
+            sys.stderr.write(tr("tmall: error: {message}", message=problem) + "\n")
             raise typer.Exit(2) from None
     return value
 
@@ -71,6 +71,7 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         callback=_check_day,
         help="Report date T (YYYY-MM-DD, Asia/Shanghai). Default: today; the as-of instant is "
         "T 23:59:59, or now when not given.",
@@ -81,6 +82,7 @@ ConfigFile = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="User YAML deep-merged over config/default.yaml (default: ./tmall.yaml if present).",
         rich_help_panel=RULES,
     ),
@@ -88,7 +90,10 @@ ConfigFile = Annotated[
 Category = Annotated[
     str | None,
     typer.Option(
-        "--category", help="Category block of the config (类目), e.g. 女装.", rich_help_panel=RULES
+        "--category",
+        metavar="CATEGORY",
+        help="Category block of the config (类目), e.g. 女装.",
+        rich_help_panel=RULES,
     ),
 ]
 Check = Annotated[
@@ -125,6 +130,7 @@ OutputFile = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write to this file (atomically) instead of stdout.",
         rich_help_panel=OUTPUT,
     ),
@@ -148,11 +154,25 @@ NoBom = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+
+
+def _choose_lang(ctx: typer.Context, value: Lang) -> Lang:
+    """``--lang`` given: messages speak it from here on (SPEC §14; cli.root chose the rest)."""
+    source = ctx.get_parameter_source("lang")
+    if source is not None and source.name == "COMMANDLINE":
+        from tmallcli import i18n
+
+        i18n.choose(["--lang", value.value])
+    return value
+
+
 LangOpt = Annotated[
     Lang,
     typer.Option(
         "--lang",
-        help="Label language: zh (platform terms) or en.",
+        callback=_choose_lang,
+        help="Language of labels and messages: zh (platform terms) or en. Messages also "
+        "follow TMALL_LANG, else the config's lang.",
         rich_help_panel=OUTPUT,
         case_sensitive=False,
     ),
@@ -166,6 +186,7 @@ MinRate = Annotated[
     float | None,
     typer.Option(
         "--min-rate",
+        metavar="RATE",
         min=0.0,
         max=1.0,
         help="Target rate 0–1 (e.g. 0.95): below it the rate shows red, and --check exits 1.",
@@ -176,6 +197,7 @@ Limit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="ROWS",
         min=0,
         help="How many rows the command's main list shows (default: from the config; 0 = all).",
         rich_help_panel=OUTPUT,
@@ -187,7 +209,9 @@ _FILES_HELP = "a file, a glob or a folder; repeatable"
 
 def _export_option(kind: str, what: str) -> typer.models.OptionInfo:
     """The option giving one kind's files, named as exports/kinds.py names it."""
-    return typer.Option(OPTION_NAMES[kind], help=f"{what} ({_FILES_HELP}).", rich_help_panel=INPUTS)
+    return typer.Option(
+        OPTION_NAMES[kind], metavar="FILE", help=f"{what} ({_FILES_HELP}).", rich_help_panel=INPUTS
+    )
 
 
 Orders = Annotated[list[str] | None, _export_option("orders", "Orders export 订单报表")]
@@ -202,6 +226,7 @@ Stars = Annotated[
     list[str] | None,
     typer.Option(
         "--stars",
+        metavar="DIMENSION=COUNTS",
         help="The DSR page's star counts of one dimension, 5★ to 1★: description=30,10,5,3,2 "
         "(also service, logistics, or 描述相符 / 服务态度 / 物流服务); repeatable.",
         rich_help_panel=INPUTS,
@@ -211,6 +236,7 @@ DsrSummary = Annotated[
     list[Path] | None,
     typer.Option(
         "--summary",
+        metavar="FILE",
         help="A small CSV / Excel / YAML file of the DSR page: per dimension the five star "
         "counts, or the raters and the five percentages, or the score and the raters.",
         rich_help_panel=INPUTS,
@@ -228,6 +254,7 @@ ExportDir = Annotated[
     Path | None,
     typer.Option(
         "--dir",
+        metavar="FOLDER",
         help="Folder of exports; each kind is found by its headers.",
         rich_help_panel=INPUTS,
     ),
@@ -236,6 +263,7 @@ Encoding = Annotated[
     str | None,
     typer.Option(
         "--encoding",
+        metavar="ENCODING",
         help="Force the input encoding (default: strict UTF-8, else GB18030).",
         rich_help_panel=INPUTS,
     ),
@@ -244,6 +272,7 @@ Sheet = Annotated[
     str | None,
     typer.Option(
         "--sheet",
+        metavar="SHEET",
         help="Read this sheet of an .xlsx export (default: every sheet, each classified by its "
         "headers).",
         rich_help_panel=INPUTS,
@@ -303,8 +332,12 @@ class OutputOptions:
             fmt = named or OutputFormat.table.value
         elif named is not None and named != self.format.value:
             raise UsageError(
-                f"--format {self.format.value} contradicts the output file {self.output} "
-                f"(its extension means {named}): drop --format or change the file name"
+                tr(
+                    "--format {value} contradicts the output file {output} (its extension means {named}): drop --format or change the file name",
+                    value=self.format.value,
+                    output=self.output,
+                    named=named,
+                )
             )
         else:
             fmt = self.format.value

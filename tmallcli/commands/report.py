@@ -11,6 +11,7 @@ import typer
 
 from tmallcli.commands import options as o
 from tmallcli.commands.run import Outcome, check_writable, run
+from tmallcli.i18n import tr
 
 if TYPE_CHECKING:
     from tmallcli.commands.options import Bundle
@@ -30,6 +31,7 @@ ReportOutput = Annotated[
         "--output",
         "-o",
         "--out",
+        metavar="FILE",
         help="Write to this file (atomically), in the format its extension names: .html the "
         "HTML report (the summary still printed), .json, .md, .csv, .xlsx (every table).",
         rich_help_panel=o.OUTPUT,
@@ -119,7 +121,7 @@ def report(
         from tmallcli.runs.dsr import StarOptions
 
         if directory is None:
-            raise UsageError("give the folder of exports: --dir DIR")
+            raise UsageError(tr("give the folder of exports: --dir DIR"))
         return build(
             opts, StarOptions.of(stars, summary), ledger=ledger, allow_partial=allow_partial
         )
@@ -204,7 +206,7 @@ def build(
 
     def announce(files: dict[str, list[str]]) -> None:
         for kind, paths in files.items():
-            info(f"{kind}: {', '.join(paths)}")
+            info(kind + ": " + ", ".join(paths))  # names only: nothing to translate
 
     html = opts.output.output if opts.output.resolved_format() == "html" else None
     check_writable(html)  # before minutes of work, not after
@@ -212,7 +214,7 @@ def build(
     done = run_report(opts.exports, ctx, announce=announce, stars=stars, ledger=ledger)
     shop = done.result
     for ignored in shop.ignored:
-        info(f"ignored {ignored.path} ({ignored.reason})")
+        info(tr("ignored {path} ({reason})", path=ignored.path, reason=ignored.reason))
     # --history: today's figures recorded, then each score's last 90 days for the HTML.
     kept = keep(opts, shop, ctx, trend_days=TREND_DAYS if html is not None else 0)
     summary = ShopSummary(shop, allow_partial, trends=kept.trends)
@@ -221,7 +223,13 @@ def build(
         from tmallcli.render.writers import write_atomic
 
         write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
-        info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
+        info(
+            tr(
+                "wrote {html} (open it in a browser: file://{path})",
+                html=html,
+                path=html.resolve(),
+            )
+        )
     outcome = Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
     if opts.rules.check and summary.partial_failed and shop.service is not None:
         from tmallcli.render.verdicts import partial_check_reason

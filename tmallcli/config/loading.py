@@ -28,6 +28,7 @@ from tmallcli.config.origins import (
     resolved_origins,
 )
 from tmallcli.errors import ConfigError
+from tmallcli.i18n import tr
 
 USER_CONFIG_NAME = "tmall.yaml"
 
@@ -43,8 +44,8 @@ def default_config_path() -> Path:
             return candidate
     raise ConfigError(
         "default.yaml",
-        "the shipped default config is missing",
-        hint="reinstall tmallcli; it looks for tmallcli/data/default.yaml",
+        tr("the shipped default config is missing"),
+        hint=tr("reinstall tmallcli; it looks for tmallcli/data/default.yaml"),
     )
 
 
@@ -122,9 +123,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 def _yaml_text(path: Path) -> str:
     if not path.exists():
-        raise ConfigError(str(path), "file not found", hint="check the --config path")
+        raise ConfigError(str(path), tr("file not found"), hint=tr("check the --config path"))
     if path.is_dir():
-        raise ConfigError(str(path), "is a folder, not a YAML file")
+        raise ConfigError(str(path), tr("is a folder, not a YAML file"))
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -133,7 +134,7 @@ def _yaml_text(path: Path) -> str:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ConfigError(str(path), "not UTF-8 or GB18030 text") from None
+            raise ConfigError(str(path), tr("not UTF-8 or GB18030 text")) from None
     return text
 
 
@@ -145,14 +146,14 @@ def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], yaml.Node | None
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     except _DuplicateKey as exc:
-        raise ConfigError(f"{path}:{exc.line}", f"duplicate key {exc.key!r}") from None
+        raise ConfigError(f"{path}:{exc.line}", tr("duplicate key {key!r}", key=exc.key)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(where, f"YAML syntax error: {problem}") from None
+        raise ConfigError(where, tr("YAML syntax error: {problem}", problem=problem)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(str(path), f"YAML syntax error: {exc}") from None
+        raise ConfigError(str(path), tr("YAML syntax error: {exc}", exc=exc)) from None
     finally:
         loader.dispose()
     if data is None:
@@ -160,7 +161,10 @@ def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], yaml.Node | None
     if not isinstance(data, dict):
         raise ConfigError(
             str(path),
-            f"must be a mapping of sections such as dsr:, pickup: (got {type(data).__name__})",
+            tr(
+                "must be a mapping of sections such as dsr:, pickup: (got {type})",
+                type=type(data).__name__,
+            ),
         )
     return data, node
 
@@ -203,7 +207,8 @@ def resolve_categories(data: dict[str, Any]) -> None:
             block = {}
         if not isinstance(block, dict):
             raise ConfigError(
-                f"service_score.categories.{name}", f"must be a mapping (got {show(block)})"
+                f"service_score.categories.{name}",
+                tr("must be a mapping (got {block})", block=show(block)),
             )
         parent = block.get("inherit")
         if parent is None:
@@ -211,16 +216,25 @@ def resolve_categories(data: dict[str, Any]) -> None:
         else:
             path = f"service_score.categories.{name}.inherit"
             if not isinstance(parent, str):
-                raise ConfigError(path, f"must be a category name (got {show(parent)})")
+                raise ConfigError(
+                    path, tr("must be a category name (got {parent})", parent=show(parent))
+                )
             if parent in chain or parent == name:
                 loop = (
                     " → ".join([*chain[chain.index(parent) :], parent])
                     if parent in chain
                     else f"{name} → {name}"
                 )
-                raise ConfigError(path, f"inheritance cycle {loop}")
+                raise ConfigError(path, tr("inheritance cycle {loop}", loop=loop))
             if parent not in raw:
-                raise ConfigError(path, f"unknown category {parent!r} (known: {', '.join(raw)})")
+                raise ConfigError(
+                    path,
+                    tr(
+                        "unknown category {parent!r} (known: {value})",
+                        parent=parent,
+                        value=", ".join(raw),
+                    ),
+                )
             result = deep_merge(resolve(parent, [*chain, parent]), block)
             result["inherit"] = parent
         resolved[name] = result

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from tmallcli.i18n import tr
+
 DIMENSIONS = ("product", "logistics", "after_sales", "consultation", "disputes")
 
 # Why a metric has no score.
@@ -254,8 +256,10 @@ def score_service(
     ]
     if missing:
         notes.append(
-            "left out and the other weights renormalised: "
-            + ", ".join(f"{k} ({metrics[k].status})" for k in missing)
+            tr(
+                "left out and the other weights renormalised: {metrics}",
+                metrics=", ".join(f"{k} ({metrics[k].status})" for k in missing),
+            )
         )
     return ServiceScore(category.name, float(category.threshold), metrics, dimensions, notes)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tmallcli.errors import OutputError
+from tmallcli.i18n import tr
 from tmallcli.render.labels import Labels
 
 if TYPE_CHECKING:
@@ -187,13 +188,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             with path.open("wb") as handle:
                 handle.write(data)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+            raise OutputError(
+                tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+            ) from None
         return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+        raise OutputError(
+            tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -204,7 +209,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+        raise OutputError(
+            tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+        ) from None
 
 
 def emit(

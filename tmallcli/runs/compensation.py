@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.context import Exports, Run, RunContext
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.compensation import CompensationRules, Payout, Proposal, Settlement
     from tmallcli.metrics.pickup import Notice
 
-NO_SHIP_TIME = (
+NO_SHIP_TIME = N_(
     "cannot tell which orders shipped: the orders export has neither 揽收时间 "
     "(picked_up_at) nor 发货时间 (shipped_at)"
 )
@@ -110,9 +111,9 @@ def run_late_orders(
         orders = files.load("orders", ORDERS_COLUMNS, categories=REPEATED_TEXTS)
         refunds = files.maybe("refunds", REFUND_COLUMNS)
         if not can_tell_shipping(orders, events):
-            raise UsageError(f"{NO_SHIP_TIME}; give --logistics FILE")
+            raise UsageError(tr("{reason}; give --logistics FILE", reason=tr(NO_SHIP_TIME)))
         if not can_compensate(orders):
-            raise UsageError(NEEDS_PAID_AMOUNT)
+            raise UsageError(tr(NEEDS_PAID_AMOUNT))
         orders, notices = paid_without_status(orders)
         orders, more = with_buyers(orders, files)
         notices += more
@@ -131,16 +132,25 @@ def run_late_orders(
     notes = ignored + [n.message for n in notices]
     if report is None:
         notes += [
-            f"group {gap.group_id} is owed {gap.amount_fen} fen more, but every order of it "
-            "is already in the ledger: pay it by hand"
+            tr(
+                "group {group} is owed {fen} fen more, but every order of it is already in the "
+                "ledger: pay it by hand",
+                group=gap.group_id,
+                fen=gap.amount_fen,
+            )
             for gap in settlement.unattributed
         ]
     elif report.first_run_older_lines:
         notes.append(
-            f"first run on this ledger: {report.first_run_older_lines} line(s), "
-            f"{yuan(report.first_run_older_fen)} yuan are for orders paid before "
-            f"{report.older_than} (more than {FIRST_RUN_DAYS} days back); give --since DATE "
-            "to leave older orders out (try it with --dry-run first)"
+            tr(
+                "first run on this ledger: {lines} line(s), {yuan} yuan are for orders paid "
+                "before {day} (more than {days} days back); give --since DATE to leave older "
+                "orders out (try it with --dry-run first)",
+                lines=report.first_run_older_lines,
+                yuan=yuan(report.first_run_older_fen),
+                day=report.older_than,
+                days=FIRST_RUN_DAYS,
+            )
         )
     result = LateOrdersRun(proposal, settlement, rules, report, notices)
     return Run(result, reads, warnings, notes)

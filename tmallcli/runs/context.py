@@ -47,11 +47,13 @@ def context(
     cwd: Path | None = None,
 ) -> RunContext:
     """Load and validate the config (default + user file), pick the category, resolve T."""
+    from tmallcli import i18n
     from tmallcli.config import load_config
     from tmallcli.timeframe import resolve_as_of
 
     day = resolve_as_of(as_of)
     loaded = load_config(config, cwd=cwd)
+    i18n.adopt_config(loaded.lang)
     name = category or loaded.service_score.default_category
     return RunContext(loaded, name, loaded.category(name), day)
 

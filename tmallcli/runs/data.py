@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import tr
+
 if TYPE_CHECKING:
     from tmallcli.exports.check import FileCheck
 
@@ -22,6 +24,7 @@ def run_data_check(
     import shutil
     import tempfile
 
+    from tmallcli import i18n
     from tmallcli.config import load_config
     from tmallcli.errors import UsageError
     from tmallcli.exports.check import check_files
@@ -30,8 +33,12 @@ def run_data_check(
     from tmallcli.exports.reader import ExportReader, ReadOptions
 
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")
-    mapping = load_config(config).mapping
+        raise UsageError(
+            tr("--kind: unknown kind {kind!r} (one of {value})", kind=kind, value=", ".join(KINDS))
+        )
+    loaded = load_config(config)
+    i18n.adopt_config(loaded.lang)
+    mapping = loaded.mapping
     workdir = Path(tempfile.mkdtemp(prefix="tmall-"))
     try:
         options = ReadOptions(encoding=encoding, sheet=sheet, mapping=mapping)

@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
@@ -83,7 +84,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "triage": ("reviews",),
 }
 
-NO_SHIP_TIME = (
+NO_SHIP_TIME = N_(
     "cannot tell which orders shipped: the orders export has neither 揽收时间 nor "
     "发货时间 and there is no logistics export"
 )
@@ -151,13 +152,13 @@ def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
         if key in used:
             continue
         if entry.is_dir():
-            reason = "folder (not searched)"
+            reason = tr("folder (not searched)")
         elif key in reasons:
             reason = reasons[key]
         elif entry.suffix.lower() not in EXPORT_SUFFIXES or entry.name.startswith("~$"):
-            reason = f"not an export file ({', '.join(EXPORT_SUFFIXES)})"
+            reason = tr("not an export file ({suffixes})", suffixes=", ".join(EXPORT_SUFFIXES))
         else:
-            reason = "not read"
+            reason = tr("not read")
         ignored.append(IgnoredFile(str(entry), reason))
     return ignored
 
@@ -218,7 +219,7 @@ def build_report(
         if section in ("dsr", "service") and page_given:
             continue
         if not any(files.has(k) for k in kinds):
-            report.skipped[section] = "no " + " / ".join(kinds) + " export"
+            report.skipped[section] = tr("no {kinds} export", kinds=" / ".join(kinds))
     parts = Components(given=given_kinds(files, stars))
     paid = None
 
@@ -269,8 +270,8 @@ def build_report(
         del orders_for_pickup
         files.release("orders", ORDER_COLUMNS, categories=REPEATED_TEXTS)
         if not have_events and not candidates.has_pickup_column:
-            parts.notes.append(NEEDS_PICKUP_TIME)
-            report.skipped["pickup"] = NEEDS_PICKUP_TIME
+            parts.notes.append(tr(NEEDS_PICKUP_TIME))
+            report.skipped["pickup"] = tr(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(
                 candidates,
@@ -286,9 +287,9 @@ def build_report(
         del candidates
         step("延迟发货赔付")
         if not shipping_known:
-            report.skipped["compensation"] = NO_SHIP_TIME
+            report.skipped["compensation"] = tr(NO_SHIP_TIME)
         elif not payable:
-            report.skipped["compensation"] = NEEDS_PAID_AMOUNT
+            report.skipped["compensation"] = tr(NEEDS_PAID_AMOUNT)
         else:
             from tmallcli.metrics.compensation import settle_payouts
 
@@ -330,7 +331,7 @@ def build_report(
         files.release_kind("reviews")
     dsr_component(files, ctx, stars, dsr_ratings, parts, dsr_lacking)
     if parts.dsr is None and "dsr" not in report.skipped:
-        report.skipped["dsr"] = NEEDS_STARS
+        report.skipped["dsr"] = tr(NEEDS_STARS)
     if files.has("chats"):
         step("旺旺 读取")
         chats = files.load("chats", response.COLUMNS)
@@ -396,7 +397,10 @@ def run_report(
 
         shop.compensation = with_open_list(shop.compensation, ledger, ctx)
     notes = [n.message for n in shop.warnings]
-    notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
+    notes += [
+        tr("{section}: skipped ({reason})", section=section, reason=reason)
+        for section, reason in shop.skipped.items()
+    ]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     notes += shop.notices
     return Run(shop, reads, shop.input_warnings, notes)

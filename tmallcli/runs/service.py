@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import N_, tr
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.dsr import (
@@ -161,13 +162,13 @@ def dsr_component(
         lacking = (
             dict(missing or {})
             if ratings is not None
-            else dict.fromkeys(DSR_METRIC_COLUMNS, NEEDS_STARS)
+            else dict.fromkeys(DSR_METRIC_COLUMNS, tr(NEEDS_STARS))
         )
         parts.unavailable.update(lacking)
         if "item_review_score" in lacking:
-            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, NEEDS_STARS))
+            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, tr(NEEDS_STARS)))
     elif ratings is None and files.has("reviews"):
-        parts.notes.append(NO_DSR_COLUMNS)
+        parts.notes.append(tr(NO_DSR_COLUMNS))
     if page is not None:
         parts.notes.extend(page.notes)
     parts.dsr = page if page is not None else ratings
@@ -193,7 +194,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
         files.release("orders", ORDER_COLUMNS)
         events = tracking_events(files, rules.words)
         if events is None and not orders.has_pickup_column:
-            parts.notes.append(NEEDS_PICKUP_TIME)
+            parts.notes.append(tr(NEEDS_PICKUP_TIME))
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
             parts.pickup.warnings.extend(notices)
@@ -219,10 +220,10 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
 
 # What ``--set`` accepts for each kind of metric value (config VALUE_KIND), said on a bad one.
 ACCEPTED_FORMS = {
-    "rate": "a rate from 0 to 1 or a percentage, e.g. 0.97 or 97%",
-    "score": "a score from 0 to 5, e.g. 4.75",
-    "duration": "hours or seconds, 0 or more, e.g. 36.5",
-    "value": "a number",
+    "rate": N_("a rate from 0 to 1 or a percentage, e.g. 0.97 or 97%"),
+    "score": N_("a score from 0 to 5, e.g. 4.75"),
+    "duration": N_("hours or seconds, 0 or more, e.g. 36.5"),
+    "value": N_("a number"),
 }
 
 
@@ -238,7 +239,11 @@ def parse_what_if(values: list[str] | None, metrics: Mapping[str, Any]) -> dict[
         key, text = key.strip(), text.strip()
         if not sep or key not in metrics:
             raise UsageError(
-                f"--set: expected METRIC=VALUE with METRIC one of {', '.join(metrics)} (got {item!r})"
+                tr(
+                    "--set: expected METRIC=VALUE with METRIC one of {value} (got {item!r})",
+                    value=", ".join(metrics),
+                    item=item,
+                )
             )
         metric = metrics[key]
         kind = metric.VALUE_KIND
@@ -247,14 +252,24 @@ def parse_what_if(values: list[str] | None, metrics: Mapping[str, Any]) -> dict[
             number = float(text[:-1] if percent else text)
         except ValueError:
             raise UsageError(
-                f"--set {key}: not a number (got {text!r}); expected {ACCEPTED_FORMS[kind]}"
+                tr(
+                    "--set {key}: not a number (got {text!r}); expected {value}",
+                    key=key,
+                    text=text,
+                    value=tr(ACCEPTED_FORMS[kind]),
+                )
             ) from None
         if percent:
             number /= 100
         low, high = metric.VALUE_RANGE
         if not math.isfinite(number) or number < low or (high is not None and number > high):
             raise UsageError(
-                f"--set {key}: {text} is out of range; expected {ACCEPTED_FORMS[kind]}"
+                tr(
+                    "--set {key}: {text} is out of range; expected {value}",
+                    key=key,
+                    text=text,
+                    value=tr(ACCEPTED_FORMS[kind]),
+                )
             )
         what_if[key] = number
     return what_if
@@ -283,8 +298,9 @@ def run_service(
             and not files.dsr_summaries
         ):
             raise UsageError(
-                "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, "
-                "--complaints, the DSR page's --stars / --summary, or --dir DIR"
+                tr(
+                    "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, --complaints, the DSR page's --stars / --summary, or --dir DIR"
+                )
             )
         parts = components(files, ctx, stars)
         reads, warnings, ignored = files.reads(), files.warnings, files.notes()
@@ -295,7 +311,11 @@ def run_service(
             {f"--{n.replace('_', '-')}" for options in missing.values() for n in options}
         )
         raise UsageError(
-            f"--strict: metrics without their export: {', '.join(missing)} (give {', '.join(needs)})"
+            tr(
+                "--strict: metrics without their export: {metrics} (give {options})",
+                metrics=", ".join(missing),
+                options=", ".join(needs),
+            )
         )
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)

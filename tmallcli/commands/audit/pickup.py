@@ -9,11 +9,13 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.audit import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 Preset = Annotated[
     str | None,
     typer.Option(
         "--preset",
+        metavar="PRESET",
         help="A pickup rule preset of the config, e.g. taobao_48h (48 h, paid on T−33 … T−4).",
         rich_help_panel=o.RULES,
     ),
@@ -61,7 +63,7 @@ def pickup(
 
         if check and min_rate is None and history is None:
             raise UsageError(
-                "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)"
+                tr("--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)")
             )
         from tmallcli.render.pickup import PickupReport
         from tmallcli.runs.pickup import run_pickup

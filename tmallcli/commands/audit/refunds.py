@@ -14,6 +14,7 @@ SlowestLimit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="ROWS",
         min=1,
         help="How many of the slowest refunds to list (default: config refunds.slowest_limit, 20).",
         rich_help_panel=o.OUTPUT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tmallcli.commands import options as o
 from tmallcli.commands.audit import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 
 @app.command("response")
@@ -46,7 +47,9 @@ def response(
 
         if check and min_rate is None and history is None:
             raise UsageError(
-                "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)"
+                tr(
+                    "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)"
+                )
             )
         from tmallcli.render.response import ResponseReport
         from tmallcli.runs.response import run_response

@@ -17,6 +17,7 @@ LedgerFile = Annotated[
     Path | None,
     typer.Option(
         "--ledger",
+        metavar="FILE",
         help="SQLite payout ledger: record what is owed once, print the open list until it "
         "is marked paid (created on first use).",
         rich_help_panel=LEDGER,

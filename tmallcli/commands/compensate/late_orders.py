@@ -9,6 +9,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.compensate import LEDGER, LedgerFile, app
 from tmallcli.commands.run import Outcome, check_writable, run
+from tmallcli.i18n import tr
 
 StartDate = Annotated[
     str | None,
@@ -83,7 +84,9 @@ def late_orders(
         from tmallcli.timeframe import parse_day
 
         if dry_run and ledger is None:
-            raise UsageError("--dry-run needs --ledger FILE (without a ledger nothing is written)")
+            raise UsageError(
+                tr("--dry-run needs --ledger FILE (without a ledger nothing is written)")
+            )
         if ledger is not None and not dry_run:
             # The ledger commits before the report is written: refuse an --output that
             # cannot be written now rather than record payouts nobody gets to see.

@@ -9,11 +9,13 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.compensate import LEDGER, LedgerFile, app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 Since = Annotated[
     str | None,
     typer.Option(
         "--since",
+        metavar="DATE",
         help="Only payouts recorded on or after this date (YYYY-MM-DD).",
         rich_help_panel=LEDGER,
     ),
@@ -21,13 +23,19 @@ Since = Annotated[
 
 Buyer = Annotated[
     str | None,
-    typer.Option("--buyer", help="Only this buyer's payouts (买家会员名).", rich_help_panel=LEDGER),
+    typer.Option(
+        "--buyer",
+        metavar="BUYER",
+        help="Only this buyer's payouts (买家会员名).",
+        rich_help_panel=LEDGER,
+    ),
 ]
 
 RunId = Annotated[
     str | None,
     typer.Option(
         "--run",
+        metavar="RUN",
         help="Only the payouts of this run (the run id a late-orders run prints).",
         rich_help_panel=LEDGER,
     ),
@@ -76,7 +84,7 @@ def ledger_list(
         from tmallcli.timeframe import parse_day
 
         if ledger is None:
-            raise UsageError("give the ledger to list: --ledger FILE")
+            raise UsageError(tr("give the ledger to list: --ledger FILE"))
         day = None if since is None else parse_day("--since", since)
         if state is not None and state not in ("owed", "paid", "void"):
             raise UsageError(f"--state: one of owed, paid, void (got {state!r})")

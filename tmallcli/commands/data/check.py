@@ -14,9 +14,12 @@ from tmallcli.exports.kinds import KIND_NAMES
 
 @app.command("check")
 def check(
-    files: Annotated[list[str], typer.Argument(help="Export files, globs or folders.")],
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE", help="Export files, globs or folders.")
+    ],
     kind: Annotated[
-        str | None, typer.Option("--kind", help=f"Read as this kind: {', '.join(KIND_NAMES)}.")
+        str | None,
+        typer.Option("--kind", metavar="KIND", help=f"Read as this kind: {', '.join(KIND_NAMES)}."),
     ] = None,
     config: o.ConfigFile = None,
     check: o.Check = False,

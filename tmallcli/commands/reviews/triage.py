@@ -14,6 +14,7 @@ Days = Annotated[
     int | None,
     typer.Option(
         "--days",
+        metavar="DAYS",
         help="Triage the medium/bad reviews of the last N days (default: config reviews.days, 30).",
         rich_help_panel=o.RULES,
     ),
@@ -21,7 +22,10 @@ Days = Annotated[
 Limit = Annotated[
     int,
     typer.Option(
-        "--limit", help="Rows of the follow-up queue shown (0 = all).", rich_help_panel=o.OUTPUT
+        "--limit",
+        metavar="ROWS",
+        help="Rows of the follow-up queue shown (0 = all).",
+        rich_help_panel=o.OUTPUT,
     ),
 ]
 

@@ -14,6 +14,7 @@ AddStars = Annotated[
     list[str] | None,
     typer.Option(
         "--add",
+        metavar="DIMENSION=COUNTS",
         help="What-if: new ratings on top of the page's counts, 5★ to 1★, e.g. "
         "description=0,0,0,0,3 (three more 1-star ratings); repeatable.",
         rich_help_panel=o.RULES,

@@ -14,6 +14,7 @@ Target = Annotated[
     float | None,
     typer.Option(
         "--target",
+        metavar="SCORE",
         min=0.0,
         max=5.0,
         help="Plan for this total: the value each metric alone would need, and a cheapest-first combination.",
@@ -24,6 +25,7 @@ SetValue = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
+        metavar="METRIC=VALUE",
         help="What-if: recompute with a hypothetical metric value, e.g. --set pickup_24h_rate=0.97 (repeatable).",
         rich_help_panel=o.RULES,
     ),
