@@ -124,7 +124,9 @@ class Inputs:
 
     def notes(self) -> list[str]:
         """What ``--dir`` left out and why, one line each (printed on stderr)."""
-        return [f"ignored {path} ({reason})" for path, reason in self.ignored_reasons.items()]
+        ignored = [f"ignored {path} ({reason})" for path, reason in self.ignored_reasons.items()]
+        cache = self.reader.cache
+        return ignored + ([] if cache is None else list(cache.notes))
 
     def has(self, kind: str) -> bool:
         if kind == "orders" and not self.files.get("orders"):
