@@ -51,6 +51,9 @@ READER_VERSION = 1
 DEFAULT_MAX_GB = 5.0
 ENV_DIR = "TMALL_CACHE_DIR"
 _META_KEY = "tmallcli"
+# How an entry is written: LZ4 costs little CPU to write and read; no statistics (a load
+# reads whole columns, never filters row groups).
+WRITE_OPTIONS: dict[str, Any] = {"compression": "lz4", "statistics": False}
 _SUFFIX = ".parquet"
 _PART = ".part-"
 # A temporary file older than this is left over by a run that died while writing it.
@@ -221,7 +224,7 @@ class ParsedCache:
         if temp is None:
             return
         try:
-            frame.write_parquet(temp, compression="lz4", statistics=False, metadata=metadata)
+            frame.write_parquet(temp, metadata=metadata, **WRITE_OPTIONS)
         except (OSError, pl.exceptions.PolarsError) as exc:
             temp.unlink(missing_ok=True)
             self._cannot_write(exc if isinstance(exc, OSError) else OSError(str(exc)))
@@ -347,8 +350,7 @@ def sink_file(
 
     def queries(src: Source, fast: bool) -> list[pl.LazyFrame]:
         metadata = ParsedCache.metadata(src, slot.headers, columns)
-        options: dict[str, Any] = {"compression": "lz4", "statistics": False}
-        return [scan(src, fast).sink_parquet(temp, lazy=True, metadata=metadata, **options)]
+        return [scan(src, fast).sink_parquet(temp, lazy=True, metadata=metadata, **WRITE_OPTIONS)]
 
     def run(build: Callable[[bool], list[pl.LazyFrame]]) -> list[pl.DataFrame]:
         collect_checked(build(True))
