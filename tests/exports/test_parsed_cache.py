@@ -310,6 +310,30 @@ def test_an_unwritable_folder_is_one_warning_and_the_same_result(tmp_path: Path)
     )
 
 
+@pytest.mark.parametrize("kind", ["logistics", "reviews"])
+def test_an_entry_that_cannot_be_written_is_one_warning_and_the_same_rows(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails (a full disk: here a refused option) never stops the run; the
+    folded load (logistics, streamed into its entry) and the plain one (reviews) alike."""
+    from tests.conftest import default_config
+    from tmallcli.metrics.shipping import EVENT_COLUMNS, PackagePickups, PickupWords
+
+    whole = PackagePickups(PickupWords.from_config(default_config().pickup))
+    load: dict[str, Any] = {"logistics": (EVENT_COLUMNS, whole), "reviews": (None, None)}
+    files = {kind: [str(SAMPLE / f"{kind}.csv")]}
+    with Inputs(files) as plain:
+        expected = plain.load(kind, *load[kind]).frame
+    monkeypatch.setitem(parsed_cache.WRITE_OPTIONS, "compression", "no-such-codec")
+    with Inputs(files, options=_options(tmp_path / "cache")) as inputs:
+        frame = inputs.load(kind, *load[kind]).frame
+        notes = inputs.notes()
+    assert frame.sort(frame.columns).equals(expected.sort(expected.columns))
+    assert len(notes) == 1 and notes[0].startswith("cannot write the parsed-export cache in ")
+    assert entries(tmp_path / "cache") == []
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == []  # no temporary file left
+
+
 def test_the_key_holds_the_mapping_and_the_reader_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,7 +39,7 @@ from typing import Any
 
 import polars as pl
 
-from tmallcli.exports.csv_scan import Queries, Runner, collect_checked, polars_type
+from tmallcli.exports.csv_scan import Queries, Runner, collect_checked, first_line, polars_type
 from tmallcli.exports.kinds import KindSpec
 from tmallcli.exports.paths import os_problem, split_sheet
 from tmallcli.exports.source import Source
@@ -117,6 +117,9 @@ class ParsedCache:
     settings: CacheSettings
     fingerprint: str  # the reader's options that change the rows (see module docstring)
     notes: list[str] = field(default_factory=list)
+    # Why the last entry streamed in (:func:`sink_file`) failed; the reader says it (as a
+    # folder it cannot write) once the file itself proves readable.
+    failed: OSError | None = None
     _writable: bool | None = None
 
     @property
@@ -199,6 +202,13 @@ class ParsedCache:
         self._writable = True
         return Path(name)
 
+    def settle(self) -> None:
+        """The file whose entry failed was read well without the cache: the entry could
+        not be written."""
+        if self.failed is not None:
+            self._cannot_write(self.failed)
+            self.failed = None
+
     def _cannot_write(self, exc: OSError) -> None:
         if self._writable is not False:
             self.notes.append(
@@ -225,22 +235,27 @@ class ParsedCache:
             return
         try:
             frame.write_parquet(temp, metadata=metadata, **WRITE_OPTIONS)
-        except (OSError, pl.exceptions.PolarsError) as exc:
+        except Exception as exc:  # a full disk, a folder gone: the run goes on without
             temp.unlink(missing_ok=True)
-            self._cannot_write(exc if isinstance(exc, OSError) else OSError(str(exc)))
+            self._cannot_write(exc if isinstance(exc, OSError) else OSError(first_line(exc)))
             return
         self.publish(temp, name)
 
-    def publish(self, temp: Path, name: str) -> None:
+    def publish(self, temp: Path, name: str) -> bool:
         """Move a written temporary file into place (atomic: a reader sees the old entry or
         the new one, never half of one), then keep the folder within its bound."""
         try:
             os.replace(temp, self.directory / name)
         except OSError as exc:
             temp.unlink(missing_ok=True)
-            self._cannot_write(exc)
-            return
+            if not (self.directory / name).is_file():
+                # (Windows refuses to replace a file another run holds open: that run's
+                # entry, the same rows, stays.)
+                self._cannot_write(exc)
+                return False
+            return True
         self.evict(keep=name)
+        return True
 
     def evict(self, keep: str | None = None) -> None:
         """Remove the least recently used entries until the folder is within ``max_bytes``
@@ -363,10 +378,17 @@ def sink_file(
         if has_bad(temp):
             temp.unlink(missing_ok=True)
             return source, None
+    except Exception as exc:
+        # A broken file, or the entry that could not be written (a full disk): the caller
+        # reads the file as without the cache, which raises the file's own error again.
+        temp.unlink(missing_ok=True)
+        cache.failed = OSError(first_line(exc))
+        return source, None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    cache.publish(temp, slot.name)
+    if not cache.publish(temp, slot.name):
+        return source, None
     entry = Entry(
         cache.directory / slot.name,
         slot.headers,

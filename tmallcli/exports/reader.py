@@ -555,8 +555,12 @@ class ExportReader:
             frames = None if entry is None else self._from_cache(entry, folded)
             if frames is not None:
                 return sources[index], frames
-            source = self._real(slot, sources[index])
-            return self._parse(source, lambda src, fast: build(src, fast, mapping))
+            source, frames = self._parse(
+                self._real(slot, sources[index]), lambda src, fast: build(src, fast, mapping)
+            )
+            if self.cache is not None:
+                self.cache.settle()
+            return source, frames
 
         parts, bads = [], []
         results = self._read_files(kind, sources, read)
