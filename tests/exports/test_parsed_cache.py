@@ -381,3 +381,41 @@ def test_broken_corpus_same_output_cold_warm_and_without(
     warm = tmall(*args, "--cache-dir", str(tmp_path))
     assert cold == without
     assert warm == without
+
+
+def test_a_workbook_with_entries_is_not_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--dir tells a workbook's sheets' kinds from their entries' headers: a warm run neither
+    converts the workbook nor parses it."""
+    import csv
+
+    from tests.exports.test_opening import write_xlsx
+
+    def rows(name: str) -> list[list[object]]:
+        with (SAMPLE / name).open(encoding="utf-8", newline="") as file:
+            return list(csv.reader(file))[:200]
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    write_xlsx(shop / "book.xlsx", {"评价": rows("reviews.csv"), "退款": rows("refunds.csv")})
+    opened: list[str] = []
+    open_file = ExportReader._open_file
+
+    def counting(self: ExportReader, path: Path, **kwargs: Any) -> Any:
+        opened.append(path.name)
+        return open_file(self, path, **kwargs)
+
+    monkeypatch.setattr(ExportReader, "_open_file", counting)
+
+    def load() -> list[pl.DataFrame]:
+        with Inputs({}, directory=shop, options=_options(tmp_path / "cache")) as inputs:
+            return [inputs.load("reviews").frame, inputs.load("refunds").frame]
+
+    cold = load()
+    assert sorted(opened) == ["book.xlsx#评价", "book.xlsx#退款"]
+    opened.clear()
+    warm = load()
+    assert opened == []
+    assert all(w.equals(c) for w, c in zip(warm, cold, strict=True))
+    assert cold[0].height > 100 and cold[1].height > 100

@@ -153,6 +153,17 @@ class ParsedCache:
         file_id = self._file_id(path)
         return file_id is not None and any(self.directory.glob(f"{file_id}-*{_SUFFIX}"))
 
+    def headers(self, path: Path) -> list[str] | None:
+        """The file's headers as an entry of it (any kind) keeps them; None without one."""
+        file_id = self._file_id(path)
+        if file_id is None:
+            return None
+        for found in sorted(self.directory.glob(f"{file_id}-*{_SUFFIX}")):
+            entry = self.lookup(found.name)
+            if entry is not None:
+                return entry.headers
+        return None
+
     def lookup(self, name: str) -> Entry | None:
         """The entry of that name, touched as used now; None when there is none, or when it
         cannot be read (a warning, and it is removed)."""

@@ -173,6 +173,12 @@ class ExportReader:
         self._sources[key] = source
         return source
 
+    def headers(self, path: Path) -> list[str]:
+        """The file's column names: from its cache entry when it has one (a workbook is then
+        not converted to tell its kind), else read from its head."""
+        cached = None if self.cache is None else self.cache.headers(path)
+        return cached if cached is not None else read_headers(self.source(path, lossy=True))
+
     def prefetch(self, paths: Iterable[Path]) -> None:
         """Open (transcode) these files in the background, one after another, while the run
         reads others: a GB18030 copy is written at the disk's pace (the 10 M-order shop's
@@ -226,7 +232,7 @@ class ExportReader:
                 continue
             verdicts = []
             for sheet in sheets:
-                classified = classify(read_headers(self.source(sheet, lossy=True)))
+                classified = classify(self.headers(sheet))
                 if classified.mapping is not None and classified.mapping.kind is kind:
                     found.append(sheet)
                 name = split_sheet(sheet)[1]
