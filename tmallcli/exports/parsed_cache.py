@@ -40,7 +40,7 @@ from typing import Any
 import polars as pl
 
 from tmallcli.exports.csv_scan import Queries, Runner, collect_checked, first_line, polars_type
-from tmallcli.exports.kinds import KindSpec
+from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.paths import os_problem, split_sheet
 from tmallcli.exports.source import Source
 
@@ -154,12 +154,11 @@ class ParsedCache:
         return file_id is not None and any(self.directory.glob(f"{file_id}-*{_SUFFIX}"))
 
     def headers(self, path: Path) -> list[str] | None:
-        """The file's headers as an entry of it (any kind) keeps them; None without one."""
-        file_id = self._file_id(path)
-        if file_id is None:
-            return None
-        for found in sorted(self.directory.glob(f"{file_id}-*{_SUFFIX}")):
-            entry = self.lookup(found.name)
+        """The file's headers as an entry of it (any kind, read with the same options: an
+        ``--encoding`` decodes the headers too) keeps them; None without one."""
+        for kind in KINDS:
+            name = self.name(path, kind)
+            entry = None if name is None else self.lookup(name)
             if entry is not None:
                 return entry.headers
         return None
