@@ -419,3 +419,18 @@ def test_a_workbook_with_entries_is_not_opened_again(
     assert opened == []
     assert all(w.equals(c) for w, c in zip(warm, cold, strict=True))
     assert cold[0].height > 100 and cold[1].height > 100
+
+
+def test_the_bound_comes_from_the_config(tmp_path: Path) -> None:
+    """``cache.max_gb`` in tmall.yaml (the tests run in tmp_path): a bound smaller than any
+    entry keeps only the last one written; zero is refused."""
+    cache = tmp_path / "cache"
+    (tmp_path / "tmall.yaml").write_text("cache:\n  max_gb: 0.000001\n", encoding="utf-8")
+    args = ["score", "service", "--dir", str(SAMPLE), *AS_OF, "--cache-dir", str(cache)]
+    code, out, _ = tmall(*args)
+    assert code == 0 and json.loads(out)
+    assert len(entries(cache)) == 1
+    (tmp_path / "tmall.yaml").write_text("cache:\n  max_gb: 0\n", encoding="utf-8")
+    code, out, err = tmall(*args)
+    assert code == 2 and out == ""
+    assert "cache.max_gb" in err
