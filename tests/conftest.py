@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,17 @@ def default_config() -> Config:
     from tmallcli.config import load_config
 
     return load_config(cwd=REPO / "config")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The parsed-export cache (on by default, SPEC §15) of every run in the tests — in
+    process or a ``tmall`` subprocess — goes to a folder of this session, never into the
+    user's home; the runs of the session share it, so later reads of a file hit it."""
+    folder = tmp_path_factory.mktemp("tmall-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMALL_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)

@@ -297,6 +297,25 @@ SkipBadRows = Annotated[
     ),
 ]
 
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse the exports without the parsed-export cache (neither read nor written).",
+        rich_help_panel=INPUTS,
+    ),
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Folder of the parsed-export cache (default: $TMALL_CACHE_DIR, else the user "
+        "cache folder, e.g. ~/.cache/tmallcli).",
+        rich_help_panel=INPUTS,
+        show_default=False,
+    ),
+]
+
 
 # The output formats a file's extension names (SPEC §14: -o 红包.csv writes CSV).
 EXTENSION_FORMATS = {
@@ -379,7 +398,7 @@ class Bundle:
 def bundle(params: Mapping[str, Any]) -> Bundle:
     """The shared options out of a command's parameters (its ``locals()``), by their names
     here: the export options (``--orders`` … ``--dir``, ``--encoding``, ``--sheet``,
-    ``--skip-bad-rows``), the rules' (``--as-of``, ``--config``, ``--category``, ``--check``)
+    ``--skip-bad-rows``, ``--no-cache``, ``--cache-dir``), the rules' (``--as-of``, ``--config``, ``--category``, ``--check``)
     and the output's (``--format``, ``--output``, ``--no-bom``, ``--lang``, ``--debug``)."""
     from tmallcli.render.progress import progress
 
@@ -391,6 +410,8 @@ def bundle(params: Mapping[str, Any]) -> Bundle:
             encoding=params.get("encoding"),
             sheet=params.get("sheet"),
             skip_bad_rows=bool(params.get("skip_bad_rows", False)),
+            cache=not params.get("no_cache", False),
+            cache_dir=params.get("cache_dir"),
             progress=progress,
         ),
         rules=RuleOptions(

@@ -96,6 +96,8 @@ def report(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """店铺体检报告: every score and audit a folder of exports allows, on one screen.

@@ -33,6 +33,7 @@ from tmallcli.config.fields import (
     Word,
     between,
     fail,
+    greater_than,
     minutes_of,
     money_fen,
     non_empty_list,
@@ -388,6 +389,12 @@ class ReviewsConfig(Model):
 # --------------------------------------------------------------------------- §2.1 the user's mapping
 
 
+class CacheConfig(Model):
+    """The parsed-export cache (SPEC §15): its bound in GB (least recently used evicted)."""
+
+    max_gb: Annotated[float, greater_than(0)]
+
+
 class Config(Model):
     dsr: DsrConfig
     pickup: PickupConfig
@@ -402,6 +409,7 @@ class Config(Model):
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
     orders: OrdersConfig
+    cache: CacheConfig
     # SPEC §14: the language of runtime messages when neither --lang nor TMALL_LANG chooses.
     lang: Literal["zh", "en"]
 

@@ -34,6 +34,9 @@ POLARS_TYPES: dict[ValueType, pl.DataType] = {
 
 # What ExportReader._collect runs over a file: (source, fast) → the queries, run together.
 Queries = Callable[[Source, bool], list[pl.LazyFrame]]
+# How it runs them: :func:`fast_or_tolerant` (the fast path, then the tolerant one), or the
+# parsed-export cache's run into a Parquet file (:func:`~tmallcli.exports.parsed_cache.sink_file`).
+Runner = Callable[[Callable[[bool], list[pl.LazyFrame]]], list[pl.DataFrame]]
 
 
 def polars_type(value_type: ValueType) -> pl.DataType:

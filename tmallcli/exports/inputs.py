@@ -13,7 +13,6 @@ from types import TracebackType
 from typing import Any
 
 from tmallcli.errors import InputError, UsageError
-from tmallcli.exports.csv_scan import read_headers
 from tmallcli.exports.dsr_summary import is_dsr_summary
 from tmallcli.exports.headers import classify, map_columns
 from tmallcli.exports.kinds import KINDS, OPTION_NAMES
@@ -98,7 +97,7 @@ class Inputs:
                 try:
                     # Headers only: a GB18030 file is transcoded when a command reads it,
                     # and not at all when none does (or reads only ASCII columns of it).
-                    headers = read_headers(self.reader.source(candidate, lossy=True))
+                    headers = self.reader.headers(candidate)
                 except InputError as exc:
                     self._ignore(candidate, exc.message)
                     continue
@@ -125,10 +124,12 @@ class Inputs:
 
     def notes(self) -> list[str]:
         """What ``--dir`` left out and why, one line each (printed on stderr)."""
-        return [
+        ignored = [
             tr("ignored {path} ({reason})", path=path, reason=reason)
             for path, reason in self.ignored_reasons.items()
         ]
+        cache = self.reader.cache
+        return ignored + ([] if cache is None else list(cache.notes))
 
     def has(self, kind: str) -> bool:
         if kind == "orders" and not self.files.get("orders"):
@@ -145,8 +146,7 @@ class Inputs:
             orders = KINDS["orders"]
             paths = expand_paths(self.files["order_items"], kind="order_items")
             self._items_stand_in = all(
-                map_columns(orders, read_headers(self.reader.source(p, lossy=True))).complete
-                for p in paths
+                map_columns(orders, self.reader.headers(p)).complete for p in paths
             )
         return self._items_stand_in
 

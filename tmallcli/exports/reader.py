@@ -26,6 +26,7 @@ from tmallcli.errors import InputError
 from tmallcli.exports.csv_scan import (
     BrokenQuoting,
     Queries,
+    Runner,
     collect_checked,
     fast_or_tolerant,
     read_headers,
@@ -38,6 +39,15 @@ from tmallcli.exports.folding import OrderStatuses, derive, without_repeats
 from tmallcli.exports.headers import ColumnMapping, classify, describe_missing, map_columns
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
+from tmallcli.exports.parsed_cache import (
+    CacheSettings,
+    Entry,
+    ParsedCache,
+    Slot,
+    read_entry,
+    sink_file,
+    typed_as_held,
+)
 from tmallcli.exports.paths import expand_paths, sheet_path, split_sheet
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
@@ -91,6 +101,8 @@ class ReadOptions:
     mapping: UserMapping = NO_MAPPING
     # How an order's items fold into the order (config ``orders``); None: the shipped config's.
     order_statuses: OrderStatuses | None = None
+    # The parsed-export cache (SPEC §15, :mod:`tmallcli.exports.parsed_cache`); None: off.
+    cache: CacheSettings | None = None
 
 
 @dataclass
@@ -139,6 +151,12 @@ class ExportReader:
         self._opening: dict[Path, Future[Source]] = {}
         self._background: ThreadPoolExecutor | None = None
         self._stop = threading.Event()
+        self.cache = None
+        if options.cache is not None:
+            # What changes a file's typed rows besides the file itself (the kind is added
+            # per entry); the order-status folding runs after the cache.
+            fingerprint = repr((options.encoding, options.sheet, options.mapping))
+            self.cache = ParsedCache(options.cache, fingerprint)
 
     def source(self, path: Path, *, lossy: bool = False) -> Source:
         """The file as UTF-8 CSV; transcoded or converted once per run, however often asked.
@@ -161,6 +179,12 @@ class ExportReader:
         self._sources[key] = source
         return source
 
+    def headers(self, path: Path) -> list[str]:
+        """The file's column names: from its cache entry when it has one (a workbook is then
+        not converted to tell its kind), else read from its head."""
+        cached = None if self.cache is None else self.cache.headers(path)
+        return cached if cached is not None else read_headers(self.source(path, lossy=True))
+
     def prefetch(self, paths: Iterable[Path]) -> None:
         """Open (transcode) these files in the background, one after another, while the run
         reads others: a GB18030 copy is written at the disk's pace (the 10 M-order shop's
@@ -171,6 +195,8 @@ class ExportReader:
             key = path.resolve()
             if key in self._sources or key in self._opening:
                 continue
+            if self.cache is not None and self.cache.has_file(path):
+                continue  # likely read from the cache: transcoding it would be work thrown away
             if self._background is None:
                 self._background = ThreadPoolExecutor(1, thread_name_prefix="tmall-open")
             self._opening[key] = self._background.submit(self._open_file, path, stop=self._stop)
@@ -212,7 +238,7 @@ class ExportReader:
                 continue
             verdicts = []
             for sheet in sheets:
-                classified = classify(read_headers(self.source(sheet, lossy=True)))
+                classified = classify(self.headers(sheet))
                 if classified.mapping is not None and classified.mapping.kind is kind:
                     found.append(sheet)
                 name = split_sheet(sheet)[1]
@@ -263,9 +289,9 @@ class ExportReader:
         if reduce is not None:
             if categories:
                 raise ValueError("categories apply to a plain load, not to a reduced one")
-            sources, mappings, present = self._open(kind, args, columns)
+            sources, mappings, present, slots = self._open(kind, args, columns)
             wanted = columns_read(kind, columns, present)
-            return self._load_reduced(kind, sources, mappings, present, wanted, reduce)
+            return self._load_reduced(kind, sources, mappings, slots, present, wanted, reduce)
         return self.load_parts(kind_name, args, [columns], categories)[0]
 
     def load_parts(
@@ -286,12 +312,34 @@ class ExportReader:
             if any(c is None for c in column_sets)
             else tuple(dict.fromkeys(c for cs in column_sets for c in cs or ()))
         )
-        sources, mappings, present = self._open(kind, args, union)
+        sources, mappings, present, slots = self._open(kind, args, union)
         wanted = columns_read(kind, union, present)
         held = frozenset(categories)
-        results = self._read_files(
-            kind, sources, mappings, lambda mapping: typed_rows(kind, mapping, wanted, held)
-        )
+        types = typed_as_held(kind, wanted, held)
+
+        def read(index: int) -> tuple[Source, list[pl.DataFrame]]:
+            slot, mapping = slots[index], mappings[index]
+            if slot.entry is not None and slot.entry.covers(wanted):
+                frame = self._from_cache(
+                    slot.entry, lambda e: read_entry(e, wanted, types).collect()
+                )
+                if frame is not None:
+                    return sources[index], [frame]
+            # Parsed from the export; with the cache on, with the columns its entry held too
+            # (then the entry covers both loads' columns), kept when no cell is bad.
+            both = slot.widened(wanted)
+            source, (frame,) = self._parse(
+                self._real(slot, sources[index]), typed_rows(kind, mapping, both, held)
+            )
+            if (
+                self.cache is not None
+                and slot.name is not None
+                and frame.get_column("_bad").null_count() == frame.height
+            ):
+                self.cache.write(slot.name, frame, ParsedCache.metadata(source, slot.headers, both))
+            return source, [frame if both == wanted else frame.select("_row", *wanted, "_bad")]
+
+        results = self._read_files(kind, sources, read)
         frames = [
             frame.with_columns(pl.lit(index, pl.UInt32).alias("_file"))
             for index, (frame,) in enumerate(results)
@@ -318,15 +366,37 @@ class ExportReader:
 
     def _open(
         self, kind: KindSpec, args: list[str] | list[Path], columns: tuple[str, ...] | None
-    ) -> tuple[list[Source], list[ColumnMapping], set[str]]:
-        """The kind's files as sources, their column mappings and the columns they carry."""
+    ) -> tuple[list[Source], list[ColumnMapping], set[str], list[Slot]]:
+        """The kind's files as sources, their column mappings, the columns they carry and
+        their places in the parsed-export cache. A file with an entry is not opened: its
+        headers and encoding come from the entry."""
         paths = self.sheets_of_kind(kind, expand_paths([str(a) for a in args], kind=kind.name))
         lossy = _ascii_read(kind, columns)
-        sources = [self.source(p, lossy=lossy) for p in paths]
         user = self.options.mapping
-        mappings = [mapping_for(kind, s, read_headers(s), user) for s in sources]
+        sources, mappings, slots = [], [], []
+        for path in paths:
+            name = None if self.cache is None else self.cache.name(path, kind.name)
+            entry = None if self.cache is None or name is None else self.cache.lookup(name)
+            source = entry.source(path) if entry is not None else self.source(path, lossy=lossy)
+            headers = entry.headers if entry is not None else read_headers(source)
+            sources.append(source)
+            mappings.append(mapping_for(kind, source, headers, user))
+            slots.append(Slot(path, lossy, headers, name, entry))
         present = set().union(*(m.found for m in mappings))
-        return sources, mappings, present
+        return sources, mappings, present, slots
+
+    def _real(self, slot: Slot, source: Source) -> Source:
+        """The file opened, where ``source`` is only an entry's account of it."""
+        return source if slot.entry is None else self.source(slot.path, lossy=slot.lossy)
+
+    def _from_cache(self, entry: Entry, read: Callable[[Entry], T]) -> T | None:
+        """``read(entry)``; None (and a warning) when the entry turns out unreadable."""
+        try:
+            return read(entry)
+        except (Exception, pl.exceptions.PanicException) as exc:
+            if self.cache is not None:
+                self.cache.unreadable(entry.path, exc)
+            return None
 
     def scan(
         self,
@@ -370,22 +440,30 @@ class ExportReader:
         self,
         kind: KindSpec,
         sources: list[Source],
-        mappings: list[ColumnMapping],
-        queries: Callable[[ColumnMapping], Queries],
+        read: Callable[[int], tuple[Source, list[pl.DataFrame]]],
     ) -> list[list[pl.DataFrame]]:
-        """Each file's results (see :meth:`_collect`) with the progress shown; ``sources``
-        is updated in place where a file was transcoded; each file's last record is checked."""
+        """Each file's results (``read(index)``: from the cache or :meth:`_parse`) with the
+        progress shown; ``sources`` is updated in place where a file was transcoded."""
         results = []
         with self.options.progress(f"{kind.name}", len(sources)) as step:
-            for index, (source, mapping) in enumerate(zip(sources, mappings, strict=True)):
-                source, frames = self._collect(source, queries(mapping))
-                check_last_record(source)
+            for index in range(len(sources)):
+                source, frames = read(index)
                 sources[index] = source
                 results.append(frames)
                 step.advance(f"{kind.name}: {source.display}")
         return results
 
-    def _collect(self, source: Source, queries: Queries) -> tuple[Source, list[pl.DataFrame]]:
+    def _parse(
+        self, source: Source, queries: Queries, run: Runner = fast_or_tolerant
+    ) -> tuple[Source, list[pl.DataFrame]]:
+        """:meth:`_collect` of one file, whose last record is then checked."""
+        source, frames = self._collect(source, queries, run)
+        check_last_record(source)
+        return source, frames
+
+    def _collect(
+        self, source: Source, queries: Queries, run: Runner = fast_or_tolerant
+    ) -> tuple[Source, list[pl.DataFrame]]:
         """Run ``queries(source, fast)`` over one file in one streaming pass (see
         :func:`~tmallcli.exports.csv_scan.fast_or_tolerant`). ``source`` may come back transcoded (a large file that
         turned out not to be UTF-8).
@@ -399,12 +477,13 @@ class ExportReader:
         def read(src: Source) -> list[pl.DataFrame]:
             if not src.all_text and ends_in_quoted_field(src):
                 src = replace(src, all_text=True)
-            return fast_or_tolerant(lambda fast: queries(src, fast))
+            return run(lambda fast: queries(src, fast))
 
-        if source.lossy:
+        if source.lossy and run is fast_or_tolerant:
             frames = self._read_lossily(source, queries)
             if frames is not None:
                 return source, frames
+        if source.lossy:
             source = self.source(source.path)  # transcoded: read as every file is
         try:
             try:
@@ -455,23 +534,55 @@ class ExportReader:
         kind: KindSpec,
         sources: list[Source],
         mappings: list[ColumnMapping],
+        slots: list[Slot],
         present: set[str],
         wanted: list[str],
         reduce: Reduce,
     ) -> LoadedExport:
         """:meth:`load` with ``reduce`` applied to each file's rows as they stream in, and
         once more to the files' results together. Bad rows fold apart in the same query
-        (:data:`Reduce`); only a file that has some is read again, for their numbers."""
+        (:data:`Reduce`); only a file that has some is read again, for their numbers.
 
-        def queries(mapping: ColumnMapping) -> Queries:
-            def build(source: Source, fast: bool) -> list[pl.LazyFrame]:
-                rows = typed_scan(kind, source, mapping, wanted, fast=fast)
-                return [reduce(rows.select(*wanted, "_bad"), ("_bad",))]
+        With the cache on, a file not in it is streamed into its entry first (the rows are
+        never held whole) and folded from there: folding while parsing would need a second
+        query over the scan, which holds the whole file (see :data:`Reduce`)."""
+        types = typed_as_held(kind, wanted, frozenset())
 
-            return build
+        def folded(entry: Entry) -> list[pl.DataFrame]:
+            rows = read_entry(entry, wanted, types, rows=False)
+            return [reduce(rows, ("_bad",)).collect(engine="streaming")]
+
+        def build(source: Source, fast: bool, mapping: ColumnMapping) -> list[pl.LazyFrame]:
+            rows = typed_scan(kind, source, mapping, wanted, fast=fast)
+            return [reduce(rows.select(*wanted, "_bad"), ("_bad",))]
+
+        def read(index: int) -> tuple[Source, list[pl.DataFrame]]:
+            slot, mapping = slots[index], mappings[index]
+            entry = slot.entry if slot.entry is not None and slot.entry.covers(wanted) else None
+            if entry is None and self.cache is not None and slot.name is not None:
+                source = self._real(slot, sources[index])
+                columns = slot.widened(wanted)
+                source, entry = sink_file(
+                    self.cache,
+                    slot,
+                    source,
+                    columns,
+                    lambda src, fast: typed_scan(kind, src, mapping, columns, fast=fast),
+                    self._parse,
+                )
+                sources[index] = source
+            frames = None if entry is None else self._from_cache(entry, folded)
+            if frames is not None:
+                return sources[index], frames
+            source, frames = self._parse(
+                self._real(slot, sources[index]), lambda src, fast: build(src, fast, mapping)
+            )
+            if self.cache is not None:
+                self.cache.settle()
+            return source, frames
 
         parts, bads = [], []
-        results = self._read_files(kind, sources, mappings, queries)
+        results = self._read_files(kind, sources, read)
         for index, (part,) in enumerate(results):
             if part.get_column("_bad").null_count() < part.height:
                 bad = (

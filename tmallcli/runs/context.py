@@ -67,6 +67,10 @@ class Exports:
     encoding: str | None = None
     sheet: str | None = None
     skip_bad_rows: bool = False
+    # The parsed-export cache (SPEC §15): on unless ``cache`` is False; its folder
+    # ``cache_dir``, else TMALL_CACHE_DIR, else the user cache folder.
+    cache: bool = True
+    cache_dir: Path | None = None
     # Shows a file's reading (a Rich bar on a terminal); the CLI passes it, the core never
     # imports render.
     progress: Callable[[str, int], Any] | None = None
@@ -81,6 +85,7 @@ class Exports:
         ``kind``: a subclass to open them as (``history backfill`` holds every load)."""
         from tmallcli.exports.folding import OrderStatuses
         from tmallcli.exports.inputs import Inputs
+        from tmallcli.exports.parsed_cache import DEFAULT_MAX_GB, CacheSettings
         from tmallcli.exports.reader import ReadOptions
         from tmallcli.exports.user_mapping import NO_MAPPING
 
@@ -90,6 +95,11 @@ class Exports:
             skip_bad_rows=self.skip_bad_rows,
             mapping=NO_MAPPING if ctx is None else ctx.config.mapping,
             order_statuses=None if ctx is None else OrderStatuses.from_config(ctx.config),
+            cache=CacheSettings.of(
+                self.cache_dir, DEFAULT_MAX_GB if ctx is None else ctx.config.cache.max_gb
+            )
+            if self.cache
+            else None,
             **({} if self.progress is None else {"progress": self.progress}),
         )
         opened = (kind or Inputs)(dict(self.files), directory=self.directory, options=options)

@@ -44,6 +44,8 @@ def pickup(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """24小时揽收及时率: orders paid on T−32 … T−3 picked up within 24 h, and what to chase.

@@ -42,6 +42,8 @@ def refunds(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """售后: 仅退款 / 退货退款自主完结时长, 纠纷退款率, refunds waiting past 72 h, auto-refund what-if.

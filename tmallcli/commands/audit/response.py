@@ -27,6 +27,8 @@ def response(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """旺旺响应率 and 人工平均响应时长 over T−30 … T−1, with the misses and who to staff.

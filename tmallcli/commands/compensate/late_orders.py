@@ -54,6 +54,8 @@ def late_orders(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """延迟发货赔付: the red packets owed for late shipment, broken delivery promises and 缺货.

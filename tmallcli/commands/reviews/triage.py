@@ -49,6 +49,8 @@ def triage(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """中差评处理: 好评率 over 180 days and a follow-up queue of the last 30 days' 中评/差评.

@@ -96,6 +96,8 @@ def cs(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """客服评价: human (人工客服) and bot (服务助手) ratings, per sub-account with tags.

@@ -42,6 +42,8 @@ def dsr(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """店铺动态评分 (DSR): the three ratings over 180 days, flags, 5-star ratings needed, roll-off.

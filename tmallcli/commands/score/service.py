@@ -69,6 +69,8 @@ def service(
     encoding: o.Encoding = None,
     sheet: o.Sheet = None,
     skip_bad_rows: o.SkipBadRows = False,
+    no_cache: o.NoCache = False,
+    cache_dir: o.CacheDir = None,
     debug: o.Debug = False,
 ) -> None:
     """基础服务考核分: five dimensions scored 0–5 against the category's activity threshold.
