@@ -20,6 +20,7 @@ HistoryPath = Annotated[
     Path | None,
     typer.Option(
         "--history",
+        metavar="FILE",
         help="The SQLite history file (written by --history on report and the score / audit "
         "commands).",
         rich_help_panel=HISTORY,
@@ -29,6 +30,7 @@ Metric = Annotated[
     list[str] | None,
     typer.Option(
         "--metric",
+        metavar="FIGURE",
         help="Only this figure, e.g. service_total, pickup_24h_rate, dsr_description "
         "(repeatable; default: every recorded one).",
         rich_help_panel=HISTORY,
@@ -36,16 +38,17 @@ Metric = Annotated[
 ]
 From = Annotated[
     str | None,
-    typer.Option("--from", help="First day, YYYY-MM-DD.", rich_help_panel=HISTORY),
+    typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.", rich_help_panel=HISTORY),
 ]
 To = Annotated[
     str | None,
-    typer.Option("--to", help="Last day, YYYY-MM-DD.", rich_help_panel=HISTORY),
+    typer.Option("--to", metavar="DATE", help="Last day, YYYY-MM-DD.", rich_help_panel=HISTORY),
 ]
 Shop = Annotated[
     str | None,
     typer.Option(
         "--shop",
+        metavar="SHOP",
         help="The shop whose figures to show, when the file holds several (a shop is its "
         "config's shop.name, else its exports folder's name).",
         rich_help_panel=HISTORY,

@@ -282,6 +282,7 @@ HistoryFile = Annotated[
     Path | None,
     typer.Option(
         "--history",
+        metavar="FILE",
         help="SQLite history: record this run's headline figures for the shop and T (a re-run "
         "of the day replaces them; created on first use); with --check, exit 1 when one "
         "worsened by more than history.max_drop since the previous recorded day.",
@@ -309,6 +310,7 @@ CacheDir = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        metavar="FOLDER",
         help="Folder of the parsed-export cache (default: $TMALL_CACHE_DIR, else the user "
         "cache folder, e.g. ~/.cache/tmallcli).",
         rich_help_panel=INPUTS,

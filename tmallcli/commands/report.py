@@ -65,6 +65,7 @@ ReportLedger = Annotated[
     Path | None,
     typer.Option(
         "--ledger",
+        metavar="FILE",
         help="Count the to-do's payouts from this payout ledger's open list (owed, not yet "
         "marked paid) and say how many are new today; the ledger is only read.",
         rich_help_panel=o.RULES,

@@ -15,6 +15,7 @@ StartDate = Annotated[
     str | None,
     typer.Option(
         "--since",
+        metavar="DATE",
         help="Only orders paid on or after this date (YYYY-MM-DD); the ledger keeps it for "
         "later runs. Start a new ledger with it, or the first run lists the whole history.",
         rich_help_panel=LEDGER,

@@ -46,6 +46,7 @@ State = Annotated[
     str | None,
     typer.Option(
         "--state",
+        metavar="STATE",
         help="Only lines in this state: owed (not yet sent), paid or void.",
         rich_help_panel=LEDGER,
     ),

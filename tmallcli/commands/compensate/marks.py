@@ -16,6 +16,7 @@ LedgerFile = Annotated[
     Path | None,
     typer.Option(
         "--ledger",
+        metavar="FILE",
         help="The payout ledger written by late-orders --ledger (must exist).",
         rich_help_panel=LEDGER,
     ),
@@ -23,29 +24,44 @@ LedgerFile = Annotated[
 RunId = Annotated[
     str | None,
     typer.Option(
-        "--run", help="Every line of this run (the run ID the list prints).", rich_help_panel=LEDGER
+        "--run",
+        metavar="RUN",
+        help="Every line of this run (the run ID the list prints).",
+        rich_help_panel=LEDGER,
     ),
 ]
 Lines = Annotated[
     list[str] | None,
     typer.Option(
         "--line",
+        metavar="LINE",
         help="These line IDs (repeat the option, or 12,13).",
         rich_help_panel=LEDGER,
     ),
 ]
 Buyer = Annotated[
     str | None,
-    typer.Option("--buyer", help="Every line of this buyer (买家会员名).", rich_help_panel=LEDGER),
+    typer.Option(
+        "--buyer",
+        metavar="BUYER",
+        help="Every line of this buyer (买家会员名).",
+        rich_help_panel=LEDGER,
+    ),
 ]
 Orders = Annotated[
     list[str] | None,
-    typer.Option("--order", help="The lines of these orders (订单编号).", rich_help_panel=LEDGER),
+    typer.Option(
+        "--order",
+        metavar="ORDER",
+        help="The lines of these orders (订单编号).",
+        rich_help_panel=LEDGER,
+    ),
 ]
 PaidFile = Annotated[
     Path | None,
     typer.Option(
         "--file",
+        metavar="FILE",
         help="The payout CSV handed back with its 已发放 (paid) column filled in, or a "
         "red-packet record listing buyer and amount.",
         rich_help_panel=LEDGER,
@@ -55,6 +71,7 @@ Reason = Annotated[
     str | None,
     typer.Option(
         "--reason",
+        metavar="TEXT",
         help="Why the money is not owed any more (the buyer refused, settled another way).",
         rich_help_panel=LEDGER,
     ),
