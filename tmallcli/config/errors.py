@@ -107,7 +107,9 @@ def config_error(
         if model is None:
             return ConfigError(prefix + _key_path(loc), tr("unknown key"))
         known = ", ".join(model.model_fields)
-        return ConfigError(prefix + _key_path(loc), tr("unknown key (known keys: {known})", known=known))
+        return ConfigError(
+            prefix + _key_path(loc), tr("unknown key (known keys: {known})", known=known)
+        )
     if kind == "literal_error":
         expected = str(context.get("expected", "")).replace(" or ", ", ")
         return ConfigError(

@@ -14,7 +14,6 @@ shops[2].folder: missing (required key)``.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from pydantic import ValidationError

@@ -177,7 +177,7 @@ def index_html(report: PortfolioReport, index: Path, lang: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} {escape(report.portfolio.as_of)}</title>"
         f"<style>\n{css()}</style></head><body><main>"
-        f"<header><h1>{escape(title)}</h1><p class=\"meta\">{escape(report.headline(t))}</p>"
+        f'<header><h1>{escape(title)}</h1><p class="meta">{escape(report.headline(t))}</p>'
         f'<p class="meta">{escape(t("worst_first"))}</p></header>'
         f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div></main></body></html>\n"

@@ -148,7 +148,7 @@ def find_shops(path: Path) -> list[Shop]:
             )
         )
     else:
-        raise InputError(str(path), tr("no such file or folder"))
+        raise InputError(str(path), tr("no such folder"))
     seen: dict[str, Path] = {}
     for shop in shops:
         if shop.name in seen:
@@ -251,7 +251,7 @@ def run_shops(
             job = futures[future]
             try:
                 row = future.result()
-            except Exception as exc:  # noqa: BLE001 — one shop's crash is its row, not the run's
+            except Exception as exc:  # one shop's crash is its row, not the run's
                 row = ShopRow(
                     job.shop.name,
                     "error",
