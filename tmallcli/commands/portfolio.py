@@ -67,7 +67,8 @@ OutDir = Annotated[
         "--out-dir",
         metavar="FOLDER",
         help="Where the shops' reports (reports/<shop>.html and .json), index.html and "
-        "portfolio.json are written.",
+        "portfolio.json are written (with --shard I/N: index-I-of-N.html, "
+        "portfolio-I-of-N.json).",
         rich_help_panel=PORTFOLIO,
     ),
 ]
@@ -137,7 +138,7 @@ def portfolio(
         done = run_portfolio(
             shops,
             opts,
-            jobs=jobs or os.cpu_count() or 1,
+            jobs=jobs or cores(),
             out_dir=out_dir,
             shard=shard,
             allow_partial=allow_partial,
@@ -197,6 +198,14 @@ def merge(
         return outcome_of(merged, check=check, worst=worst)
 
     exit_worst(lambda: run(program, opts.output, debug=debug), worst)
+
+
+def cores() -> int:
+    """The cores this process may use (a container's or taskset's share, where the system
+    says), the default of --jobs."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def exit_worst(body: Any, worst: list[int]) -> None:
@@ -282,6 +291,10 @@ def run_portfolio(
     with progress("portfolio", len(todo)) as bar:
         rows = run_shops(todo, report_shop, jobs, done=lambda row: bar.advance(row.shop))
     done = Portfolio(as_of, worst_first(rows), slice_)
-    write_index(done, out_dir / INDEX, opts.output.lang.value)
-    write_atomic(out_dir / TABLE_JSON, to_json_bytes(PortfolioReport(done), []))
+    index, table = out_dir / INDEX, out_dir / TABLE_JSON
+    if slice_ is not None:  # shards sharing one folder (a network volume) keep their own tables
+        index = out_dir / f"index-{slice_[0]}-of-{slice_[1]}.html"
+        table = out_dir / f"portfolio-{slice_[0]}-of-{slice_[1]}.json"
+    write_index(done, index, opts.output.lang.value)
+    write_atomic(table, to_json_bytes(PortfolioReport(done), []))
     return done

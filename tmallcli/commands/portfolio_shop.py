@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 def report_shop(job: ShopJob) -> ShopRow:
     """``job``'s shop reported; bad input (an export, its config, a missing folder) is the
     row's error: the one line ``tmall report`` would print."""
+    import gc
+
     from tmallcli import i18n
+    from tmallcli.commands.run import GC_THRESHOLD
     from tmallcli.errors import TmallError
     from tmallcli.render.html import render_html
     from tmallcli.render.report import ShopSummary
@@ -27,6 +30,7 @@ def report_shop(job: ShopJob) -> ShopRow:
     from tmallcli.runs.report import run_report
 
     i18n.use(job.lang)  # a worker process starts without the portfolio's choice
+    gc.set_threshold(*GC_THRESHOLD)  # as `tmall report` runs (commands/run.py says why)
     shop = job.shop
     try:
         ctx = context(job.as_of, shop.config or job.config, shop.category or job.category)
