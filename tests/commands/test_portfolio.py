@@ -154,11 +154,21 @@ def test_shards_merged_equal_the_whole(agency: Agency, shops: Path, tmp_path: Pa
     hrefs = re.findall(r'<a href="([^"]+)">', (tmp_path / "i.html").read_text(encoding="utf-8"))
     assert len(hrefs) == 3
     assert all((tmp_path / unquote(href)).is_file() for href in hrefs)  # relative to the index
-    # a shard given twice: one shop in two files
-    twice = invoke(["portfolio", "merge", parts[0], parts[0]])
+    # a shard given twice, a shard missing, a shop in two files: exit 2, one line
+    twice = invoke(["portfolio", "merge", parts[0], parts[0], parts[1]])
     assert twice.exit_code == 2
-    assert twice.stderr.startswith("tmall: error: ")
-    assert "each shop belongs to one shard" in twice.stderr.splitlines()[0]
+    assert twice.stderr.splitlines()[0] == f"tmall: error: {parts[0]}: shard 1/2 is also {parts[0]}"
+    alone = invoke(["portfolio", "merge", parts[1]])
+    assert alone.exit_code == 2
+    assert alone.stderr.splitlines()[0] == (
+        "tmall: error: shard 1/2 of 2 is missing: its shops would be left out"
+    )
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps(agency.table), encoding="utf-8")
+    both = invoke(["portfolio", "merge", whole, parts[0], parts[1]])
+    assert both.exit_code == 2
+    assert "each shop belongs to one shard" in both.stderr.splitlines()[0]
+    assert agency.table["shard"] is None
 
 
 def test_check_exits_1_when_a_shop_fails_a_check(shops: Path, tmp_path: Path) -> None:

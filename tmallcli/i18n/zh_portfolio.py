@@ -36,4 +36,12 @@ PORTFOLIO: dict[str, str] = {
     "shop {shop!r} is also in {other}: each shop belongs to one shard": (
         "店铺 {shop!r} 也在 {other} 中: 每家店铺只能属于一个分片"
     ),
+    "shard {index}/{count} is also {other}": "分片 {index}/{count} 也是 {other}",
+    "the files are slices of different splits ({splits}): merge the shards of one run": (
+        "这些文件来自不同的分片方式 ({splits}): 请合并同一次运行的分片"
+    ),
+    "shard {missing} of {count} is missing: its shops would be left out": (
+        "共 {count} 片, 缺少分片 {missing}: 其中的店铺会被漏掉"
+    ),
+    "merge every slice's portfolio-I-of-N.json": "请合并每一片的 portfolio-I-of-N.json",
 }

@@ -1,6 +1,6 @@
 """``tmall portfolio`` and ``portfolio merge`` → one table of shops, worst first (SPEC §15).
 
-JSON: ``{"as_of", "shops": [{"shop", "status", "error", "service_total", "partial",
+JSON: ``{"as_of", "shard", "shops": [{"shop", "status", "error", "service_total", "partial",
 "failed_checks", "report", …}]}``; the table, CSV and Markdown one row per shop; the HTML index
 the same table, each shop's name linking its report (relative links, so the folder can be
 moved or served as it is).
@@ -85,8 +85,11 @@ class PortfolioReport:
     portfolio: Portfolio
 
     def to_json(self) -> dict[str, Any]:
+        shard = self.portfolio.shard
         return {
             "as_of": self.portfolio.as_of,
+            # "i/n" for one slice (merge checks that every slice is there once), else null
+            "shard": None if shard is None else f"{shard[0]}/{shard[1]}",
             "shops": [row.to_json() for row in self.portfolio.rows],
         }
 

@@ -290,7 +290,10 @@ def read_portfolio(path: Path) -> Portfolio:
             str(path), tr("not the JSON of tmall portfolio (no shops list of shop rows)")
         )
     rows = [ShopRow(**{k: v for k, v in s.items() if k in ROW_KEYS}) for s in shops]
-    return Portfolio(str(data.get("as_of")), rows)
+    slice_ = data.get("shard")
+    return Portfolio(
+        str(data.get("as_of")), rows, None if not isinstance(slice_, str) else parse_shard(slice_)
+    )
 
 
 def merge_portfolios(paths: Sequence[Path]) -> Portfolio:
@@ -299,8 +302,20 @@ def merge_portfolios(paths: Sequence[Path]) -> Portfolio:
     merged: list[ShopRow] = []
     where: dict[str, Path] = {}
     as_of: str | None = None
+    slices: dict[tuple[int, int] | None, Path] = {}
     for path in paths:
         part = read_portfolio(path)
+        if part.shard is not None and part.shard in slices:
+            raise InputError(
+                str(path),
+                tr(
+                    "shard {index}/{count} is also {other}",
+                    index=part.shard[0],
+                    count=part.shard[1],
+                    other=slices[part.shard],
+                ),
+            )
+        slices[part.shard] = path
         if as_of is not None and part.as_of != as_of:
             raise InputError(
                 str(path),
@@ -323,4 +338,24 @@ def merge_portfolios(paths: Sequence[Path]) -> Portfolio:
                 )
             where[row.shop] = path
             merged.append(row)
+    counts = {count for _, count in filter(None, slices)}
+    if len(counts) > 1:
+        raise UsageError(
+            tr(
+                "the files are slices of different splits ({splits}): merge the shards of one run",
+                splits=", ".join(f"/{n}" for n in sorted(counts)),
+            )
+        )
+    if counts:  # the slices of one --shard I/N run: every slice, or shops would go missing
+        count = counts.pop()
+        missing = [str(i) for i in range(1, count + 1) if (i, count) not in slices]
+        if missing:
+            raise UsageError(
+                tr(
+                    "shard {missing} of {count} is missing: its shops would be left out",
+                    missing=", ".join(f"{i}/{count}" for i in missing),
+                    count=count,
+                ),
+                hint=tr("merge every slice's portfolio-I-of-N.json"),
+            )
     return Portfolio(as_of or "", worst_first(merged))
