@@ -250,6 +250,8 @@ def run_portfolio(
 ) -> Portfolio:
     """The shops found, sliced, reported in parallel; the table, index.html and
     portfolio.json written in ``out_dir``."""
+    from dataclasses import replace
+
     from tmallcli import i18n
     from tmallcli.commands.portfolio_shop import report_shop
     from tmallcli.render.portfolio import PortfolioReport
@@ -285,6 +287,7 @@ def run_portfolio(
             category=opts.rules.category,
             allow_partial=allow_partial,
             lang=i18n.language(),
+            exports=replace(opts.exports, progress=None),  # sent to another process
         )
         for shop in found
     ]

@@ -19,6 +19,7 @@ def report_shop(job: ShopJob) -> ShopRow:
     """``job``'s shop reported; bad input (an export, its config, a missing folder) is the
     row's error: the one line ``tmall report`` would print."""
     import gc
+    from dataclasses import replace
 
     from tmallcli import i18n
     from tmallcli.commands.run import GC_THRESHOLD
@@ -26,7 +27,7 @@ def report_shop(job: ShopJob) -> ShopRow:
     from tmallcli.render.html import render_html
     from tmallcli.render.report import ShopSummary
     from tmallcli.render.writers import to_json_bytes, write_atomic
-    from tmallcli.runs.context import Exports, context
+    from tmallcli.runs.context import context
     from tmallcli.runs.report import run_report
 
     i18n.use(job.lang)  # a worker process starts without the portfolio's choice
@@ -34,7 +35,8 @@ def report_shop(job: ShopJob) -> ShopRow:
     shop = job.shop
     try:
         ctx = context(job.as_of, shop.config or job.config, shop.category or job.category)
-        done = run_report(Exports(directory=shop.folder), ctx)
+        exports = replace(job.exports, directory=shop.folder, files={}, progress=None)
+        done = run_report(exports, ctx)
         summary = ShopSummary(done.result, job.allow_partial)
         job.html.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(job.html, render_html(summary, job.lang).encode("utf-8"))

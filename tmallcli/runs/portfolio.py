@@ -23,6 +23,7 @@ from typing import Any
 
 from tmallcli.errors import InputError, UsageError
 from tmallcli.i18n import tr
+from tmallcli.runs.context import Exports
 
 SHOPS_FILES = (".yaml", ".yml")
 SHOP_CONFIG = "tmall.yaml"  # a shop folder's own config (its shop.name, category, rules)
@@ -53,6 +54,9 @@ class ShopJob:
     category: str | None = None
     allow_partial: bool = False
     lang: str = "zh"
+    # How the portfolio reads exports (its reading options; the shop's folder replaces the
+    # folder): every shop read alike.
+    exports: Exports = field(default_factory=Exports)
 
 
 @dataclass
