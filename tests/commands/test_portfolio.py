@@ -224,3 +224,26 @@ def test_worst_first_errors_then_failed_checks_then_lowest_score() -> None:
         ShopRow("f", "check_failed", service_total=3.0),
     ]
     assert [r.shop for r in worst_first(rows)] == ["e", "d", "f", "c", "a", "b"]
+
+
+def dying_worker(job: Any) -> ShopRow:
+    """A worker the system kills on shop "b" (as for memory): spawned by name from here."""
+    import os
+
+    if job.shop.name == "b":
+        os._exit(9)
+    return ShopRow(job.shop.name, "ok", service_total=4.0)
+
+
+def test_a_worker_that_dies_is_its_shops_row_and_the_others_run(tmp_path: Path) -> None:
+    from tmallcli.runs.portfolio import ShopJob, run_shops
+
+    jobs = [
+        ShopJob(Shop(name, tmp_path / name), AS_OF, tmp_path / "x.html", tmp_path / "x.json")
+        for name in ("a", "b", "c")
+    ]
+    rows = {row.shop: row for row in run_shops(jobs, dying_worker, 2)}
+    assert [rows[name].status for name in "abc"] == ["ok", "error", "ok"]
+    assert rows["b"].error is not None
+    assert rows["b"].error.startswith("the shop's report stopped unexpectedly (BrokenProcessPool")
+    assert f"tmall report --dir {tmp_path / 'b'} --debug" in rows["b"].error

@@ -232,17 +232,39 @@ def run_shops(
     worker processes). At most ``processes`` shops are in flight; a worker that dies (killed
     for memory) or fails unexpectedly is that shop's error row, and the rest still run.
     One process: the shops run here, one after another."""
+    tell = done or (lambda row: None)
     rows: list[ShopRow] = []
     if processes <= 1 or len(jobs) <= 1:
         for job in jobs:
             rows.append(worker(job))
-            if done is not None:
-                done(rows[-1])
+            tell(rows[-1])
         return rows
+    finished, lost = _in_pool(jobs, worker, processes, tell)
+    # A worker that died (the system killed it for memory) breaks the whole pool: every shop
+    # still running or waiting is lost with it, and which one died is not said. Those shops
+    # run again one by one, each in a process of its own: the one that dies again is the row
+    # that says so; the others get their report.
+    for job in lost:
+        again, _ = _in_pool([job], worker, 1, tell)
+        finished += again
+    return finished
+
+
+def _in_pool(
+    jobs: Sequence[ShopJob],
+    worker: Callable[[ShopJob], ShopRow],
+    processes: int,
+    tell: Callable[[ShopRow], None],
+) -> tuple[list[ShopRow], list[ShopJob]]:
+    """The rows of ``jobs`` run in a pool of ``processes``, and the jobs a broken pool lost
+    (none when ``jobs`` is one job: its loss is its row)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     threads = max(1, (os.cpu_count() or 1) // processes)
+    rows: list[ShopRow] = []
+    lost: list[ShopJob] = []
     # spawn: a fresh interpreter per worker (fork would copy Polars' thread pool mid-flight).
     with ProcessPoolExecutor(
         max_workers=min(processes, len(jobs)),
@@ -255,21 +277,29 @@ def run_shops(
             job = futures[future]
             try:
                 row = future.result()
+            except BrokenProcessPool as exc:
+                if len(jobs) > 1:
+                    lost.append(job)
+                    continue
+                row = _stopped(job, exc)
             except Exception as exc:  # one shop's crash is its row, not the run's
-                row = ShopRow(
-                    job.shop.name,
-                    "error",
-                    tr(
-                        "the shop's report stopped unexpectedly ({error}); run tmall report "
-                        "--dir {folder} --debug to see why",
-                        error=f"{type(exc).__name__}: {exc}",
-                        folder=job.shop.folder,
-                    ),
-                )
+                row = _stopped(job, exc)
             rows.append(row)
-            if done is not None:
-                done(row)
-    return rows
+            tell(row)
+    return rows, lost
+
+
+def _stopped(job: ShopJob, exc: BaseException) -> ShopRow:
+    return ShopRow(
+        job.shop.name,
+        "error",
+        tr(
+            "the shop's report stopped unexpectedly ({error}); run tmall report "
+            "--dir {folder} --debug to see why",
+            error=f"{type(exc).__name__}: {exc}",
+            folder=job.shop.folder,
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------ merge
