@@ -46,6 +46,8 @@ def test_the_commands_are_all_there() -> None:
         "demo",
         "history",
         "history backfill",
+        "portfolio",
+        "portfolio merge",
         "report",
         "reviews triage",
         "sample",

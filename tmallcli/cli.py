@@ -20,6 +20,7 @@ from tmallcli.commands import (
     config,
     data,
     history,
+    portfolio,
     report,
     reviews,
     sample,
@@ -46,6 +47,7 @@ app.add_typer(config.app, name="config")
 app.add_typer(sample.app)
 app.add_typer(report.app)
 app.add_typer(history.app, name="history")
+app.add_typer(portfolio.app, name="portfolio")
 
 
 def _version(value: bool) -> None:

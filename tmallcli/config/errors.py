@@ -34,9 +34,9 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[int | str, ...], top: type[BaseModel] = Config) -> type[BaseModel] | None:
     """The model class that holds the key at ``loc`` (to list the keys it does accept)."""
-    current: Any = Config
+    current: Any = top
     parts = list(loc[:-1])
     while parts:
         current = _unwrap(current)
@@ -82,8 +82,11 @@ _TYPE_WORDS = {
 }
 
 
-def config_error(exc: ValidationError) -> ConfigError:
-    """The first validation error as one ``config: <key path>: <problem>`` line."""
+def config_error(
+    exc: ValidationError, top: type[BaseModel] = Config, prefix: str = ""
+) -> ConfigError:
+    """The first validation error as one ``config: <key path>: <problem>`` line (``top``: the
+    model validated, ``prefix``: what the key path starts with — another YAML file's name)."""
     error = exc.errors(include_url=False)[0]
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -93,18 +96,20 @@ def config_error(exc: ValidationError) -> ConfigError:
         at = context.get("at")
         if at:
             loc = (*loc, *at.split("."))
-        return ConfigError(_key_path(loc), str(context["problem"]))
+        return ConfigError(prefix + _key_path(loc), str(context["problem"]))
     if kind == "missing":
         hint = None
         if len(loc) >= 3 and loc[:2] == ("service_score", "categories"):
             hint = tr("a category without `inherit:` must set every key; add `inherit: 默认`")
-        return ConfigError(_key_path(loc), tr("missing (required key)"), hint=hint)
+        return ConfigError(prefix + _key_path(loc), tr("missing (required key)"), hint=hint)
     if kind == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, top)
         if model is None:
-            return ConfigError(_key_path(loc), tr("unknown key"))
+            return ConfigError(prefix + _key_path(loc), tr("unknown key"))
         known = ", ".join(model.model_fields)
-        return ConfigError(_key_path(loc), tr("unknown key (known keys: {known})", known=known))
+        return ConfigError(
+            prefix + _key_path(loc), tr("unknown key (known keys: {known})", known=known)
+        )
     if kind == "literal_error":
         expected = str(context.get("expected", "")).replace(" or ", ", ")
         return ConfigError(

@@ -11,12 +11,14 @@ from __future__ import annotations
 from tmallcli.i18n.zh_cli import CLI
 from tmallcli.i18n.zh_config import CONFIG
 from tmallcli.i18n.zh_exports import EXPORTS
+from tmallcli.i18n.zh_portfolio import PORTFOLIO
 from tmallcli.i18n.zh_runs import RUNS
 
 PARTS: dict[str, dict[str, str]] = {
     "zh_cli": CLI,
     "zh_config": CONFIG,
     "zh_exports": EXPORTS,
+    "zh_portfolio": PORTFOLIO,
     "zh_runs": RUNS,
 }
 ZH: dict[str, str] = {key: text for part in PARTS.values() for key, text in part.items()}
