@@ -28,7 +28,7 @@ SAMPLE = PACKAGE.parent / "sample_data"
 ERRORS = {"TmallError": (0,), "UsageError": (0,), "OutputError": (0,), "ConfigError": (1,)}
 ERRORS |= {"InputError": (1,), "warn": (0,), "error_line": (0, 1), "fail": (0,), "bad": (1,)}
 ERRORS |= {"StarsError": (0,), "LedgerError": (0,), "Notice": (1,), "ServiceWarning": (1,)}
-ERRORS |= {"info": (0,)}
+ERRORS |= {"info": (0,), "HistoryError": (0,), "ERROR": (0,)}
 TEXT_KEYWORDS = ("hint", "problem", "message")
 
 
@@ -279,3 +279,49 @@ def test_a_what_if_out_of_range_in_zh() -> None:
         "tmall: 错误: --set pickup_24h_rate: 97 超出范围；"
         "应为 0 到 1 的比率或百分比，例如 0.97 或 97%\n"
     )
+
+
+# --- the payout ledger, the history and coverage in zh (merged after the catalogue) ----------
+
+
+def test_mark_paid_usage_errors_in_zh(tmp_path: Path) -> None:
+    ledger = str(tmp_path / "payouts.db")
+    code, err = invoke(["compensate", "mark-paid", "--ledger", ledger])
+    assert code == 2
+    assert err.splitlines()[0] == (
+        "tmall: 错误: 请指明哪些行: --run ID、--line ID、--buyer NICK、--order ID 或 --file"
+    )
+    code, err = invoke(["compensate", "mark-paid", "--ledger", ledger, "--line", "x1"])
+    assert code == 2
+    assert err.splitlines()[0] == "tmall: 错误: --line: 不是台账行号 (实际为 'x1')"
+    code, err = invoke(["compensate", "void", "--ledger", ledger, "--line", "1"])
+    assert code == 2
+    assert (
+        err.splitlines()[0] == 'tmall: 错误: 请说明原因: --reason TEXT (例如 --reason "买家拒收")'
+    )
+
+
+def test_history_errors_in_zh(tmp_path: Path) -> None:
+    missing = tmp_path / "无此历史.db"
+    code, err = invoke(["history", "--history", str(missing)])
+    assert code == 2
+    assert err == f"tmall: 错误: {missing}: 找不到历史记录文件\n"
+    # The SQLite file's own messages (sqlite_file.py) name the history, not the ledger.
+    garbage = tmp_path / "h.db"
+    garbage.write_bytes(b"not sqlite at all, " * 100)
+    code, err = invoke(["history", "--history", str(garbage)])
+    assert code == 2
+    assert err == f"tmall: 错误: {garbage}: 不是 tmall 历史记录 (不是 SQLite 数据库)\n"
+    code, err = invoke(["history", "--history", str(garbage), "--lang", "en"])
+    assert err == f"tmall: error: {garbage}: not a tmall history (not an SQLite database)\n"
+
+
+def test_a_partial_total_check_in_zh(tmp_path: Path) -> None:
+    for name in ("ExportOrderList20261120.csv", "reviews.csv"):
+        (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
+    args = ["score", "service", "--dir", str(tmp_path), "--as-of", "2026-11-20", "--check"]
+    code, err = invoke([*args, "-f", "json"])
+    assert code == 1
+    line = next(x for x in err.splitlines() if "--check" in x)
+    assert line.startswith("tmall: 警告: --check: 基础服务考核分总分不完整 (1/8 项指标；未计入: ")
+    assert line.endswith("): 请给出缺少的导出文件，或用 --allow-partial 按不完整的总分判断")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.errors import TmallError
+from tmallcli.i18n import tr
 from tmallcli.ledger_results import (
     Adjustment,
     LedgerEntry,
@@ -125,16 +126,24 @@ class Ledger:
     ) -> Ledger:
         path = Path(path)
         if path.is_dir():
-            raise LedgerError(f"{path}: is a folder, not a ledger file")
+            raise LedgerError(tr("{path}: is a folder, not a ledger file", path=path))
         if not path.exists():
             if not create:
                 return cls(None, path)
             if not path.parent.exists():
-                raise LedgerError(f"{path}: cannot create the ledger (no folder {path.parent})")
+                raise LedgerError(
+                    tr(
+                        "{path}: cannot create the ledger (no folder {parent})",
+                        path=path,
+                        parent=path.parent,
+                    )
+                )
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise LedgerError(f"{path}: cannot open the ledger ({exc})") from None
+            raise LedgerError(
+                tr("{path}: cannot open the ledger ({exc})", path=path, exc=exc)
+            ) from None
         return cls(conn, path)
 
     def close(self) -> None:
@@ -191,15 +200,19 @@ class Ledger:
     def _error(self, exc: sqlite3.Error) -> LedgerError:
         if _is_busy(exc):
             return LedgerError(
-                f"{self.path}: ledger is busy (another tmall run holds it)",
-                hint="try again when the other run has finished",
+                tr("{path}: ledger is busy (another tmall run holds it)", path=self.path),
+                hint=tr("try again when the other run has finished"),
             )
         text = str(exc)
         if "not a database" in text or "malformed" in text:
-            return LedgerError(f"{self.path}: not a tmall ledger (not an SQLite database)")
+            return LedgerError(
+                tr("{path}: not a tmall ledger (not an SQLite database)", path=self.path)
+            )
         if "readonly" in text or "read-only" in text:
-            return LedgerError(f"{self.path}: the ledger is read-only ({text})")
-        return LedgerError(f"{self.path}: ledger error ({text})")
+            return LedgerError(
+                tr("{path}: the ledger is read-only ({text})", path=self.path, text=text)
+            )
+        return LedgerError(tr("{path}: ledger error ({text})", path=self.path, text=text))
 
     def _prepare(self, *, write: bool) -> None:
         """Check the schema version; upgrade an older ledger (writing runs only)."""
@@ -213,18 +226,29 @@ class Ledger:
         }
         if version > SCHEMA_VERSION:
             raise LedgerError(
-                f"{self.path}: ledger schema version {version} is newer than this tmall "
-                f"supports ({SCHEMA_VERSION})",
-                hint="upgrade tmall to use this ledger",
+                tr(
+                    "{path}: ledger schema version {version} is newer than this tmall supports ({supported})",
+                    path=self.path,
+                    version=version,
+                    supported=SCHEMA_VERSION,
+                ),
+                hint=tr("upgrade tmall to use this ledger"),
             )
         if version == 0 and tables:
             raise LedgerError(
-                f"{self.path}: not a tmall ledger (an SQLite database with other tables: "
-                f"{', '.join(sorted(tables))})"
+                tr(
+                    "{path}: not a tmall ledger (an SQLite database with other tables: {tables})",
+                    path=self.path,
+                    tables=", ".join(sorted(tables)),
+                )
             )
         if version > 0 and not tables >= TABLES:
             raise LedgerError(
-                f"{self.path}: not a tmall ledger (tables {', '.join(sorted(TABLES - tables))} missing)"
+                tr(
+                    "{path}: not a tmall ledger (tables {tables} missing)",
+                    path=self.path,
+                    tables=", ".join(sorted(TABLES - tables)),
+                )
             )
         if write:
             while version < SCHEMA_VERSION:
@@ -564,7 +588,7 @@ def listing(
     """The recorded lines (``tmall compensate ledger``), read in a read transaction."""
     path = Path(path)
     if not path.exists():
-        raise LedgerError(f"{path}: no such ledger file")
+        raise LedgerError(tr("{path}: no such ledger file", path=path))
     with (
         Ledger.open(path, create=False, timeout=timeout) as ledger,
         ledger.transaction(write=False),

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import tr
 from tmallcli.ledger import BUSY_TIMEOUT_SECONDS, TIME_FORMAT, Ledger, LedgerError
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ def mark(
     """Mark the selected lines ``paid`` or ``void`` in one transaction."""
     path = Path(path)
     if not path.exists():
-        raise LedgerError(f"{path}: no such ledger file")
+        raise LedgerError(tr("{path}: no such ledger file", path=path))
     source = paid_file.path if paid_file is not None else (selection or Selection()).describe()
     result = MarkResult(str(path), action, source, reason, None)
     with (

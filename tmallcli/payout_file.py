@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from tmallcli.errors import InputError
+from tmallcli.i18n import tr
 
 # Header names, compared lower-cased without spaces.
 LINE_IDS = ("行号", "lineids", "line_ids", "行id")
@@ -101,7 +102,7 @@ def _text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(str(path), "cannot read the file as UTF-8 or GB18030 text")
+    raise InputError(str(path), tr("cannot read the file as UTF-8 or GB18030 text"))
 
 
 def _fen(path: str, line: int, column: str, text: str) -> int:
@@ -111,7 +112,7 @@ def _fen(path: str, line: int, column: str, text: str) -> int:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
-        raise InputError(path, "not an amount in yuan", line=line, column=column, value=text)
+        raise InputError(path, tr("not an amount in yuan"), line=line, column=column, value=text)
     return int(value * 100)
 
 
@@ -121,7 +122,7 @@ def _ids(path: str, line: int, column: str, text: str) -> list[int]:
         return [int(p) for p in parts if p.strip()]
     except ValueError:
         raise InputError(
-            path, "not a list of line IDs", line=line, column=column, value=text
+            path, tr("not a list of line IDs"), line=line, column=column, value=text
         ) from None
 
 
@@ -129,11 +130,11 @@ def read_paid_file(path: Path) -> PaidFile:
     """The rows of a handed-back payout CSV or red-packet record."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(str(path), "no such file")
+        raise InputError(str(path), tr("no such file"))
     name = str(path)
     rows = list(csv.reader(io.StringIO(_text(path))))
     if not rows:
-        raise InputError(name, "empty file: expected the payout CSV or a red-packet record")
+        raise InputError(name, tr("empty file: expected the payout CSV or a red-packet record"))
     headers = rows[0]
     ids_at, run_at, paid_at = (_find(headers, n) for n in (LINE_IDS, RUN_IDS, PAID))
     buyer_at, amount_at, status_at = (_find(headers, n) for n in (BUYERS, AMOUNTS, STATUSES))
@@ -146,15 +147,15 @@ def read_paid_file(path: Path) -> PaidFile:
         if paid_at is None:
             raise InputError(
                 name,
-                "the payout CSV has no 已发放 (paid) column",
-                hint="add it and mark each red packet sent with 是, then hand the file back",
+                tr("the payout CSV has no 已发放 (paid) column"),
+                hint=tr("add it and mark each red packet sent with 是, then hand the file back"),
             )
         found = []
         for number, row in body:
             mark = value(row, paid_at)
             if mark.lower() not in YES | NO:
                 raise InputError(
-                    name, "not yes or no", line=number, column=headers[paid_at], value=mark
+                    name, tr("not yes or no"), line=number, column=headers[paid_at], value=mark
                 )
             found.append(
                 PaidRow(
@@ -169,8 +170,10 @@ def read_paid_file(path: Path) -> PaidFile:
     if buyer_at is None or amount_at is None:
         raise InputError(
             name,
-            "neither the payout CSV (行号 / Line IDs) nor a red-packet record (buyer and amount "
-            "columns)",
+            tr(
+                "neither the payout CSV (行号 / Line IDs) nor a red-packet record (buyer and amount "
+                "columns)"
+            ),
         )
     records = []
     for number, row in body:

@@ -23,8 +23,47 @@ from pathlib import Path
 from typing import ClassVar, Self
 
 from tmallcli.errors import TmallError
+from tmallcli.i18n import N_, tr
 
 BUSY_TIMEOUT_SECONDS = 30.0
+
+# Each file's messages as whole sentences (by NOUN), so each language words them its own way.
+MESSAGES: dict[str, dict[str, str]] = {
+    "ledger": {
+        "folder": N_("{path}: is a folder, not a ledger file"),
+        "no_folder": N_("{path}: cannot create the ledger (no folder {parent})"),
+        "cannot_open": N_("{path}: cannot open the ledger ({exc})"),
+        "busy": N_("{path}: ledger is busy (another tmall run holds it)"),
+        "not_sqlite": N_("{path}: not a tmall ledger (not an SQLite database)"),
+        "read_only": N_("{path}: the ledger is read-only ({text})"),
+        "error": N_("{path}: ledger error ({text})"),
+        "newer": N_(
+            "{path}: ledger schema version {version} is newer than this tmall supports ({supported})"
+        ),
+        "upgrade": N_("upgrade tmall to use this ledger"),
+        "other_tables": N_(
+            "{path}: not a tmall ledger (an SQLite database with other tables: {tables})"
+        ),
+        "missing_tables": N_("{path}: not a tmall ledger (tables {tables} missing)"),
+    },
+    "history": {
+        "folder": N_("{path}: is a folder, not a history file"),
+        "no_folder": N_("{path}: cannot create the history (no folder {parent})"),
+        "cannot_open": N_("{path}: cannot open the history ({exc})"),
+        "busy": N_("{path}: history is busy (another tmall run holds it)"),
+        "not_sqlite": N_("{path}: not a tmall history (not an SQLite database)"),
+        "read_only": N_("{path}: the history is read-only ({text})"),
+        "error": N_("{path}: history error ({text})"),
+        "newer": N_(
+            "{path}: history schema version {version} is newer than this tmall supports ({supported})"
+        ),
+        "upgrade": N_("upgrade tmall to use this history"),
+        "other_tables": N_(
+            "{path}: not a tmall history (an SQLite database with other tables: {tables})"
+        ),
+        "missing_tables": N_("{path}: not a tmall history (tables {tables} missing)"),
+    },
+}
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
@@ -35,11 +74,14 @@ def is_busy(exc: sqlite3.Error) -> bool:
 class SqliteFile:
     """An open tmall SQLite file. Use :meth:`open` and the :meth:`transaction` context manager."""
 
-    NOUN: ClassVar[str]  # "ledger", "history": how the messages name the file
+    NOUN: ClassVar[str]  # "ledger", "history": its messages in MESSAGES (whole sentences)
     ERROR: ClassVar[type[TmallError]]
     TABLES: ClassVar[set[str]]
     # MIGRATIONS[n] upgrades a file at schema version n to n + 1 (0: a new, empty file).
     MIGRATIONS: ClassVar[dict[int, Callable[[sqlite3.Connection], None]]]
+
+    def _say(self, key: str, **params: object) -> str:
+        return tr(MESSAGES[self.NOUN][key], **params)
 
     def schema_version(self) -> int:
         """The version this tmall writes (the subclass's module's ``SCHEMA_VERSION``)."""
@@ -55,18 +97,18 @@ class SqliteFile:
         cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_SECONDS
     ) -> Self:
         path = Path(path)
-        noun = cls.NOUN
+        said = MESSAGES[cls.NOUN]
         if path.is_dir():
-            raise cls.ERROR(f"{path}: is a folder, not a {noun} file")
+            raise cls.ERROR(tr(said["folder"], path=path))
         if not path.exists():
             if not create:
                 return cls(None, path)
             if not path.parent.exists():
-                raise cls.ERROR(f"{path}: cannot create the {noun} (no folder {path.parent})")
+                raise cls.ERROR(tr(said["no_folder"], path=path, parent=path.parent))
         try:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise cls.ERROR(f"{path}: cannot open the {noun} ({exc})") from None
+            raise cls.ERROR(tr(said["cannot_open"], path=path, exc=exc)) from None
         return cls(conn, path)
 
     def close(self) -> None:
@@ -119,23 +161,21 @@ class SqliteFile:
                 conn.execute("ROLLBACK")
 
     def _error(self, exc: sqlite3.Error) -> TmallError:
-        noun = self.NOUN
         if is_busy(exc):
             return self.ERROR(
-                f"{self.path}: {noun} is busy (another tmall run holds it)",
-                hint="try again when the other run has finished",
+                self._say("busy", path=self.path),
+                hint=tr("try again when the other run has finished"),
             )
         text = str(exc)
         if "not a database" in text or "malformed" in text:
-            return self.ERROR(f"{self.path}: not a tmall {noun} (not an SQLite database)")
+            return self.ERROR(self._say("not_sqlite", path=self.path))
         if "readonly" in text or "read-only" in text:
-            return self.ERROR(f"{self.path}: the {noun} is read-only ({text})")
-        return self.ERROR(f"{self.path}: {noun} error ({text})")
+            return self.ERROR(self._say("read_only", path=self.path, text=text))
+        return self.ERROR(self._say("error", path=self.path, text=text))
 
     def _prepare(self, *, write: bool) -> None:
         """Check the schema version; upgrade an older file (writing runs only)."""
         assert self.conn is not None
-        noun = self.NOUN
         version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         tables = {
             row[0]
@@ -146,18 +186,16 @@ class SqliteFile:
         newest = self.schema_version()
         if version > newest:
             raise self.ERROR(
-                f"{self.path}: {noun} schema version {version} is newer than this tmall "
-                f"supports ({newest})",
-                hint=f"upgrade tmall to use this {noun}",
+                self._say("newer", path=self.path, version=version, supported=newest),
+                hint=self._say("upgrade"),
             )
         if version == 0 and tables:
             raise self.ERROR(
-                f"{self.path}: not a tmall {noun} (an SQLite database with other tables: "
-                f"{', '.join(sorted(tables))})"
+                self._say("other_tables", path=self.path, tables=", ".join(sorted(tables)))
             )
         if version > 0 and not tables >= self.TABLES:
             missing = ", ".join(sorted(self.TABLES - tables))
-            raise self.ERROR(f"{self.path}: not a tmall {noun} (tables {missing} missing)")
+            raise self.ERROR(self._say("missing_tables", path=self.path, tables=missing))
         if write:
             while version < newest:
                 self.MIGRATIONS[version](self.conn)

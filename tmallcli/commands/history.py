@@ -10,6 +10,7 @@ import typer
 
 from tmallcli.commands import options as o
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 # ``tmall history`` prints the series itself (the callback); ``backfill`` is its command.
 app = typer.Typer(invoke_without_command=True)
@@ -95,7 +96,7 @@ def history(
         from tmallcli.runs.history import run_history
 
         if history_file is None:
-            raise UsageError("give the history to show: --history FILE")
+            raise UsageError(tr("give the history to show: --history FILE"))
         start, end = _day("--from", date_from), _day("--to", date_to)
         found = run_history(history_file, shop=shop, metrics=metric, start=start, end=end)
         return Outcome(HistoryReport(found))
@@ -138,11 +139,11 @@ def backfill(
         from tmallcli.runs.backfill import run_backfill
 
         if directory is None:
-            raise UsageError("give the folder of exports: --dir DIR")
+            raise UsageError(tr("give the folder of exports: --dir DIR"))
         if history_file is None:
-            raise UsageError("give the history to fill: --history FILE")
+            raise UsageError(tr("give the history to fill: --history FILE"))
         if date_from is None or date_to is None:
-            raise UsageError("give the days to compute: --from D1 --to D2")
+            raise UsageError(tr("give the days to compute: --from D1 --to D2"))
         start, end = _day("--from", date_from), _day("--to", date_to)
         assert start is not None and end is not None
         done = run_backfill(opts.exports, opts.rules.context(), history_file, start, end)

@@ -363,10 +363,15 @@ class OutputOptions:
         else:
             fmt = self.format.value
         if fmt in ("xlsx", "html") and self.output is None:
-            raise UsageError(f"--format {fmt} writes a file: give it with -o FILE.{fmt}")
+            raise UsageError(
+                tr("--format {fmt} writes a file: give it with -o FILE.{fmt}", fmt=fmt)
+            )
         if self.table is not None and fmt in ("json", "html"):
             raise UsageError(
-                f"--table picks one table for table, csv, md or xlsx output; {fmt} carries them all"
+                tr(
+                    "--table picks one table for table, csv, md or xlsx output; {fmt} carries them all",
+                    fmt=fmt,
+                )
             )
         return fmt
 

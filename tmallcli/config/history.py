@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, field_validator
 
 from tmallcli.config.fields import Model, fail, fmt_num
+from tmallcli.i18n import tr
 
 Unit = Literal["points", "rate", "hours", "seconds"]
 
@@ -58,7 +59,7 @@ HISTORY_METRICS: dict[str, HistoryMetric] = {
 
 def _non_negative(value: float) -> float:
     if value < 0:
-        raise fail(f"must be 0 or more (got {fmt_num(value)})")
+        raise fail(tr("must be 0 or more (got {value})", value=fmt_num(value)))
     return value
 
 
@@ -73,6 +74,11 @@ class HistoryConfig(Model):
         for key in value:
             if key not in HISTORY_METRICS:
                 raise fail(
-                    f"unknown figure (known: {', '.join(HISTORY_METRICS)}) (got {key!r})", at=key
+                    tr(
+                        "unknown figure (known: {known}) (got {key!r})",
+                        known=", ".join(HISTORY_METRICS),
+                        key=key,
+                    ),
+                    at=key,
                 )
         return value

@@ -43,6 +43,7 @@ from tmallcli.exports.csv_scan import Queries, Runner, collect_checked, first_li
 from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.paths import os_problem, split_sheet
 from tmallcli.exports.source import Source
+from tmallcli.i18n import tr
 
 # Bump when the parse of a cell, the columns' types or an entry's layout change: every entry
 # written before is then a miss (and is evicted in time).
@@ -191,8 +192,12 @@ class ParsedCache:
             return  # evicted by another run meanwhile: nothing is wrong
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.notes.append(
-            f"parsed-export cache entry {path} is unreadable ({reason[:120]}): "
-            "read from the export again"
+            tr(
+                "parsed-export cache entry {path} is unreadable ({reason}): read from the "
+                "export again",
+                path=path,
+                reason=reason[:120],
+            )
         )
         with contextlib.suppress(OSError):
             path.unlink()
@@ -222,8 +227,12 @@ class ParsedCache:
     def _cannot_write(self, exc: OSError) -> None:
         if self._writable is not False:
             self.notes.append(
-                f"cannot write the parsed-export cache in {self.directory} ({os_problem(exc)}): "
-                "exports are parsed again on every run (--cache-dir DIR, or --no-cache)"
+                tr(
+                    "cannot write the parsed-export cache in {folder} ({problem}): exports are "
+                    "parsed again on every run (--cache-dir DIR, or --no-cache)",
+                    folder=self.directory,
+                    problem=os_problem(exc),
+                )
             )
         self._writable = False
 

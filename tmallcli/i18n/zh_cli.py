@@ -45,3 +45,48 @@ CLI |= {
     ),
     "{rows:>12,} rows": "{rows:>12,} 行",
 }
+
+# output formats and tables (commands/options.py, render/plain.py, render/excel.py)
+CLI |= {
+    "--format {fmt} writes a file: give it with -o FILE.{fmt}": (
+        "--format {fmt} 会写入文件: 请用 -o FILE.{fmt} 给出文件名"
+    ),
+    "--table picks one table for table, csv, md or xlsx output; {fmt} carries them all": (
+        "--table 用于在 table、csv、md 或 xlsx 输出中选出一张表；{fmt} 会包含所有的表"
+    ),
+    "--table {name}: no such table here; the tables are: {tables}": (
+        "--table {name}: 这里没有这张表；可选的表: {tables}"
+    ),
+    "writing .xlsx needs the xlsxwriter package: reinstall tmall (pip install -e .) or pip install xlsxwriter": (
+        "写入 .xlsx 需要 xlsxwriter 包: 请重新安装 tmall (pip install -e .) 或 pip install xlsxwriter"
+    ),
+    "--check: the service score total is partial ({used}/{total} metrics; not counted: {missing}): give the missing exports, or --allow-partial to judge the partial total": (
+        "--check: 基础服务考核分总分不完整 ({used}/{total} 项指标；未计入: {missing}): "
+        "请给出缺少的导出文件，或用 --allow-partial 按不完整的总分判断"
+    ),
+}
+
+# the payout ledger's commands (commands/compensate/, render/marks.py)
+CLI |= {
+    "--state: one of owed, paid, void (got {state!r})": (
+        "--state: 必须是 owed、paid、void 之一 (实际为 {state!r})"
+    ),
+    "give the ledger: --ledger FILE": "请给出台账: --ledger FILE",
+    'say why: --reason TEXT (e.g. --reason "buyer refused")': (
+        '请说明原因: --reason TEXT (例如 --reason "买家拒收")'
+    ),
+    "--line: not a line ID (got {value!r})": "--line: 不是台账行号 (实际为 {value!r})",
+    "{count} item(s) did not match an open line: see 'unmatched'": (
+        "{count} 项没有匹配到待发的行: 请查看 'unmatched'"
+    ),
+    "{count} row(s) of the file are not marked sent: still owed": (
+        "文件中 {count} 行未标记已发放: 仍待发"
+    ),
+}
+
+# the history's commands (commands/history.py)
+CLI |= {
+    "give the history to show: --history FILE": "请给出要显示的历史记录: --history FILE",
+    "give the history to fill: --history FILE": "请给出要回填的历史记录: --history FILE",
+    "give the days to compute: --from D1 --to D2": "请给出要计算的日期: --from D1 --to D2",
+}

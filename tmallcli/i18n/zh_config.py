@@ -127,3 +127,9 @@ CONFIG: dict[str, str] = {
         "值是 {kind}，必须在 {low} 到 {high} 之间 (实际为 {value})"
     ),
 }
+
+# the history's alert thresholds (config/history.py)
+CONFIG |= {
+    "must be 0 or more (got {value})": "必须为 0 或以上 (实际为 {value})",
+    "unknown figure (known: {known}) (got {key!r})": "未知的指标 (已有: {known}) (实际为 {key!r})",
+}

@@ -146,4 +146,12 @@ EXPORTS: dict[str, str] = {
     ),
     "expected 5 counts (5★ … 1★)": "应有 5 个人数 (5★ … 1★)",
     "expected 5 percentages (5★ … 1★)": "应有 5 个百分比 (5★ … 1★)",
+    "parsed-export cache entry {path} is unreadable ({reason}): read from the export again": (
+        "已解析导出缓存文件 {path} 无法读取 ({reason}): 已重新读取导出文件"
+    ),
+    "cannot write the parsed-export cache in {folder} ({problem}): exports are parsed again on "
+    "every run (--cache-dir DIR, or --no-cache)": (
+        "无法在 {folder} 写入已解析导出缓存 ({problem}): 每次运行都将重新解析导出文件"
+        " (--cache-dir DIR，或 --no-cache)"
+    ),
 }

@@ -216,3 +216,91 @@ RUNS |= {
         "赔付组 {group} 还应多付 {fen} 分，但它的每个订单都已记入台账: 请手动支付"
     ),
 }
+
+# marking the ledger's lines (runs/compensation.py, payout_file.py)
+RUNS |= {
+    "--since needs --ledger FILE (it sets where the ledger starts)": (
+        "--since 需要 --ledger FILE (它设定台账从哪一天开始)"
+    ),
+    "--file marks what the file says: give it without --run/--line/--buyer": (
+        "--file 按文件内容登记: 请不要同时给出 --run/--line/--buyer"
+    ),
+    "say which lines: --run ID, --line ID, --buyer NICK, --order ID or --file": (
+        "请指明哪些行: --run ID、--line ID、--buyer NICK、--order ID 或 --file"
+    ),
+    "first run on this ledger: {lines} line(s), {yuan} yuan are for orders paid before {day} (more than {days} days back); give --since DATE to leave older orders out (try it with --dry-run first)": (
+        "这是该台账的第一次运行: 其中 {lines} 行、{yuan} 元是 {day} 之前付款的订单 "
+        "(超过 {days} 天前)；用 --since DATE 可以不计更早的订单 (先用 --dry-run 试一下)"
+    ),
+    "cannot read the file as UTF-8 or GB18030 text": "无法按 UTF-8 或 GB18030 文本读取该文件",
+    "not an amount in yuan": "不是以元为单位的金额",
+    "not a list of line IDs": "不是台账行号列表",
+    "empty file: expected the payout CSV or a red-packet record": "空文件: 应为待发红包 CSV 或红包发放记录",
+    "the payout CSV has no 已发放 (paid) column": "待发红包 CSV 没有 已发放 列",
+    "add it and mark each red packet sent with 是, then hand the file back": (
+        "请加上这一列，在每个已发出的红包那行填 是，再交回这个文件"
+    ),
+    "not yes or no": "不是 是 或 否",
+    "neither the payout CSV (行号 / Line IDs) nor a red-packet record (buyer and amount columns)": (
+        "既不是待发红包 CSV (行号 / Line IDs)，也不是红包发放记录 (买家和金额列)"
+    ),
+}
+
+# the history (history.py, sqlite_file.py, runs/history.py, runs/backfill.py)
+RUNS |= {
+    "{path}: no such history file": "{path}: 找不到历史记录文件",
+    "{path}: is a folder, not a history file": "{path}: 是文件夹，不是历史记录文件",
+    "{path}: cannot create the history (no folder {parent})": (
+        "{path}: 无法创建历史记录 (没有文件夹 {parent})"
+    ),
+    "{path}: cannot open the history ({exc})": "{path}: 无法打开历史记录 ({exc})",
+    "{path}: history is busy (another tmall run holds it)": (
+        "{path}: 历史记录正被占用 (另一个 tmall 正在使用它)"
+    ),
+    "{path}: not a tmall history (not an SQLite database)": (
+        "{path}: 不是 tmall 历史记录 (不是 SQLite 数据库)"
+    ),
+    "{path}: the history is read-only ({text})": "{path}: 历史记录是只读的 ({text})",
+    "{path}: history error ({text})": "{path}: 历史记录出错 ({text})",
+    "{path}: history schema version {version} is newer than this tmall supports ({supported})": (
+        "{path}: 历史记录的结构版本 {version} 比这个 tmall 支持的 ({supported}) 新"
+    ),
+    "upgrade tmall to use this history": "请升级 tmall 后再使用这个历史记录",
+    "{path}: not a tmall history (an SQLite database with other tables: {tables})": (
+        "{path}: 不是 tmall 历史记录 (是含有其他表的 SQLite 数据库: {tables})"
+    ),
+    "{path}: not a tmall history (tables {tables} missing)": (
+        "{path}: 不是 tmall 历史记录 (缺少表 {tables})"
+    ),
+    "--metric: unknown figure {metric!r} (known: {known})": (
+        "--metric: 未知的指标 {metric!r} (已有: {known})"
+    ),
+    "{path} holds {count} shops: pick one with --shop ({shops})": (
+        "{path} 中有 {count} 个店铺: 请用 --shop 选一个 ({shops})"
+    ),
+    "--shop: {shop!r} has no figures in {path} (shops: {shops})": (
+        "--shop: {path} 中没有 {shop!r} 的数据 (店铺: {shops})"
+    ),
+    "--shop: {shop!r} has no figures in {path} (shops: none)": (
+        "--shop: {path} 中没有 {shop!r} 的数据 (没有任何店铺)"
+    ),
+    "--from {start} --to {end} is {count} days: at most {most} at once": (
+        "--from {start} --to {end} 共 {count} 天: 一次最多 {most} 天"
+    ),
+    "history: {metric} worsened by {worsening:.4g} points since {before} ({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})": (
+        "history: {metric} 自 {before} 以来变差了 {worsening:.4g} 分 "
+        "({was:.4g} → {now:.4g}；history.max_drop.{metric} 为 {max_drop:g})"
+    ),
+    "history: {metric} worsened by {worsening:.4g} percentage points since {before} ({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})": (
+        "history: {metric} 自 {before} 以来变差了 {worsening:.4g} 个百分点 "
+        "({was:.4g} → {now:.4g}；history.max_drop.{metric} 为 {max_drop:g})"
+    ),
+    "history: {metric} worsened by {worsening:.4g} hours since {before} ({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})": (
+        "history: {metric} 自 {before} 以来变差了 {worsening:.4g} 小时 "
+        "({was:.4g} → {now:.4g}；history.max_drop.{metric} 为 {max_drop:g})"
+    ),
+    "history: {metric} worsened by {worsening:.4g} seconds since {before} ({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})": (
+        "history: {metric} 自 {before} 以来变差了 {worsening:.4g} 秒 "
+        "({was:.4g} → {now:.4g}；history.max_drop.{metric} 为 {max_drop:g})"
+    ),
+}

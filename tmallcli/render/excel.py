@@ -101,10 +101,13 @@ def workbook_bytes(tables: dict[str, Section], labels: Labels) -> bytes:
         from xlsxwriter import Workbook
     except ImportError:  # an install made before xlsxwriter became a dependency
         from tmallcli.errors import OutputError
+        from tmallcli.i18n import tr
 
         raise OutputError(
-            "writing .xlsx needs the xlsxwriter package: reinstall tmall (pip install -e .) "
-            "or pip install xlsxwriter"
+            tr(
+                "writing .xlsx needs the xlsxwriter package: reinstall tmall (pip install -e .) "
+                "or pip install xlsxwriter"
+            )
         ) from None
 
     buffer = io.BytesIO()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import tr
 from tmallcli.money import yuan
 from tmallcli.render.compensation import LABELS as PAYOUT_LABELS
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
@@ -57,9 +58,19 @@ class MarkReport:
         r = self.result
         notes = []
         if r.unmatched:
-            notes.append(f"{len(r.unmatched)} item(s) did not match an open line: see 'unmatched'")
+            notes.append(
+                tr(
+                    "{count} item(s) did not match an open line: see 'unmatched'",
+                    count=len(r.unmatched),
+                )
+            )
         if r.not_paid:
-            notes.append(f"{len(r.not_paid)} row(s) of the file are not marked sent: still owed")
+            notes.append(
+                tr(
+                    "{count} row(s) of the file are not marked sent: still owed",
+                    count=len(r.not_paid),
+                )
+            )
         return notes
 
     def to_json(self) -> dict[str, Any]:

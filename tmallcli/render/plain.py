@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tmallcli.errors import UsageError
+from tmallcli.i18n import tr
 from tmallcli.render.document import Section
 
 if TYPE_CHECKING:
@@ -202,7 +203,13 @@ def pick_table(result: Renderable, doc: Document, labels: Labels, name: str) -> 
     tables = named_tables(result, doc, labels)
     if name in tables:
         return tables[name]
-    raise UsageError(f"--table {name}: no such table here; the tables are: {', '.join(tables)}")
+    raise UsageError(
+        tr(
+            "--table {name}: no such table here; the tables are: {tables}",
+            name=name,
+            tables=", ".join(tables),
+        )
+    )
 
 
 def only(doc: Document, section: Section) -> Document:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import tr
+
 if TYPE_CHECKING:
     from tmallcli.metrics.service_score import Coverage
     from tmallcli.render.labels import Labels
@@ -62,8 +64,10 @@ def partial_check_reason(coverage: Coverage) -> str:
     """The stderr line of a ``--check`` tripped by a partial total (English: the runtime
     messages' catalogue translates it)."""
     missing = "; ".join(f"{m.metric}: {m.reason}" for m in coverage.missing)
-    return (
-        f"--check: the service score total is partial ({coverage.metrics_used}/"
-        f"{coverage.metrics_total} metrics; not counted: {missing}): give the missing exports, "
-        "or --allow-partial to judge the partial total"
+    return tr(
+        "--check: the service score total is partial ({used}/{total} metrics; not counted: "
+        "{missing}): give the missing exports, or --allow-partial to judge the partial total",
+        used=coverage.metrics_used,
+        total=coverage.metrics_total,
+        missing=missing,
     )

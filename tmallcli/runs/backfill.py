@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tmallcli.config.history import HISTORY_METRICS
 from tmallcli.exports.inputs import Inputs
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports, Run, RunContext
 
 if TYPE_CHECKING:
@@ -51,10 +52,18 @@ def each_day(start: date, end: date) -> list[date]:
     from tmallcli.errors import UsageError
 
     if start > end:
-        raise UsageError(f"--from {start} is after --to {end}")
+        raise UsageError(tr("--from {start} is after --to {end}", start=start, end=end))
     count = (end - start).days + 1
     if count > MAX_DAYS:
-        raise UsageError(f"--from {start} --to {end} is {count} days: at most {MAX_DAYS} at once")
+        raise UsageError(
+            tr(
+                "--from {start} --to {end} is {count} days: at most {most} at once",
+                start=start,
+                end=end,
+                count=count,
+                most=MAX_DAYS,
+            )
+        )
     return [start + timedelta(days=k) for k in range(count)]
 
 
@@ -83,7 +92,10 @@ def day_figures(
                 shop = build_report(files, day_ctx)
                 figures[day] = report_figures(shop, day_ctx)
                 notes += [n.message for n in shop.warnings] + shop.notices
-                notes += [f"{section}: skipped ({why})" for section, why in shop.skipped.items()]
+                notes += [
+                    tr("{section}: skipped ({reason})", section=section, reason=why)
+                    for section, why in shop.skipped.items()
+                ]
                 if shown is not None:
                     shown.advance(str(day))
         said = Run(None, files.reads(), files.warnings, [*files.notes(), *dict.fromkeys(notes)])

@@ -102,7 +102,7 @@ def run_late_orders(
     from tmallcli.timeframe import now_shanghai
 
     if since is not None and ledger is None:
-        raise UsageError("--since needs --ledger FILE (it sets where the ledger starts)")
+        raise UsageError(tr("--since needs --ledger FILE (it sets where the ledger starts)"))
     rules = CompensationRules.from_config(ctx.config)
     with exports.open(ctx) as files:
         # The tracking events are folded first, so the fold's working memory is not
@@ -199,9 +199,13 @@ def run_mark(
 
     selection = Selection(run_id, tuple(line_ids or ()), buyer, tuple(order_ids or ()))
     if paid_file is not None and not selection.empty:
-        raise UsageError("--file marks what the file says: give it without --run/--line/--buyer")
+        raise UsageError(
+            tr("--file marks what the file says: give it without --run/--line/--buyer")
+        )
     if paid_file is None and selection.empty:
-        raise UsageError("say which lines: --run ID, --line ID, --buyer NICK, --order ID or --file")
+        raise UsageError(
+            tr("say which lines: --run ID, --line ID, --buyer NICK, --order ID or --file")
+        )
     loaded = None if paid_file is None else read_paid_file(paid_file)
     return mark(
         ledger,
@@ -222,7 +226,7 @@ def with_open_list(done: LateOrdersRun, ledger: Path, ctx: RunContext) -> LateOr
     from tmallcli.timeframe import now_shanghai
 
     if not Path(ledger).is_file():
-        raise LedgerError(f"{ledger}: no such ledger file")
+        raise LedgerError(tr("{path}: no such ledger file", path=ledger))
     now = now_shanghai()
     info = RunInfo.new(ctx.as_of.date, [], now, dry_run=True)
     settlement, report = pay(ledger, done.proposal, info, now=now)

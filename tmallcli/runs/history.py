@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tmallcli.config.history import HISTORY_METRICS
+from tmallcli.i18n import N_, tr
 
 if TYPE_CHECKING:
     from tmallcli.history import Point, Recorded
@@ -166,6 +167,27 @@ def figures_of(result: Any, ctx: RunContext) -> tuple[str, dict[str, float]]:
 # ------------------------------------------------------------------------------ --check
 
 
+# --check's line for a figure that dropped too far, one whole sentence per unit
+WORSENED = {
+    "points": N_(
+        "history: {metric} worsened by {worsening:.4g} points since {before} "
+        "({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})"
+    ),
+    "rate": N_(
+        "history: {metric} worsened by {worsening:.4g} percentage points since {before} "
+        "({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})"
+    ),
+    "hours": N_(
+        "history: {metric} worsened by {worsening:.4g} hours since {before} "
+        "({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})"
+    ),
+    "seconds": N_(
+        "history: {metric} worsened by {worsening:.4g} seconds since {before} "
+        "({was:.4g} → {now:.4g}; history.max_drop.{metric} is {max_drop:g})"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Drop:
     """A figure that worsened by more than ``history.max_drop`` since its previous day."""
@@ -178,12 +200,14 @@ class Drop:
 
     @property
     def message(self) -> str:
-        unit = HISTORY_METRICS[self.metric].unit
-        shown = {"rate": "percentage points"}.get(unit, unit)
-        return (
-            f"history: {self.metric} worsened by {self.worsening:.4g} {shown} since "
-            f"{self.before.as_of} ({self.before.value:.4g} → {self.now:.4g}; "
-            f"history.max_drop.{self.metric} is {self.max_drop:g})"
+        return tr(
+            WORSENED[HISTORY_METRICS[self.metric].unit],
+            metric=self.metric,
+            worsening=self.worsening,
+            before=self.before.as_of,
+            was=self.before.value,
+            now=self.now,
+            max_drop=self.max_drop,
         )
 
 
@@ -264,21 +288,39 @@ def run_history(
         unknown = [m for m in metrics if m not in HISTORY_METRICS]
         if unknown:
             raise UsageError(
-                f"--metric: unknown figure {unknown[0]!r} (known: {', '.join(HISTORY_METRICS)})"
+                tr(
+                    "--metric: unknown figure {metric!r} (known: {known})",
+                    metric=unknown[0],
+                    known=", ".join(HISTORY_METRICS),
+                )
             )
     if start is not None and end is not None and start > end:
-        raise UsageError(f"--from {start} is after --to {end}")
+        raise UsageError(tr("--from {start} is after --to {end}", start=start, end=end))
     with read_history(path) as history, history.transaction(write=False):
         shops = history.shops()
         if shop is None:
             if len(shops) > 1:
                 raise UsageError(
-                    f"{path} holds {len(shops)} shops: pick one with --shop ({', '.join(shops)})"
+                    tr(
+                        "{path} holds {count} shops: pick one with --shop ({shops})",
+                        path=path,
+                        count=len(shops),
+                        shops=", ".join(shops),
+                    )
                 )
             shop = shops[0] if shops else ""
         elif shop not in shops:
             raise UsageError(
-                f"--shop: {shop!r} has no figures in {path} (shops: {', '.join(shops) or 'none'})"
+                tr(
+                    "--shop: {shop!r} has no figures in {path} (shops: {shops})",
+                    shop=shop,
+                    path=path,
+                    shops=", ".join(shops),
+                )
+                if shops
+                else tr(
+                    "--shop: {shop!r} has no figures in {path} (shops: none)", shop=shop, path=path
+                )
             )
         found = history.series(shop, metrics=metrics, start=start, end=end)
     ordered = {key: found[key] for key in HISTORY_METRICS if key in found}

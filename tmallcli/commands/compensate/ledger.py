@@ -88,7 +88,7 @@ def ledger_list(
             raise UsageError(tr("give the ledger to list: --ledger FILE"))
         day = None if since is None else parse_day("--since", since)
         if state is not None and state not in ("owed", "paid", "void"):
-            raise UsageError(f"--state: one of owed, paid, void (got {state!r})")
+            raise UsageError(tr("--state: one of owed, paid, void (got {state!r})", state=state))
         found = run_ledger_listing(ledger, since=day, buyer=buyer, run_id=run_id, state=state)
         return Outcome(LedgerListingReport(found))
 

@@ -11,6 +11,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.compensate import LEDGER, app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 LedgerFile = Annotated[
     Path | None,
@@ -87,7 +88,7 @@ def _line_ids(values: list[str] | None) -> list[int]:
             if not part.strip():
                 continue
             if not part.strip().isdigit():
-                raise UsageError(f"--line: not a line ID (got {part.strip()!r})")
+                raise UsageError(tr("--line: not a line ID (got {value!r})", value=part.strip()))
             ids.append(int(part))
     return ids
 
@@ -125,7 +126,7 @@ def mark_paid(
         from tmallcli.runs.compensation import run_mark
 
         if ledger is None:
-            raise UsageError("give the ledger: --ledger FILE")
+            raise UsageError(tr("give the ledger: --ledger FILE"))
         done = run_mark(
             ledger,
             "paid",
@@ -172,9 +173,9 @@ def void(
         from tmallcli.runs.compensation import run_mark
 
         if ledger is None:
-            raise UsageError("give the ledger: --ledger FILE")
+            raise UsageError(tr("give the ledger: --ledger FILE"))
         if reason is None or not reason.strip():
-            raise UsageError('say why: --reason TEXT (e.g. --reason "buyer refused")')
+            raise UsageError(tr('say why: --reason TEXT (e.g. --reason "buyer refused")'))
         done = run_mark(
             ledger,
             "void",

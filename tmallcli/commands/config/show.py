@@ -11,6 +11,7 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.config import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 
 class ShowFormat(str, Enum):
@@ -49,8 +50,12 @@ class ShowOutput(o.OutputOptions):
             return named or ShowFormat.yaml.value
         if named is not None and named != self.shown.value:
             raise UsageError(
-                f"--format {self.shown.value} contradicts the output file {self.output} "
-                f"(its extension means {named}): drop --format or change the file name"
+                tr(
+                    "--format {value} contradicts the output file {output} (its extension means {named}): drop --format or change the file name",
+                    value=self.shown.value,
+                    output=self.output,
+                    named=named,
+                )
             )
         return self.shown.value
 
