@@ -42,7 +42,8 @@ ReportCheck = Annotated[
         "--check",
         help="Exit 1 when a check fails: the service score below its threshold, a DSR flag "
         "(< 4.6 / < 4.4), the human CS average below cs.min_average, a refund waiting past "
-        "72 h, a bad review unanswered past reviews.reply_within_hours (for cron).",
+        "72 h, a bad review unanswered past reviews.reply_within_hours, an export older than "
+        "freshness.max_lag_days (for cron).",
         rich_help_panel=o.RULES,
     ),
 ]
@@ -169,11 +170,13 @@ def build(opts: Bundle, html: Path | None, stars: StarOptions | None = None) -> 
     shop = done.result
     for ignored in shop.ignored:
         info(f"ignored {ignored.path} ({ignored.reason})")
-    summary = ShopSummary(shop)
+    summary = ShopSummary(shop, done.freshness)
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
 
         write_atomic(html, render_html(summary, opts.output.lang.value).encode("utf-8"))
         info(f"wrote {html} (open it in a browser: file://{html.resolve()})")
-    return Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
+    return Outcome.of(
+        summary, done, check_failed=opts.rules.check and (summary.failed or done.stale)
+    )

@@ -39,6 +39,7 @@ from tmallcli.config.fields import (
 )
 from tmallcli.config.mapping import FieldColumns, ValueTexts, check_columns, check_values
 from tmallcli.config.scoring import CategoryConfig, ServiceScoreConfig
+from tmallcli.config.trust import FreshnessConfig, ShopConfig
 from tmallcli.errors import ConfigError
 from tmallcli.exports.user_mapping import UserMapping, user_mapping
 from tmallcli.money import compensation_fen
@@ -385,6 +386,9 @@ class Config(Model):
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
     orders: OrdersConfig
+    # §14 what a verdict rests on: how old an export may be, whose shop it is.
+    freshness: FreshnessConfig
+    shop: ShopConfig
 
     _sources: list[Path] = PrivateAttr(default_factory=list)
 

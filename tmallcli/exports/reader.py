@@ -52,7 +52,8 @@ from tmallcli.exports.workbook import sheet_names
 # rows where those are filled: the reader passes ``("_bad",)`` so that the bad rows of a file
 # fold on their own, in the same single query (a second query sharing the scan makes
 # Polars' streaming engine buffer the whole file for it: 7.3 GB instead of 2.7 GB for the
-# 10 M-order shop's tracking export).
+# 10 M-order shop's tracking export). A fold keeps the kind's date column as each group's newest
+# time, so that the run still knows the export's newest row (SPEC §14 data_through).
 Reduce = Callable[[pl.LazyFrame, tuple[str, ...]], pl.LazyFrame]
 
 T = TypeVar("T")

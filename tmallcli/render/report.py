@@ -15,6 +15,7 @@ from tmallcli.render.serialise import Shape, many, to_json
 if TYPE_CHECKING:
     from tmallcli.render.document import Renderable
     from tmallcli.render.labels import Labels
+    from tmallcli.runs.freshness import Freshness
     from tmallcli.runs.report import ShopReport
 
 # The order of the sections in the report, and the name of each in JSON.
@@ -114,6 +115,14 @@ class ScoreLine:
 @dataclass
 class ShopSummary:
     report: ShopReport
+    # How far each export reaches, which are stale (SPEC §14): the header and its banner.
+    freshness: Freshness | None = None
+
+    def title(self, labels: Labels = ZH) -> str:
+        """店铺体检报告 · the shop's name (when known) · the category (SPEC §14)."""
+        t = labels.of(LABELS)
+        r = self.report
+        return " · ".join(x for x in (t("title"), r.shop, r.category) if x)
 
     # ------------------------------------------------------------------ sections
 
@@ -336,6 +345,9 @@ class ShopSummary:
         data: dict[str, Any] = {
             "as_of": r.as_of.date,
             "category": r.category,
+            "title": self.title(ZH),
+            "shop": r.shop,
+            "shop_source": r.shop_source,
             "files": r.files,
             "ignored": many(r.ignored, IGNORED),
             "skipped": r.skipped,
@@ -372,7 +384,7 @@ class ShopSummary:
     def document(self, labels: Labels) -> Document:
         t = labels.of(LABELS)
         r = self.report
-        doc = Document(t("title"))
+        doc = Document(self.title(t))
         used = sum(len(paths) for paths in r.files.values())
         head = (
             f"{t('as_of')} {r.as_of.date}  ·  {t('category')} {r.category}  ·  {t('files', n=used)}"
@@ -386,6 +398,13 @@ class ShopSummary:
             doc.line(t("some_failed", n=len(failed), names=names), BAD)
         else:
             doc.line(t("all_passed"), GOOD)
+        if self.freshness is not None:
+            from tmallcli.render.freshness import data_through_line, stale_banner
+
+            banner = stale_banner(self.freshness, labels)
+            if banner is not None:
+                doc.line(banner, BAD)
+            doc.line(data_through_line(self.freshness, labels), "dim")
         for section, reason in r.skipped.items():
             doc.line(
                 t("skipped", name=t(f"section.{section}"), reason=reason),

@@ -81,6 +81,7 @@ def run_late_orders(
         PackagePickups,
         settle_payouts,
     )
+    from tmallcli.runs.freshness import freshness_of
     from tmallcli.runs.orders import (
         NEEDS_PAID_AMOUNT,
         can_compensate,
@@ -124,7 +125,7 @@ def run_late_orders(
         ]
     )
     result = LateOrdersRun(proposal, settlement, rules, report, notices)
-    return Run(result, reads, warnings, notes)
+    return Run(result, reads, warnings, notes, freshness_of(reads, ctx))
 
 
 def run_ledger_listing(

@@ -116,6 +116,20 @@ class ShopReport:
     # What the exports lacked and how the sections made do (SPEC §2.1; JSON ``warnings``).
     warnings: list[Notice] = field(default_factory=list)
     service_warnings: list[Any] = field(default_factory=list)  # Notice / ServiceWarning
+    # Whose shop (SPEC §14): config shop.name, else the exports' 店铺名称; where it came from.
+    shop: str | None = None
+    shop_source: str | None = None  # "config" | "exports"
+
+
+def shop_of(files: Inputs, ctx: RunContext) -> tuple[str | None, str | None]:
+    """The shop's name and where it came from: config ``shop.name``, else the exports'
+    店铺名称 (the classic 订单报表) or 店铺 (客服评价); none when neither gives one."""
+    from tmallcli.exports.shop import shop_name
+
+    if ctx.config.shop.name is not None:
+        return ctx.config.shop.name, "config"
+    name = shop_name(files.reader, files.files)
+    return (None, None) if name is None else (name, "exports")
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
@@ -199,6 +213,7 @@ def build_report(
         files=used_files(files),
         ignored=[] if directory is None else ignored_files(directory, files),
     )
+    report.shop, report.shop_source = shop_of(files, ctx)
     stars = stars or StarOptions()
     # The shop page's DSR figures (given, or a summary --dir found) stand in for the reviews.
     page_given = stars.given or bool(files.dsr_summaries)
@@ -341,9 +356,11 @@ def build_report(
     report.complaints = parts.complaints
     if "service" not in report.skipped:
         from tmallcli.metrics.service_score import score_service
+        from tmallcli.runs.freshness import freshness_of, mark_stale
 
         step("基础服务考核分")
-        report.service = score_service(ctx.category, metric_inputs(parts), {})
+        values = mark_stale(metric_inputs(parts), parts, freshness_of(files.reads(), ctx))
+        report.service = score_service(ctx.category, values, {})
         report.service_notes = list(parts.notes)
         report.service_warnings = list(parts.warnings)
     report.input_warnings = files.warnings
@@ -363,6 +380,8 @@ def run_report(
     from contextlib import nullcontext
     from dataclasses import replace
 
+    from tmallcli.runs.freshness import freshness_of
+
     with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
             announce(used_files(files))
@@ -381,4 +400,4 @@ def run_report(
     notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     notes += shop.notices
-    return Run(shop, reads, shop.input_warnings, notes)
+    return Run(shop, reads, shop.input_warnings, notes, freshness_of(reads, ctx))

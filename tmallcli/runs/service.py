@@ -252,6 +252,7 @@ def run_service(
     ``target``. ``strict``: a weighted metric whose export is missing is an error."""
     from tmallcli.errors import UsageError
     from tmallcli.metrics.service_score import plan_target, score_service
+    from tmallcli.runs.freshness import freshness_of, mark_stale
 
     what_if = parse_what_if(set_values, ctx.category.active_metrics)
     stars = stars or StarOptions()
@@ -267,7 +268,8 @@ def run_service(
             )
         parts = components(files, ctx, stars)
         reads, warnings, ignored = files.reads(), files.warnings, files.notes()
-    values = metric_inputs(parts)
+    freshness = freshness_of(reads, ctx)
+    values = mark_stale(metric_inputs(parts), parts, freshness)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
     if strict and missing:
         needs = sorted(
@@ -279,7 +281,8 @@ def run_service(
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
-    return Run(ServiceRun(score, plan, list(parts.notes), parts.warnings), reads, warnings, notes)
+    result = ServiceRun(score, plan, list(parts.notes), parts.warnings)
+    return Run(result, reads, warnings, notes, freshness)
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:

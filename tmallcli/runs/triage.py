@@ -34,4 +34,4 @@ def run_triage(
         raise UsageError(f"--limit: must be 0 (all) or more (got {limit})")
     with exports.open(ctx) as files:
         result = triage_of(files.load("reviews", COLUMNS), ctx, limit=limit, days=days)
-        return finish(result, files)
+        return finish(result, files, ctx=ctx)

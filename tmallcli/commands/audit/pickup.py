@@ -66,6 +66,8 @@ def pickup(
 
         done = run_pickup(opts.exports, opts.rules.context(), preset=preset, limit=limit)
         report = PickupReport(done.result, min_rate)
-        return Outcome.of(report, done, check_failed=check and report.below_min_rate)
+        return Outcome.of(
+            report, done, check_failed=check and (report.below_min_rate or done.stale)
+        )
 
     run(program, opts.output, debug=debug)

@@ -61,6 +61,8 @@ def refunds(
 
         done = run_refunds(opts.exports, opts.rules.context(), slowest_limit=limit)
         report = RefundsReport(done.result)
-        return Outcome.of(report, done, check_failed=check and report.intervention_risk)
+        return Outcome.of(
+            report, done, check_failed=check and (report.intervention_risk or done.stale)
+        )
 
     run(program, opts.output, debug=debug)

@@ -51,6 +51,8 @@ def response(
 
         done = run_response(opts.exports, opts.rules.context(), limit=limit)
         report = ResponseReport(done.result, min_rate)
-        return Outcome.of(report, done, check_failed=check and report.below_min_rate)
+        return Outcome.of(
+            report, done, check_failed=check and (report.below_min_rate or done.stale)
+        )
 
     run(program, opts.output, debug=debug)

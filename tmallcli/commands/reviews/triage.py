@@ -64,6 +64,6 @@ def triage(
         ctx = opts.rules.context()
         done = run_triage(opts.exports, ctx, limit=limit, days=days)
         report = TriageReport(done.result, ctx.as_of)
-        return Outcome.of(report, done, check_failed=check and report.overdue)
+        return Outcome.of(report, done, check_failed=check and (report.overdue or done.stale))
 
     run(program, opts.output, debug=debug)

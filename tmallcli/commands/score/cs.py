@@ -113,6 +113,8 @@ def cs(
             opts.exports, ctx, period, account=account, min_average=min_average, check=check
         )
         report = CsReport(done.result.result, ctx.as_of, done.result.min_average)
-        return Outcome.of(report, done, check_failed=check and report.below_min_average)
+        return Outcome.of(
+            report, done, check_failed=check and (report.below_min_average or done.stale)
+        )
 
     run(program, opts.output, debug=debug)

@@ -60,6 +60,6 @@ def dsr(
         ctx = opts.rules.context()
         done = run_dsr(opts.exports, ctx, StarOptions.of(stars, summary, add))
         report = DsrReport(done.result, ctx.as_of, ctx.category_name)
-        return Outcome.of(report, done, check_failed=check and report.flagged)
+        return Outcome.of(report, done, check_failed=check and (report.flagged or done.stale))
 
     run(program, opts.output, debug=debug)

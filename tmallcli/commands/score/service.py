@@ -95,6 +95,6 @@ def service(
         report = ServiceReport(
             service.score, ctx.as_of, service.plan, service.notes, service.warnings
         )
-        return Outcome.of(report, done, check_failed=check and report.failed)
+        return Outcome.of(report, done, check_failed=check and (report.failed or done.stale))
 
     run(program, opts.output, debug=debug)

@@ -14,6 +14,7 @@ from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from tmallcli.render.freshness import freshness_html
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
 from tmallcli.render.html.tables import HTML_ROWS, document_html, table
@@ -153,7 +154,8 @@ def render_html(summary: ShopSummary, lang: str | Labels = "zh") -> str:
     )
     title = f"{doc.title} · {r.as_of.date}"
     body = (
-        f"<header><h1>{escape(doc.title)}</h1>{meta}{verdict}</header>"
+        f"<header><h1>{escape(doc.title)}</h1>{meta}"
+        f"{freshness_html(summary.freshness, t)}{verdict}</header>"
         f'<h2 id="scores">{t("scores")}</h2>{_score_cards(summary, t)}'
         f'<h2 id="todo">{t("todo")}</h2>{_todo_cards(summary, t)}'
         f'<h2 id="worst">{t("worst")}</h2>{_worst(summary, t)}'
