@@ -42,6 +42,15 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture
+def fresh_enough(tmp_path: Path) -> None:
+    """A ./tmall.yaml (in the test's own folder) that calls an export stale only 60 days
+    after its newest row: a test of another --check rule on a few hand-made rows that end
+    days or weeks before their as-of is not about freshness (SPEC §14; its own tests are
+    tests/commands/test_freshness.py)."""
+    (tmp_path / "tmall.yaml").write_text("freshness:\n  max_lag_days: 60\n", encoding="utf-8")
+
+
 @dataclass
 class SampleReport:
     """``tmall report`` on the bundled shop as of its export date, run once per session."""
@@ -70,11 +79,13 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
     from tmallcli.runs.report import run_report
 
     folder = REPO / "sample_data"
-    shop = run_report(Exports(directory=folder), context(SAMPLE_AS_OF)).result
+    done = run_report(Exports(directory=folder), context(SAMPLE_AS_OF))
+    shop = done.result
     page = tmp_path_factory.mktemp("sample-report") / "report.html"
     result = CliRunner().invoke(
         app,
         ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF, "-f", "json", "--out", str(page)],
     )
     assert result.exit_code == 0, result.output
-    return SampleReport(shop, ShopSummary(shop), json.loads(result.stdout), page, result.stderr)
+    summary = ShopSummary(shop, done.freshness)
+    return SampleReport(shop, summary, json.loads(result.stdout), page, result.stderr)

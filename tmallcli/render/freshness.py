@@ -12,18 +12,20 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from tmallcli.render.labels import Labels
+    from tmallcli.render.report import ScoreLine
     from tmallcli.runs.freshness import Freshness
+    from tmallcli.runs.report import ShopReport
 
 LABELS: dict[str, tuple[str, str]] = {
     "data_through": ("数据截至", "Data through"),
     "no_time": ("无时间", "no time"),
     "stale.banner": (
-        "⚠ 数据过期: 以下导出的最新一行早于统计日期 {as_of} 超过 {max} 天，相关结论可能已过时 — {kinds}",
-        "⚠ Stale data: these exports end more than {max} days before the as-of date {as_of}; "
+        "【数据过期】以下导出的最新一行早于统计日期 {as_of} 超过 {max} 天，相关结论可能已过时 — {kinds}",
+        "[STALE DATA] These exports end more than {max} days before the as-of date {as_of}; "
         "their figures may be out of date — {kinds}",
     ),
     "stale.kind": ("{kind} 截至 {through}（{days} 天前）", "{kind} ends {through} ({days} days)"),
-    "stale.metric": ("数据过期", "stale data"),
+    "stale.metric": ("（数据过期）", " (stale data)"),
 }
 
 
@@ -54,8 +56,6 @@ def data_through_line(freshness: Freshness, labels: Labels) -> str:
 
 def stale_banner(freshness: Freshness, labels: Labels) -> str | None:
     """The report's banner: every stale export with its newest row, against T (None: fresh)."""
-    from tmallcli.runs.freshness import lag_days
-
     if not freshness.stale:
         return None
     t = labels.of(LABELS)
@@ -64,7 +64,7 @@ def stale_banner(freshness: Freshness, labels: Labels) -> str | None:
             "stale.kind",
             kind=kind_label(s.kind, t),
             through=_when(s.data_through, t),
-            days=lag_days(freshness.as_of, s.data_through),
+            days=freshness.days_behind(s.data_through),
         )
         for s in freshness.stale
     )
@@ -79,3 +79,27 @@ def freshness_html(freshness: Freshness | None, labels: Labels) -> str:
     banner = "" if text is None else f'<div class="stale-banner" role="alert">{escape(text)}</div>'
     through = escape(data_through_line(freshness, labels))
     return f'{banner}<p class="meta data-through">{through}</p>'
+
+
+def mark_stale_lines(lines: list[ScoreLine], report: ShopReport, freshness: Freshness) -> None:
+    """Mark the report's score lines whose window runs past their export's data: the service
+    metrics as the score marked them, the total when a weighted metric is stale, the others
+    by their own window's last day (T for the DSR, the good rate and today's waiting lists)."""
+    r = report
+    metrics = {} if r.service is None else r.service.metrics
+    day = r.as_of.date
+    windows = {
+        "cs_average": (("cs_ratings",), None if r.cs is None else r.cs.period.end),
+        "good_rate": (("reviews",), day),
+        "refunds_72h": (("refunds",), day),
+        "reviews_overdue": (("reviews",), day),
+    }
+    for line in lines:
+        if line.key == "service_total":
+            line.stale = any(m.stale and m.weight > 0 for m in metrics.values())
+        elif line.key in metrics:
+            line.stale = metrics[line.key].stale
+        elif line.key.startswith("dsr."):  # the page's figures have no window of rows
+            line.stale = freshness.window_stale(("reviews",), getattr(r.dsr, "window_end", None))
+        elif line.key in windows:
+            line.stale = freshness.window_stale(*windows[line.key])

@@ -110,6 +110,7 @@ class ScoreLine:
     score: float | None = None  # 0–5 on the service score's scale
     points_lost: float | None = None
     check: bool = False  # counts for --check
+    stale: bool = False  # its window runs past its export's data (SPEC §14)
 
 
 @dataclass
@@ -266,6 +267,10 @@ class ShopSummary:
                     check=True,
                 )
             )
+        if self.freshness is not None:
+            from tmallcli.render.freshness import mark_stale_lines
+
+            mark_stale_lines(lines, r, self.freshness)
         return lines
 
     def failed_checks(self, labels: Labels = ZH) -> list[ScoreLine]:
@@ -365,6 +370,7 @@ class ShopSummary:
                         "score": None if line.score is None else round(line.score, 4),
                         "points_lost": line.points_lost,
                         "check": line.check,
+                        **({"stale": True} if line.stale else {}),
                     }
                     for line in lines
                 ],
@@ -452,6 +458,12 @@ class ShopSummary:
                 if line.score is None
                 else Cell(f"{line.score:.2f}", BAD if line.score < 3 else None, line.score)
             )
+            if line.stale:  # the value's window runs past its export's data (SPEC §14)
+                from tmallcli.render.freshness import LABELS as FRESHNESS
+
+                mark = t.of(FRESHNESS)("stale.metric").strip(" （）()")
+                text = mark if verdict.raw == "" else f"{verdict.text} {mark}"
+                verdict = Cell(text, WARN if verdict.raw == "" else verdict.style, verdict.raw)
             rows.append(
                 [
                     Cell(line.label, raw=line.key),

@@ -46,6 +46,10 @@ class Freshness:
                 return read.data_through
         return None
 
+    def days_behind(self, newest: datetime) -> int:
+        """Whole days from a newest row's date to T."""
+        return lag_days(self.as_of, newest)
+
     def window_stale(self, kinds: Iterable[str], window_end: date | datetime | None) -> bool:
         """Does a window ending on ``window_end`` run more than max_lag_days past the newest
         row of one of ``kinds``? Kinds not read, without a time, or exempt are not judged."""

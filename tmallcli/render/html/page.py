@@ -14,6 +14,7 @@ from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from tmallcli.render.freshness import LABELS as FRESHNESS
 from tmallcli.render.freshness import freshness_html
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
@@ -44,6 +45,8 @@ def _score_cards(summary: ShopSummary, t: Labels) -> str:
             sub.append(f"{t('score')} {line.score:.2f}")
         if line.points_lost:
             sub.append(f"{t('points_lost')} {line.points_lost:.2f}")
+        if line.stale:  # its window runs past its export's data (SPEC §14)
+            sub.append(t.of(FRESHNESS)("stale.metric").strip(" （）()"))
         mark = "" if line.passed is None else "✓ " if line.passed else "✗ "
         cards.append(
             f'<div class="card{state}" data-key="{escape(line.key)}">'
