@@ -392,3 +392,26 @@ def test_no_shop_name_anywhere_leaves_the_category_alone() -> None:
     data = run_json(["report"], FRESH)
     assert (data["shop"], data["shop_source"]) == (None, None)
     assert data["title"] == "店铺体检报告 · 默认"
+
+
+def test_the_title_names_the_shop_from_the_2024_refunds_export(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    layout = REPO / "tests" / "data" / "layouts" / "files" / "refunds"
+    shutil.copy(layout / "refund_2024_20261120.csv", folder)
+    data = run_json_dir(folder)
+    assert (data["shop"], data["shop_source"]) == ("木槿生活旗舰店", "exports")
+    assert [i["kind"] for i in data["inputs"]] == ["refunds"]
+
+
+def test_rows_after_the_as_of_instant_do_not_move_data_through() -> None:
+    """A re-run for an earlier day (or a row mistyped into the future) does not make the
+    export reach further than T: those rows have not happened on T."""
+    with (SAMPLE / "ExportOrderList20261120.csv").open(encoding="gb18030", newline="") as handle:
+        paid = [o["订单付款时间"] for o in csv.DictReader(handle) if o["订单付款时间"]]
+    newest = max(p for p in paid if p <= "2026-11-15 23:59:59")
+    data = run_json(["audit", "pickup"], "2026-11-15")
+    orders = data["inputs"][0]
+    assert (orders["kind"], orders["rows"]) == ("orders", 3000)  # every row is still read
+    assert orders["data_through"] == newest
+    assert newest.startswith("2026-11-15 ") and data["stale"] == []

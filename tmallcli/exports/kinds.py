@@ -222,6 +222,7 @@ REFUNDS = KindSpec(
         C("platform_intervened", ("客服介入状态", "是否小二介入", "小二介入"), V.INTERVENED),
         C("ruling", ("责任方", "判责结果"), V.RULING),
         C("signed_at", ("签收时间",), V.DATETIME),
+        C("shop_name", ("店铺名称",), V.FREETEXT),  # the 2024 export's; the report's title
     ),
     alternatives=(("refund_type", "needs_return"),),
     date_column="applied_at",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -91,6 +92,9 @@ class ReadOptions:
     mapping: UserMapping = NO_MAPPING
     # How an order's items fold into the order (config ``orders``); None: the shipped config's.
     order_statuses: OrderStatuses | None = None
+    # A row after this instant has not happened yet on T: it does not move how far the export
+    # reaches (SPEC §14 data_through). None: every row counts.
+    happened_by: datetime | None = None
 
 
 @dataclass

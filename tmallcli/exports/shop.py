@@ -1,5 +1,6 @@
 """The shop's name as its exports write it (SPEC §14 shop identity): the classic 订单报表's
-店铺名称, else the 店铺 of 客服评价. Only the head of a file is read: one export is one shop's."""
+店铺名称, else the 2024 refunds export's, else the 店铺 of 客服评价. Only the head of a file is
+read: one export is one shop's."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from tmallcli.exports.reader import ExportReader
 
 # The kinds that can carry the shop's name, in the order they are asked.
-SHOP_KINDS = ("orders", "cs_ratings")
+SHOP_KINDS = ("orders", "refunds", "cs_ratings")
 HEAD_ROWS = 200  # rows read from the top of a file for its shop name
 
 

@@ -73,6 +73,7 @@ class Exports:
             skip_bad_rows=self.skip_bad_rows,
             mapping=NO_MAPPING if ctx is None else ctx.config.mapping,
             order_statuses=None if ctx is None else OrderStatuses.from_config(ctx.config),
+            happened_by=None if ctx is None else ctx.as_of.instant,
             **({} if self.progress is None else {"progress": self.progress}),
         )
         with Inputs(dict(self.files), directory=self.directory, options=options) as files:

@@ -123,7 +123,8 @@ class ShopReport:
 
 def shop_of(files: Inputs, ctx: RunContext) -> tuple[str | None, str | None]:
     """The shop's name and where it came from: config ``shop.name``, else the exports'
-    店铺名称 (the classic 订单报表) or 店铺 (客服评价); none when neither gives one."""
+    店铺名称 (the classic 订单报表, the 2024 refunds export) or 店铺 (客服评价); none when no
+    export gives one."""
     from tmallcli.exports.shop import shop_name
 
     if ctx.config.shop.name is not None:
@@ -213,7 +214,6 @@ def build_report(
         files=used_files(files),
         ignored=[] if directory is None else ignored_files(directory, files),
     )
-    report.shop, report.shop_source = shop_of(files, ctx)
     stars = stars or StarOptions()
     # The shop page's DSR figures (given, or a summary --dir found) stand in for the reviews.
     page_given = stars.given or bool(files.dsr_summaries)
@@ -364,6 +364,8 @@ def build_report(
         report.service_notes = list(parts.notes)
         report.service_warnings = list(parts.warnings)
     report.input_warnings = files.warnings
+    # Last: the exports are open (a GB18030 one transcoded) by now, so its head costs nothing.
+    report.shop, report.shop_source = shop_of(files, ctx)
     return report
 
 
