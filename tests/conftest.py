@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,22 @@ def fresh_enough(tmp_path: Path) -> None:
     (tmp_path / "tmall.yaml").write_text("freshness:\n  max_lag_days: 60\n", encoding="utf-8")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Messages in English unless a test chooses (the tests assert the English sentences;
+    tests/test_messages.py asserts the Chinese ones): TMALL_LANG=en reaches every CLI run, in
+    process or in a subprocess, session fixtures included. Labels keep their own default
+    (zh): they follow --lang only."""
+    os.environ["TMALL_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> None:
+    """The library starts each test in English too, whatever the test before chose."""
+    from tmallcli import i18n
+
+    i18n.use("en")
+
+
 @dataclass
 class SampleReport:
     """``tmall report`` on the bundled shop as of its export date, run once per session."""
@@ -58,7 +75,7 @@ class SampleReport:
     shop: ShopReport  # the run's result (tmallcli.runs.report)
     summary: ShopSummary
     json: dict[str, Any]  # `tmall report --dir sample_data --as-of 2026-11-20 -f json`
-    html: Path  # the --out page of that same run
+    html: Path  # the -o report.html page of the same report
     stderr: str
 
 
@@ -73,19 +90,24 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
 
     from typer.testing import CliRunner
 
+    from tmallcli import i18n
     from tmallcli.cli import app
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.context import Exports, context
     from tmallcli.runs.report import run_report
 
+    # In English whatever the test that first asks for it chose (a session fixture is made
+    # before that test's own _english_messages runs): its notes are asserted in English.
+    i18n.use("en")
     folder = REPO / "sample_data"
     done = run_report(Exports(directory=folder), context(SAMPLE_AS_OF))
     shop = done.result
     page = tmp_path_factory.mktemp("sample-report") / "report.html"
-    result = CliRunner().invoke(
-        app,
-        ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF, "-f", "json", "--out", str(page)],
-    )
+    # One output per run (SPEC §14): the page, then the JSON.
+    args = ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF]
+    written = CliRunner().invoke(app, [*args, "-o", str(page)])
+    assert written.exit_code == 0, written.output
+    result = CliRunner().invoke(app, [*args, "-f", "json"])
     assert result.exit_code == 0, result.output
     summary = ShopSummary(shop, done.freshness)
     return SampleReport(shop, summary, json.loads(result.stdout), page, result.stderr)

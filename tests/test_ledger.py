@@ -77,7 +77,10 @@ def run(path: Path, p: Proposal, *, dry_run: bool = False, timeout: float = 5.0)
 
 def contents(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     with sqlite3.connect(path) as conn:
-        payouts = conn.execute("SELECT * FROM payouts ORDER BY kind, order_id").fetchall()
+        payouts = conn.execute(
+            "SELECT kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, state "
+            "FROM payouts ORDER BY kind, order_id, adjustment"
+        ).fetchall()
         runs = conn.execute("SELECT * FROM runs ORDER BY run_id").fetchall()
     return payouts, runs
 
@@ -102,6 +105,7 @@ def test_first_run_records_every_line_and_the_run(tmp_path: Path) -> None:
     assert paid(path) == {"A": 3000, "B": 3000}
     payouts, runs = contents(path)
     assert payouts[0][:5] == ("late_shipment", "A", "amy", "amy:A", 3000)
+    assert [line[-1] for line in payouts] == ["owed", "owed"]  # computed is owed, not sent
     assert len(runs) == 1
     assert runs[0][0] == report.run_id
     with sqlite3.connect(path) as conn:
@@ -312,9 +316,11 @@ def test_two_runs_at_the_same_time_pay_once(tmp_path: Path) -> None:
     holder.close()
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in results]
-    totals = sorted(json.loads(out)["total_fen"] for out, _ in results)
+    totals = sorted(json.loads(out)["new_total_fen"] for out, _ in results)
     # amy: 2 × 30% × 100.00 = 60.00; bob: 30% × 20.00 = 6.00
     assert totals == [0, 6600]
+    # and both print the same open list: owed until marked paid (SPEC §5.1)
+    assert [json.loads(out)["total_fen"] for out, _ in results] == [6600, 6600]
     assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
     assert len(contents(path)[1]) == 2
 
@@ -379,20 +385,21 @@ def test_the_migration_hook_upgrades_an_older_ledger(
     assert sorted(MIGRATIONS) == list(range(SCHEMA_VERSION))
     path = tmp_path / "ledger.db"
     run(path, proposal(TWO))
+    current = SCHEMA_VERSION
 
-    def v1_to_v2(conn: sqlite3.Connection) -> None:
-        conn.execute("ALTER TABLE payouts ADD COLUMN note TEXT")
+    def to_next(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE payouts ADD COLUMN future TEXT")
 
-    monkeypatch.setattr(ledger_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(MIGRATIONS, 1, v1_to_v2)
-    run(path, proposal(TWO), dry_run=True)  # a dry run reads a v1 ledger, does not upgrade
+    monkeypatch.setattr(ledger_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(MIGRATIONS, current, to_next)
+    run(path, proposal(TWO), dry_run=True)  # a dry run reads an older ledger, does not upgrade
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
     run(path, proposal(TWO))
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         columns = [row[1] for row in conn.execute("PRAGMA table_info(payouts)")]
-    assert "note" in columns
+    assert "future" in columns
 
 
 # --------------------------------------------------------------------------- listing
@@ -543,7 +550,8 @@ def test_a_run_killed_at_any_stage_leaves_the_ledger_before_or_after_never_half(
     # The next run pays what is still owed, and only that.
     rerun = tmall(*cli_args(grown, path))
     assert rerun.returncode == 0, rerun.stderr
-    assert json.loads(rerun.stdout)["total_fen"] == (0 if updated else 3600)
+    assert json.loads(rerun.stdout)["new_total_fen"] == (0 if updated else 3600)
+    assert json.loads(rerun.stdout)["total_fen"] == 6600  # A, B and C are all still owed
     assert paid(path) == after
 
 
@@ -596,7 +604,7 @@ def test_four_runs_at_once_on_overlapping_exports_pay_each_buyer_once(tmp_path: 
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in results]
     # Whatever order they ran in: amy 2 × 30.00, bob 6.00, each order once.
     assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
-    assert sum(json.loads(out)["total_fen"] for out, _ in results) == 6600
+    assert sum(json.loads(out)["new_total_fen"] for out, _ in results) == 6600
     assert runs_of(path) == 4
     with sqlite3.connect(path) as conn:
         per_buyer = dict(conn.execute("SELECT buyer, sum(amount_fen) FROM payouts GROUP BY buyer"))
@@ -649,11 +657,13 @@ def test_a_ledger_upgraded_by_a_newer_schema_through_the_command(
     path = hand_written_ledger(tmp_path / "ledger.db", version=1)
     orders = orders_csv(tmp_path / "orders.csv", CSV_ROWS)
 
-    def v1_to_v2(conn: sqlite3.Connection) -> None:
-        conn.execute("ALTER TABLE payouts ADD COLUMN note TEXT")
+    current = SCHEMA_VERSION
 
-    monkeypatch.setattr(ledger_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(MIGRATIONS, 1, v1_to_v2)
+    def to_next(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE payouts ADD COLUMN future TEXT")
+
+    monkeypatch.setattr(ledger_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(MIGRATIONS, current, to_next)
     runner = CliRunner()
     dry = runner.invoke(app, cli_args(orders, path, "--dry-run"))
     assert dry.exit_code == 0, dry.stderr
@@ -662,9 +672,9 @@ def test_a_ledger_upgraded_by_a_newer_schema_through_the_command(
     real = runner.invoke(app, cli_args(orders, path))
     assert real.exit_code == 0, real.stderr
     assert json.loads(real.stdout)["total_fen"] == 3600
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert "note" in [row[1] for row in conn.execute("PRAGMA table_info(payouts)")]
+    with sqlite3.connect(path) as conn:  # 1 → 2 (the payout loop) → the hook's
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
+        assert "future" in [row[1] for row in conn.execute("PRAGMA table_info(payouts)")]
     assert paid(path) == {"A": 3000, "B": 3000, "C": 600}
 
 

@@ -13,6 +13,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -163,7 +164,7 @@ def test_dom_has_the_report(rendered: dict[str, object]) -> None:
     assert "<title>店铺体检报告 · 默认 · 2026-11-20</title>" in dom
     for text in ("基础服务考核分", "2.95", "今日待办", "待跟进揽收订单", "失分最多的 3 项", "诊断"):
         assert text in dom, text
-    assert dom.count("<svg") == 5
+    assert dom.count("<svg") == 10  # five charts, each for the page and for a phone
 
 
 def test_no_script_error_or_console_message(rendered: dict[str, object]) -> None:
@@ -192,3 +193,143 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     requested = REQUEST.findall(done.stderr)
     if requested:  # this Chromium logs requests at --v=1
         assert "https://cdn.example.com/x.png" in requested
+
+
+# ------------------------------------------------------------- a phone, and print (SPEC §14)
+
+PHONE = (390, 844)
+# Everything the phone tests check, measured in one pass: the page's width, each chart (the
+# drawing shown, its box and its card's, every label's box), the tables' scroll boxes, the
+# lists folded or not.
+MEASURE = """(() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width}; };
+  const rows = [...document.querySelectorAll('details tbody tr')];
+  return {
+    viewport: window.innerWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+    // elements reaching past the screen's right edge, outside the tables' scroll boxes
+    outside: [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > WIDTH + 0.5)
+      .map(e => e.tagName + '#' + e.id),
+    charts: [...document.querySelectorAll('figure')].map(f => {
+      const shown = [...f.querySelectorAll('svg')].filter(s => s.checkVisibility());
+      return {id: f.id, card: box(f), shown: shown.map(s => ({
+        id: s.id, box: box(s), viewBox: s.viewBox.baseVal.width,
+        texts: [...s.querySelectorAll('text')].filter(t => t.textContent.trim())
+          .map(t => ({text: t.textContent, box: box(t)}))}))};
+    }),
+    tables: [...document.querySelectorAll('.table-wrap')].map(w => ({
+      id: w.closest('details').id, overflow: getComputedStyle(w).overflowX,
+      scrollWidth: w.scrollWidth, clientWidth: w.clientWidth, card: box(w.closest('details'))})),
+    rows: rows.length,
+    hiddenRows: rows.filter(tr => !tr.checkVisibility()).length,
+    folded: document.querySelectorAll('details:not([open])').length,
+    backgrounds: [...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundColor)
+      .filter(c => c !== 'rgba(0, 0, 0, 0)'),
+  };
+})()"""
+
+
+def measure(page: Path, profile: Path) -> dict[str, Any]:
+    from tests.devtools import DevTools
+
+    flags = tuple(f for f in FLAGS if not f.startswith(("--enable-logging", "--v=")))
+    with DevTools(browser(), profile, flags) as tab:
+        tab.open(page, *PHONE, mobile=True)
+        screen = tab.evaluate(MEASURE.replace("WIDTH", str(PHONE[0])))
+        tab.media("print")
+        printed = tab.evaluate(MEASURE.replace("WIDTH", str(PHONE[0])))
+        tab.media("")
+        # The print script, for engines whose print style sheet cannot unfold <details>.
+        tab.evaluate("dispatchEvent(new Event('beforeprint'))")
+        before = tab.evaluate("document.querySelectorAll('details:not([open])').length")
+        tab.evaluate("dispatchEvent(new Event('afterprint'))")
+        after = tab.evaluate("document.querySelectorAll('details:not([open])').length")
+    return {"screen": screen, "print": printed, "script": (before, after)}
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory: pytest.TempPathFactory, sample_report: SampleReport) -> dict[str, Any]:
+    browser()
+    folder = tmp_path_factory.mktemp("phone")
+    return measure(sample_report.html, folder / "profile")
+
+
+def test_a_phone_does_not_scroll_sideways(phone: dict[str, Any]) -> None:
+    screen = phone["screen"]
+    assert screen["viewport"] == 390
+    assert screen["scrollWidth"] <= screen["viewport"]
+    assert screen["outside"] == []
+
+
+def test_a_phone_sees_each_chart_drawn_for_it_within_its_card(phone: dict[str, Any]) -> None:
+    charts = phone["screen"]["charts"]
+    assert [c["id"] for c in charts] == [
+        f"chart-{n}-figure" for n in ("dsr", "breakdown", "pickup", "misses", "refunds")
+    ]
+    for chart in charts:
+        (svg,) = chart["shown"]  # one drawing shown: the phone's
+        assert svg["id"].endswith("-narrow") and svg["viewBox"] == 360
+        card, box = chart["card"], svg["box"]
+        assert card["left"] <= box["left"] and box["right"] <= card["right"], chart["id"]
+        # drawn near 1:1, so its 12-13 px labels stay readable (not a 1000-unit chart shrunk)
+        assert box["width"] / svg["viewBox"] > 0.9, chart["id"]
+        # axes and legends inside the drawing: nothing cut at its edges
+        assert len(svg["texts"]) > 5, chart["id"]
+        for text in svg["texts"]:
+            t = text["box"]
+            assert box["left"] - 0.5 <= t["left"] and t["right"] <= box["right"] + 0.5, text
+            assert box["top"] - 0.5 <= t["top"] and t["bottom"] <= box["bottom"] + 0.5, text
+
+
+def test_wide_tables_scroll_inside_their_card(phone: dict[str, Any]) -> None:
+    tables = phone["screen"]["tables"]
+    wide = [t for t in tables if t["scrollWidth"] > t["clientWidth"] + 1]
+    assert wide, "the sample has tables wider than a phone"
+    for table in tables:
+        assert table["overflow"] == "auto"
+        assert table["card"]["right"] <= 390, table["id"]
+
+
+def test_printing_unfolds_every_list(phone: dict[str, Any]) -> None:
+    screen, printed = phone["screen"], phone["print"]
+    assert screen["folded"] > 0 and screen["hiddenRows"] > 100  # long lists start folded
+    assert printed["rows"] == screen["rows"] > 400
+    assert printed["hiddenRows"] == 0
+
+
+def test_printing_shows_the_page_drawings_on_white(phone: dict[str, Any]) -> None:
+    printed = phone["print"]
+    for chart in printed["charts"]:
+        (svg,) = chart["shown"]
+        assert not svg["id"].endswith("-narrow"), chart["id"]
+    for colour in printed["backgrounds"]:  # no ink on backgrounds: white or near it
+        channels = [float(v) for v in re.findall(r"[\d.]+", colour)[:3]]
+        assert min(channels) >= 240, colour
+
+
+def test_the_print_script_unfolds_and_folds_back(phone: dict[str, Any]) -> None:
+    folded = phone["screen"]["folded"]
+    assert phone["script"] == (0, folded)
+
+
+def test_long_ids_do_not_widen_a_phone_page(tmp_path: Path, sample_report: SampleReport) -> None:
+    from dataclasses import replace
+
+    from tmallcli.render.html import render_html
+    from tmallcli.render.report import ShopSummary
+
+    browser()
+    long = "3205" * 30  # one unbroken 120-character word
+    shop = replace(
+        sample_report.shop,
+        category=long,
+        files={"orders": [f"/exports/{long}/订单-{long}.csv"]},
+    )
+    page = tmp_path / "long.html"
+    page.write_text(render_html(ShopSummary(shop), "zh"), encoding="utf-8")
+    assert long in page.read_text(encoding="utf-8")
+    screen = measure(page, tmp_path / "profile")["screen"]
+    assert screen["scrollWidth"] <= screen["viewport"] == 390
+    assert screen["outside"] == []

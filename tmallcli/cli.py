@@ -14,7 +14,18 @@ import sys
 import typer
 
 from tmallcli import __version__
-from tmallcli.commands import audit, compensate, data, report, reviews, sample, score
+from tmallcli.commands import (
+    audit,
+    compensate,
+    config,
+    data,
+    history,
+    report,
+    reviews,
+    sample,
+    score,
+)
+from tmallcli.i18n import tr
 
 app = typer.Typer(
     name="tmall",
@@ -31,8 +42,10 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(compensate.app, name="compensate")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(data.app, name="data")
+app.add_typer(config.app, name="config")
 app.add_typer(sample.app)
 app.add_typer(report.app)
+app.add_typer(history.app, name="history")
 
 
 def _version(value: bool) -> None:
@@ -43,11 +56,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """tmall — where the shop's platform scores stand, why, and what to do today."""
+    # The language of what tmall says (SPEC §14): the command's --lang, else TMALL_LANG, else
+    # zh until the config's `lang` is read. Chosen here, before the command's options are
+    # parsed, so their errors speak it too: from the program's arguments (main passes them);
+    # called in process (tests) the --lang option's own callback chooses when it is given.
+    from tmallcli import i18n
+
+    i18n.choose(ctx.obj.get("argv", ()) if isinstance(ctx.obj, dict) else ())
 
 
 def main() -> None:
@@ -58,10 +79,15 @@ def main() -> None:
     from tmallcli.render.console import make_streams_safe
 
     make_streams_safe()
+    # The language, for usage errors before the root callback chooses it again.
+    from tmallcli import i18n
+
+    argv = sys.argv[1:]
+    i18n.choose(argv)
     try:
-        code = app(prog_name="tmall", standalone_mode=False)
+        code = app(prog_name="tmall", standalone_mode=False, obj={"argv": argv})
     except KeyboardInterrupt:
-        sys.stderr.write("tmall: interrupted\n")
+        sys.stderr.write(tr("tmall: interrupted") + "\n")
         sys.exit(130)
     except Exception as exc:
         sys.exit(_usage_error(exc))
@@ -105,10 +131,12 @@ def _usage_error(exc: Exception) -> int:
     format_message = getattr(exc, "format_message", None)
     if format_message is None or not hasattr(exc, "exit_code"):
         raise exc  # a bug: let it show its traceback
-    sys.stderr.write(f"tmall: error: {format_message()}\n")
+    # Click's own sentence stays as Click says it; our frame around it speaks the language.
+    sys.stderr.write(tr("tmall: error: {message}", message=format_message()) + "\n")
     context = getattr(exc, "ctx", None)
     if context is not None:
-        sys.stderr.write(f"tmall: hint: see '{context.command_path} --help'\n")
+        see = tr("see '{command} --help'", command=context.command_path)
+        sys.stderr.write(tr("tmall: hint: {hint}", hint=see) + "\n")
     return int(exc.exit_code)
 
 

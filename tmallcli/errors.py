@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from tmallcli.i18n import tr
+
 
 class ExitStatus(IntEnum):
     OK = 0
@@ -30,7 +32,9 @@ class ConfigError(TmallError):
     """A config key or value is wrong; the message starts with the key path."""
 
     def __init__(self, key_path: str, problem: str, hint: str | None = None) -> None:
-        super().__init__(f"config: {key_path}: {problem}", hint)
+        super().__init__(
+            tr("config: {key_path}: {problem}", key_path=key_path, problem=problem), hint
+        )
         self.key_path = key_path
 
 
@@ -53,10 +57,11 @@ class InputError(TmallError):
         where = file if line is None else f"{file}:{line}"
         parts = [where]
         if column is not None:
-            parts.append(f"column {column}")
+            parts.append(tr("column {column}", column=column))
         text = ": ".join(parts) + f": {problem}"
         if value is not None:
-            text += f" (value {value!r})"
+            # The cell as it is in the export, quoted: never translated.
+            text = tr("{text} (value {value!r})", text=text, value=value)
         super().__init__(text, hint)
         self.file = file
         self.line = line

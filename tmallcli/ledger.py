@@ -1,13 +1,16 @@
-"""The SQLite payout ledger: a buyer is never paid twice (SPEC §5 Ledger).
+"""The SQLite payout ledger: a buyer is never paid twice (SPEC §5 Ledger, §5.1 the loop).
 
 cron runs ``tmall compensate late-orders --ledger FILE`` daily on exports that overlap and
-grow. Every payout line is recorded per order (``UNIQUE(kind, order_id)``) with its
-amount, group, run and time. One run is one transaction::
+grow. Every payout line is recorded per order (``UNIQUE(kind, order_id)`` for order lines)
+with its amount, group, run and time, as money **owed**; ``mark-paid`` turns lines
+``paid``, ``void`` turns them ``void`` (:mod:`tmallcli.ledger_marks`). One run is one
+transaction::
 
     BEGIN IMMEDIATE            -- a second run waits here (busy timeout), or fails cleanly
-    read what the ledger already paid for the orders of the computed groups
-    new payout per group = min(cap, Σ amounts) − already paid (ledger + platform), ≥ 0
-    insert every new line and the run
+    read what the ledger already holds (owed + paid + void) for the computed groups' orders
+    new owed per group = min(cap, Σ amounts) − already held (ledger + platform), ≥ 0
+    insert every new line (a regrouping's extra money as one adjustment line) and the run
+    read the open list (every line still owed)
     COMMIT                     -- a crash before this leaves the ledger as it was
 
 ``--dry-run`` does the same reads in a read transaction and rolls back: nothing is written,
@@ -26,65 +29,56 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.errors import TmallError
+from tmallcli.ledger_results import (
+    Adjustment,
+    LedgerEntry,
+    LedgerListing,
+    LedgerReport,
+    OpenPayout,
+    adjustments_of,
+    reaching_back,
+    since_lines,
+    would_be_new,
+)
+from tmallcli.ledger_schema import MIGRATIONS, STATES, TABLES, V1_NOTE
+
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "STATES",
+    "TABLES",
+    "TIME_FORMAT",
+    "V1_NOTE",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerError",
+    "LedgerListing",
+    "LedgerReport",
+    "OpenPayout",
+    "RunInfo",
+    "listing",
+    "pay",
+]
 
 if TYPE_CHECKING:
     import polars as pl
 
     from tmallcli.metrics.compensation import Proposal, Settlement
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 class LedgerError(TmallError):
     """The ledger file cannot be used (not a ledger, too new, busy, unwritable)."""
-
-
-def _create_v1(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """
-        CREATE TABLE runs (
-            run_id       TEXT PRIMARY KEY,
-            started_at   TEXT NOT NULL,
-            as_of        TEXT NOT NULL,
-            dry_run      INTEGER NOT NULL DEFAULT 0,
-            files        TEXT NOT NULL,        -- JSON list of the input files
-            tool_version TEXT,
-            payouts      INTEGER NOT NULL,     -- lines recorded by this run
-            total_fen    INTEGER NOT NULL
-        )
-        """
-    )
-    conn.execute(
-        """
-        CREATE TABLE payouts (
-            kind        TEXT NOT NULL,         -- late_shipment | promise_broken | out_of_stock
-            order_id    TEXT NOT NULL,
-            buyer       TEXT,
-            group_id    TEXT NOT NULL,         -- one 红包: buyer:first order, or the order
-            amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
-            run_id      TEXT NOT NULL REFERENCES runs(run_id),
-            recorded_at TEXT NOT NULL,
-            UNIQUE (kind, order_id)
-        )
-        """
-    )
-    conn.execute("CREATE INDEX payouts_buyer ON payouts(buyer)")
-    conn.execute("CREATE INDEX payouts_recorded_at ON payouts(recorded_at)")
-
-
-# MIGRATIONS[n] upgrades a ledger at schema version n to n + 1, inside the writing
-# transaction. Version 0 is a new, empty file. A future v2 adds ``1: _v1_to_v2`` here and
-# bumps SCHEMA_VERSION; old ledgers upgrade on their next writing run.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _create_v1}
-TABLES = {"runs", "payouts"}
 
 
 @dataclass(frozen=True)
@@ -110,43 +104,6 @@ class RunInfo:
     ) -> RunInfo:
         run_id = f"{started_at:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         return cls(as_of, list(files), started_at, run_id, dry_run, tool_version)
-
-
-@dataclass
-class LedgerReport:
-    """What a run did to the ledger (the JSON ``ledger`` block)."""
-
-    path: str
-    run_id: str | None  # None: dry run, nothing recorded
-    dry_run: bool
-    recorded_lines: int
-    recorded_fen: int
-    previously_paid_fen: int  # what the ledger already held for the orders of this run's groups
-    existed: bool
-
-
-@dataclass
-class LedgerEntry:
-    kind: str
-    order_id: str
-    buyer: str | None
-    group_id: str
-    amount_fen: int
-    run_id: str
-    recorded_at: str
-
-
-@dataclass
-class LedgerListing:
-    path: str
-    since: date | None
-    buyer: str | None
-    run_id: str | None = None
-    entries: list[LedgerEntry] = field(default_factory=list)
-
-    @property
-    def total_fen(self) -> int:
-        return sum(e.amount_fen for e in self.entries)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -283,8 +240,21 @@ class Ledger:
 
     # ---------------------------------------------------------------- reads and writes
 
+    @property
+    def lines_table(self) -> str:
+        """The payout lines as a v2 table; a schema-1 ledger read without upgrading (a dry
+        run, a listing) shows its lines as paid, as the upgrade would record them."""
+        if self.version >= 2:
+            return "payouts"
+        return (
+            "(SELECT rowid AS line_id, kind, order_id, buyer, group_id, amount_fen, run_id, "
+            "recorded_at, 0 AS adjustment, 'paid' AS state, NULL AS reason, "
+            f"recorded_at AS settled_at, NULL AS mark_id, '{V1_NOTE}' AS note FROM payouts)"
+        )
+
     def paid_for(self, keys: pl.DataFrame) -> pl.DataFrame:
-        """What the ledger paid for each (kind, order_id) of ``keys``: kind, order_id, ledger_fen."""
+        """What the ledger holds for each (kind, order_id) of ``keys``, owed, paid or void
+        (voided money is never owed again): kind, order_id, ledger_fen."""
         import polars as pl
 
         schema = {"kind": pl.String, "order_id": pl.String, "ledger_fen": pl.Int64}
@@ -307,8 +277,25 @@ class Ledger:
         ).fetchall()
         return pl.DataFrame(rows, schema=schema, orient="row")
 
-    def record(self, settlement: Settlement, run: RunInfo, recorded_at: datetime) -> int:
-        """Insert the run and every line of ``settlement`` with a positive amount."""
+    def has_lines(self) -> bool:
+        if self.empty:
+            return False
+        assert self.conn is not None
+        return self.conn.execute("SELECT 1 FROM payouts LIMIT 1").fetchone() is not None
+
+    def record(
+        self,
+        settlement: Settlement,
+        run: RunInfo,
+        recorded_at: datetime,
+        *,
+        reasons: dict[tuple[str, str], str] | None = None,
+        adjustments: Sequence[Adjustment] = (),
+    ) -> int:
+        """Insert the run, every line of ``settlement`` with a positive amount, owed, and one
+        adjustment line (kind, buyer, group, order, fen) per regrouped group."""
+        at = recorded_at.strftime(TIME_FORMAT)
+        reasons = reasons or {}
         lines = [
             (
                 payout.kind,
@@ -317,13 +304,21 @@ class Ledger:
                 payout.group_id,
                 line.pay_fen,
                 run.run_id,
-                recorded_at.strftime(TIME_FORMAT),
+                at,
+                0,
+                reasons.get((payout.kind, payout.group_id)),
             )
             for payout in settlement.payouts
             for line in payout.lines
             if line.pay_fen > 0
         ]
-        self._insert_run(run, len(lines), sum(line[4] for line in lines))
+        lines += [
+            (kind, order_id, buyer, group_id, fen, run.run_id, at, 1, None)
+            for kind, buyer, group_id, order_id, fen in adjustments
+            if fen > 0
+        ]
+        total_fen = settlement.total_fen + sum(fen for *_, fen in adjustments if fen > 0)
+        self._insert_run(run, len(lines), total_fen)
         self._insert_payouts(lines)
         return len(lines)
 
@@ -348,32 +343,150 @@ class Ledger:
         assert self.conn is not None
         self.conn.executemany(
             "INSERT INTO payouts (kind, order_id, buyer, group_id, amount_fen, run_id, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "recorded_at, adjustment, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             lines,
         )
 
+    def mark_lines(
+        self,
+        mark_id: str,
+        action: str,
+        line_ids: Sequence[int],
+        at: str,
+        *,
+        source: str,
+        reason: str | None,
+        total_fen: int,
+    ) -> None:
+        """Record the marking and turn the owed ``line_ids`` ``paid`` or ``void``."""
+        assert self.conn is not None
+        self.conn.execute(
+            "INSERT INTO marks (mark_id, marked_at, action, source, reason, lines, total_fen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (mark_id, at, action, source, reason, len(line_ids), total_fen),
+        )
+        self.conn.executemany(
+            "UPDATE payouts SET state = ?, settled_at = ?, mark_id = ?, note = ? "
+            "WHERE line_id = ? AND state = 'owed'",
+            [(action, at, mark_id, reason, line_id) for line_id in line_ids],
+        )
+
+    # ---------------------------------------------------------------- the start date
+
+    def since(self) -> date | None:
+        """The ledger's start date (the last --since given): older orders are left out."""
+        if self.empty or self.version < 2:
+            return None
+        assert self.conn is not None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'since'").fetchone()
+        return None if row is None else date.fromisoformat(row[0])
+
+    def keep_since(self, day: date) -> None:
+        assert self.conn is not None
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('since', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (day.isoformat(),),
+        )
+
+    # ---------------------------------------------------------------- the open list
+
+    def open_payouts(self, today: date, *, new_run: str | None = None) -> list[OpenPayout]:
+        """Every line still owed, one payout per (group, run): ``new_run``'s first, then the
+        older ones, oldest first, with their age in days."""
+        if self.empty:
+            return []
+        assert self.conn is not None
+        rows = self.conn.execute(
+            "SELECT line_id, kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, "
+            f"adjustment, reason FROM {self.lines_table} WHERE state = 'owed' "
+            "ORDER BY recorded_at, run_id, kind, group_id, adjustment, line_id"
+        ).fetchall()
+        payouts: dict[tuple[str, str, str, bool], OpenPayout] = {}
+        for line_id, kind, order_id, buyer, group_id, fen, run_id, at, adjustment, why in rows:
+            key = (run_id, kind, group_id, bool(adjustment))
+            payout = payouts.get(key)
+            if payout is None:
+                recorded = datetime.strptime(at, TIME_FORMAT).date()
+                payout = payouts[key] = OpenPayout(
+                    kind=kind,
+                    buyer=buyer,
+                    group_id=group_id,
+                    run_id=run_id,
+                    recorded_at=at,
+                    line_ids=[],
+                    order_ids=[],
+                    amount_fen=0,
+                    new=run_id == new_run,
+                    age_days=max((today - recorded).days, 0),
+                    adjustment=bool(adjustment),
+                    reason=why,
+                )
+            payout.line_ids.append(int(line_id))
+            payout.order_ids.append(order_id)
+            payout.amount_fen += int(fen)
+        listed = list(payouts.values())
+        return [p for p in listed if p.new] + [p for p in listed if not p.new]
+
+    # ---------------------------------------------------------------- listing
+
     def entries(
-        self, *, since: date | None = None, buyer: str | None = None, run_id: str | None = None
+        self,
+        *,
+        since: date | None = None,
+        buyer: str | None = None,
+        run_id: str | None = None,
+        state: str | None = None,
     ) -> list[LedgerEntry]:
         if self.empty:
             return []
         assert self.conn is not None
         query = (
-            "SELECT kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at "
-            "FROM payouts WHERE 1 = 1"
+            "SELECT kind, order_id, buyer, group_id, amount_fen, run_id, recorded_at, line_id, "
+            f"state, adjustment, settled_at, note FROM {self.lines_table} WHERE 1 = 1"
         )
         params: list[str] = []
-        if since is not None:
-            query += " AND recorded_at >= ?"
-            params.append(since.isoformat())
-        if buyer is not None:
-            query += " AND buyer = ?"
-            params.append(buyer)
-        if run_id is not None:
-            query += " AND run_id = ?"
-            params.append(run_id)
-        query += " ORDER BY recorded_at, run_id, kind, group_id, order_id"
-        return [LedgerEntry(*row) for row in self.conn.execute(query, params)]
+        for column, value in (("recorded_at >=", since), ("buyer =", buyer), ("run_id =", run_id)):
+            if value is not None:
+                query += f" AND {column} ?"
+                params.append(value.isoformat() if isinstance(value, date) else value)
+        if state is not None:
+            query += " AND state = ?"
+            params.append(state)
+        query += " ORDER BY recorded_at, run_id, kind, group_id, line_id"
+        return [
+            LedgerEntry(
+                kind=kind,
+                order_id=order_id,
+                buyer=buyer,
+                group_id=group_id,
+                amount_fen=int(fen),
+                run_id=run,
+                recorded_at=at,
+                line_id=int(line_id),
+                state=state,
+                adjustment=bool(adjustment),
+                settled_at=settled_at,
+                note=note,
+            )
+            for (
+                kind,
+                order_id,
+                buyer,
+                group_id,
+                fen,
+                run,
+                at,
+                line_id,
+                state,
+                adjustment,
+                settled_at,
+                note,
+            ) in self.conn.execute(query, params)
+        ]
+
+
+FIRST_RUN_DAYS = 30
 
 
 def pay(
@@ -382,11 +495,14 @@ def pay(
     run: RunInfo,
     *,
     now: datetime,
+    since: date | None = None,
+    reasons: Callable[[Settlement], dict[tuple[str, str], str]] | None = None,
     timeout: float = BUSY_TIMEOUT_SECONDS,
 ) -> tuple[Settlement, LedgerReport]:
-    """Settle ``proposal`` against the ledger and record the new payouts, in one transaction.
-
-    With ``run.dry_run`` nothing is written. Returns only what is new.
+    """Settle ``proposal`` against the ledger, record the new owed lines and read the open
+    list, in one transaction. ``since`` (else the ledger's kept start date) leaves older
+    orders out; a new ``since`` is kept. ``reasons``: each new payout's words, stored with
+    its lines. With ``run.dry_run`` nothing is written. Returns what is new and the report.
     """
     from tmallcli.metrics.compensation import settle_payouts
 
@@ -396,20 +512,42 @@ def pay(
         Ledger.open(path, create=not run.dry_run, timeout=timeout) as ledger,
         ledger.transaction(write=not run.dry_run),
     ):
+        kept = ledger.since()
+        effective = since if since is not None else kept
+        first_run = not ledger.has_lines()
+        proposal = since_lines(proposal, effective)
         keys = proposal.lines.select("kind", "order_id").unique()
         paid = ledger.paid_for(keys)
         settlement = settle_payouts(proposal, paid)
+        adjustments = adjustments_of(proposal, settlement)
         recorded = 0
         if not run.dry_run:
-            recorded = ledger.record(settlement, run, now)
+            if since is not None and since != kept:
+                ledger.keep_since(since)
+            words = reasons(settlement) if reasons is not None else None
+            recorded = ledger.record(settlement, run, now, reasons=words, adjustments=adjustments)
+        open_list = ledger.open_payouts(now.date(), new_run=None if run.dry_run else run.run_id)
+    if run.dry_run:
+        open_list = would_be_new(settlement, adjustments) + open_list
+    older_than = run.as_of - timedelta(days=FIRST_RUN_DAYS)
+    older_lines, older_fen = 0, 0
+    if first_run and effective is None:
+        older_lines, older_fen = reaching_back(settlement, older_than)
+    adjusted = sum(fen for *_, fen in adjustments)
     report = LedgerReport(
         path=str(path),
         run_id=None if run.dry_run else run.run_id,
         dry_run=run.dry_run,
         recorded_lines=recorded,
-        recorded_fen=0 if run.dry_run else settlement.total_fen,
+        recorded_fen=0 if run.dry_run else settlement.total_fen + adjusted,
         previously_paid_fen=int(paid.get_column("ledger_fen").sum() or 0),
         existed=existed,
+        since=effective,
+        adjustment_lines=len(adjustments),
+        first_run_older_lines=older_lines,
+        first_run_older_fen=older_fen,
+        older_than=older_than,
+        open=open_list,
     )
     return settlement, report
 
@@ -420,9 +558,10 @@ def listing(
     since: date | None = None,
     buyer: str | None = None,
     run_id: str | None = None,
+    state: str | None = None,
     timeout: float = BUSY_TIMEOUT_SECONDS,
 ) -> LedgerListing:
-    """The recorded payouts (``tmall compensate ledger``), read in a read transaction."""
+    """The recorded lines (``tmall compensate ledger``), read in a read transaction."""
     path = Path(path)
     if not path.exists():
         raise LedgerError(f"{path}: no such ledger file")
@@ -430,5 +569,5 @@ def listing(
         Ledger.open(path, create=False, timeout=timeout) as ledger,
         ledger.transaction(write=False),
     ):
-        entries = ledger.entries(since=since, buyer=buyer, run_id=run_id)
-    return LedgerListing(str(path), since, buyer, run_id=run_id, entries=entries)
+        entries = ledger.entries(since=since, buyer=buyer, run_id=run_id, state=state)
+    return LedgerListing(str(path), since, buyer, run_id=run_id, entries=entries, state=state)

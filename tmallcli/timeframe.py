@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from tmallcli.errors import UsageError
+from tmallcli.i18n import tr
 
 Day = date  # the field AsOf.date would shadow the type inside the class
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -43,7 +44,9 @@ def resolve_as_of(text: str | None, *, now: datetime | None = None) -> AsOf:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--as-of: not a date in the form YYYY-MM-DD (got {text!r})") from None
+        raise UsageError(
+            tr("--as-of: not a date in the form YYYY-MM-DD (got {text!r})", text=text)
+        ) from None
     return AsOf(day, datetime.combine(day, time(23, 59, 59)), given=True)
 
 
@@ -51,4 +54,10 @@ def parse_day(option: str, text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{option}: not a date in the form YYYY-MM-DD (got {text!r})") from None
+        raise UsageError(
+            tr(
+                "{option}: not a date in the form YYYY-MM-DD (got {text!r})",
+                option=option,
+                text=text,
+            )
+        ) from None

@@ -90,7 +90,8 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
     assert (data["population"], data["timely"], data["late"], data["not_picked"]) == (4, 2, 1, 1)
     assert data["rate"] == 0.5
     assert [(u["order_id"], u["status"], u["hours"]) for u in data["untimely"]] == [
-        ("1003", "not_picked", 374.0),  # 11-05 10:00 → 11-20 23:59:59 = 373.9997 h
+        # 11-05 10:00 → 11-20 23:59:59 = 373.9997 h, in full (SPEC §14)
+        ("1003", "not_picked", (374 * 3600 - 1) / 3600),
         ("1002", "late", 30.0),
     ]
     first = data["untimely"][0]
@@ -134,7 +135,7 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
         ("1003", "late_shipment_risk", 3000, "30.00"),
         ("1006", "follow_up", 1001, "10.01"),  # 30% × 33.35 = 10.005 → 10.01
     ]
-    assert data["watchlist"][1]["hours"] == 28.0
+    assert data["watchlist"][1]["hours"] == 28 - 1 / 3600  # to 23:59:59, in full
     assert data["watchlist_summary"]["compensation"] == "40.01"
     assert data["warnings"] == []
 
@@ -217,7 +218,9 @@ def test_csv_is_the_untimely_list(shop: tuple[Path, Path], tmp_path: Path) -> No
     text = out.read_text(encoding="utf-8")
     assert text.startswith("\ufeff订单编号,买家会员名,付款时间,揽收时间")
     lines = text.splitlines()
-    assert lines[1].startswith("1003,cat,2026-11-05 10:00:00,,374.0,")
+    # Hours as the table shows them (two decimals), the status in Chinese (SPEC §14).
+    assert lines[1].startswith("1003,cat,2026-11-05 10:00:00,,374.00,")
+    assert ",未揽收," in lines[1]
     assert len(lines) == 3
 
 

@@ -123,8 +123,8 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
         (w["refund_id"], w["waiting_since"], w["hours"], w["intervention_risk"])
         for w in data["waiting"]
     ] == [
-        ("R5", "2026-11-17 10:00:00", 85.9997, True),
-        ("R6", "2026-11-18 12:00:00", 59.9997, False),
+        ("R5", "2026-11-17 10:00:00", pytest.approx(86 - 1 / 3600, rel=1e-14), True),
+        ("R6", "2026-11-18 12:00:00", pytest.approx(60 - 1 / 3600, rel=1e-14), False),
     ]
     assert data["waiting"][0]["intervention_at"] == "2026-11-20 10:00:00"
     assert data["waiting"][1]["status"] == "买家已经退货,等待卖家确认收货"
@@ -139,14 +139,26 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
     first, second, _ = auto["rules"]
     # R1 in 1 minute: (1/60 + 5) / 2
     assert first["before"] == {"refund_only_hours": 3.5, "return_refund_hours": 48.0}
-    assert first["after"] == {"refund_only_hours": 2.5083, "return_refund_hours": 48.0}
-    assert first["change"] == {"refund_only_hours": -0.9917, "return_refund_hours": 0.0}
+    assert first["after"] == {
+        "refund_only_hours": pytest.approx((1 / 60 + 5) / 2, rel=1e-14),
+        "return_refund_hours": 48.0,
+    }
+    assert first["change"] == {
+        "refund_only_hours": pytest.approx(-0.9917, abs=5e-5),
+        "return_refund_hours": 0.0,
+    }
     # R3 agreed 1 minute after application instead of 2 h: 70 h 01 min − 24 h; R6, agreed
     # sooner, is still not completed
-    assert second["after"] == {"refund_only_hours": 3.5, "return_refund_hours": 46.0167}
+    assert second["after"] == {
+        "refund_only_hours": 3.5,
+        "return_refund_hours": pytest.approx(46 + 1 / 60, rel=1e-14),
+    }
     combined = auto["combined"]
     assert (combined["count"], combined["amount"]) == (3, "370.00")
-    assert combined["after"] == {"refund_only_hours": 2.5083, "return_refund_hours": 46.0167}
+    assert combined["after"] == {
+        "refund_only_hours": pytest.approx((1 / 60 + 5) / 2, rel=1e-14),
+        "return_refund_hours": pytest.approx(46 + 1 / 60, rel=1e-14),
+    }
     assert data["warnings"] == []
 
 
@@ -197,8 +209,8 @@ def test_check_exit_codes(shop: tuple[Path, Path]) -> None:
     earlier = audit("--refunds", str(refunds), "--as-of", "2026-11-19", "--check", "-f", "json")
     assert earlier.exit_code == 0, earlier.output
     assert [(w["refund_id"], w["hours"]) for w in json.loads(earlier.stdout)["waiting"]] == [
-        ("R5", 61.9997),
-        ("R6", 35.9997),
+        ("R5", pytest.approx(62 - 1 / 3600, rel=1e-14)),
+        ("R6", pytest.approx(36 - 1 / 3600, rel=1e-14)),
     ]
     # without --check a flagged refund only shows
     assert audit("--refunds", str(refunds), "--as-of", "2026-11-20").exit_code == 0
@@ -267,22 +279,29 @@ def test_sample_data_numbers() -> None:
     data = json.loads(result.stdout)
     counts = data["counts"]
     # 仅退款: 21 退款成功 + 5 closed by the buyer, completed on 10-21 … 11-19, not intervened
-    assert (data["refund_only_hours"], counts["refund_only"]) == (5.9385, 26)
-    assert (data["return_refund_hours"], counts["return_refund"]) == (69.4648, 9)
+    # In full (SPEC §14): 5.9385 h = 386/65 h
+    assert (data["refund_only_hours"], counts["refund_only"]) == (pytest.approx(386 / 65), 26)
+    assert (data["return_refund_hours"], counts["return_refund"]) == (
+        pytest.approx(69.4648, abs=5e-5),
+        9,
+    )
     assert counts["never_returned_excluded"] == 1 and counts["intervened_excluded"] == 2
     assert (counts["disputes"], counts["orders_paid"]) == (1, 628)
     assert data["dispute_refund_rate"] == pytest.approx(1 / 628)
     # 4 待卖家处理 past 72 h; 3 待卖家确认收货 uploaded on 11-20, hours ago
     assert [(w["status"], w["hours"]) for w in data["waiting"] if w["intervention_risk"]] == [
-        ("待卖家处理", 166.0164),
-        ("待卖家处理", 158.2331),
-        ("待卖家处理", 155.6831),
-        ("待卖家处理", 120.6164),
+        ("待卖家处理", pytest.approx(166.0164, abs=5e-5)),
+        ("待卖家处理", pytest.approx(158.2331, abs=5e-5)),
+        ("待卖家处理", pytest.approx(155.6831, abs=5e-5)),
+        ("待卖家处理", pytest.approx(120.6164, abs=5e-5)),
     ]
     assert (counts["waiting"], counts["intervention_risk"]) == (7, 4)
     combined = data["auto_refund"]["combined"]
     assert combined["count"] == 18
-    assert combined["after"] == {"refund_only_hours": 5.0756, "return_refund_hours": 67.3093}
+    assert combined["after"] == {
+        "refund_only_hours": pytest.approx(5.0756, abs=5e-5),
+        "return_refund_hours": pytest.approx(67.3093, abs=5e-5),
+    }
     check = audit("--dir", str(SAMPLE), "--as-of", "2026-11-20", "--check")
     assert check.exit_code == 1
 
@@ -293,5 +312,8 @@ def test_sample_data_successful_refunds_only(tmp_path: Path) -> None:
     result = audit("--dir", str(SAMPLE), "--as-of", "2026-11-20", "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["refund_only_hours"], data["counts"]["refund_only"]) == (4.196, 21)
-    assert data["return_refund_hours"] == 69.4648
+    assert (data["refund_only_hours"], data["counts"]["refund_only"]) == (
+        pytest.approx(5287 / 1260),  # 4.196 h
+        21,
+    )
+    assert data["return_refund_hours"] == pytest.approx(69.4648, abs=5e-5)

@@ -87,7 +87,7 @@ def test_json_contract(orders: Path) -> None:
     # cat: deadline 11-12 09:00, as-of 11-20 23:59:59 → 206.99972… h late
     (severe,) = data["severe"]
     assert severe["order_id"] == "1003"
-    assert severe["hours_late"] == 207.0
+    assert severe["hours_late"] == (207 * 3600 - 1) / 3600  # in full (SPEC §14)
     assert severe["item_id"] == "I3"
     assert data["input_warnings"] == []
 
@@ -149,14 +149,20 @@ def test_ledger_pays_once_and_lists(orders: Path, tmp_path: Path) -> None:
     data = json.loads(first.stdout)
     assert data["ledger"]["recorded_lines"] == 2
     assert data["ledger"]["dry_run"] is False
+    # The payout loop (SPEC §5.1): nothing new is computed, but the money is still owed
+    # until it is marked paid, so the same open list is printed and --check still trips.
     second = late(orders, "--ledger", str(ledger), "-f", "json", "--check")
-    assert second.exit_code == 0, second.output
-    assert json.loads(second.stdout)["payouts"] == []
+    assert second.exit_code == 1, second.output
+    again = json.loads(second.stdout)
+    assert again["new_total_fen"] == 0
+    assert again["total_fen"] == data["total_fen"] == 3600
+    assert [p["line_ids"] for p in again["payouts"]] == [p["line_ids"] for p in data["payouts"]]
+    assert [p["new"] for p in again["payouts"]] == [False, False]
 
     listed = invoke("ledger", "--ledger", str(ledger), "-f", "json")
     assert listed.exit_code == 0, listed.output
     entries = json.loads(listed.stdout)
-    assert [(p["order_id"], p["amount_fen"]) for p in entries["payouts"]] == [
+    assert [(p["order_id"], p["amount_fen"]) for p in entries["lines"]] == [
         ("1001", 3000),
         ("1003", 600),
     ]
@@ -268,6 +274,6 @@ def test_a_run_can_be_listed_again(orders: Path, tmp_path: Path) -> None:
         invoke("ledger", "--ledger", str(ledger), "--run", run_id, "-f", "json").stdout
     )
     assert listed["run_id"] == run_id
-    assert [p["order_id"] for p in listed["payouts"]] == ["1001", "1003"]
+    assert [p["order_id"] for p in listed["lines"]] == ["1001", "1003"]
     none = invoke("ledger", "--ledger", str(ledger), "--run", "nope", "-f", "json")
     assert json.loads(none.stdout)["count"] == 0

@@ -155,7 +155,9 @@ def test_check_trips_on_stale_exports_alone_in_the_report(tmp_path: Path) -> Non
     folder.mkdir()
     shutil.copy(SAMPLE / "chats.csv", folder)  # the service score from the 旺旺 metrics only
     config = str(low_threshold(tmp_path))
-    args = ["report", "--dir", str(folder), "--config", config, "--check", "-f", "json"]
+    # --allow-partial: the 2/8 total would trip --check on its own (coverage, SPEC §14).
+    args = ["report", "--dir", str(folder), "--config", config, "--check", "--allow-partial"]
+    args += ["-f", "json"]
     fresh = runner.invoke(app, [*args, "--as-of", FRESH])
     assert fresh.exit_code == 0, fresh.output
     assert json.loads(fresh.stdout)["summary"]["failed"] == []
@@ -344,7 +346,9 @@ def test_the_title_names_the_shop_from_the_orders_export(tmp_path: Path) -> None
     classic_orders(folder, "木槿生活旗舰店")
     page = tmp_path / "r.html"
     args = ["report", "--dir", str(folder), "--as-of", FRESH, "--category", "女装"]
-    result = runner.invoke(app, [*args, "-f", "json", "--out", str(page)])
+    written = runner.invoke(app, [*args, "-o", str(page)])  # one output per run: the page,
+    assert written.exit_code in (0, 1), written.output
+    result = runner.invoke(app, [*args, "-f", "json"])  # then the JSON
     assert result.exit_code in (0, 1), result.output
     data = json.loads(result.stdout)
     assert data["title"] == "店铺体检报告 · 木槿生活旗舰店 · 女装"
@@ -415,3 +419,35 @@ def test_rows_after_the_as_of_instant_do_not_move_data_through() -> None:
     assert (orders["kind"], orders["rows"]) == ("orders", 3000)  # every row is still read
     assert orders["data_through"] == newest
     assert newest.startswith("2026-11-15 ") and data["stale"] == []
+
+
+def test_check_combines_stale_exports_with_the_history_drop(tmp_path: Path) -> None:
+    """--check on a command with --history: its own condition, a stale export and a figure
+    dropped past history.max_drop each trip it alone (SPEC §14, §15)."""
+    from datetime import date
+
+    from tmallcli.history import record
+
+    path = tmp_path / "h.db"
+    args = ["audit", "pickup"]
+    history = ("--history", str(path), "--check", "--min-rate", "0")
+    # The day before each run at 0 %: the rate cannot drop, so only freshness can trip.
+    now = datetime(2026, 12, 8, 8, 0)
+    for day in (date(2026, 11, 19), date(2026, 12, 7)):
+        record(path, "sample_data", day, {"pickup_24h_rate": 0.0}, command="t", now=now)
+    fresh = run(args, FRESH, *history, "-f", "json")
+    assert fresh.exit_code == 0, fresh.output
+    assert json.loads(fresh.stdout)["stale"] == []
+    stale = run(args, STALE, *history, "-f", "json")
+    assert stale.exit_code == 1
+    data = json.loads(stale.stdout)  # the history's outcome keeps the run's inputs and stale
+    assert [s["kind"] for s in data["stale"]] == ["orders", "logistics"]
+    assert [i["kind"] for i in data["inputs"]] == ["orders", "logistics"]
+    assert "stale orders export: its newest row is 2026-11-20 23:00:23" in stale.stderr
+    assert "worsened" not in stale.stderr
+    # A fresh run whose rate dropped 9 points since the day before: the history trips it.
+    record(path, "sample_data", date(2026, 11, 19), {"pickup_24h_rate": 1.0}, command="t", now=now)
+    dropped = run(args, FRESH, *history)
+    assert dropped.exit_code == 1
+    assert "history: pickup_24h_rate worsened by 9.046 percentage points" in dropped.stderr
+    assert "stale" not in dropped.stderr

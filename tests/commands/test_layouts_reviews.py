@@ -51,7 +51,7 @@ def test_triage_runs_without_dsr_columns() -> None:
         ("z***9", "bad", True),  # 评价解释 is the reply
     ]
     assert queue[0]["order_id"] is None
-    assert queue[0]["hours"] == 62.0  # 11-18 10:00 → 11-20 23:59:59
+    assert queue[0]["hours"] == 62 - 1 / 3600  # 11-18 10:00 → 11-20 23:59:59
     assert data["unanswered"] == 1
 
 

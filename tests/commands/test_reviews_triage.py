@@ -71,7 +71,7 @@ def test_json_contract_and_hand_computed_numbers(tmp_path: Path) -> None:
     assert first["rated_at"] == "2026-11-18 10:00:00"
     assert first["causes"] == ["product", "logistics"]  # 快递员态度 is not the shop's service
     assert first["replied"] is False
-    assert first["hours"] == 62.0  # 61 h 59 min 59 s
+    assert first["hours"] == 62 - 1 / 3600  # 61 h 59 min 59 s, in full
     assert first["action"] == first["actions"][0]
     assert len(first["actions"]) == 2
     assert queue[2]["replied"] is True
@@ -90,7 +90,9 @@ def test_json_contract_and_hand_computed_numbers(tmp_path: Path) -> None:
 def test_check_exits_1_on_an_overdue_unanswered_review(tmp_path: Path) -> None:
     result = triage("--reviews", str(reviews_file(tmp_path, ROWS)), "--check")
     assert result.exit_code == 1
-    assert "超过24小时未回复: 1" in result.stdout
+    # The shipped 24 h is a placeholder (SPEC §14): marked ※, with the note.
+    assert "超过24※小时未回复: 1" in result.stdout
+    assert "※ 示例值: set your category's published values in tmall.yaml" in result.stdout
 
 
 def test_check_exits_0_when_unanswered_ones_are_recent(tmp_path: Path) -> None:
@@ -135,7 +137,17 @@ def test_csv_is_the_queue(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][0] == "订单编号"
     assert [r[0] for r in rows[1:]] == ["3", "2", "4"]
-    assert rows[1][rows[0].index("原因")] == "product;logistics"
+    # Causes and rating as the table names them (SPEC §14: Chinese values under zh).
+    assert rows[1][rows[0].index("原因")] == "商品问题、物流问题"
+    assert rows[1][rows[0].index("评价")] == "差评"
+
+
+def test_english_csv_keeps_the_codes(tmp_path: Path) -> None:
+    result = triage("--reviews", str(reviews_file(tmp_path, ROWS)), "-f", "csv", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][rows[0].index("Causes")] == "product;logistics"
+    assert rows[1][rows[0].index("Rating")] == "bad"
 
 
 def test_rating_column_absent_is_derived_from_dsr(tmp_path: Path) -> None:
@@ -162,7 +174,7 @@ def test_sample_data_numbers() -> None:
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["counts"] == {"good": 1007, "neutral": 64, "bad": 49}
-    assert data["good_rate"] == 0.8991
+    assert data["good_rate"] == 1007 / 1120  # 89.91 %, in full
     assert (data["reviews"], data["neutral"], data["bad"]) == (23, 16, 7)
     assert data["unanswered"] == 7
     assert data["overdue"] == 6

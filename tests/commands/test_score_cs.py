@@ -123,8 +123,9 @@ def test_csv_is_the_account_table(small: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "客服子账号,评价次数,评价平均分,≤3分,标签"
-    assert lines[1] == "服务助手,1,5.0,0,解决问题:1"
-    assert lines[3] == "店:阿杰,1,4.0,0,暂无标签评价"
+    # The averages with the two decimals the table shows (SPEC §14).
+    assert lines[1] == "服务助手,1,5.00,0,解决问题:1"
+    assert lines[3] == "店:阿杰,1,4.00,0,暂无标签评价"
 
 
 def test_english_labels(small: Path) -> None:
@@ -210,7 +211,7 @@ def test_sample_shop_over_the_whole_export() -> None:
     )
     assert (data["human"]["count"], data["human"]["average"]) == (100, 4.37)  # 437 / 100
     # 服务助手 has 21 ratings, 4 of them 平台自动邀评: 17 count, 74 / 17 = 4.3529
-    assert (data["bot"]["count"], data["bot"]["average"]) == (17, 4.3529)
+    assert (data["bot"]["count"], data["bot"]["average"]) == (17, 74 / 17)
     assert data["excluded"]["bot_other_source"] == 4
     accounts = {a["account"]: a for a in data["accounts"]}
     assert [a["account"] for a in data["accounts"]] == [
@@ -222,7 +223,7 @@ def test_sample_shop_over_the_whole_export() -> None:
         "木槿生活旗舰店:晴天",
     ]
     xiaoli = accounts["木槿生活旗舰店:小李"]
-    assert (xiaoli["count"], xiaoli["average"]) == (32, 4.0313)  # 129 / 32 = 4.03125
+    assert (xiaoli["count"], xiaoli["average"]) == (32, 4.03125)  # 129 / 32, in full
     ajie = accounts["木槿生活旗舰店:阿杰"]
     assert (ajie["count"], ajie["tags"], ajie["no_tags"]) == (13, {}, True)
     lowest = data["diagnosis"]["lowest_accounts"]
@@ -235,17 +236,17 @@ def test_sample_shop_over_the_whole_export() -> None:
 def test_sample_shop_last_30_days() -> None:
     data = json_of("--dir", str(SAMPLE), "--as-of", "2026-11-20", "--last", "30")
     assert data["period"] == {"start": "2026-10-21", "end": "2026-11-19", "days": 30}
-    assert (data["human"]["count"], data["human"]["average"]) == (57, 4.2632)  # 243 / 57
+    assert (data["human"]["count"], data["human"]["average"]) == (57, 243 / 57)
     assert (data["bot"]["count"], data["bot"]["average"]) == (10, 4.1)
     assert data["excluded"]["bot_other_source"] == 3
     counts = [(a["account"], a["count"], a["average"]) for a in data["accounts"]]
     assert counts == [
         ("服务助手", 10, 4.1),
-        ("木槿生活旗舰店:小李", 17, 3.8235),
-        ("木槿生活旗舰店:阿May", 17, 4.9412),
+        ("木槿生活旗舰店:小李", 17, 65 / 17),
+        ("木槿生活旗舰店:阿May", 17, 84 / 17),
         ("木槿生活旗舰店:小王", 12, 4.25),
         ("木槿生活旗舰店:阿杰", 8, 4.125),
-        ("木槿生活旗舰店:晴天", 3, 3.3333),
+        ("木槿生活旗舰店:晴天", 3, 10 / 3),
     ]
     # 晴天 (3 ratings) is below min_ratings 5: 小李 is the lowest ranked
     assert [a["account"] for a in data["diagnosis"]["lowest_accounts"]][:2] == [

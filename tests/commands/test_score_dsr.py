@@ -185,7 +185,7 @@ def test_csv_output_file_has_bom_and_is_written_atomically(
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("评分项,评分,评分人数")
-    assert lines[1].startswith("description,4.82,50")
+    assert lines[1].startswith("宝贝与描述相符,4.82,50")  # the dimension's name under zh
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dsr.csv")] == []
 
 
@@ -246,9 +246,9 @@ def test_bundled_sample_shop_numbers() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     dims = data["dimensions"]
-    assert (dims["description"]["score"], dims["description"]["count"]) == (4.7377, 957)
-    assert (dims["service"]["score"], dims["service"]["count"]) == (4.7962, 957)
-    assert (dims["logistics"]["score"], dims["logistics"]["count"]) == (4.823, 955)
+    assert (dims["description"]["score"], dims["description"]["count"]) == (4534 / 957, 957)
+    assert (dims["service"]["score"], dims["service"]["count"]) == (4590 / 957, 957)
+    assert (dims["logistics"]["score"], dims["logistics"]["count"]) == (4606 / 955, 955)
     assert data["excluded"] == {"duplicate_order": 80, "over_monthly_cap": 4, "outside_window": 33}
     assert data["items"][0]["item_title"].startswith("加厚珊瑚绒四件套")
     assert data["input_warnings"] == []

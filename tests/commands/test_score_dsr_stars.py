@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,11 @@ def test_stars_give_the_spec_example_and_keep_the_json_keys() -> None:
     assert d["stars"] == {"5": 30, "4": 10, "3": 5, "2": 3, "1": 2}
     # 服务态度 = service: 225 + 12 + 3 + 1 = 241 / 50 = 4.82, above the 4.8 industry average.
     s = data["dimensions"]["service"]
-    assert (s["score"], s["flags"], s["vs_industry_percent"]) == (4.82, [], 0.42)
+    assert (s["score"], s["flags"], s["vs_industry_percent"]) == (
+        4.82,
+        [],
+        float((Fraction(241, 50) - Fraction(48, 10)) / Fraction(48, 10) * 100),  # 0.42 %
+    )
     # Not given: no number invented.
     assert data["dimensions"]["logistics"]["score"] is None
     assert data["dimensions"]["logistics"]["five_star_needed"] == {"4.4": None, "4.6": None}
@@ -66,7 +71,7 @@ def test_add_what_if_and_check() -> None:
     )
     after = data["what_if"]["description"]
     assert after["added"] == {"5": 0, "4": 0, "3": 0, "2": 0, "1": 3}
-    assert (after["score"], after["count"]) == (4.0755, 53)
+    assert (after["score"], after["count"]) == (216 / 53, 53)
     assert after["five_star_needed"] == {"4.4": 29, "4.6": 70}
     # 4,4,2,0,0 → 4.2; ten 5-star ratings land exactly on 4.6 → no flag after them.
     data = dsr("--stars", "logistics=4,4,2,0,0", "--add", "logistics=10,0,0,0,0")
@@ -107,7 +112,7 @@ def test_summary_of_percentages() -> None:
     assert dims["description"]["approximate"] is False
     # 7 × 57.14/14.29/14.29/14.29/0 % → 4,1,1,1,0 → 29/7 = 4.1429; for 4.4: (30.8 − 29)/0.6 = 3,
     # for 4.6: (32.2 − 29)/0.4 = 8.
-    assert dims["service"]["score"] == 4.1429
+    assert dims["service"]["score"] == 29 / 7
     assert dims["service"]["five_star_needed"] == {"4.4": 3, "4.6": 8}
     # 1000 raters: the rounded shares give 1001 ratings → 961,21,9,4,5 = 4929/1000, approximate.
     assert dims["logistics"]["stars"] == {"5": 961, "4": 21, "3": 9, "2": 4, "1": 5}
@@ -171,8 +176,9 @@ def test_both_inputs_side_by_side() -> None:
     ratings = data["ratings"]["dimensions"]["description"]
     # The sample's reviews recompute 4.7377 (tmall score dsr --reviews alone).
     alone = dsr("--reviews", str(SAMPLE / "reviews.csv"))
-    assert ratings["score"] == alone["dimensions"]["description"]["score"] == 4.7377
-    assert ratings["page_score"] == 4.26 and ratings["difference"] == round(4.7377 - 4.26, 4)
+    assert ratings["score"] == alone["dimensions"]["description"]["score"] == 4534 / 957
+    assert ratings["page_score"] == 4.26
+    assert ratings["difference"] == float(Fraction(4534, 957) - Fraction(426, 100))
     # What was excluded and the items come from the ratings: real numbers.
     assert data["excluded"] == alone["excluded"] and data["items"] == alone["items"]
 
@@ -186,7 +192,7 @@ def test_service_score_reads_the_page() -> None:
     metric = json.loads(result.stdout)["metrics"]["item_review_score"]
     assert metric["value"] == 4.26 and metric["status"] == "ok"
     # Scale 4.0 → 0, 4.5 → 2.5: 2.5 × 0.26 / 0.5 = 1.3.
-    assert metric["score"] == 1.3
+    assert metric["score"] == pytest.approx(1.3, rel=1e-12)
 
 
 def test_report_uses_a_summary_in_the_folder(tmp_path: Path) -> None:

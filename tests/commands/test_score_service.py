@@ -53,11 +53,11 @@ def test_json_contract(sample: dict) -> None:
 
 def test_metric_values_come_from_the_audits(sample: dict) -> None:
     m = sample["metrics"]
-    assert m["item_review_score"]["value"] == 4.7377  # = score dsr description
-    assert m["pickup_24h_rate"]["value"] == round(553 / 608, 4)  # = audit pickup
-    assert m["response_rate"]["value"] == round(306 / 322, 4)  # = audit response
-    assert m["dispute_refund_rate"]["value"] == round(1 / 628, 6)
-    assert m["complaint_rate"]["value"] == round(2 / 629, 6)
+    assert m["item_review_score"]["value"] == 4534 / 957  # = score dsr description
+    assert m["pickup_24h_rate"]["value"] == 553 / 608  # = audit pickup, in full (SPEC §14)
+    assert m["response_rate"]["value"] == 306 / 322  # = audit response
+    assert m["dispute_refund_rate"]["value"] == 1 / 628
+    assert m["complaint_rate"]["value"] == 2 / 629
     assert m["pickup_24h_rate"]["evidence"][0] == {
         "kind": "carrier",
         "key": "极兔速递",
@@ -200,7 +200,7 @@ def test_category_changes_weights_and_logistics_metric() -> None:
     data = run_json("--category", "食品")
     assert "logistics_review_score" in data["metrics"] and "pickup_24h_rate" not in data["metrics"]
     assert data["threshold"] == 4.3
-    assert data["metrics"]["logistics_review_score"]["value"] == 4.823
+    assert data["metrics"]["logistics_review_score"]["value"] == 4606 / 955
 
 
 def test_table_shows_total_and_diagnosis() -> None:

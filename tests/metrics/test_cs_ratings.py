@@ -122,8 +122,8 @@ def test_a_rating_without_a_score_is_not_counted() -> None:
     assert by_account(result)["店:小王"].tags == {"专业": 1}
 
 
-def test_average_is_rounded_half_up_to_4_decimals_from_the_exact_value() -> None:
-    # 5+5+4+4+4+4+4+4 = 34 / 8 = 4.25; 1+2+2 = 5/3 = 1.666… → 1.6667
+def test_average_is_the_exact_mean_in_full_precision() -> None:
+    # 5+5+4+4+4+4+4+4 = 34 / 8 = 4.25; 1+2+2 = 5/3 = 1.666… (SPEC §14: no rounding to 4 places)
     rows = [
         ("2026-11-19 09:00:00", "店:甲", s, None, "平台自动邀评") for s in (5, 5, 4, 4, 4, 4, 4, 4)
     ]
@@ -131,9 +131,9 @@ def test_average_is_rounded_half_up_to_4_decimals_from_the_exact_value() -> None
     result = compute_cs(ratings(rows), RULES, DAY, DAY)
     accounts = by_account(result)
     assert accounts["店:甲"].tally.average == 4.25
-    assert accounts["店:乙"].tally.average == 1.6667
+    assert accounts["店:乙"].tally.average == 5 / 3
     assert accounts["店:乙"].tally.exact == Fraction(5, 3)
-    assert result.human.average == round(39 / 11, 4) == 3.5455
+    assert result.human.average == 39 / 11
 
 
 # --------------------------------------------------------------------------- period

@@ -173,7 +173,7 @@ def test_exactly_24_hours_is_timely_one_minute_more_is_late() -> None:
     (late,) = result.untimely
     assert late.order_id == "minute"
     assert late.status == "late"
-    assert late.hours == 24.02  # 24 h 1 min = 24.0167 h
+    assert late.hours == 86_460 / 3600  # 24 h 1 min = 24.0167 h, in full (SPEC §14)
     assert late.deadline == paid(11, 2, 10)
     assert late.picked_up_at == paid(11, 2, 10, 1)
 
@@ -207,7 +207,7 @@ def test_shipped_but_not_picked_up_is_not_picked() -> None:
     assert untimely.status == "not_picked"
     assert untimely.picked_up_at is None
     # hours waited until the as-of instant: 11-01 10:00 → 11-20 23:59:59 = 469.9997 h
-    assert untimely.hours == 470.0
+    assert untimely.hours == (470 * 3600 - 1) / 3600
 
 
 def test_pickup_after_the_as_of_instant_had_not_happened_yet() -> None:
@@ -279,8 +279,8 @@ def untimely_orders() -> pl.LazyFrame:
 def test_untimely_order_not_picked_oldest_first_then_latest_first() -> None:
     result = compute(untimely_orders())
     assert [(o.order_id, o.hours) for o in result.untimely] == [
-        ("np_old", 758.0),  # 10-20 10:00 → 11-20 23:59:59 = 757.9997 h
-        ("np_new", 638.0),  # 637.9997 h
+        ("np_old", (758 * 3600 - 1) / 3600),  # 10-20 10:00 → 11-20 23:59:59 = 757.9997 h
+        ("np_new", (638 * 3600 - 1) / 3600),  # 637.9997 h
         ("late50", 50.0),
         ("late30_a", 30.0),  # tie on hours: by order_id
         ("late30_b", 30.0),
@@ -373,11 +373,12 @@ def test_watchlist_levels_and_compensation() -> None:
     )
     watch = {w.order_id: (w.level, w.hours, w.compensation_fen) for w in result.watchlist}
     assert watch == {
-        "later": ("late_shipment_risk", 256.0, 3000),  # 255.9997 h; 30% × 99.99 = 29.997 → 30.00
-        "risk": ("late_shipment_risk", 60.0, 500),
-        "postage": ("late_shipment_risk", 59.0, 1001),
+        # waiting until the instant 23:59:59: one second short of the whole hours
+        "later": ("late_shipment_risk", (256 * 3600 - 1) / 3600, 3000),  # 30% × 99.99 → 30.00
+        "risk": ("late_shipment_risk", (60 * 3600 - 1) / 3600, 500),
+        "postage": ("late_shipment_risk", (59 * 3600 - 1) / 3600, 1001),
         "exact48": ("follow_up", 48.0, 3000),
-        "follow": ("follow_up", 25.0, 1001),
+        "follow": ("follow_up", (25 * 3600 - 1) / 3600, 1001),
     }
     # oldest payment first
     assert [w.order_id for w in result.watchlist] == [

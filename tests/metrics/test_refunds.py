@@ -49,6 +49,12 @@ ONLY, RETURN = "仅退款", "退货退款"
 DONE, CLOSED, WAITING = "退款成功", "退款关闭", "待卖家处理"
 
 
+def exactly(value: float) -> Any:
+    """Hours in full precision (SPEC §14), to the last bits of a float: Polars divides by a
+    constant through its reciprocal, a unit in the last place away from Python's division."""
+    return pytest.approx(value, rel=1e-14, abs=1e-14)
+
+
 def d(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -360,7 +366,7 @@ def test_breakdowns_by_type_and_reason(rules: RefundRules) -> None:
     ]
     # by count, then slower first
     assert [(b.key, b.count, b.hours, b.amount_fen) for b in result.by_reason] == [
-        ("质量问题", 3, 24.6667, 22234),  # r1 2 h, b1 48 h, b5 24 h: 74 / 3
+        ("质量问题", 3, exactly(74 / 3), 22234),  # r1 2 h, b1 48 h, b5 24 h: 74 / 3
         ("不想要了", 2, 11.5, 5100),  # r2 5 h, b2 18 h
     ]
     limited = compute(rows, dataclasses.replace(rules, slowest_limit=4))
@@ -399,11 +405,11 @@ def test_watchlist_flags_past_72_hours(rules: RefundRules) -> None:
     ]
     result = compute(rows, rules)
     assert [(w.refund_id, w.hours, w.intervention_risk) for w in result.waiting] == [
-        ("w8", 479.9997, True),
-        ("w2", 72.0003, True),
+        ("w8", exactly(480 - 1 / 3600), True),
+        ("w2", exactly(72 + 1 / 3600), True),
         ("w3", 72.0, False),
-        ("w1", 71.9833, False),
-        ("w4", 11.9997, False),
+        ("w1", exactly(71 + 59 / 60), False),
+        ("w4", exactly(12 - 1 / 3600), False),
     ]
     w4 = result.waiting[-1]
     assert w4.waiting_since == d("2026-11-20 12:00")
@@ -520,17 +526,22 @@ def test_simulation_before_and_after(rules: RefundRules) -> None:
     first, second, third = result.auto_refund.rules
     assert first.before == before
     # s1 and s5 take 1 minute each, s2 2 h: (1/60 + 1/60 + 2) / 3 = 0.67778
-    assert first.after == {"refund_only_hours": 0.6778, "return_refund_hours": 24.0}
+    minutes = (1 / 60 + 1 / 60 + 2) / 3
+    assert first.after == {"refund_only_hours": exactly(minutes), "return_refund_hours": 24.0}
     assert first.counted_after == {"refund_only_hours": 3, "return_refund_hours": 2}
     assert (first.count, first.intervened) == (3, 1)  # s1, s5, s6
-    assert first.change == {"refund_only_hours": -5.3222, "return_refund_hours": 0.0}
+    assert first.change == {"refund_only_hours": exactly(minutes - 6), "return_refund_hours": 0.0}
     # s3 agreed 1 minute after application: upload and completion 9 h 59 min earlier,
     # seller 48 h 01 min − 24 h = 24.0167 h; (24.0167 + 14) / 2 = 19.0083
-    assert second.after == {"refund_only_hours": 6.0, "return_refund_hours": 19.0083}
+    agreed = (24 + 1 / 60 + 14) / 2
+    assert second.after == {"refund_only_hours": 6.0, "return_refund_hours": exactly(agreed)}
     assert second.count == 1
     assert third.after == before and third.count == 0
     combined = result.auto_refund.combined
-    assert combined.after == {"refund_only_hours": 0.6778, "return_refund_hours": 19.0083}
+    assert combined.after == {
+        "refund_only_hours": exactly(minutes),
+        "return_refund_hours": exactly(agreed),
+    }
     assert (combined.count, combined.intervened) == (4, 1)
 
 
@@ -544,7 +555,7 @@ def test_simulation_moves_completions_across_the_window(rules: RefundRules) -> N
     ]
     first = compute(rows, rules).auto_refund.rules[0]
     assert first.before["refund_only_hours"] == 4.0
-    assert first.after["refund_only_hours"] == 2.0083  # (1/60 + 4) / 2
+    assert first.after["refund_only_hours"] == exactly((1 / 60 + 4) / 2)
     assert first.counted_after["refund_only_hours"] == 2
 
 

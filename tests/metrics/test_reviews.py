@@ -291,7 +291,7 @@ def test_good_rate_window_is_the_180_days_before_the_instant() -> None:
     ]
     result = compute_triage(frame(rows), RULES, AS_OF)
     assert result.counts == {"good": 2, "neutral": 1, "bad": 0}
-    assert result.good_rate == 0.6667  # 2 / 3, rounded half up to 4 decimals
+    assert result.good_rate == 2 / 3  # in full (SPEC §14)
     assert result.good_rate_start == datetime(2026, 5, 24, 23, 59, 59)
     # Only in-last is a medium/bad review in the 30-day triage window.
     assert [e.order_id for e in result.queue] == ["in-last"]
@@ -305,7 +305,7 @@ def test_good_rate_counts_each_item_row_of_an_order() -> None:
     ]
     result = compute_triage(frame(rows), RULES, AS_OF)
     assert result.counts == {"good": 2, "neutral": 0, "bad": 1}
-    assert result.good_rate == 0.6667
+    assert result.good_rate == 2 / 3
 
 
 def test_no_rating_at_all_has_no_good_rate() -> None:

@@ -1,4 +1,5 @@
-"""Hours in the compensation reasons: one decimal, half up, whole hours without a decimal."""
+"""Hours in the compensation reasons: one decimal, half up, whole hours without a decimal; in
+JSON the hours in full (SPEC §14)."""
 
 from __future__ import annotations
 
@@ -24,4 +25,6 @@ from tmallcli.render.compensation import hours_text, hours_value
 )
 def test_hours_round_half_up_to_one_decimal(seconds: int | None, text: str, value: float) -> None:
     assert hours_text(seconds) == text
-    assert hours_value(seconds) == value
+    assert hours_value(seconds) == (None if seconds is None else seconds / 3600)
+    if seconds is not None:  # the text is the full value rounded half up to one decimal
+        assert abs(hours_value(seconds) - value) <= 0.05 + 1e-12

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tmallcli.exports.kinds import KIND_NAMES, OPTION_NAMES
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports
 
 if TYPE_CHECKING:
@@ -30,6 +31,18 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     md = "md"
+    xlsx = "xlsx"
+
+
+class PageFormat(str, Enum):
+    """``tmall report`` / ``demo``: the formats of every command, and the HTML page."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    xlsx = "xlsx"
+    html = "html"
 
 
 class Lang(str, Enum):
@@ -48,9 +61,8 @@ def _check_day(value: str | None) -> str | None:
         try:
             date.fromisoformat(value.strip())
         except ValueError:
-            sys.stderr.write(
-                f"tmall: error: --as-of: not a date in the form YYYY-MM-DD (got {value!r})\n"
-            )
+            problem = tr("--as-of: not a date in the form YYYY-MM-DD (got {value!r})", value=value)
+            sys.stderr.write(tr("tmall: error: {message}", message=problem) + "\n")
             raise typer.Exit(2) from None
     return value
 
@@ -59,6 +71,7 @@ AsOf = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         callback=_check_day,
         help="Report date T (YYYY-MM-DD, Asia/Shanghai). Default: today; the as-of instant is "
         "T 23:59:59, or now when not given.",
@@ -69,6 +82,7 @@ ConfigFile = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="User YAML deep-merged over config/default.yaml (default: ./tmall.yaml if present).",
         rich_help_panel=RULES,
     ),
@@ -76,7 +90,10 @@ ConfigFile = Annotated[
 Category = Annotated[
     str | None,
     typer.Option(
-        "--category", help="Category block of the config (类目), e.g. 女装.", rich_help_panel=RULES
+        "--category",
+        metavar="CATEGORY",
+        help="Category block of the config (类目), e.g. 女装.",
+        rich_help_panel=RULES,
     ),
 ]
 Check = Annotated[
@@ -88,13 +105,22 @@ Check = Annotated[
         rich_help_panel=RULES,
     ),
 ]
+AllowPartial = Annotated[
+    bool,
+    typer.Option(
+        "--allow-partial",
+        help="With --check: judge a service score total computed from part of the metrics "
+        "(an export missing) like a whole one, instead of exiting 1.",
+        rich_help_panel=RULES,
+    ),
+]
 Format = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format",
         "-f",
-        help="Output format (default: from the --output file's extension .json / .csv / .md, "
-        "else table).",
+        help="Output format (default: from the --output file's extension .json / .csv / .md / "
+        ".xlsx, else table).",
         rich_help_panel=OUTPUT,
         case_sensitive=False,
         show_default=False,
@@ -105,8 +131,20 @@ OutputFile = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE",
         help="Write to this file (atomically) instead of stdout.",
         rich_help_panel=OUTPUT,
+    ),
+]
+TableName = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        metavar="NAME",
+        help="Which of the command's tables the table / csv / md / xlsx output carries (default: "
+        "the main list for csv, every table otherwise); an unknown NAME lists the names.",
+        rich_help_panel=OUTPUT,
+        show_default=False,
     ),
 ]
 NoBom = Annotated[
@@ -117,11 +155,25 @@ NoBom = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+
+
+def _choose_lang(ctx: typer.Context, value: Lang) -> Lang:
+    """``--lang`` given: messages speak it from here on (SPEC §14; cli.root chose the rest)."""
+    source = ctx.get_parameter_source("lang")
+    if source is not None and source.name == "COMMANDLINE":
+        from tmallcli import i18n
+
+        i18n.choose(["--lang", value.value])
+    return value
+
+
 LangOpt = Annotated[
     Lang,
     typer.Option(
         "--lang",
-        help="Label language: zh (platform terms) or en.",
+        callback=_choose_lang,
+        help="Language of labels and messages: zh (platform terms) or en. Messages also "
+        "follow TMALL_LANG, else the config's lang.",
         rich_help_panel=OUTPUT,
         case_sensitive=False,
     ),
@@ -135,6 +187,7 @@ MinRate = Annotated[
     float | None,
     typer.Option(
         "--min-rate",
+        metavar="RATE",
         min=0.0,
         max=1.0,
         help="Target rate 0–1 (e.g. 0.95): below it the rate shows red, and --check exits 1.",
@@ -145,6 +198,7 @@ Limit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="ROWS",
         min=0,
         help="How many rows the command's main list shows (default: from the config; 0 = all).",
         rich_help_panel=OUTPUT,
@@ -156,7 +210,9 @@ _FILES_HELP = "a file, a glob or a folder; repeatable"
 
 def _export_option(kind: str, what: str) -> typer.models.OptionInfo:
     """The option giving one kind's files, named as exports/kinds.py names it."""
-    return typer.Option(OPTION_NAMES[kind], help=f"{what} ({_FILES_HELP}).", rich_help_panel=INPUTS)
+    return typer.Option(
+        OPTION_NAMES[kind], metavar="FILE", help=f"{what} ({_FILES_HELP}).", rich_help_panel=INPUTS
+    )
 
 
 Orders = Annotated[list[str] | None, _export_option("orders", "Orders export 订单报表")]
@@ -171,6 +227,7 @@ Stars = Annotated[
     list[str] | None,
     typer.Option(
         "--stars",
+        metavar="DIMENSION=COUNTS",
         help="The DSR page's star counts of one dimension, 5★ to 1★: description=30,10,5,3,2 "
         "(also service, logistics, or 描述相符 / 服务态度 / 物流服务); repeatable.",
         rich_help_panel=INPUTS,
@@ -180,6 +237,7 @@ DsrSummary = Annotated[
     list[Path] | None,
     typer.Option(
         "--summary",
+        metavar="FILE",
         help="A small CSV / Excel / YAML file of the DSR page: per dimension the five star "
         "counts, or the raters and the five percentages, or the score and the raters.",
         rich_help_panel=INPUTS,
@@ -197,6 +255,7 @@ ExportDir = Annotated[
     Path | None,
     typer.Option(
         "--dir",
+        metavar="FOLDER",
         help="Folder of exports; each kind is found by its headers.",
         rich_help_panel=INPUTS,
     ),
@@ -205,6 +264,7 @@ Encoding = Annotated[
     str | None,
     typer.Option(
         "--encoding",
+        metavar="ENCODING",
         help="Force the input encoding (default: strict UTF-8, else GB18030).",
         rich_help_panel=INPUTS,
     ),
@@ -213,9 +273,21 @@ Sheet = Annotated[
     str | None,
     typer.Option(
         "--sheet",
+        metavar="SHEET",
         help="Read this sheet of an .xlsx export (default: every sheet, each classified by its "
         "headers).",
         rich_help_panel=INPUTS,
+    ),
+]
+HistoryFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        metavar="FILE",
+        help="SQLite history: record this run's headline figures for the shop and T (a re-run "
+        "of the day replaces them; created on first use); with --check, exit 1 when one "
+        "worsened by more than history.max_drop since the previous recorded day.",
+        rich_help_panel=RULES,
     ),
 ]
 SkipBadRows = Annotated[
@@ -229,30 +301,55 @@ SkipBadRows = Annotated[
 
 
 # The output formats a file's extension names (SPEC §14: -o 红包.csv writes CSV).
-EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md"}
+EXTENSION_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".xlsx": "xlsx",
+}
+# ... and for the report, whose page is HTML (another command's -o x.html is its table as text).
+PAGE_EXTENSIONS = {".html": "html", ".htm": "html"}
 
 
 @dataclass
 class OutputOptions:
-    format: OutputFormat | None = None  # None: from the output file's extension, else table
+    format: OutputFormat | PageFormat | None = None  # None: from the file's extension, else table
     output: Path | None = None
     bom: bool = True
     lang: Lang = Lang.zh
+    table: str | None = None  # --table NAME: one of the command's tables
+    page: bool = False  # the command has an HTML page (report, demo)
 
     def resolved_format(self) -> str:
         """``--format``, else the one the ``--output`` file's extension names, else table; a
-        format that contradicts the extension (``-f table -o 红包.csv``) is a usage error."""
+        format that contradicts the extension (``-f table -o 红包.csv``) is a usage error, and
+        so are an .xlsx workbook to stdout and ``--table`` with JSON or the HTML page (they
+        carry every table)."""
         from tmallcli.errors import UsageError
 
-        named = None if self.output is None else EXTENSION_FORMATS.get(self.output.suffix.lower())
+        extensions = {**EXTENSION_FORMATS, **PAGE_EXTENSIONS} if self.page else EXTENSION_FORMATS
+        named = None if self.output is None else extensions.get(self.output.suffix.lower())
         if self.format is None:
-            return named or OutputFormat.table.value
-        if named is not None and named != self.format.value:
+            fmt = named or OutputFormat.table.value
+        elif named is not None and named != self.format.value:
             raise UsageError(
-                f"--format {self.format.value} contradicts the output file {self.output} "
-                f"(its extension means {named}): drop --format or change the file name"
+                tr(
+                    "--format {value} contradicts the output file {output} (its extension means {named}): drop --format or change the file name",
+                    value=self.format.value,
+                    output=self.output,
+                    named=named,
+                )
             )
-        return self.format.value
+        else:
+            fmt = self.format.value
+        if fmt in ("xlsx", "html") and self.output is None:
+            raise UsageError(f"--format {fmt} writes a file: give it with -o FILE.{fmt}")
+        if self.table is not None and fmt in ("json", "html"):
+            raise UsageError(
+                f"--table picks one table for table, csv, md or xlsx output; {fmt} carries them all"
+            )
+        return fmt
 
 
 @dataclass
@@ -278,6 +375,7 @@ class Bundle:
     rules: RuleOptions
     output: OutputOptions
     debug: bool = False
+    history: Path | None = None  # --history FILE (SPEC §15)
 
 
 def bundle(params: Mapping[str, Any]) -> Bundle:
@@ -308,6 +406,8 @@ def bundle(params: Mapping[str, Any]) -> Bundle:
             output=params.get("output"),
             bom=not params.get("no_bom", False),
             lang=params.get("lang", Lang.zh),
+            table=params.get("table"),
         ),
         debug=bool(params.get("debug", False)),
+        history=params.get("history"),
     )

@@ -18,6 +18,7 @@ import typer
 
 from tmallcli.commands.options import OutputOptions
 from tmallcli.errors import ExitStatus, TmallError
+from tmallcli.i18n import tr
 from tmallcli.render.document import Renderable
 
 if TYPE_CHECKING:
@@ -41,13 +42,13 @@ class Outcome:
 
 
 def error_line(message: str, hint: str | None = None) -> None:
-    sys.stderr.write(f"tmall: error: {message}\n")
+    sys.stderr.write(tr("tmall: error: {message}", message=message) + "\n")
     if hint:
-        sys.stderr.write(f"tmall: hint: {hint}\n")
+        sys.stderr.write(tr("tmall: hint: {hint}", hint=hint) + "\n")
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"tmall: warning: {message}\n")
+    sys.stderr.write(tr("tmall: warning: {message}", message=message) + "\n")
 
 
 def check_writable(output: Path | None) -> None:
@@ -60,7 +61,13 @@ def check_writable(output: Path | None) -> None:
         return
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise OutputError(f"{output}: cannot write the output (no writable folder {folder})")
+        raise OutputError(
+            tr(
+                "{output}: cannot write the output (no writable folder {folder})",
+                output=output,
+                folder=folder,
+            )
+        )
 
 
 # A run builds a report's rows as hundreds of thousands of small objects that form no cycles
@@ -86,14 +93,18 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
             warn(note)
         for warning in outcome.input_warnings:
             warn(warning["message"])
+        target = out.output
+        if fmt == "html":  # the report's page, written by the program: the screen gets the summary
+            fmt, target = "table", None
         emit(
             outcome.result,
             fmt=fmt,
-            output=out.output,
+            output=target,
             bom=out.bom,
             lang=out.lang.value,
             input_warnings=outcome.input_warnings,
             freshness=outcome.freshness,
+            table=out.table,
         )
     except TmallError as exc:
         if debug:

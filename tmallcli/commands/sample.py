@@ -10,6 +10,7 @@ import typer
 
 from tmallcli.commands.run import error_line
 from tmallcli.errors import TmallError, UsageError
+from tmallcli.i18n import tr
 
 app = typer.Typer()
 
@@ -18,23 +19,37 @@ DEFAULT_AS_OF = "2026-11-20"  # the bundled sample_data/ date; fixed so a seed g
 
 @app.command("sample")
 def sample(
-    orders: Annotated[int, typer.Option("--orders", help="Number of orders to generate.")] = 2000,
+    orders: Annotated[
+        int, typer.Option("--orders", metavar="NUMBER", help="Number of orders to generate.")
+    ] = 2000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same seed gives byte-identical files.")
+        int,
+        typer.Option(
+            "--seed",
+            metavar="NUMBER",
+            help="Random seed: the same seed gives byte-identical files.",
+        ),
     ] = 7,
     out: Annotated[
-        Path, typer.Option("--out", help="Folder to write the exports and manifest.json into.")
+        Path,
+        typer.Option(
+            "--out", metavar="FOLDER", help="Folder to write the exports and manifest.json into."
+        ),
     ] = Path("sample_out"),
     encoding: Annotated[
         str,
         typer.Option(
-            "--encoding", help="File encoding: utf-8, or gb18030 as the classic 订单报表."
+            "--encoding",
+            metavar="ENCODING",
+            help="File encoding: utf-8, or gb18030 as the classic 订单报表.",
         ),
     ] = "utf-8",
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help=f"The shop's export date T (YYYY-MM-DD). Default: {DEFAULT_AS_OF}."
+            "--as-of",
+            metavar="DATE",
+            help=f"The shop's export date T (YYYY-MM-DD). Default: {DEFAULT_AS_OF}.",
         ),
     ] = None,
     excel_wrappers: Annotated[
@@ -67,9 +82,11 @@ def _generate(
 
     day = parse_day("--as-of", as_of if as_of is not None else DEFAULT_AS_OF)
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "gb18030"):
-        raise UsageError(f"--encoding must be utf-8 or gb18030 (got {encoding!r})")
+        raise UsageError(
+            tr("--encoding must be utf-8 or gb18030 (got {encoding!r})", encoding=encoding)
+        )
     if orders < 1:
-        raise UsageError(f"--orders must be at least 1 (got {orders})")
+        raise UsageError(tr("--orders must be at least 1 (got {orders})", orders=orders))
 
     from tmallcli.sample import generate_shop
 
@@ -94,7 +111,15 @@ def _generate(
     import json
 
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    sys.stderr.write(f"tmall sample: wrote {out} (seed {seed}, as of {day:%Y-%m-%d}, {encoding})\n")
+    wrote = tr(
+        "tmall sample: wrote {out} (seed {seed}, as of {day}, {encoding})",
+        out=out,
+        seed=seed,
+        day=f"{day:%Y-%m-%d}",
+        encoding=encoding,
+    )
+    sys.stderr.write(wrote + "\n")
     for kind, paths in written.items():
         for path in paths:
-            sys.stderr.write(f"  {kind:<11} {rows[kind]:>12,} rows  {path.name}\n")
+            count = tr("{rows:>12,} rows", rows=rows[kind])
+            sys.stderr.write(f"  {kind:<11} {count}  {path.name}\n")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from tmallcli.config.fields import show
 from tmallcli.config.models import Config
 from tmallcli.errors import ConfigError
+from tmallcli.i18n import N_, tr
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -64,20 +65,20 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
 
 
 _TYPE_WORDS = {
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "dict_type": "must be a mapping of keys",
-    "model_type": "must be a mapping of keys",
-    "model_attributes_type": "must be a mapping of keys",
-    "decimal_type": "must be a number",
-    "finite_number": "must be a finite number",
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping of keys"),
+    "model_type": N_("must be a mapping of keys"),
+    "model_attributes_type": N_("must be a mapping of keys"),
+    "decimal_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
 }
 
 
@@ -96,16 +97,28 @@ def config_error(exc: ValidationError) -> ConfigError:
     if kind == "missing":
         hint = None
         if len(loc) >= 3 and loc[:2] == ("service_score", "categories"):
-            hint = "a category without `inherit:` must set every key; add `inherit: 默认`"
-        return ConfigError(_key_path(loc), "missing (required key)", hint=hint)
+            hint = tr("a category without `inherit:` must set every key; add `inherit: 默认`")
+        return ConfigError(_key_path(loc), tr("missing (required key)"), hint=hint)
     if kind == "extra_forbidden":
         model = _model_at(loc)
-        known = f" (known keys: {', '.join(model.model_fields)})" if model is not None else ""
-        return ConfigError(_key_path(loc), f"unknown key{known}")
+        if model is None:
+            return ConfigError(_key_path(loc), tr("unknown key"))
+        known = ", ".join(model.model_fields)
+        return ConfigError(_key_path(loc), tr("unknown key (known keys: {known})", known=known))
     if kind == "literal_error":
         expected = str(context.get("expected", "")).replace(" or ", ", ")
-        return ConfigError(_key_path(loc), f"must be one of {expected} (got {show(value)})")
+        return ConfigError(
+            _key_path(loc),
+            tr("must be one of {expected} (got {value})", expected=expected, value=show(value)),
+        )
     if kind in _TYPE_WORDS:
-        return ConfigError(_key_path(loc), f"{_TYPE_WORDS[kind]} (got {show(value)})")
+        return ConfigError(
+            _key_path(loc),
+            tr("{problem} (got {value})", problem=tr(_TYPE_WORDS[kind]), value=show(value)),
+        )
     message = str(error["msg"])
-    return ConfigError(_key_path(loc), f"{message[:1].lower()}{message[1:]} (got {show(value)})")
+    return ConfigError(
+        _key_path(loc),
+        # pydantic's own sentence, as pydantic words it.
+        tr("{problem} (got {value})", problem=message[:1].lower() + message[1:], value=show(value)),
+    )

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from tmallcli.i18n import tr
 from tmallcli.text import config_text
 
 WEIGHT_SUM_TOLERANCE = 1e-9
@@ -67,7 +68,14 @@ def fmt_num(x: float | int) -> str:
 def between(low: float, high: float) -> AfterValidator:
     def check(value: float) -> float:
         if not low <= value <= high:
-            raise fail(f"must be between {fmt_num(low)} and {fmt_num(high)} (got {fmt_num(value)})")
+            raise fail(
+                tr(
+                    "must be between {low} and {high} (got {value})",
+                    low=fmt_num(low),
+                    high=fmt_num(high),
+                    value=fmt_num(value),
+                )
+            )
         return value
 
     return AfterValidator(check)
@@ -76,7 +84,13 @@ def between(low: float, high: float) -> AfterValidator:
 def greater_than(bound: float) -> AfterValidator:
     def check(value: float) -> float:
         if not value > bound:
-            raise fail(f"must be greater than {fmt_num(bound)} (got {fmt_num(value)})")
+            raise fail(
+                tr(
+                    "must be greater than {bound} (got {value})",
+                    bound=fmt_num(bound),
+                    value=fmt_num(value),
+                )
+            )
         return value
 
     return AfterValidator(check)
@@ -85,7 +99,13 @@ def greater_than(bound: float) -> AfterValidator:
 def at_least(bound: float) -> AfterValidator:
     def check(value: float) -> float:
         if not value >= bound:
-            raise fail(f"must be at least {fmt_num(bound)} (got {fmt_num(value)})")
+            raise fail(
+                tr(
+                    "must be at least {bound} (got {value})",
+                    bound=fmt_num(bound),
+                    value=fmt_num(value),
+                )
+            )
         return value
 
     return AfterValidator(check)
@@ -93,20 +113,22 @@ def at_least(bound: float) -> AfterValidator:
 
 def _non_empty_text(value: str) -> str:
     if not value.strip():
-        raise fail("must not be empty")
+        raise fail(tr("must not be empty"))
     return value
 
 
 def _percent(value: Any) -> int | Decimal:
     """0–100, kept exact: an int stays an int, ``12.5`` becomes ``Decimal("12.5")``."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise fail(f"must be a percentage between 0 and 100 (got {show(value)})")
+        raise fail(tr("must be a percentage between 0 and 100 (got {value})", value=show(value)))
     try:
         number = Decimal(str(value).strip().removesuffix("%"))
     except InvalidOperation:
-        raise fail(f"must be a percentage between 0 and 100 (got {show(value)})") from None
+        raise fail(
+            tr("must be a percentage between 0 and 100 (got {value})", value=show(value))
+        ) from None
     if not number.is_finite() or not 0 <= number <= 100:
-        raise fail(f"must be a percentage between 0 and 100 (got {show(value)})")
+        raise fail(tr("must be a percentage between 0 and 100 (got {value})", value=show(value)))
     return int(number) if number == number.to_integral_value() else number
 
 
@@ -114,10 +136,10 @@ def money_fen(value: Any) -> int:
     # Money in config is integer fen; ``5.0`` is refused so that nobody writes yuan by mistake.
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(
-            f"must be a whole number of fen, 1 yuan = 100 fen (got {show(value)})",
+            tr("must be a whole number of fen, 1 yuan = 100 fen (got {value})", value=show(value)),
         )
     if value < 0:
-        raise fail(f"must not be negative (got {show(value)})")
+        raise fail(tr("must not be negative (got {value})", value=show(value)))
     return value
 
 
@@ -126,7 +148,9 @@ _CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 def _clock(value: str) -> str:
     if not _CLOCK.match(value):
-        raise fail(f"must be a time of day HH:MM, 00:00 to 24:00 (got {show(value)})")
+        raise fail(
+            tr("must be a time of day HH:MM, 00:00 to 24:00 (got {value})", value=show(value))
+        )
     return value
 
 
@@ -185,14 +209,14 @@ class Keyed(Model):
 
 def non_empty_list(value: list[Any]) -> list[Any]:
     if not value:
-        raise fail("must list at least one entry")
+        raise fail(tr("must list at least one entry"))
     return value
 
 
 def _scale_points(value: Any) -> list[tuple[float, float]]:
     """Turn YAML ``[[v, s], …]`` into checked (value, score) pairs, in the order written."""
     if not isinstance(value, list):
-        raise fail(f"must be a list of [value, score] points (got {show(value)})")
+        raise fail(tr("must be a list of [value, score] points (got {value})", value=show(value)))
     points: list[tuple[float, float]] = []
     for index, point in enumerate(value, start=1):
         if (
@@ -200,22 +224,44 @@ def _scale_points(value: Any) -> list[tuple[float, float]]:
             or len(point) != 2
             or any(isinstance(x, bool) or not isinstance(x, int | float) for x in point)
         ):
-            raise fail(f"point {index} must be [value, score], two numbers (got {show(point)})")
+            raise fail(
+                tr(
+                    "point {index} must be [value, score], two numbers (got {point})",
+                    index=index,
+                    point=show(point),
+                )
+            )
         if not all(math.isfinite(x) for x in point):
-            raise fail(f"point {index} must be finite numbers (got {show(point)})")
+            raise fail(
+                tr(
+                    "point {index} must be finite numbers (got {point})",
+                    index=index,
+                    point=show(point),
+                )
+            )
         points.append((float(point[0]), float(point[1])))
     if len(points) < 2:
-        raise fail(f"must have at least 2 points [value, score] (got {len(points)})")
+        raise fail(
+            tr("must have at least 2 points [value, score] (got {n_points})", n_points=len(points))
+        )
     values = [v for v, _ in points]
     steps = [b - a for a, b in itertools.pairwise(values)]
     if not (all(step > 0 for step in steps) or all(step < 0 for step in steps)):
         raise fail(
-            "values must be strictly increasing or strictly decreasing "
-            f"(got {', '.join(fmt_num(v) for v in values)})"
+            tr(
+                "values must be strictly increasing or strictly decreasing (got {value})",
+                value=", ".join(fmt_num(v) for v in values),
+            )
         )
     for index, (_, score) in enumerate(points, start=1):
         if not 0 <= score <= 5:
-            raise fail(f"scores must be between 0 and 5 (got {fmt_num(score)} at point {index})")
+            raise fail(
+                tr(
+                    "scores must be between 0 and 5 (got {score} at point {index})",
+                    score=fmt_num(score),
+                    index=index,
+                )
+            )
     return points
 
 

@@ -19,7 +19,16 @@ from pydantic import ValidationError
 from tmallcli.config.errors import config_error
 from tmallcli.config.fields import show
 from tmallcli.config.models import Config
+from tmallcli.config.origins import (
+    OVERRIDE,
+    USER,
+    default_origins,
+    illustrative_paths,
+    merge_origins,
+    resolved_origins,
+)
 from tmallcli.errors import ConfigError
+from tmallcli.i18n import tr
 
 USER_CONFIG_NAME = "tmall.yaml"
 
@@ -35,8 +44,8 @@ def default_config_path() -> Path:
             return candidate
     raise ConfigError(
         "default.yaml",
-        "the shipped default config is missing",
-        hint="reinstall tmallcli; it looks for tmallcli/data/default.yaml",
+        tr("the shipped default config is missing"),
+        hint=tr("reinstall tmallcli; it looks for tmallcli/data/default.yaml"),
     )
 
 
@@ -109,10 +118,14 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """One YAML file as a dict (an empty file is an empty dict)."""
+    return _parse_yaml(path, _yaml_text(path))[0]
+
+
+def _yaml_text(path: Path) -> str:
     if not path.exists():
-        raise ConfigError(str(path), "file not found", hint="check the --config path")
+        raise ConfigError(str(path), tr("file not found"), hint=tr("check the --config path"))
     if path.is_dir():
-        raise ConfigError(str(path), "is a folder, not a YAML file")
+        raise ConfigError(str(path), tr("is a folder, not a YAML file"))
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -121,26 +134,39 @@ def read_yaml(path: Path) -> dict[str, Any]:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ConfigError(str(path), "not UTF-8 or GB18030 text") from None
+            raise ConfigError(str(path), tr("not UTF-8 or GB18030 text")) from None
+    return text
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The YAML as a dict, and its node tree (which knows each key's line: the shipped file's
+    ``# illustrative`` marks are read from it, without parsing the file twice)."""
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
     except _DuplicateKey as exc:
-        raise ConfigError(f"{path}:{exc.line}", f"duplicate key {exc.key!r}") from None
+        raise ConfigError(f"{path}:{exc.line}", tr("duplicate key {key!r}", key=exc.key)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(where, f"YAML syntax error: {problem}") from None
+        raise ConfigError(where, tr("YAML syntax error: {problem}", problem=problem)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(str(path), f"YAML syntax error: {exc}") from None
+        raise ConfigError(str(path), tr("YAML syntax error: {exc}", exc=exc)) from None
+    finally:
+        loader.dispose()
     if data is None:
-        return {}
+        return {}, node
     if not isinstance(data, dict):
         raise ConfigError(
             str(path),
-            f"must be a mapping of sections such as dsr:, pickup: (got {type(data).__name__})",
+            tr(
+                "must be a mapping of sections such as dsr:, pickup: (got {type})",
+                type=type(data).__name__,
+            ),
         )
-    return data
+    return data, node
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,7 +207,8 @@ def resolve_categories(data: dict[str, Any]) -> None:
             block = {}
         if not isinstance(block, dict):
             raise ConfigError(
-                f"service_score.categories.{name}", f"must be a mapping (got {show(block)})"
+                f"service_score.categories.{name}",
+                tr("must be a mapping (got {block})", block=show(block)),
             )
         parent = block.get("inherit")
         if parent is None:
@@ -189,16 +216,25 @@ def resolve_categories(data: dict[str, Any]) -> None:
         else:
             path = f"service_score.categories.{name}.inherit"
             if not isinstance(parent, str):
-                raise ConfigError(path, f"must be a category name (got {show(parent)})")
+                raise ConfigError(
+                    path, tr("must be a category name (got {parent})", parent=show(parent))
+                )
             if parent in chain or parent == name:
                 loop = (
                     " → ".join([*chain[chain.index(parent) :], parent])
                     if parent in chain
                     else f"{name} → {name}"
                 )
-                raise ConfigError(path, f"inheritance cycle {loop}")
+                raise ConfigError(path, tr("inheritance cycle {loop}", loop=loop))
             if parent not in raw:
-                raise ConfigError(path, f"unknown category {parent!r} (known: {', '.join(raw)})")
+                raise ConfigError(
+                    path,
+                    tr(
+                        "unknown category {parent!r} (known: {value})",
+                        parent=parent,
+                        value=", ".join(raw),
+                    ),
+                )
             result = deep_merge(resolve(parent, [*chain, parent]), block)
             result["inherit"] = parent
         resolved[name] = result
@@ -211,10 +247,15 @@ def resolve_categories(data: dict[str, Any]) -> None:
 
 def validate_config(data: Mapping[str, Any]) -> Config:
     """Validate an already merged config dict (categories not yet resolved)."""
+    return _validated(data)[0]
+
+
+def _validated(data: Mapping[str, Any]) -> tuple[Config, dict[str, Any]]:
+    """The config validated, and the dict it was validated from (``inherit`` applied)."""
     merged = copy.deepcopy(dict(data))
     resolve_categories(merged)
     try:
-        return Config.model_validate(merged)
+        return Config.model_validate(merged), merged
     except ValidationError as exc:
         raise config_error(exc) from None
 
@@ -232,17 +273,26 @@ def load_config(
     """
     default_path = default_config_path()
     sources = [default_path]
-    data = read_yaml(default_path)
+    text = _yaml_text(default_path)
+    data, node = _parse_yaml(default_path, text)
+    # Each value's origin (SPEC §14): the shipped lines marked `# illustrative` are placeholders.
+    origins = default_origins(data, illustrative_paths(text, node))
     if user_file is None:
         candidate = (cwd if cwd is not None else Path.cwd()) / USER_CONFIG_NAME
         if candidate.is_file():
             user_file = candidate
     if user_file is not None:
         user_file = Path(user_file)
-        data = deep_merge(data, read_yaml(user_file))
+        user = read_yaml(user_file)
+        origins = merge_origins(data, origins, user, USER)
+        data = deep_merge(data, user)
         sources.append(user_file)
     if overrides:
+        origins = merge_origins(data, origins, overrides, OVERRIDE)
         data = deep_merge(data, overrides)
-    config = validate_config(data)
+    config, resolved = _validated(data)
     config._sources = sources
+    categories = resolved.get("service_score", {}).get("categories", {})
+    config._origins = resolved_origins(data, categories, origins)
+    config._merged = resolved
     return config

@@ -15,6 +15,7 @@ from tmallcli.config.fields import (
     show,
 )
 from tmallcli.exports.kinds import KINDS
+from tmallcli.i18n import tr
 
 
 def _headers(value: Any) -> list[str]:
@@ -23,13 +24,13 @@ def _headers(value: Any) -> list[str]:
     headers = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise fail(f"must be a header or a list of headers (got {show(value)})")
+            raise fail(tr("must be a header or a list of headers (got {value})", value=show(value)))
         text = fmt_num(item) if not isinstance(item, str) else item
         if not text.strip():
-            raise fail("a header must not be empty")
+            raise fail(tr("a header must not be empty"))
         headers.append(text.strip())
     if not headers:
-        raise fail("must name at least one header")
+        raise fail(tr("must name at least one header"))
     return headers
 
 
@@ -41,7 +42,7 @@ def _canonical_value(value: Any) -> str:
         return fmt_num(value)
     if isinstance(value, str) and value.strip():
         return value.strip()
-    raise fail(f"must be a value: text or a number (got {show(value)})")
+    raise fail(tr("must be a value: text or a number (got {value})", value=show(value)))
 
 
 def _mapping_or_empty(value: Any) -> Any:
@@ -57,24 +58,37 @@ ValueTexts = Annotated[dict[str, CanonicalValue], BeforeValidator(_mapping_or_em
 
 def _known_field(kind: str, field: str, at: str) -> None:
     if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})", at=at)
+        raise fail(
+            tr("unknown kind {kind!r} (known: {value})", kind=kind, value=", ".join(KINDS)), at=at
+        )
     names = [c.name for c in KINDS[kind].columns]
     if field not in names:
-        raise fail(f"unknown field of {kind} (known: {', '.join(names)})", at=f"{at}.{field}")
+        raise fail(
+            tr("unknown field of {kind} (known: {value})", kind=kind, value=", ".join(names)),
+            at=f"{at}.{field}",
+        )
 
 
 def check_columns(columns: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
     """Known kinds and fields; one header stands for one field of a kind."""
     for kind, fields in columns.items():
         if kind not in KINDS:
-            raise fail(f"unknown kind (known: {', '.join(KINDS)})", at=kind)
+            raise fail(tr("unknown kind (known: {value})", value=", ".join(KINDS)), at=kind)
         taken: dict[str, str] = {}
         for field, headers in fields.items():
             _known_field(kind, field, kind)
             for header in headers:
                 if header in taken:
-                    other = "twice" if taken[header] == field else f"for {taken[header]} too"
-                    raise fail(f"header {header!r} is given {other}", at=f"{kind}.{field}")
+                    problem = (
+                        tr("header {header!r} is given twice", header=header)
+                        if taken[header] == field
+                        else tr(
+                            "header {header!r} is given for {other} too",
+                            header=header,
+                            other=taken[header],
+                        )
+                    )
+                    raise fail(problem, at=f"{kind}.{field}")
                 taken[header] = field
     return columns
 
@@ -84,12 +98,18 @@ def check_values(values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]
     for key in values:
         kind, dot, field = key.partition(".")
         if not dot or not field:
-            raise fail("must be kind.field, e.g. cs_ratings.score", at=key)
+            raise fail(tr("must be kind.field, e.g. cs_ratings.score"), at=key)
         if kind not in KINDS:
-            raise fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})", at=key)
+            raise fail(
+                tr("unknown kind {kind!r} (known: {value})", kind=kind, value=", ".join(KINDS)),
+                at=key,
+            )
         names = [c.name for c in KINDS[kind].columns]
         if field not in names:
-            raise fail(f"unknown field of {kind} (known: {', '.join(names)})", at=key)
+            raise fail(
+                tr("unknown field of {kind} (known: {value})", kind=kind, value=", ".join(names)),
+                at=key,
+            )
     return values
 
 

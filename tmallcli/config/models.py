@@ -37,11 +37,13 @@ from tmallcli.config.fields import (
     money_fen,
     non_empty_list,
 )
+from tmallcli.config.history import HistoryConfig
 from tmallcli.config.mapping import FieldColumns, ValueTexts, check_columns, check_values
 from tmallcli.config.scoring import CategoryConfig, ServiceScoreConfig
 from tmallcli.config.trust import FreshnessConfig, ShopConfig
 from tmallcli.errors import ConfigError
 from tmallcli.exports.user_mapping import UserMapping, user_mapping
+from tmallcli.i18n import tr
 from tmallcli.money import compensation_fen
 
 # --------------------------------------------------------------------------- §2.1 orders
@@ -58,7 +60,9 @@ class OrdersConfig(Model):
     def _closed_not_ranked(self) -> OrdersConfig:
         both = sorted(set(self.status_order) & set(self.closed_statuses))
         if both:
-            raise fail(f"a closed status cannot be ranked too (got {', '.join(both)})")
+            raise fail(
+                tr("a closed status cannot be ranked too (got {value})", value=", ".join(both))
+            )
         return self
 
 
@@ -95,8 +99,11 @@ class DayWindow(Model):
     def _ordered(self) -> DayWindow:
         if self.start_days_before < self.end_days_before:
             raise fail(
-                f"start_days_before must be at least end_days_before "
-                f"(got {self.start_days_before} and {self.end_days_before})"
+                tr(
+                    "start_days_before must be at least end_days_before (got {start_days_before} and {end_days_before})",
+                    start_days_before=self.start_days_before,
+                    end_days_before=self.end_days_before,
+                )
             )
         return self
 
@@ -132,7 +139,7 @@ class PickupConfig(Model):
         presets = info.data.get("presets")
         if value is not None and presets is not None and value not in presets:
             known = ", ".join(presets) or "none"
-            raise fail(f"unknown preset {value!r} (known: {known})")
+            raise fail(tr("unknown preset {value!r} (known: {known})", value=value, known=known))
         return value
 
     @model_validator(mode="after")
@@ -149,7 +156,10 @@ class PickupConfig(Model):
         """This pickup rule with preset ``name`` applied (for a command-line switch)."""
         if name not in self.presets:
             known = ", ".join(self.presets) or "none"
-            raise ConfigError("pickup.presets", f"unknown preset {name!r} (known: {known})")
+            raise ConfigError(
+                "pickup.presets",
+                tr("unknown preset {name!r} (known: {known})", name=name, known=known),
+            )
         chosen = self.presets[name]
         update: dict[str, Any] = {"preset": name}
         if chosen.hours is not None:
@@ -175,7 +185,11 @@ class LateShipmentConfig(Model):
     def _cap_above_minimum(self) -> LateShipmentConfig:
         if self.group_cap_fen < self.minimum_fen:
             raise fail(
-                f"must be at least minimum_fen ({self.minimum_fen}) (got {self.group_cap_fen})",
+                tr(
+                    "must be at least minimum_fen ({minimum_fen}) (got {group_cap_fen})",
+                    minimum_fen=self.minimum_fen,
+                    group_cap_fen=self.group_cap_fen,
+                ),
                 at="group_cap_fen",
             )
         return self
@@ -218,7 +232,9 @@ class ServiceHours(Model):
     @model_validator(mode="after")
     def _ordered(self) -> ServiceHours:
         if minutes_of(self.start) >= minutes_of(self.end):
-            raise fail(f"start must be before end (got {self.start}–{self.end})")
+            raise fail(
+                tr("start must be before end (got {start}–{end})", start=self.start, end=self.end)
+            )
         return self
 
     @property
@@ -274,7 +290,7 @@ class AutoRefundConfig(Model):
         seen: set[str] = set()
         for rule in rules:
             if rule.name in seen:
-                raise fail(f"rule names must be unique (got {rule.name!r} twice)")
+                raise fail(tr("rule names must be unique (got {name!r} twice)", name=rule.name))
             seen.add(rule.name)
         return rules
 
@@ -302,7 +318,7 @@ def _keys(mapping: dict[str, Any], allowed: Any, what: str) -> dict[str, Any]:
     checked: dict[str, Any] = {}
     for key, value in mapping.items():
         if not allowed(key.strip()):
-            raise fail(f"unknown key: must be {what} (got {key!r})", at=key)
+            raise fail(tr("unknown key: must be {what} (got {key!r})", what=what, key=key), at=key)
         checked[key.strip()] = value
     return checked
 
@@ -329,12 +345,12 @@ class CsConfig(Model):
     @field_validator("score_words")
     @classmethod
     def _scores(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return _keys(value, lambda k: k in {"1", "2", "3", "4", "5"}, "a score from 1 to 5")
+        return _keys(value, lambda k: k in {"1", "2", "3", "4", "5"}, tr("a score from 1 to 5"))
 
     @field_validator("score_codes", "source_codes")
     @classmethod
     def _codes(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _keys(value, str.isdigit, "a code such as 0, 1, 2")
+        return _keys(value, str.isdigit, tr("a code such as 0, 1, 2"))
 
 
 # --------------------------------------------------------------------------- §10 reviews
@@ -356,15 +372,15 @@ class ReviewsConfig(Model):
     @model_validator(mode="after")
     def _action_per_cause(self) -> ReviewsConfig:
         if "unclassified" in self.causes:
-            raise fail("'unclassified' is reserved for reviews no rule matches", at="causes")
+            raise fail(tr("'unclassified' is reserved for reviews no rule matches"), at="causes")
         wanted = [*self.causes, "unclassified"]
         for cause in wanted:
             if cause not in self.actions:
-                raise fail(f"missing the action for cause {cause!r}", at="actions")
+                raise fail(tr("missing the action for cause {cause!r}", cause=cause), at="actions")
         for cause in self.actions:
             if cause not in wanted:
                 raise fail(
-                    f"unknown cause (known: {', '.join(wanted)})",
+                    tr("unknown cause (known: {value})", value=", ".join(wanted)),
                     at=f"actions.{cause}",
                 )
         return self
@@ -382,6 +398,7 @@ class Config(Model):
     refunds: RefundsConfig
     cs: CsConfig
     reviews: ReviewsConfig
+    history: HistoryConfig  # §15
     # §2.1 the user's own mapping: kind → field → headers; ``kind.field`` → text → value.
     columns: Annotated[dict[str, FieldColumns], AfterValidator(check_columns)]
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
@@ -389,8 +406,14 @@ class Config(Model):
     # §14 what a verdict rests on: how old an export may be, whose shop it is.
     freshness: FreshnessConfig
     shop: ShopConfig
+    # SPEC §14: the language of runtime messages when neither --lang nor TMALL_LANG chooses.
+    lang: Literal["zh", "en"]
 
     _sources: list[Path] = PrivateAttr(default_factory=list)
+    # Each leaf's origin (default / illustrative / user / override), by key path (SPEC §14).
+    _origins: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)
+    # The merged YAML as read, ``inherit`` applied (``tmall config show``).
+    _merged: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def mapping(self) -> UserMapping:
@@ -401,6 +424,33 @@ class Config(Model):
     def sources(self) -> list[Path]:
         """The files merged into this config, default first."""
         return list(self._sources)
+
+    def origin(self, *path: str) -> str:
+        """Where the value at ``path`` came from (``origin("cs", "min_average")``): default,
+        illustrative, user or override; a mapping's from its values (illustrative when any
+        is). A config validated without :func:`load_config` knows no origins: default."""
+        from tmallcli.config.origins import origin_of
+
+        return origin_of(self._origins, tuple(path))
+
+    def threshold_source(self, *path: str) -> str:
+        """A verdict's threshold as JSON ``threshold_source`` names it: platform (a rule
+        SPEC.md states), illustrative (a shipped placeholder) or config (the user's)."""
+        from tmallcli.config.origins import THRESHOLD_SOURCES
+
+        return THRESHOLD_SOURCES[self.origin(*path)]
+
+    @property
+    def origins(self) -> dict[tuple[str, ...], str]:
+        """Every leaf's origin by key path (``tmall config show``)."""
+        return dict(self._origins)
+
+    @property
+    def merged(self) -> dict[str, Any]:
+        """The merged YAML as read (``inherit`` applied), before validation's conversions."""
+        import copy
+
+        return copy.deepcopy(self._merged)
 
     @property
     def category_names(self) -> list[str]:
@@ -414,7 +464,12 @@ class Config(Model):
         except KeyError:
             raise ConfigError(
                 "service_score.categories",
-                f"unknown category {key!r} (known: {', '.join(self.service_score.categories)})",
-                hint="pick one of the known categories, or add it to tmall.yaml "
-                "(e.g. with `inherit: 默认`)",
+                tr(
+                    "unknown category {key!r} (known: {value})",
+                    key=key,
+                    value=", ".join(self.service_score.categories),
+                ),
+                hint=tr(
+                    "pick one of the known categories, or add it to tmall.yaml (e.g. with `inherit: 默认`)"
+                ),
             ) from None

@@ -29,6 +29,7 @@ from tmallcli.config.fields import (
     fmt_num,
     greater_than,
 )
+from tmallcli.i18n import tr
 
 
 class MetricConfig(Model):
@@ -53,23 +54,41 @@ class MetricConfig(Model):
         low, high = cls.VALUE_RANGE
         for value, _ in points:
             if value < low or (high is not None and value > high):
-                what = (
-                    f"at least {fmt_num(low)}"
-                    if high is None
-                    else f"between {fmt_num(low)} and {fmt_num(high)}"
-                )
-                raise fail(
-                    f"values are {cls.VALUE_KIND}s and must be {what} (got {fmt_num(value)})"
-                )
+                if high is None:
+                    problem = tr(
+                        "values are {kind}s and must be at least {low} (got {value})",
+                        kind=cls.VALUE_KIND,
+                        low=fmt_num(low),
+                        value=fmt_num(value),
+                    )
+                else:
+                    problem = tr(
+                        "values are {kind}s and must be between {low} and {high} (got {value})",
+                        kind=cls.VALUE_KIND,
+                        low=fmt_num(low),
+                        high=fmt_num(high),
+                        value=fmt_num(value),
+                    )
+                raise fail(problem)
         ordered = sorted(points)
         scores = [s for _, s in ordered]
         rising = all(b >= a for a, b in itertools.pairwise(scores))
         falling = all(b <= a for a, b in itertools.pairwise(scores))
         shown = ", ".join(f"[{fmt_num(v)}, {fmt_num(s)}]" for v, s in ordered)
         if cls.HIGHER_IS_BETTER and not (rising and scores[-1] > scores[0]):
-            raise fail(f"scores must rise as the value rises: higher is better (got {shown})")
+            raise fail(
+                tr(
+                    "scores must rise as the value rises: higher is better (got {shown})",
+                    shown=shown,
+                )
+            )
         if not cls.HIGHER_IS_BETTER and not (falling and scores[-1] < scores[0]):
-            raise fail(f"scores must fall as the value rises: lower is better (got {shown})")
+            raise fail(
+                tr(
+                    "scores must fall as the value rises: lower is better (got {shown})",
+                    shown=shown,
+                )
+            )
         return points
 
     @property
@@ -147,7 +166,7 @@ class DimensionWeights(Keyed):
     def _sum_to_one(self) -> DimensionWeights:
         total = math.fsum(self.values())
         if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
-            raise fail(f"must sum to 1 (got {round(total, 12):g})")
+            raise fail(tr("must sum to 1 (got {total:g})", total=round(total, 12)))
         return self
 
 
@@ -197,8 +216,12 @@ class CategoryConfig(Model):
             if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
                 listed = ", ".join(f"{k} {fmt_num(m.weight)}" for k, m in members.items())
                 raise fail(
-                    f"weights of the {dimension} metrics ({listed or 'none'}) "
-                    f"must sum to 1 (got {round(total, 12):g})",
+                    tr(
+                        "weights of the {dimension} metrics ({value}) must sum to 1 (got {total:g})",
+                        dimension=dimension,
+                        value=listed or "none",
+                        total=round(total, 12),
+                    ),
                     at="metrics",
                 )
         return self
@@ -214,7 +237,11 @@ class ServiceScoreConfig(Model):
             category._name = name
         if self.default_category not in self.categories:
             raise fail(
-                f"unknown category {self.default_category!r} (known: {', '.join(self.categories)})",
+                tr(
+                    "unknown category {default_category!r} (known: {value})",
+                    default_category=self.default_category,
+                    value=", ".join(self.categories),
+                ),
                 at="default_category",
             )
         return self

@@ -9,12 +9,19 @@ from pydantic import AfterValidator
 
 from tmallcli.config.fields import Model, NonNegativeInt, Text, fail
 from tmallcli.exports.kinds import KINDS
+from tmallcli.i18n import tr
 
 
 def _known_kinds(kinds: list[str]) -> list[str]:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise fail(f"unknown export kind {unknown[0]!r} (known: {', '.join(KINDS)})")
+        raise fail(
+            tr(
+                "unknown export kind {kind!r} (known: {value})",
+                kind=unknown[0],
+                value=", ".join(KINDS),
+            )
+        )
     return kinds
 
 

@@ -28,6 +28,7 @@ from typing import IO
 from tmallcli.errors import InputError
 from tmallcli.exports.decoding import TextPlan, decoded, text_lines
 from tmallcli.exports.source import Source, converted, text_writer
+from tmallcli.i18n import tr
 
 # The columns written, canonical names of the chats kind (exports/kinds.py).
 HEADER = ("buyer", "sent_at", "sender", "direction")
@@ -90,7 +91,7 @@ def _read_date(match: re.Match[str], display: str, line: int, text: str) -> date
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise InputError(display, "not a date", line=line, value=text) from None
+        raise InputError(display, tr("not a date"), line=line, value=text) from None
 
 
 def _read_time(text: str, display: str, line: int) -> str:
@@ -100,7 +101,7 @@ def _read_time(text: str, display: str, line: int) -> str:
     if match is None or int(match[1]) > 23 or int(match[2]) > 59 or int(match[3]) > 59:
         raise InputError(
             display,
-            "malformed time in a message line (expected HH:MM:SS)",
+            tr("malformed time in a message line (expected HH:MM:SS)"),
             line=line,
             value=text,
         )
@@ -142,7 +143,7 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
                 continue
             raise InputError(
                 display,
-                "expected a message line `nick HH:MM:SS` after the date line",
+                tr("expected a message line `nick HH:MM:SS` after the date line"),
                 line=number,
                 value=line,
             )
@@ -155,10 +156,10 @@ def chat_rows(lines: Iterable[str], display: str) -> Iterable[tuple[str, str, st
         if day is None:
             raise InputError(
                 display,
-                "message line before any date line",
+                tr("message line before any date line"),
                 line=number,
                 value=line,
-                hint="a 千牛 chat record starts each day with a line such as 2026-11-18",
+                hint=tr("a 千牛 chat record starts each day with a line such as 2026-11-18"),
             )
         in_message = True
         sent_at = f"{day_text} {clock}"

@@ -21,6 +21,7 @@ from tmallcli.exports.headers import ColumnMapping
 from tmallcli.exports.kinds import KindSpec, ValueType
 from tmallcli.exports.source import Source
 from tmallcli.exports.values import FAST_FORMS, PARSERS, clean, fast_parse, form_of, null_tokens
+from tmallcli.i18n import N_, tr
 
 POLARS_TYPES: dict[ValueType, pl.DataType] = {
     ValueType.MONEY: pl.Int64(),
@@ -47,7 +48,8 @@ def read_headers(source: Source) -> list[str]:
         return pl.scan_csv(source.csv_path, infer_schema=False, glob=False).collect_schema().names()
     except pl.exceptions.PolarsError as exc:
         raise InputError(
-            source.display, f"cannot read the header row ({first_line(exc)})"
+            source.display,
+            tr("cannot read the header row ({first_line})", first_line=first_line(exc)),
         ) from None
 
 
@@ -238,7 +240,9 @@ def parsed(
         if spec.not_null:
             final_problem = pl.coalesce(
                 final_problem,
-                pl.when(pl.col(f"_v{i}").is_null()).then(pl.lit("missing value in a key column")),
+                pl.when(pl.col(f"_v{i}").is_null()).then(
+                    pl.lit(N_("missing value in a key column"))
+                ),
             )
         # (The fast path's result is used only when no cell has a problem: no mask needed.)
         value = pl.col(f"_v{i}")

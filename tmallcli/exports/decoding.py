@@ -21,6 +21,7 @@ from tmallcli.exports import gb18030
 from tmallcli.exports.gb18030 import Stopped, is_gb18030, to_2022
 from tmallcli.exports.paths import os_problem
 from tmallcli.exports.source import Source, converted
+from tmallcli.i18n import tr
 
 # Bytes read per step when validating or transcoding a text file. Module level so a
 # test can shrink it and put multi-byte characters across chunk boundaries.
@@ -140,7 +141,7 @@ def text_plan(path: Path, head: bytes, *, encoding: str | None, display: str) ->
     if encoding is not None:
         codec = _lookup_codec(encoding, display)
         if not codec.startswith(("utf-16", "utf-32")) and b"\x00" in head:
-            raise InputError(display, "not a text export (binary data)")
+            raise InputError(display, tr("not a text export (binary data)"))
         if codec in ("utf-8", "utf-8-sig"):
             _validate_utf8(path, display, forced=True)
             label = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
@@ -153,7 +154,7 @@ def text_plan(path: Path, head: bytes, *, encoding: str | None, display: str) ->
         # Excel's "Unicode text (*.txt)" export: UTF-16 with a BOM, tab-separated.
         return TextPlan("utf-16", "utf-16")
     if b"\x00" in head:
-        raise InputError(display, "not a text export (binary data)")
+        raise InputError(display, tr("not a text export (binary data)"))
     if head.startswith(_UTF8_BOM):
         _validate_utf8(path, display, forced=True)
         return TextPlan("utf-8", "utf-8-sig")
@@ -224,8 +225,8 @@ def _lookup_codec(encoding: str, display: str) -> str:
     if info is None or not getattr(info, "_is_text_encoding", True):
         raise InputError(
             display,
-            f"unknown encoding {encoding!r}",
-            hint="use a Python codec name such as utf-8, gb18030 or gbk",
+            tr("unknown encoding {encoding!r}", encoding=encoding),
+            hint=tr("use a Python codec name such as utf-8, gb18030 or gbk"),
         )
     return info.name
 
@@ -248,14 +249,20 @@ def _validate_utf8(path: Path, display: str, *, forced: bool) -> bool:
         if bad.truncated:
             raise InputError(
                 display,
-                "file ends in the middle of a UTF-8 character (truncated download?)",
+                tr("file ends in the middle of a UTF-8 character (truncated download?)"),
                 line=line,
             ) from None
         raise InputError(
             display,
-            f"not valid UTF-8 (byte offset {bad.offset}: {bad.reason})",
+            tr(
+                "not valid UTF-8 (byte offset {offset}: {reason})",
+                offset=bad.offset,
+                reason=bad.reason,
+            ),
             line=line,
-            hint="if the file is GBK/GB18030 (Excel on Chinese Windows), try --encoding gb18030",
+            hint=tr(
+                "if the file is GBK/GB18030 (Excel on Chinese Windows), try --encoding gb18030"
+            ),
         ) from None
     except OSError as exc:
         raise InputError(display, os_problem(exc)) from None
@@ -267,7 +274,7 @@ def check_not_empty(head: bytes, plan: TextPlan, display: str) -> None:
         return
     text = head.decode(plan.codec, "replace")
     if not text.lstrip("\ufeff").strip():
-        raise InputError(display, "empty file (no header row)")
+        raise InputError(display, tr("empty file (no header row)"))
 
 
 def _decode_error(path: Path, plan: TextPlan, bad: _Undecodable, display: str) -> InputError:

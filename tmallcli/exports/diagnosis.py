@@ -20,6 +20,7 @@ from tmallcli.exports.headers import ColumnMapping
 from tmallcli.exports.kinds import KindSpec
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import SHEET_ENCODINGS, named_width, ragged_error, record_fields
+from tmallcli.i18n import tr
 
 
 def record_lines(source: Source, rows: Iterable[int]) -> dict[int, int]:
@@ -54,17 +55,23 @@ def diagnose_structure(source: Source, exc: BaseException) -> InputError:
                 elif len(record) > width:
                     return InputError(
                         source.display,
-                        f"ragged row: {len(record)} fields where the header has {width}",
+                        tr(
+                            "ragged row: {fields} fields where the header has {width}",
+                            fields=len(record),
+                            width=width,
+                        ),
                         line=start,
                     )
                 start = reader.line_num + 1
         except csv.Error as err:
             return InputError(
                 source.display,
-                f"broken CSV ({err}); the file may be truncated in a quoted field",
+                tr("broken CSV ({err}); the file may be truncated in a quoted field", err=err),
                 line=start,
             )
-    return InputError(source.display, f"cannot parse the file ({first_line(exc)})")
+    return InputError(
+        source.display, tr("cannot parse the file ({first_line})", first_line=first_line(exc))
+    )
 
 
 def describe(
@@ -127,11 +134,15 @@ def handle_problems(
             raise ragged_error(source, record[1], width, record[0])
         raise InputError(
             source.display,
-            problem,
+            tr(problem),
             line=record_line(source, row_index) if record is None else record[0],
             column=f"{header} ({name})",
             value=value,
-            hint=f"{bad.height} row(s) with bad values in {kind.name}; --skip-bad-rows drops such rows and reports them",
+            hint=tr(
+                "{height} row(s) with bad values in {name}; --skip-bad-rows drops such rows and reports them",
+                height=bad.height,
+                name=kind.name,
+            ),
         )
     for index in bad.get_column("_file").unique().sort().to_list():
         rows = bad.filter(pl.col("_file") == index).get_column("_row")
@@ -148,6 +159,12 @@ def handle_problems(
                     "column": row["column"],
                     "problem": row["problem"],
                     "rows_dropped": row["len"],
-                    "message": f"{display}: dropped {row['len']} row(s): column {row['column']}: {row['problem']}",
+                    "message": tr(
+                        "{file}: dropped {rows} row(s): column {column}: {problem}",
+                        file=display,
+                        rows=row["len"],
+                        column=row["column"],
+                        problem=tr(row["problem"]),
+                    ),
                 }
             )

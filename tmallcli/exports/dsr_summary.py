@@ -35,6 +35,7 @@ from tmallcli.errors import InputError
 from tmallcli.exports.headers import normalize_header
 from tmallcli.exports.kinds import DSR_DIMENSION_NAMES, DSR_SUMMARY_COLUMNS
 from tmallcli.exports.paths import os_problem
+from tmallcli.i18n import tr
 
 if TYPE_CHECKING:
     from tmallcli.exports.reader import ExportReader
@@ -99,16 +100,19 @@ def read_summary(path: Path, reader: ExportReader) -> list[SummaryLine]:
         with open(source.csv_path, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(source.display, f"cannot read the DSR summary ({exc})") from None
+        raise InputError(
+            source.display, tr("cannot read the DSR summary ({exc})", exc=exc)
+        ) from None
     if not rows:
-        raise InputError(source.display, "the DSR summary is empty")
+        raise InputError(source.display, tr("the DSR summary is empty"))
     columns = summary_columns(rows[0])
     if columns is None:
         raise InputError(
             source.display,
-            "not a DSR summary: needs a 维度 column and 5星 … 1星 (counts or 占比), "
-            "or 评分 and 评分人数",
-            hint="columns found: " + ", ".join(h.strip() for h in rows[0]),
+            tr(
+                "not a DSR summary: needs a 维度 column and 5星 … 1星 (counts or 占比), or 评分 and 评分人数"
+            ),
+            hint=tr("columns found: {columns}", columns=", ".join(h.strip() for h in rows[0])),
         )
     index = {name: rows[0].index(header) for name, header in columns.items()}
     lines = []
@@ -122,7 +126,7 @@ def read_summary(path: Path, reader: ExportReader) -> list[SummaryLine]:
             text = _clean(row[at])
             return None if text.lower() in MISSING else text
 
-        def fail(name: str, problem: str, value: str | None, line: int = line) -> InputError:
+        def bad(name: str, problem: str, value: str | None, line: int = line) -> InputError:
             return InputError(
                 source.display, problem, line=line, column=columns[name].strip(), value=value
             )
@@ -132,8 +136,8 @@ def read_summary(path: Path, reader: ExportReader) -> list[SummaryLine]:
         name = cell("dimension")
         key = None if name is None else dimension_key(name)
         if key is None:
-            raise fail("dimension", f"not a DSR dimension ({_DIMENSIONS_HINT})", name)
-        lines.append(_line(key, f"{source.display}:{line}", cell, fail))
+            raise bad("dimension", tr("not a DSR dimension ({hint})", hint=_DIMENSIONS_HINT), name)
+        lines.append(_line(key, f"{source.display}:{line}", cell, bad))
     return lines
 
 
@@ -148,9 +152,9 @@ def _clean(text: str) -> str:
     return text.lstrip("'").strip().replace(",", "")
 
 
-def _line(key: str, origin: str, cell: Any, fail: Any) -> SummaryLine:
-    raters = _whole(cell("raters"), lambda v: fail("raters", "not a whole number of raters", v))
-    score = _number(cell("score"), lambda v: fail("score", "not a score", v))
+def _line(key: str, origin: str, cell: Any, bad: Any) -> SummaryLine:
+    raters = _whole(cell("raters"), lambda v: bad("raters", tr("not a whole number of raters"), v))
+    score = _number(cell("score"), lambda v: bad("score", tr("not a score"), v))
     counts: list[int] = []
     percents: list[Fraction] = []
     decimals = 0
@@ -166,7 +170,7 @@ def _line(key: str, origin: str, cell: Any, fail: Any) -> SummaryLine:
         assert value is not None
         if percent_text is not None or value.endswith("%"):
             number = value.removesuffix("%").strip()
-            parsed = _number(number, lambda v, n=name: fail(n, "not a percentage", v))
+            parsed = _number(number, lambda v, n=name: bad(n, tr("not a percentage"), v))
             assert parsed is not None
             percents.append(parsed)
             decimals = max(decimals, len(number.partition(".")[2]))
@@ -174,30 +178,34 @@ def _line(key: str, origin: str, cell: Any, fail: Any) -> SummaryLine:
             counts.append(
                 _whole(
                     value,
-                    lambda v, n=name: fail(
+                    lambda v, n=name: bad(
                         n,
-                        "not a whole count of ratings (write a percentage with a % sign "
-                        "or in a 5星占比 column)",
+                        tr(
+                            "not a whole count of ratings (write a percentage with a % sign "
+                            "or in a 5星占比 column)"
+                        ),
                         v,
                     ),
                 )
                 or 0
             )
     if present and present < len(STAR_KEYS):
-        raise fail("dimension", "give all five star columns (5星 … 1星) or none", None)
+        raise bad("dimension", tr("give all five star columns (5星 … 1星) or none"), None)
     if percents and counts:
-        raise fail("dimension", "mixes counts and percentages on one line", None)
+        raise bad("dimension", tr("mixes counts and percentages on one line"), None)
     if percents:
         if raters is None:
-            raise fail("dimension", "percentages need the number of raters (评分人数)", None)
+            raise bad("dimension", tr("percentages need the number of raters (评分人数)"), None)
         return SummaryLine(key, origin, None, tuple(percents), decimals, raters, score)
     if counts:
         return SummaryLine(key, origin, tuple(counts), None, 0, raters, score)
     if score is None or raters is None:
-        raise fail(
+        raise bad(
             "dimension",
-            "needs the five star counts, or the raters and the five percentages, "
-            "or the score and the raters",
+            tr(
+                "needs the five star counts, or the raters and the five percentages, "
+                "or the score and the raters"
+            ),
             None,
         )
     return SummaryLine(key, origin, None, None, 0, raters, score)
@@ -229,25 +237,37 @@ def _read_yaml(path: Path) -> list[SummaryLine]:
     except OSError as exc:
         raise InputError(display, os_problem(exc)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(display, f"not a YAML file ({str(exc).splitlines()[0]})") from None
+        raise InputError(
+            display, tr("not a YAML file ({value})", value=str(exc).splitlines()[0])
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("dsr"), dict):
         data = data["dsr"]
     if not isinstance(data, dict) or not data:
         raise InputError(
             display,
-            "a DSR summary in YAML maps each dimension to its figures, e.g. "
-            "description: [30, 10, 5, 3, 2]",
+            tr(
+                "a DSR summary in YAML maps each dimension to its figures, e.g. description: [30, 10, 5, 3, 2]"
+            ),
         )
     lines = []
     for name, figures in data.items():
         key = dimension_key(str(name))
         if key is None:
-            raise InputError(display, f"{name}: not a DSR dimension ({_DIMENSIONS_HINT})")
+            raise InputError(
+                display,
+                tr(
+                    "{name}: not a DSR dimension ({hint})",
+                    name=name,
+                    hint=_DIMENSIONS_HINT,
+                ),
+            )
         origin = f"{display}:{name}"
         if isinstance(figures, list):
             figures = {"stars": figures}
         if not isinstance(figures, dict):
-            raise InputError(display, f"{name}: expected a list of 5 counts or a mapping")
+            raise InputError(
+                display, tr("{name}: expected a list of 5 counts or a mapping", name=name)
+            )
         lines.append(_yaml_line(key, origin, display, str(name), figures))
     return lines
 
@@ -255,40 +275,56 @@ def _read_yaml(path: Path) -> list[SummaryLine]:
 def _yaml_line(
     key: str, origin: str, display: str, name: str, figures: dict[str, Any]
 ) -> SummaryLine:
-    def fail(field: str, problem: str, value: Any) -> InputError:
-        return InputError(display, f"{name}.{field}: {problem} (value {value!r})")
+    def bad(field: str, problem: str, value: Any) -> InputError:
+        return InputError(
+            display,
+            tr(
+                "{name}.{field}: {problem} (value {value!r})",
+                name=name,
+                field=field,
+                problem=problem,
+                value=value,
+            ),
+        )
 
     known = {"stars", "counts", "percent", "percents", "percentages", "raters", "score"}
     unknown = set(map(str, figures)) - known
     if unknown:
         raise InputError(
-            display, f"{name}: unknown key {sorted(unknown)[0]} (use {', '.join(sorted(known))})"
+            display,
+            tr(
+                "{name}: unknown key {key} (use {known})",
+                name=name,
+                key=sorted(unknown)[0],
+                known=", ".join(sorted(known)),
+            ),
         )
     raters = figures.get("raters")
     raters_n = _whole(
-        None if raters is None else str(raters), lambda v: fail("raters", "not a whole number", v)
+        None if raters is None else str(raters),
+        lambda v: bad("raters", tr("not a whole number"), v),
     )
     score = figures.get("score")
     score_n = _number(
-        None if score is None else str(score), lambda v: fail("score", "not a score", v)
+        None if score is None else str(score), lambda v: bad("score", tr("not a score"), v)
     )
     counts = figures.get("stars", figures.get("counts"))
     percents = figures.get("percent", figures.get("percents", figures.get("percentages")))
     if counts is not None:
         if not isinstance(counts, list) or len(counts) != len(STAR_KEYS):
-            raise fail("stars", "expected 5 counts (5★ … 1★)", counts)
+            raise bad("stars", tr("expected 5 counts (5★ … 1★)"), counts)
         values = tuple(
-            _whole(str(c), lambda v: fail("stars", "not a whole count", v)) or 0 for c in counts
+            _whole(str(c), lambda v: bad("stars", tr("not a whole count"), v)) or 0 for c in counts
         )
         return SummaryLine(key, origin, values, None, 0, raters_n, score_n)
     if percents is not None:
         if not isinstance(percents, list) or len(percents) != len(STAR_KEYS):
-            raise fail("percent", "expected 5 percentages (5★ … 1★)", percents)
+            raise bad("percent", tr("expected 5 percentages (5★ … 1★)"), percents)
         if raters_n is None:
-            raise fail("raters", "percentages need the number of raters", None)
+            raise bad("raters", tr("percentages need the number of raters"), None)
         texts = [_clean(str(p)).removesuffix("%").strip() for p in percents]
         parsed = tuple(
-            _number(t, lambda v: fail("percent", "not a percentage", v)) or Fraction(0)
+            _number(t, lambda v: bad("percent", tr("not a percentage"), v)) or Fraction(0)
             for t in texts
         )
         decimals = max(len(t.partition(".")[2]) for t in texts)
@@ -296,7 +332,9 @@ def _yaml_line(
     if score_n is None or raters_n is None:
         raise InputError(
             display,
-            f"{name}: needs stars (5 counts), or raters and percent (5 percentages), "
-            "or score and raters",
+            tr(
+                "{name}: needs stars (5 counts), or raters and percent (5 percentages), or score and raters",
+                name=name,
+            ),
         )
     return SummaryLine(key, origin, None, None, 0, raters_n, score_n)

@@ -11,6 +11,7 @@ import polars as pl
 
 from tmallcli.exports.kinds import KindSpec
 from tmallcli.frames import repeats
+from tmallcli.i18n import tr
 
 
 def derive(
@@ -76,8 +77,11 @@ def newest_refunds(frame: pl.DataFrame, warnings: list[dict[str, Any]]) -> pl.Da
                 "kind": "refunds",
                 "problem": "refund in several files",
                 "rows_dropped": replaced,
-                "message": f"refunds: {replaced} row(s) of refunds also in a newer export "
-                "replaced by the newer export's rows",
+                "message": tr(
+                    "refunds: {replaced} row(s) of refunds also in a newer export "
+                    "replaced by the newer export's rows",
+                    replaced=replaced,
+                ),
             }
         )
     return kept
@@ -136,7 +140,9 @@ def drop_duplicates(
             "kind": kind.name,
             "problem": "duplicate rows",
             "rows_dropped": dropped,
-            "message": f"{kind.name}: dropped {dropped} exact duplicate row(s)",
+            "message": tr(
+                "{kind}: dropped {dropped} exact duplicate row(s)", kind=kind.name, dropped=dropped
+            ),
         }
     )
     return frame
@@ -354,7 +360,10 @@ def fold_orders(
                 "kind": "orders",
                 "problem": "order in several rows",
                 "rows_dropped": replaced,
-                "message": f"orders: {replaced} order(s) appear in several files; the last file's row is used",
+                "message": tr(
+                    "orders: {replaced} order(s) appear in several files; the last file's row is used",
+                    replaced=replaced,
+                ),
             }
         )
     return frame

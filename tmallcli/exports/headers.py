@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tmallcli.exports.kinds import KINDS, KindSpec
 from tmallcli.exports.user_mapping import NO_MAPPING, FieldValues, UserMapping
+from tmallcli.i18n import tr
 
 
 def normalize_header(text: str) -> str:
@@ -86,14 +87,21 @@ class Classification:
             return None
         kind = self.closest.kind
         missing = ", ".join(describe_missing(kind, n) for n in self.closest.missing_required)
-        return f"closest: {kind.name} ({kind.label}), missing {missing}"
+        return tr(
+            "closest: {kind} ({label}), missing {missing}",
+            kind=kind.name,
+            label=kind.label,
+            missing=missing,
+        )
 
     def verdict(self) -> str:
         """One line: what the file is read as, or why it is not read (``--dir``)."""
         if self.mapping is not None:
-            return f"read as {self.mapping.kind.name}"
+            return tr("read as {kind}", kind=self.mapping.kind.name)
         closest = self.closest_line()
-        return "headers match no export kind" + ("" if closest is None else f"; {closest}")
+        if closest is None:
+            return tr("headers match no export kind")
+        return tr("headers match no export kind; {closest}", closest=closest)
 
 
 def _score(mapping: ColumnMapping) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from typing import IO, Any
 from tmallcli.errors import InputError
 from tmallcli.exports.decoding import TextPlan, decoded
 from tmallcli.exports.source import Source, converted, text_writer
+from tmallcli.i18n import tr
 
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
@@ -106,7 +107,7 @@ def convert_html(path: Path, plan: TextPlan, *, workdir: Path, display: str) -> 
         finally:
             close()
         if parser.rows_written == 0:
-            raise InputError(display, "HTML file holds no table rows (no header row)")
+            raise InputError(display, tr("HTML file holds no table rows (no header row)"))
 
     csv_path = converted(path, workdir, write)
     return Source(display=display, path=path, csv_path=csv_path, encoding="html-xls")

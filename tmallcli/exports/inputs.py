@@ -19,6 +19,7 @@ from tmallcli.exports.headers import classify, map_columns
 from tmallcli.exports.kinds import KINDS, OPTION_NAMES
 from tmallcli.exports.paths import expand_paths
 from tmallcli.exports.reader import ExportReader, LoadedExport, ReadOptions, Reduce
+from tmallcli.i18n import tr
 
 
 # A load of one kind: its columns (None: all), its fold and its Categorical columns.
@@ -89,7 +90,7 @@ class Inputs:
 
     def _discover(self, directory: Path) -> None:
         if not directory.is_dir():
-            raise InputError(str(directory), "no such folder")
+            raise InputError(str(directory), tr("no such folder"))
         explicit = set(self.files)
         for path in expand_paths([str(directory)]):
             # Each sheet of a workbook of several is classified like a file (SPEC §2.1).
@@ -115,7 +116,7 @@ class Inputs:
                     self.files.setdefault(name, []).append(str(candidate))
         if not any(self.files.values()) and not self.dsr_summaries:
             raise InputError(
-                str(directory), "folder holds no seller-center export recognised by its headers"
+                str(directory), tr("folder holds no seller-center export recognised by its headers")
             )
 
     def _ignore(self, path: Path, reason: str) -> None:
@@ -124,7 +125,10 @@ class Inputs:
 
     def notes(self) -> list[str]:
         """What ``--dir`` left out and why, one line each (printed on stderr)."""
-        return [f"ignored {path} ({reason})" for path, reason in self.ignored_reasons.items()]
+        return [
+            tr("ignored {path} ({reason})", path=path, reason=reason)
+            for path, reason in self.ignored_reasons.items()
+        ]
 
     def has(self, kind: str) -> bool:
         if kind == "orders" and not self.files.get("orders"):
@@ -215,16 +219,19 @@ class Inputs:
         if kind not in KINDS:
             raise KeyError(kind)
         if not self.has(kind):
-            also = ""
-            if kind == "orders" and self.files.get("order_items"):
-                also = (
-                    f" (the {OPTION_NAMES['order_items']} export has no 买家实际支付金额 / "
-                    "订单付款时间 columns to stand in for it)"
-                )
-            raise UsageError(
-                f"this command needs the {kind} export: give {OPTION_NAMES[kind]} FILE or "
-                f"--dir DIR{also}"
+            needed = tr(
+                "this command needs the {kind} export: give {option} FILE or --dir DIR",
+                kind=kind,
+                option=OPTION_NAMES[kind],
             )
+            if kind == "orders" and self.files.get("order_items"):
+                needed = tr(
+                    "{needed} (the {option} export has no 买家实际支付金额 / 订单付款时间 columns "
+                    "to stand in for it)",
+                    needed=needed,
+                    option=OPTION_NAMES["order_items"],
+                )
+            raise UsageError(needed)
         for other, paths in self.files.items():
             if other != kind and paths != self._paths(kind):
                 with contextlib.suppress(InputError):

@@ -42,6 +42,7 @@ from tmallcli.exports.workbook import (
     convert_spreadsheet_ml,
     open_workbook,
 )
+from tmallcli.i18n import tr
 
 
 def open_source(
@@ -98,8 +99,8 @@ def _open_text(
         kind = ".xlsx" if head.startswith(ZIP_SIGNATURE) else ".xls"
         raise InputError(
             display,
-            "not a text export (binary data)",
-            hint=f"the file looks like an Excel workbook; rename it to {kind}",
+            tr("not a text export (binary data)"),
+            hint=tr("the file looks like an Excel workbook; rename it to {kind}", kind=kind),
         )
     plan = text_plan(path, head, encoding=encoding, display=display)
     check_not_empty(head, plan, display)
@@ -159,7 +160,9 @@ def _convert_tsv(path: Path, plan: TextPlan, *, workdir: Path, display: str) -> 
             writer.writerows(reader)
         except csv.Error as exc:
             raise InputError(
-                display, f"cannot split the tab-separated rows: {exc}", line=reader.line_num
+                display,
+                tr("cannot split the tab-separated rows: {exc}", exc=exc),
+                line=reader.line_num,
             ) from None
         finally:
             close()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tmallcli.errors import InputError
 from tmallcli.exports.kinds import option_name
+from tmallcli.i18n import tr
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 # One sheet of a 千牛 workbook is named ``book.xlsx#订单报表`` (SPEC §2.1: each sheet is
@@ -76,7 +77,7 @@ def _expand_one(arg: str, kind: str | None) -> list[Path]:
 
     path = Path(os.path.expanduser(arg)) if arg else None
     if path is None:
-        raise fail("no such file")
+        raise fail(tr("no such file"))
     try:
         if path.is_dir():
             return _folder_exports(path, arg, fail)
@@ -90,9 +91,9 @@ def _expand_one(arg: str, kind: str | None) -> list[Path]:
         matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
         files = [Path(m) for m in matches if Path(m).is_file() and not _is_lock_file(Path(m))]
         if not files:
-            raise fail("glob matched no file")
+            raise fail(tr("glob matched no file"))
         return files
-    raise fail("no such file")
+    raise fail(tr("no such file"))
 
 
 def _folder_exports(folder: Path, arg: str, fail: Callable[[str], InputError]) -> list[Path]:
@@ -107,9 +108,9 @@ def _folder_exports(folder: Path, arg: str, fail: Callable[[str], InputError]) -
             and entry.is_file()
         ]
     except OSError as exc:
-        raise fail(f"cannot list folder: {os_problem(exc)}") from None
+        raise fail(tr("cannot list folder: {os_problem}", os_problem=os_problem(exc))) from None
     if not files:
-        raise fail(f"folder holds no export ({', '.join(EXPORT_SUFFIXES)})")
+        raise fail(tr("folder holds no export ({value})", value=", ".join(EXPORT_SUFFIXES)))
     return files
 
 
@@ -127,9 +128,9 @@ def _resolved(path: Path) -> str:
 
 def os_problem(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
-        return "no such file"
+        return tr("no such file")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return tr("permission denied")
     if exc.errno == errno.EISDIR:
-        return "is a folder, not a file"
+        return tr("is a folder, not a file")
     return (exc.strerror or str(exc)).lower()

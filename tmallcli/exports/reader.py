@@ -44,6 +44,7 @@ from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
 from tmallcli.exports.user_mapping import NO_MAPPING, UserMapping
 from tmallcli.exports.workbook import sheet_names
+from tmallcli.i18n import tr
 
 # A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
 # give the same result on its own output (files are folded one by one, then together), on
@@ -122,8 +123,13 @@ def mapping_for(
         missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
         raise InputError(
             source.display,
-            f"{kind.name} export ({kind.label}) is missing required column {missing}",
-            hint=f"columns found: {', '.join(h.strip() for h in headers)}",
+            tr(
+                "{name} export ({label}) is missing required column {missing}",
+                name=kind.name,
+                label=kind.label,
+                missing=missing,
+            ),
+            hint=tr("columns found: {columns}", columns=", ".join(h.strip() for h in headers)),
         )
     return mapping
 
@@ -219,8 +225,15 @@ class ExportReader:
             if not any(split_sheet(f)[0] == path for f in found):
                 raise InputError(
                     str(path),
-                    f"no sheet of the workbook is a {kind.name} export ({kind.label})",
-                    hint="; ".join(verdicts) + " (--sheet NAME reads one sheet as it is)",
+                    tr(
+                        "no sheet of the workbook is a {name} export ({label})",
+                        name=kind.name,
+                        label=kind.label,
+                    ),
+                    hint=tr(
+                        "{verdicts} (--sheet NAME reads one sheet as it is)",
+                        verdicts="; ".join(verdicts),
+                    ),
                 )
         return found
 

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from tmallcli.errors import TmallError
 from tmallcli.exports.paths import os_problem
+from tmallcli.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,13 @@ def _temp_csv(workdir: Path, path: Path) -> tuple[Path, IO[bytes]]:
         stem = re.sub(r"[^\w.-]+", "_", path.stem)[:40] or "export"
         handle, name = tempfile.mkstemp(prefix=f"{stem}-", suffix=".csv", dir=workdir)
     except OSError as exc:
-        raise TmallError(f"cannot write a temporary file in {workdir}: {os_problem(exc)}") from None
+        raise TmallError(
+            tr(
+                "cannot write a temporary file in {workdir}: {os_problem}",
+                workdir=workdir,
+                os_problem=os_problem(exc),
+            )
+        ) from None
     return Path(name), os.fdopen(handle, "wb")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tmallcli.errors import InputError
 from tmallcli.exports.source import Source
+from tmallcli.i18n import tr
 
 # Converted sheets are written by the reader itself, one full row per sheet row.
 SHEET_ENCODINGS = ("xlsx", "xls", "xml-xls", "html-xls")
@@ -48,9 +49,9 @@ def named_width(source: Source) -> int:
 def ragged_error(source: Source, fields: int, width: int, line: int) -> InputError:
     return InputError(
         source.display,
-        f"ragged row: {fields} fields where the header has {width}",
+        tr("ragged row: {fields} fields where the header has {width}", fields=fields, width=width),
         line=line,
-        hint="the file may be truncated or damaged: export it again",
+        hint=tr("the file may be truncated or damaged: export it again"),
     )
 
 

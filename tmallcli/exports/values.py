@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from tmallcli.exports.kinds import ValueType
+from tmallcli.i18n import N_
 from tmallcli.text import COMMA, FULL_WIDTH_COMMA
 
 # SPEC §2: cells that mean "no value". `延迟统计` is a figure the platform has not computed yet.
@@ -70,7 +71,7 @@ def _scientific(text: pl.Expr) -> pl.Expr:
     return exponent & text.str.slice(0, 1).is_in(list("0123456789"))
 
 
-_SCI_MESSAGE = (
+_SCI_MESSAGE = N_(
     "ID in scientific notation (mangled by Excel; the original number cannot be recovered)"
 )
 
@@ -117,11 +118,11 @@ def parse_money(text: pl.Expr) -> Parsed:
     ).str.pad_end(2, "0").cast(pl.Int64, strict=False)
     problem = (
         pl.when(text.is_not_null() & ~well_formed)
-        .then(pl.lit("not an amount of money"))
+        .then(pl.lit(N_("not an amount of money")))
         .when(text.is_not_null() & frac.str.slice(2).str.contains("[1-9]"))
-        .then(pl.lit("money with more than 2 decimals (fen)"))
+        .then(pl.lit(N_("money with more than 2 decimals (fen)")))
         .when(text.is_not_null() & bare.str.starts_with("-") & (fen != 0))
-        .then(pl.lit("negative money"))
+        .then(pl.lit(N_("negative money")))
         .otherwise(pl.lit(None, pl.String))
     )
     return fen, problem
@@ -147,7 +148,7 @@ def parse_datetime(text: pl.Expr) -> Parsed:
         .otherwise(dashed + " 00:00:00")
     )
     value = canonical.str.strptime(pl.Datetime("us"), CANONICAL_DATETIME, strict=False, cache=False)
-    problem = _problem(text.is_not_null() & value.is_null(), "not a date/time")
+    problem = _problem(text.is_not_null() & value.is_null(), N_("not a date/time"))
     return value, problem
 
 
@@ -164,7 +165,7 @@ def _bool_words(text: pl.Expr) -> pl.Expr:
 
 def parse_bool(text: pl.Expr) -> Parsed:
     value = _bool_words(text)
-    return value, _problem(text.is_not_null() & value.is_null(), "not a yes/no value (是/否)")
+    return value, _problem(text.is_not_null() & value.is_null(), N_("not a yes/no value (是/否)"))
 
 
 # The texts of a shipping state (是否已发货 may also hold a yes/no word).
@@ -184,7 +185,7 @@ def parse_shipped(text: pl.Expr) -> Parsed:
         .otherwise(pl.lit(None, pl.Boolean))
     )
     return value, _problem(
-        text.is_not_null() & value.is_null(), "not a shipping state (已发货/未发货)"
+        text.is_not_null() & value.is_null(), N_("not a shipping state (已发货/未发货)")
     )
 
 
@@ -228,7 +229,7 @@ def parse_ruling(text: pl.Expr) -> Parsed:
 def parse_score(text: pl.Expr) -> Parsed:
     digits = text.str.extract(r"^([1-5])(?:\.0+)?\s*分?$", 1)
     value = digits.cast(pl.Int8, strict=False)
-    return value, _problem(text.is_not_null() & value.is_null(), "not a score from 1 to 5")
+    return value, _problem(text.is_not_null() & value.is_null(), N_("not a score from 1 to 5"))
 
 
 def parse_grade(text: pl.Expr) -> Parsed:
@@ -240,7 +241,7 @@ def parse_grade(text: pl.Expr) -> Parsed:
     digit = number.cast(pl.Int64, strict=False)
     bad = number.is_not_null() & ~digit.is_between(0, 5).fill_null(False)
     value = pl.when(number.is_not_null()).then(digit.cast(pl.String)).otherwise(text)
-    return pl.when(bad).then(None).otherwise(value), _problem(bad, "not a score from 1 to 5")
+    return pl.when(bad).then(None).otherwise(value), _problem(bad, N_("not a score from 1 to 5"))
 
 
 PARSERS = {

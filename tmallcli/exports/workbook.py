@@ -14,6 +14,7 @@ from tmallcli.errors import InputError
 from tmallcli.exports.decoding import TextPlan, decoded
 from tmallcli.exports.paths import os_problem
 from tmallcli.exports.source import Source, converted, text_writer
+from tmallcli.i18n import tr
 
 # Excel keeps 15 significant digits: an integer of 16+ digits stored as a number (an
 # 18/19-digit 订单编号 typed or pasted into Excel) has lost its last digits and cannot
@@ -43,7 +44,7 @@ def open_workbook(
                 workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
         names = list(workbook.sheet_names)
         if not names:
-            raise InputError(display, "the workbook holds no sheet")
+            raise InputError(display, tr("the workbook holds no sheet"))
         name = _pick_sheet(workbook, names, sheet, display)
         worksheet = workbook.get_sheet_by_name(name)
         rows = worksheet.iter_rows()
@@ -57,14 +58,16 @@ def open_workbook(
             finally:
                 close()
             if written == 0:
-                raise InputError(display, f"empty sheet {name!r} (no header row)")
+                raise InputError(display, tr("empty sheet {name!r} (no header row)", name=name))
 
         csv_path = converted(path, workdir, write)
     except python_calamine.PasswordError:
-        raise InputError(display, "the workbook is password-protected") from None
+        raise InputError(display, tr("the workbook is password-protected")) from None
     except python_calamine.CalamineError as exc:
         hint = "an encrypted .xlsx is stored this way" if not is_zip else None
-        raise InputError(display, f"cannot read the Excel workbook: {exc}", hint=hint) from None
+        raise InputError(
+            display, tr("cannot read the Excel workbook: {exc}", exc=exc), hint=hint
+        ) from None
     except OSError as exc:
         raise InputError(display, os_problem(exc)) from None
     return Source(
@@ -108,7 +111,9 @@ def _pick_sheet(workbook: Any, names: list[str], sheet: str | None, display: str
     if len(loose) == 1:
         return loose[0]
     listed = ", ".join(repr(name) for name in names)
-    raise InputError(display, f"no sheet named {sheet!r} (sheets: {listed})")
+    raise InputError(
+        display, tr("no sheet named {sheet!r} (sheets: {listed})", sheet=sheet, listed=listed)
+    )
 
 
 def write_sheet_rows(writer: Any, rows: Iterable[list[Any]]) -> tuple[int, int]:
@@ -186,14 +191,19 @@ def convert_spreadsheet_ml(
             rows = _spreadsheet_ml_rows(decoded(path, plan, display), sheet, names)
             written, _ = write_sheet_rows(writer, rows)
         except (ET.ParseError, ValueError) as exc:
-            raise InputError(display, f"cannot read the XML spreadsheet: {exc}") from None
+            raise InputError(
+                display, tr("cannot read the XML spreadsheet: {exc}", exc=exc)
+            ) from None
         finally:
             close()
         if sheet is not None and sheet not in names:
             listed = ", ".join(repr(name) for name in names)
-            raise InputError(display, f"no sheet named {sheet!r} (sheets: {listed})")
+            raise InputError(
+                display,
+                tr("no sheet named {sheet!r} (sheets: {listed})", sheet=sheet, listed=listed),
+            )
         if written == 0:
-            raise InputError(display, "empty sheet (no header row)")
+            raise InputError(display, tr("empty sheet (no header row)"))
 
     csv_path = converted(path, workdir, write)
     return Source(display=display, path=path, csv_path=csv_path, encoding="xml-xls")

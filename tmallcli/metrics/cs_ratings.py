@@ -19,7 +19,8 @@ from typing import Any
 import polars as pl
 
 from tmallcli.errors import UsageError
-from tmallcli.metrics.dsr import exact, round_half_up
+from tmallcli.i18n import tr
+from tmallcli.metrics.dsr import exact
 
 COLUMNS = ("rated_at", "account", "platform_account", "score", "tags", "source")
 # The columns the rules read once the forms are told apart (:func:`normalise`).
@@ -103,33 +104,37 @@ def resolve_period(
         if given
     ]
     if len(forms) > 1:
-        raise UsageError(f"give one period: {' or '.join(forms)}, not both")
+        raise UsageError(tr("give one period: {value}, not both", value=" or ".join(forms)))
     if day is not None:
         period = Period(day, day)
     elif last is not None:
         if last < 1:
-            raise UsageError(f"--last: must be at least 1 day (got {last})")
+            raise UsageError(tr("--last: must be at least 1 day (got {last})", last=last))
         period = Period(as_of - timedelta(days=last), as_of - timedelta(days=1))
     elif start is not None or end is not None:
         if start is None or end is None:
             raise UsageError(
-                "--from and --to go together", hint="e.g. --from 2026-11-01 --to 2026-11-19"
+                tr("--from and --to go together"), hint=tr("e.g. --from 2026-11-01 --to 2026-11-19")
             )
         if start > end:
-            raise UsageError(f"--from {start} is after --to {end}")
+            raise UsageError(tr("--from {start} is after --to {end}", start=start, end=end))
         period = Period(start, end)
     else:
         yesterday = as_of - timedelta(days=1)
         period = Period(yesterday, yesterday)
     if period.end > as_of:
         raise UsageError(
-            f"the period ends {period.end}, after the report date {as_of}",
-            hint="set --as-of, or end the period on or before it",
+            tr("the period ends {end}, after the report date {as_of}", end=period.end, as_of=as_of),
+            hint=tr("set --as-of, or end the period on or before it"),
         )
     if period.days > max_days:
         raise UsageError(
-            f"period is {period.days} days; the longest is {max_days} (最长可显示3个月)",
-            hint=f"use --last {max_days} or a shorter --from/--to range",
+            tr(
+                "period is {days} days; the longest is {max_days} (最长可显示3个月)",
+                days=period.days,
+                max_days=max_days,
+            ),
+            hint=tr("use --last {max_days} or a shorter --from/--to range", max_days=max_days),
         )
     return period
 
@@ -148,7 +153,7 @@ class Tally:
     @property
     def average(self) -> float | None:
         value = self.exact
-        return None if value is None else round_half_up(value, 4)
+        return None if value is None else float(value)  # full precision (SPEC §14)
 
 
 @dataclass
@@ -253,8 +258,11 @@ def grade_notices(rows: pl.LazyFrame) -> list[Notice]:
     return [
         Notice(
             UNRECOGNISED_GRADE,
-            f"cs_ratings: {total} rating(s) with a grade the config does not know left out: "
-            f"{listed} (map them in cs.score_words or cs.score_codes)",
+            tr(
+                "cs_ratings: {total} rating(s) with a grade the config does not know left out: {listed} (map them in cs.score_words or cs.score_codes)",
+                total=total,
+                listed=listed,
+            ),
         )
     ]
 
@@ -284,10 +292,20 @@ def resolve_account(name: str, known: list[str]) -> str:
     listed = ", ".join(known) or "none"
     if matches:
         raise UsageError(
-            f"--account {name!r} matches several sub-accounts: {', '.join(matches)}",
-            hint="give the full name, 店铺:名字",
+            tr(
+                "--account {name!r} matches several sub-accounts: {value}",
+                name=name,
+                value=", ".join(matches),
+            ),
+            hint=tr("give the full name, 店铺:名字"),
         )
-    raise UsageError(f"--account: no ratings of {name!r} in the export (accounts: {listed})")
+    raise UsageError(
+        tr(
+            "--account: no ratings of {name!r} in the export (accounts: {listed})",
+            name=name,
+            listed=listed,
+        )
+    )
 
 
 def _tally(count: Any, total: Any) -> Tally:

@@ -80,7 +80,8 @@ class DimensionScore:
 
     @property
     def score(self) -> float | None:
-        return None if self.exact is None else round_half_up(self.exact, 4)
+        # Full precision (SPEC §14): tables show two decimals, JSON the exact mean as a float.
+        return None if self.exact is None else float(self.exact)
 
     @property
     def flags(self) -> list[str]:
@@ -100,7 +101,7 @@ class DimensionScore:
     def vs_industry_percent(self) -> float | None:
         if self.exact is None or not self.industry:
             return None
-        return round_half_up((self.exact - self.industry) / self.industry * 100, 2)
+        return float((self.exact - self.industry) / self.industry * 100)
 
 
 @dataclass
@@ -290,7 +291,7 @@ def compute_dsr(reviews: pl.LazyFrame, rules: DsrRules, as_of: datetime) -> DsrR
             n = int(frow[f"{key}_count"])
             counts[key] = n
             total = Fraction(int(frow[f"{key}_total"] or 0), n) if n else None
-            scores[key] = None if total is None else round_half_up(total, 4)
+            scores[key] = None if total is None else float(total)
         days = int(frow["days"])
         rolloff.append(Rolloff(days, int(leaving[str(days)].item()), scores, counts))
     summary_row = summary.row(0, named=True)
@@ -351,8 +352,8 @@ def item_drilldown(rows: pl.LazyFrame, counted: pl.LazyFrame, rules: DsrRules) -
             r["item_id"],
             r["item_title"],
             r["count"],
-            round(r["description"], 4),
-            round(r["low_share"], 4),
+            r["description"],
+            r["low_share"],
         )
         for r in per_item.iter_rows(named=True)
     ]
@@ -453,7 +454,7 @@ def score_trend(
         for key in DIMENSIONS:
             n = int(row[f"{key}_count"])
             counts[key] = n
-            scores[key] = round_half_up(Fraction(int(row[f"{key}_total"]), n), 4) if n else None
+            scores[key] = float(Fraction(int(row[f"{key}_total"]), n)) if n else None
         offset = int(row["offset"])
         points.append(TrendPoint(as_of.date() + timedelta(days=offset), offset, scores, counts))
     complete_from = None

@@ -26,6 +26,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
 from tmallcli.metrics.dsr import DIMENSIONS, DimensionScore, DsrRules
 
 if TYPE_CHECKING:
@@ -65,9 +66,11 @@ def total_stars(counts: tuple[int, ...]) -> int:
 
 def _check_counts(counts: tuple[int, ...] | list[int]) -> tuple[int, ...]:
     if len(counts) != len(STARS):
-        raise StarsError(f"expected 5 counts (5★ 4★ 3★ 2★ 1★), got {len(counts)}")
+        raise StarsError(
+            tr("expected 5 counts (5★ 4★ 3★ 2★ 1★), got {n_counts}", n_counts=len(counts))
+        )
     if any(n < 0 for n in counts):
-        raise StarsError("a star count cannot be negative")
+        raise StarsError(tr("a star count cannot be negative"))
     return tuple(counts)
 
 
@@ -84,7 +87,11 @@ def from_counts(
     stars = _check_counts(counts)
     if raters is not None and raters != sum(stars):
         raise StarsError(
-            f"the counts add up to {sum(stars)} ratings, not the {raters} raters given"
+            tr(
+                "the counts add up to {sum} ratings, not the {raters} raters given",
+                sum=sum(stars),
+                raters=raters,
+            )
         )
     total = Fraction(total_stars(stars))
     notes = _score_differs(key, total, sum(stars), shown_score)
@@ -111,9 +118,9 @@ def _score_differs(
 def from_score(key: str, origin: str, score: Fraction, raters: int) -> PageFigures:
     """Only the score and the raters: the sum of stars is taken as score × raters, exactly."""
     if not 1 <= score <= 5:
-        raise StarsError(f"a DSR score is between 1 and 5 (got {float(score):g})")
+        raise StarsError(tr("a DSR score is between 1 and 5 (got {score:g})", score=float(score)))
     if raters <= 0:
-        raise StarsError("the score needs the number of raters (评分人数) above 0")
+        raise StarsError(tr("the score needs the number of raters (评分人数) above 0"))
     return PageFigures(
         key,
         origin,
@@ -146,21 +153,35 @@ def counts_from_percent(
     approximate (said in the notes, and ``approximate`` is True).
     """
     if raters < 0:
-        raise StarsError("the number of raters cannot be negative")
+        raise StarsError(tr("the number of raters cannot be negative"))
     if len(percents) != len(STARS):
-        raise StarsError(f"expected 5 percentages (5★ 4★ 3★ 2★ 1★), got {len(percents)}")
+        raise StarsError(
+            tr(
+                "expected 5 percentages (5★ 4★ 3★ 2★ 1★), got {n_percents}",
+                n_percents=len(percents),
+            )
+        )
     if any(p < 0 or p > 100 for p in percents):
-        raise StarsError("a percentage is between 0 and 100")
+        raise StarsError(tr("a percentage is between 0 and 100"))
     exact = [raters * p / 100 for p in percents]
     counts = [math.floor(x + Fraction(1, 2)) for x in exact]
     notes: list[str] = []
     off = raters - sum(counts)
     if off:
-        notes.append(
-            f"the percentages give {sum(counts)} ratings, not the {raters} raters the page "
-            f"states (each share is rounded); {abs(off)} rating(s) "
-            f"{'added to' if off > 0 else 'taken from'} the stars rounded the most"
+        template = (
+            N_(
+                "the percentages give {ratings} ratings, not the {raters} raters the page "
+                "states (each share is rounded); {off} rating(s) added to the stars rounded "
+                "the most"
+            )
+            if off > 0
+            else N_(
+                "the percentages give {ratings} ratings, not the {raters} raters the page "
+                "states (each share is rounded); {off} rating(s) taken from the stars rounded "
+                "the most"
+            )
         )
+        notes.append(tr(template, ratings=sum(counts), raters=raters, off=abs(off)))
         # The stars whose rounding moved furthest from the exact share in the direction
         # that needs correcting; ties: the higher star first (the page's order).
         order = sorted(
@@ -171,7 +192,7 @@ def counts_from_percent(
         while off:
             movable = [i for i in order if step > 0 or counts[i] > 0]
             if not movable:
-                raise StarsError("the percentages cannot give the number of raters")
+                raise StarsError(tr("the percentages cannot give the number of raters"))
             for i in movable[: abs(off)]:
                 counts[i] += step
                 off -= step
@@ -179,8 +200,11 @@ def counts_from_percent(
     approximate = error >= Fraction(1, 2) or bool(notes)
     if approximate:
         notes.append(
-            f"counts derived from percentages shown with {decimals} decimal(s): each may be "
-            f"off by up to {math.ceil(error)} rating(s)"
+            tr(
+                "counts derived from percentages shown with {decimals} decimal(s): each may be off by up to {value} rating(s)",
+                decimals=decimals,
+                value=math.ceil(error),
+            )
         )
     return tuple(counts), approximate, notes
 
@@ -315,7 +339,9 @@ def compute_page_dsr(
     for key, counts in (added or {}).items():
         base = figures.get(key)
         if base is None:
-            raise StarsError(f"{key}: no star counts to add to (give the page's figures for it)")
+            raise StarsError(
+                tr("{key}: no star counts to add to (give the page's figures for it)", key=key)
+            )
         after = with_counts(base, counts, f"{base.origin} + --add")
         what_if[key] = WhatIf(tuple(counts), page_dimension(key, after, rules))
     notes = [note for f in figures.values() for note in f.notes]

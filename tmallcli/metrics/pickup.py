@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from tmallcli.i18n import tr
 from tmallcli.metrics.shipping import (
     FOLD_FLAGS,
     ORDER_COLUMNS,
@@ -208,7 +209,7 @@ def _complete(
 
 
 def _hours(duration: pl.Expr) -> pl.Expr:
-    return (duration.dt.total_seconds() / 3600).round(2)
+    return duration.dt.total_seconds() / 3600  # full precision; tables show two decimals
 
 
 def _tally(frame: pl.LazyFrame, key: pl.Expr | str) -> pl.LazyFrame:
@@ -366,9 +367,9 @@ def compute_pickup(
         warnings.append(
             Notice(
                 NO_PICKUP_SOURCE,
-                "no pickup time: the orders export has no 揽收时间 column and no --logistics "
-                "was given, so every order counts as not picked up; the rate cannot be computed "
-                "from 发货时间 (shipped_at), which is the seller's click, not the courier's pickup",
+                tr(
+                    "no pickup time: the orders export has no 揽收时间 column and no --logistics was given, so every order counts as not picked up; the rate cannot be computed from 发货时间 (shipped_at), which is the seller's click, not the courier's pickup"
+                ),
             )
         )
     return PickupResult(

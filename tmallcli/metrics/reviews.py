@@ -12,7 +12,6 @@ the platform rates per item, so 好评率 counts rows, not orders (unlike the DS
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -190,9 +189,9 @@ class TriageResult:
 
     @property
     def good_rate(self) -> float | None:
-        """好评率 = 好评 / (好评 + 中评 + 差评), 4 decimals rounded half up; None with no rating."""
+        """好评率 = 好评 / (好评 + 中评 + 差评) in full precision; None with no rating."""
         exact = self.good_rate_exact
-        return None if exact is None else math.floor(exact * 10_000 + Fraction(1, 2)) / 10_000
+        return None if exact is None else float(exact)
 
 
 def rating_texts(ratings: pl.LazyFrame) -> pl.DataFrame:
@@ -336,9 +335,7 @@ def compute_triage(
         )
         .pipe(classify, rules)
         .with_columns(
-            ((pl.lit(instant) - pl.col("rated_at")).dt.total_milliseconds() / 3_600_000).alias(
-                "hours"
-            ),
+            (pl.lit(instant) - pl.col("rated_at")).dt.total_milliseconds().alias("age_ms"),
             (~pl.col("replied") & (pl.col("rated_at") < reply_by)).alias("overdue"),
         )
     )
@@ -439,7 +436,9 @@ def _entry(row: dict[str, Any], rules: TriageRules) -> QueueEntry:
         reply=row["reply"],
         causes=causes,
         replied=bool(row["replied"]),
-        hours=round(float(row["hours"]), 1),
+        # Divided here, not in Polars (whose division by a constant is off by an ulp: 30 h
+        # came out as 29.999999999999996); JSON keeps the hours in full (SPEC §14).
+        hours=int(row["age_ms"]) / 3_600_000,
         overdue=bool(row["overdue"]),
         action=actions[0],
         actions=actions,

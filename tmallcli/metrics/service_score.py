@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from tmallcli.i18n import tr
+
 DIMENSIONS = ("product", "logistics", "after_sales", "consultation", "disputes")
 
 # Why a metric has no score.
@@ -96,6 +98,7 @@ class MetricScore:
     approximate: bool = False  # the value is an approximation (its export lacks a column)
     note: str | None = None  # why the value is missing or approximate, when the status does not say
     stale: bool = False  # its window runs past its export's data (SPEC §14)
+    missing_reason: str | None = None  # why there is no value (SPEC §14 coverage)
 
     @property
     def points_lost(self) -> float:
@@ -110,6 +113,26 @@ class DimensionScore:
     weight: float  # after renormalisation
     configured_weight: float
     score: float | None  # weighted mean of its metrics' scores
+
+
+@dataclass(frozen=True)
+class MissingMetric:
+    metric: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the category's assessed metrics the total rests on (SPEC §14): a total
+    from part of them is *partial* — the platform's own total counts them all."""
+
+    metrics_used: int
+    metrics_total: int
+    missing: tuple[MissingMetric, ...]
+
+    @property
+    def partial(self) -> bool:
+        return self.metrics_used < self.metrics_total
 
 
 @dataclass
@@ -134,6 +157,19 @@ class ServiceScore:
         return None if total is None else total >= self.threshold - 1e-12
 
     @property
+    def coverage(self) -> Coverage:
+        """The metrics weighted in the category (configured weight > 0), those with a value
+        (measured or a what-if) and why each of the others has none."""
+        assessed = [m for m in self.metrics.values() if m.configured_weight > 0]
+        used = [m for m in assessed if m.score is not None]
+        missing = tuple(
+            MissingMetric(m.key, m.missing_reason or m.note or m.status)
+            for m in assessed
+            if m.score is None
+        )
+        return Coverage(len(used), len(assessed), missing)
+
+    @property
     def worst(self) -> list[str]:
         ranked = [m for m in self.metrics.values() if m.score is not None and m.weight > 0]
         ranked.sort(key=lambda m: (-m.points_lost, m.key))
@@ -153,6 +189,7 @@ class MetricInput:
     approximate: bool = False
     note: str | None = None
     stale: bool = False  # its window runs past its export's data (SPEC §14)
+    missing_reason: str | None = None  # why there is no value (no chats export, …)
 
 
 def score_service(
@@ -190,6 +227,7 @@ def score_service(
             given.approximate and key not in what_if,
             None if key in what_if else given.note,
             given.stale and key not in what_if,
+            None if key in what_if else given.missing_reason,
         )
     dimensions: dict[str, DimensionScore] = {}
     live: dict[str, float] = {}
@@ -221,8 +259,10 @@ def score_service(
     ]
     if missing:
         notes.append(
-            "left out and the other weights renormalised: "
-            + ", ".join(f"{k} ({metrics[k].status})" for k in missing)
+            tr(
+                "left out and the other weights renormalised: {metrics}",
+                metrics=", ".join(f"{k} ({metrics[k].status})" for k in missing),
+            )
         )
     return ServiceScore(category.name, float(category.threshold), metrics, dimensions, notes)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.compensation import KINDS
@@ -64,12 +65,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "{orders} late order(s) in {groups} group(s)",
     ),
     "line.ledger": (
-        "账本 {path}: 本次记录 {lines} 行, {total} 元 (运行 {run}); 此前已付 {before} 元",
-        "Ledger {path}: recorded {lines} line(s), {total} yuan (run {run}); paid before {before} yuan",
+        "账本 {path}: 本次记录 {lines} 行, {total} 元 (运行 {run}); 这些订单此前已记账 {before} 元",
+        "Ledger {path}: recorded {lines} line(s), {total} yuan (run {run}); these orders held "
+        "{before} yuan before",
     ),
     "line.ledger_dry": (
-        "账本 {path}: 试运行, 未写入; 此前已付 {before} 元",
-        "Ledger {path}: dry run, nothing written; paid before {before} yuan",
+        "账本 {path}: 试运行, 未写入; 这些订单此前已记账 {before} 元",
+        "Ledger {path}: dry run, nothing written; these orders held {before} yuan before",
     ),
     "line.recon": (
         "对账 (延迟发货自动赔付): 本工具应赔 {computed} 元, 平台已赔 {platform} 元 ({orders} 单), 差额 {diff} 元; "
@@ -134,9 +136,10 @@ def hours_text(seconds: int | None) -> str:
 
 
 def hours_value(seconds: int | None) -> float | None:
+    """Hours in full precision for JSON (SPEC §14); :func:`hours_text` is what tables show."""
     if seconds is None:
         return None
-    return _tenths(seconds) / 10
+    return seconds / 3600
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
@@ -207,6 +210,10 @@ def reason(payout: Payout, rules: CompensationRules, labels: Labels = ZH) -> str
             parts.append(t("r.ledger", amount=yuan(payout.ledger_fen)))
         text += sep + t("r.already", amount=yuan(already), parts=f" ({', '.join(parts)})")
     return text
+
+
+def _reason_in(payout: Payout, labels: Labels, *, rules: CompensationRules) -> str:
+    return reason(payout, rules, labels)
 
 
 # JSON shapes (SPEC §5). A line carries its late-shipment, promise and stock details only
@@ -283,7 +290,7 @@ RECONCILIATION = Shape(
     money=("computed_total_fen", "platform_total_fen", "difference_fen"),
     nested={"not_late": RECONCILED, "different": RECONCILED},
 )
-LEDGER = Shape(omit=("existed",))
+LEDGER = Shape(omit=("existed", "open"))  # the open list is the payouts
 UNATTRIBUTED = Shape(money=("amount_fen",))
 
 
@@ -336,22 +343,45 @@ class CompensationReport:
 
     @property
     def due(self) -> bool:
+        if self.ledger is not None:  # money owed until it is marked paid (SPEC §5.1)
+            return bool(self.ledger.open)
         return bool(self.settlement.payouts)
+
+    def _loop_json(self) -> dict[str, Any]:
+        """With a ledger: the open list and its totals (SPEC §5.1), ``total_fen`` = open."""
+        from tmallcli.render.open_list import open_json, open_summary
+
+        ledger = self.ledger
+        assert ledger is not None
+        shape = _payout_shape(self.rules)
+        return {
+            "payouts": open_json(ledger, self.settlement, lambda p: to_json(p, shape)),
+            "total_fen": ledger.open_total_fen,
+            "total": yuan(ledger.open_total_fen),
+            "run_id": ledger.run_id,
+            "open_total_fen": ledger.open_total_fen,
+            "open_total": yuan(ledger.open_total_fen),
+            "new_total_fen": ledger.new_total_fen,
+            "new_total": yuan(ledger.new_total_fen),
+            "summary": open_summary(ledger, KINDS),
+        }
 
     def to_json(self) -> dict[str, Any]:
         p, s = self.proposal, self.settlement
         recon = p.reconciliation
+        loop = {} if self.ledger is None else self._loop_json()
         return {
             "as_of": self.as_of.date,
             "as_of_instant": p.as_of,
             "payouts": many(s.payouts, _payout_shape(self.rules)),
             "total_fen": s.total_fen,
             "total": yuan(s.total_fen),
+            **loop,
             "late_orders": p.late_orders,
             "late_groups": p.late_groups,
             "severe_after_hours": self.rules.severe_after_hours,
             "severe": many(p.severe, SEVERE),
-            "summary": _summary(s.payouts),
+            "summary": loop.get("summary") or _summary(s.payouts),
             "reconciliation": None if recon is None else to_json(recon, RECONCILIATION),
             "ledger": None if self.ledger is None else to_json(self.ledger, LEDGER),
             "undecided_promises": p.undecided_promises,
@@ -364,10 +394,15 @@ class CompensationReport:
         p, s = self.proposal, self.settlement
         doc = Document(t("title"))
         doc.line(t("line.as_of", instant=f"{p.as_of:%Y-%m-%d %H:%M:%S}"))
-        doc.line(
-            t("line.total", n=len(s.payouts), total=yuan(s.total_fen)),
-            BAD if s.payouts else None,
-        )
+        if self.ledger is None:
+            doc.line(
+                t("line.total", n=len(s.payouts), total=yuan(s.total_fen)),
+                BAD if s.payouts else None,
+            )
+        else:
+            from tmallcli.render.open_list import open_lines
+
+            open_lines(doc, self.ledger, labels)
         doc.line(t("line.late", orders=p.late_orders, groups=p.late_groups), "dim")
         if self.ledger is not None:
             before = yuan(self.ledger.previously_paid_fen)
@@ -390,7 +425,7 @@ class CompensationReport:
                 )
         if p.undecided_promises:
             doc.line(t("line.undecided", n=len(p.undecided_promises)), WARN)
-        for u in s.unattributed:
+        for u in s.unattributed if self.ledger is None else []:  # else: adjustment lines
             doc.line(
                 t("line.unattributed", group=u.group_id, amount=yuan(u.amount_fen)),
                 BAD,
@@ -413,9 +448,17 @@ class CompensationReport:
             ]
             for payout in s.payouts
         ]
-        doc.sections.append(Section("payouts", t("payouts"), columns, rows))
+        if self.ledger is None:
+            doc.sections.append(Section("payouts", t("payouts"), columns, rows))
+            summary = _summary(s.payouts)
+            count, total = len(s.payouts), s.total_fen
+        else:
+            from tmallcli.render.open_list import open_section, open_summary
 
-        summary = _summary(s.payouts)
+            words = partial(_reason_in, rules=self.rules)
+            doc.sections.append(open_section(self.ledger, s, words, labels))
+            summary = open_summary(self.ledger, KINDS)
+            count, total = len(self.ledger.open), self.ledger.open_total_fen
         sum_columns = [
             Column("kind", t("kind")),
             Column("count", t("count"), numeric=True),
@@ -434,9 +477,9 @@ class CompensationReport:
         sum_rows.append(
             [
                 Cell(t("all"), raw="all"),
-                cell(len(s.payouts)),
+                cell(count),
                 cell(sum(v["orders"] for v in summary.values())),
-                Cell(yuan(s.total_fen), raw=yuan(s.total_fen)),
+                Cell(yuan(total), raw=yuan(total)),
             ]
         )
         doc.sections.append(Section("summary", t("summary"), sum_columns, sum_rows))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.dsr import round_half_up
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.serialise import Shape, many, to_json
+from tmallcli.render.verdicts import ILLUSTRATIVE, illustrative_note, marked
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -122,6 +123,7 @@ class CsReport:
     result: CsResult
     as_of: AsOf
     min_average: Fraction | None = None  # --min-average, else cs.min_average; None: no target
+    threshold_source: str | None = None  # platform / illustrative / config (SPEC §14)
 
     @property
     def below_min_average(self) -> bool:
@@ -148,6 +150,7 @@ class CsReport:
             },
             "min_average": None if self.min_average is None else float(self.min_average),
             "below_min_average": self.below_min_average,
+            "threshold_source": None if self.min_average is None else self.threshold_source,
             "excluded": r.excluded,
             "accounts": many(r.accounts, ACCOUNT),
             "no_tags_label": rules.no_tags_label,
@@ -205,10 +208,12 @@ class CsReport:
                 + t(
                     key,
                     average=_average_text(r.human),
-                    target=_threshold_text(self.min_average),
+                    target=marked(_threshold_text(self.min_average), self.threshold_source),
                 ),
                 BAD if self.below_min_average else GOOD,
             )
+            if self.threshold_source == ILLUSTRATIVE:
+                doc.line(illustrative_note(labels), "dim")
         if r.human_unknown_source:
             doc.line(t("unknown_source", n=r.human_unknown_source), WARN)
         if any(r.excluded.values()):

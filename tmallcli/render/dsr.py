@@ -34,6 +34,7 @@ class DsrReport:
     result: DsrResult | PageDsr
     as_of: AsOf
     category: str
+    threshold_source: str | None = None  # of the flags' thresholds 4.4 / 4.6 (SPEC §14)
 
     @property
     def flagged(self) -> bool:
@@ -45,7 +46,10 @@ class DsrReport:
         if isinstance(self.result, PageDsr):
             from tmallcli.render.dsr_page import page_json
 
-            return page_json(self.result, self.as_of, self.category)
+            return {
+                **page_json(self.result, self.as_of, self.category),
+                "threshold_source": self.threshold_source,
+            }
         r = self.result
         return {
             "as_of": self.as_of.date,
@@ -57,6 +61,7 @@ class DsrReport:
             "excluded": r.excluded,
             "rolloff": many(r.rolloff),
             "items": many(r.items),
+            "threshold_source": self.threshold_source,
         }
 
     def document(self, labels: Labels) -> Document:

@@ -119,11 +119,11 @@ def page_json(page: PageDsr, as_of: AsOf, category: str) -> dict[str, Any]:
 
 
 def _difference(page: PageDimension, ratings: DimensionScore) -> float | None:
-    """Recomputed minus the page's score, 4 decimals (what the counting rules change)."""
+    """Recomputed minus the page's score, in full (what the counting rules change)."""
     if not page.given or page.exact is None or ratings.exact is None:
         return None
     diff = ratings.exact - page.exact
-    return round(float(diff), 4)
+    return float(diff)
 
 
 def _text(value: float | None) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tmallcli.metrics.compensation import KINDS
 from tmallcli.money import yuan
 from tmallcli.render.compensation import LABELS as PAYOUT_LABELS
-from tmallcli.render.document import Cell, Column, Document, Section, cell
+from tmallcli.render.document import WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.serialise import Shape, many
 
 if TYPE_CHECKING:
@@ -26,11 +26,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "line.ledger_file": ("账本 {path}", "Ledger {path}"),
     "line.filters": ("筛选: {filters}", "Filters: {filters}"),
     "line.ledger_total": ("共 {n} 行, 合计 {total} 元", "{n} line(s), {total} yuan in all"),
+    "line.states": (
+        "待发 {owed} 元 · 已发放 {paid} 元 · 作废 {void} 元",
+        "owed {owed} yuan · paid {paid} yuan · void {void} yuan",
+    ),
+    "line_id": ("行号", "Line"),
+    "state": ("状态", "State"),
+    "state.owed": ("待发", "owed"),
+    "state.paid": ("已发放", "paid"),
+    "state.void": ("作废", "void"),
+    "state.adjustment": ("(调整)", "(adjustment)"),
+    "settled_at": ("发放/作废时间", "Settled at"),
+    "note": ("备注", "Note"),
 }
 LEDGER_ENTRY = Shape(
-    keys=("kind", "buyer", "order_id", "amount_fen", "group_id", "run_id", "recorded_at"),
+    keys=(
+        "line_id",
+        "state",
+        "kind",
+        "buyer",
+        "order_id",
+        "amount_fen",
+        "group_id",
+        "run_id",
+        "recorded_at",
+        "adjustment",
+        "settled_at",
+        "note",
+    ),
     money=("amount_fen",),
 )
+STATES = ("owed", "paid", "void")
 
 
 @dataclass
@@ -49,10 +75,12 @@ class LedgerListingReport:
             "since": self.listing.since,
             "buyer": self.listing.buyer,
             "run_id": self.listing.run_id,
-            "payouts": many(entries, LEDGER_ENTRY),
+            "state": self.listing.state,
+            "lines": many(entries, LEDGER_ENTRY),
             "count": len(entries),
             "total_fen": self.listing.total_fen,
             "total": yuan(self.listing.total_fen),
+            "totals": {f"{state}_fen": self.listing.state_fen(state) for state in STATES},
             "summary": summary,
         }
 
@@ -68,10 +96,18 @@ class LedgerListingReport:
             filters.append(f"--buyer {self.listing.buyer}")
         if self.listing.run_id is not None:
             filters.append(f"--run {self.listing.run_id}")
+        if self.listing.state is not None:
+            filters.append(f"--state {self.listing.state}")
         if filters:
             doc.line(t("line.filters", filters=" ".join(filters)), "dim")
         doc.line(t("line.ledger_total", n=data["count"], total=data["total"]))
+        doc.line(
+            t("line.states", **{s: yuan(self.listing.state_fen(s)) for s in STATES}),
+            WARN if self.listing.state_fen("owed") else None,
+        )
         columns = [
+            Column("line_id", t("line_id"), numeric=True),
+            Column("state", t("state")),
             Column("kind", t("kind")),
             Column("buyer", t("buyer")),
             Column("order_id", t("order_id")),
@@ -79,9 +115,17 @@ class LedgerListingReport:
             Column("group_id", t("group_id")),
             Column("run_id", t("run_id")),
             Column("recorded_at", t("recorded_at")),
+            Column("settled_at", t("settled_at")),
+            Column("note", t("note")),
         ]
         rows = [
             [
+                cell(e.line_id),
+                Cell(
+                    t(f"state.{e.state}") + (t("state.adjustment") if e.adjustment else ""),
+                    WARN if e.state == "owed" else None,
+                    e.state,
+                ),
                 Cell(t(f"kind.{e.kind}"), raw=e.kind),
                 cell(e.buyer),
                 cell(e.order_id),
@@ -89,10 +133,12 @@ class LedgerListingReport:
                 cell(e.group_id),
                 cell(e.run_id),
                 cell(e.recorded_at),
+                cell(e.settled_at),
+                cell(e.note),
             ]
             for e in self.listing.entries
         ]
-        doc.sections.append(Section("payouts", t("ledger.entries"), columns, rows))
+        doc.sections.append(Section("lines", t("ledger.entries"), columns, rows))
         sum_columns = [
             Column("kind", t("kind")),
             Column("count", t("count"), numeric=True),

@@ -128,6 +128,7 @@ AUTO_REFUND = Shape(nested={"rules": SIMULATION, "combined": SIMULATION})
 @dataclass
 class RefundsReport:
     result: RefundsResult
+    threshold_source: str | None = None  # of intervention_after_hours (SPEC §14)
 
     @property
     def intervention_risk(self) -> bool:
@@ -144,6 +145,7 @@ class RefundsReport:
             "return_refund_hours": r.return_refund_hours,
             "dispute_refund_rate": r.dispute_refund_rate,
             "intervention_after_hours": r.rules.intervention_after_hours,
+            "threshold_source": self.threshold_source,
             "counts": r.counts,
             "by_reason": many(r.by_reason, BY_REASON),
             "by_type": many(r.by_type, BY_TYPE),

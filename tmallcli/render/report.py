@@ -3,7 +3,7 @@ and JSON with every section exactly as its own command gives it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,14 @@ from tmallcli.money import yuan
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section
 from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import Shape, many, to_json
+from tmallcli.render.verdicts import (
+    ILLUSTRATIVE,
+    coverage_json,
+    coverage_mark,
+    illustrative_note,
+    marked,
+    partial_line,
+)
 
 if TYPE_CHECKING:
     from tmallcli.render.document import Renderable
@@ -61,6 +69,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "todo.payouts_due": ("待发延迟发货赔付", "Compensation payouts due"),
     "todo.payouts_detail": ("合计 {money} 元 (未对账本去重)", "{money} yuan in all (no ledger)"),
+    "todo.payouts_open": (
+        "未发放 {money} 元 (账本), 今日新增 {new} 笔",
+        "{money} yuan not yet sent (ledger), {new} new today",
+    ),
     "todo.reviews_to_answer": ("待回复中差评", "Bad reviews to answer"),
     "todo.reviews_detail": ("超{hours}小时 {overdue} 条", "{overdue} older than {hours} h"),
     "todo.refunds_waiting": ("待处理退款", "Refunds waiting for the seller"),
@@ -111,6 +123,11 @@ class ScoreLine:
     points_lost: float | None = None
     check: bool = False  # counts for --check
     stale: bool = False  # its window runs past its export's data (SPEC §14)
+    # SPEC §14: where the threshold comes from (platform / illustrative / config), where the
+    # score's scale does, and whether the value rests on part of its inputs (the service total).
+    threshold_source: str | None = None
+    score_source: str | None = None
+    partial: bool = False
 
 
 @dataclass
@@ -118,6 +135,10 @@ class ShopSummary:
     report: ShopReport
     # How far each export reaches, which are stale (SPEC §14): the header and its banner.
     freshness: Freshness | None = None
+    # --allow-partial: --check judges a partial service total like a whole one (SPEC §14).
+    allow_partial: bool = False
+    # --history: each figure's recorded days (tmallcli.history.Point), for the HTML's trends.
+    trends: dict[str, list[Any]] = field(default_factory=dict)
 
     def title(self, labels: Labels = ZH) -> str:
         """店铺体检报告 · the shop's name (when known) · the category (SPEC §14)."""
@@ -141,21 +162,32 @@ class ShopSummary:
 
         r = self.report
         run = r.compensation
+        source = r.threshold_sources.get
         return {
             "service": None
             if r.service is None
-            else ServiceReport(r.service, r.as_of, None, r.service_notes, r.service_warnings),
-            "dsr": None if r.dsr is None else DsrReport(r.dsr, r.as_of, r.category),
+            else ServiceReport(
+                r.service,
+                r.as_of,
+                None,
+                r.service_notes,
+                r.service_warnings,
+                r.service_sources,
+                self.allow_partial,
+            ),
+            "dsr": None if r.dsr is None else DsrReport(r.dsr, r.as_of, r.category, source("dsr")),
             "pickup": None if r.pickup is None else PickupReport(r.pickup),
             "response": None if r.response is None else ResponseReport(r.response),
-            "refunds": None if r.refunds is None else RefundsReport(r.refunds),
+            "refunds": None if r.refunds is None else RefundsReport(r.refunds, source("refunds")),
             "compensation": None
             if run is None
             else CompensationReport(
-                run.proposal, run.settlement, r.as_of, run.rules, warnings=run.warnings
+                run.proposal, run.settlement, r.as_of, run.rules, run.ledger, run.warnings
             ),
-            "cs": None if r.cs is None else CsReport(r.cs, r.as_of, r.cs_min_average),
-            "triage": None if r.triage is None else TriageReport(r.triage, r.as_of),
+            "cs": None if r.cs is None else CsReport(r.cs, r.as_of, r.cs_min_average, source("cs")),
+            "triage": None
+            if r.triage is None
+            else TriageReport(r.triage, r.as_of, source("triage")),
         }
 
     # ------------------------------------------------------------------ summary
@@ -168,20 +200,26 @@ class ShopSummary:
 
         t, service = labels.of(LABELS), labels.of(SERVICE_LABELS)
         r = self.report
+        source = r.threshold_sources.get
+        scales = {} if r.service_sources is None else r.service_sources.scales
         lines: list[ScoreLine] = []
         s = r.service
         if s is not None:
             total = s.total
+            coverage = s.coverage
+            shown = "—" if total is None else f"{round2(total):.2f}"
             lines.append(
                 ScoreLine(
                     "service_total",
                     t("service_total"),
-                    None if total is None else round(total, 4),
-                    "—" if total is None else f"{round2(total):.2f}",
+                    total,
+                    f"{shown} {coverage_mark(coverage, labels)}" if coverage.partial else shown,
                     s.threshold,
-                    f"≥ {s.threshold:.2f}",
+                    marked(f"≥ {s.threshold:.2f}", source("service")),
                     s.passed,
                     check=True,
+                    threshold_source=source("service"),
+                    partial=coverage.partial,
                 )
             )
         if r.dsr is not None:
@@ -194,9 +232,10 @@ class ShopSummary:
                         d.score,
                         "—" if d.score is None else f"{d.score:.2f}",
                         None if top is None else float(top),
-                        "—" if top is None else f"≥ {format_threshold(top)}",
+                        "—" if top is None else marked(f"≥ {format_threshold(top)}", source("dsr")),
                         None if d.exact is None else not d.flags,
                         check=True,
+                        threshold_source=source("dsr"),
                     )
                 )
         if s is not None:
@@ -211,7 +250,8 @@ class ShopSummary:
                         m.value,
                         format_value(key, m.value, t),
                         score=m.score,
-                        points_lost=round(m.points_lost, 4),
+                        points_lost=m.points_lost,
+                        score_source=scales.get(key),
                     )
                 )
         if r.cs is not None:
@@ -224,9 +264,10 @@ class ShopSummary:
                     r.cs.human.average,
                     "—" if r.cs.human.average is None else f"{r.cs.human.average:.2f}",
                     None if target is None else float(target),
-                    "—" if target is None else f"≥ {float(target):.2f}",
+                    "—" if target is None else marked(f"≥ {float(target):.2f}", source("cs")),
                     None if target is None or average is None else not average < target,
                     check=True,
+                    threshold_source=None if target is None else source("cs"),
                 )
             )
         if r.triage is not None:
@@ -248,9 +289,10 @@ class ShopSummary:
                     late,
                     str(late),
                     0,
-                    "0",
+                    marked("0", source("refunds")),
                     late == 0,
                     check=True,
+                    threshold_source=source("refunds"),
                 )
             )
         if r.triage is not None:
@@ -262,9 +304,10 @@ class ShopSummary:
                     overdue,
                     str(overdue),
                     0,
-                    "0",
+                    marked("0", source("triage")),
                     overdue == 0,
                     check=True,
+                    threshold_source=source("triage"),
                 )
             )
         if self.freshness is not None:
@@ -274,9 +317,20 @@ class ShopSummary:
         return lines
 
     def failed_checks(self, labels: Labels = ZH) -> list[ScoreLine]:
-        """--check: the service score below its threshold, a DSR flag, the human CS average
-        below cs.min_average, a refund waiting past 72 h, an overdue bad review."""
-        return [line for line in self.score_lines(labels) if line.check and line.passed is False]
+        """--check: the service score below its threshold or partial (unless --allow-partial),
+        a DSR flag, the human CS average below cs.min_average, a refund waiting past 72 h, an
+        overdue bad review."""
+        return [
+            line
+            for line in self.score_lines(labels)
+            if line.check and (line.passed is False or (line.partial and not self.allow_partial))
+        ]
+
+    @property
+    def partial_failed(self) -> bool:
+        """--check trips on a partial service total (SPEC §14)."""
+        s = self.report.service
+        return s is not None and s.coverage.partial and not self.allow_partial
 
     @property
     def failed(self) -> bool:
@@ -299,7 +353,7 @@ class ShopSummary:
                 {
                     "metric": key,
                     "label": service(key),
-                    "points_lost": round(m.points_lost, 4),
+                    "points_lost": m.points_lost,
                     "value": m.value,
                     "evidence": [evidence_text(key, e, labels) for e in m.evidence],
                     "evidence_rows": m.evidence,
@@ -321,7 +375,16 @@ class ShopSummary:
                 "compensation_fen": cost,
                 "compensation": yuan(cost),
             }
-        if r.compensation is not None:
+        if r.compensation is not None and r.compensation.ledger is not None:
+            ledger = r.compensation.ledger  # the open list (SPEC §5.1)
+            todo["payouts_due"] = {
+                "count": len(ledger.open),
+                "total_fen": ledger.open_total_fen,
+                "total": yuan(ledger.open_total_fen),
+                "new_today": sum(1 for p in ledger.open if p.new or p.age_days == 0),
+                "ledger": ledger.path,
+            }
+        elif r.compensation is not None:
             settlement = r.compensation.settlement
             todo["payouts_due"] = {
                 "count": len(settlement.payouts),
@@ -346,7 +409,8 @@ class ShopSummary:
     def to_json(self) -> dict[str, Any]:
         r = self.report
         lines = self.score_lines(ZH)
-        failed = [line.key for line in lines if line.check and line.passed is False]
+        failed = [line.key for line in self.failed_checks(ZH)]
+        service = r.service
         data: dict[str, Any] = {
             "as_of": r.as_of.date,
             "category": r.category,
@@ -367,13 +431,17 @@ class ShopSummary:
                         "display": line.display,
                         "threshold": line.threshold,
                         "passed": line.passed,
-                        "score": None if line.score is None else round(line.score, 4),
+                        "score": line.score,
                         "points_lost": line.points_lost,
                         "check": line.check,
+                        "threshold_source": line.threshold_source,
                         **({"stale": True} if line.stale else {}),
                     }
                     for line in lines
                 ],
+                # SPEC §14: the service total from part of its metrics.
+                "partial": service is not None and service.coverage.partial,
+                "coverage": None if service is None else coverage_json(service.coverage),
                 "worst": self.worst(ZH),
             },
             "todo": self.todo(),
@@ -398,9 +466,14 @@ class ShopSummary:
         if r.ignored:
             head += f"  ·  {t('ignored', n=len(r.ignored))}"
         doc.line(head, "dim")
-        failed = self.failed_checks(t)
+        failed = self.failed_checks(labels)
         if failed:
-            names = ", ".join(line.label for line in failed)
+            names = ", ".join(
+                f"{line.label} {coverage_mark(r.service.coverage, labels)}"
+                if line.partial and r.service is not None
+                else line.label
+                for line in failed
+            )
             doc.line(t("some_failed", n=len(failed), names=names), BAD)
         else:
             doc.line(t("all_passed"), GOOD)
@@ -411,6 +484,10 @@ class ShopSummary:
             if banner is not None:
                 doc.line(banner, BAD)
             doc.line(data_through_line(self.freshness, labels), "dim")
+        if r.service is not None and r.service.coverage.partial:
+            from tmallcli.render.service import LABELS as SERVICE_LABELS
+
+            doc.line(partial_line(r.service.coverage, labels, labels.of(SERVICE_LABELS)), WARN)
         for section, reason in r.skipped.items():
             doc.line(
                 t("skipped", name=t(f"section.{section}"), reason=reason),
@@ -445,7 +522,8 @@ class ShopSummary:
 
     def _scores_section(self, t: Labels) -> Section:
         rows = []
-        for line in self.score_lines(t):
+        lines = self.score_lines(t)
+        for line in lines:
             verdict = (
                 Cell("—", raw="")
                 if line.passed is None
@@ -456,7 +534,11 @@ class ShopSummary:
             score = (
                 Cell("—", raw="")
                 if line.score is None
-                else Cell(f"{line.score:.2f}", BAD if line.score < 3 else None, line.score)
+                else Cell(
+                    marked(f"{line.score:.2f}", line.score_source),
+                    BAD if line.score < 3 else None,
+                    line.score,
+                )
             )
             if line.stale:  # the value's window runs past its export's data (SPEC §14)
                 from tmallcli.render.freshness import LABELS as FRESHNESS
@@ -467,12 +549,19 @@ class ShopSummary:
             rows.append(
                 [
                     Cell(line.label, raw=line.key),
-                    Cell(line.display, BAD if line.passed is False else None, line.value),
+                    Cell(
+                        line.display,
+                        BAD if line.passed is False else WARN if line.partial else None,
+                        line.value,
+                    ),
                     score,
                     Cell(line.threshold_display, raw=line.threshold),
                     verdict,
                 ]
             )
+        placeholders = any(
+            ILLUSTRATIVE in (line.threshold_source, line.score_source) for line in lines
+        )
         return Section(
             "scores",
             t("scores"),
@@ -484,6 +573,7 @@ class ShopSummary:
                 Column("result", t("result")),
             ],
             rows,
+            [illustrative_note(t)] if placeholders else [],
         )
 
     def todo_lines(self, labels: Labels) -> list[tuple[str, str, int, str, bool]]:
@@ -498,6 +588,9 @@ class ShopSummary:
                     money=item["compensation"],
                 )
                 urgent = item["late_shipment_risk"] > 0
+            elif key == "payouts_due" and "ledger" in item:
+                detail = t("todo.payouts_open", money=item["total"], new=item["new_today"])
+                urgent = item["count"] > 0
             elif key == "payouts_due":
                 detail = t("todo.payouts_detail", money=item["total"])
                 urgent = item["count"] > 0

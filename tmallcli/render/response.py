@@ -94,7 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def _seconds(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return value  # full precision in JSON (SPEC §14); the tables show two decimals
 
 
 def hour_ranges(hours: tuple[int, ...] | list[int]) -> str:

@@ -10,6 +10,7 @@ from tmallcli.metrics.reviews import BAD as BAD_RATING
 from tmallcli.metrics.reviews import NEUTRAL
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.serialise import Shape, many
+from tmallcli.render.verdicts import ILLUSTRATIVE, illustrative_note, marked
 
 if TYPE_CHECKING:
     from tmallcli.metrics.reviews import TriageResult
@@ -90,6 +91,7 @@ ENTRY = Shape(
 class TriageReport:
     result: TriageResult
     as_of: AsOf
+    threshold_source: str | None = None  # of reply_within_hours (SPEC §14)
 
     @property
     def overdue(self) -> bool:
@@ -121,6 +123,7 @@ class TriageReport:
             "cause_actions": dict(r.cause_actions),
             "unanswered": r.unanswered,
             "reply_within_hours": r.reply_within_hours,
+            "threshold_source": self.threshold_source,
             "overdue": r.overdue,
             "queue_total": r.queue_total,
             "queue": many(r.queue, ENTRY),
@@ -166,8 +169,11 @@ class TriageReport:
             f"{t('bad')} {r.bad})  ·  {t('unanswered')} {r.unanswered}"
         )
         if r.overdue:
-            overdue = t("overdue").format(hours=r.reply_within_hours)
+            hours = marked(str(r.reply_within_hours), self.threshold_source)
+            overdue = t("overdue").format(hours=hours)
             doc.line(f"⚠ {overdue}: {r.overdue}", BAD)
+            if self.threshold_source == ILLUSTRATIVE:
+                doc.line(illustrative_note(labels), "dim")
         elif r.reviews and not r.unanswered:
             doc.line(f"✓ {t('all_answered')}", GOOD)
         elif not r.reviews:

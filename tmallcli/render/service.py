@@ -9,8 +9,16 @@ from tmallcli.metrics.service_score import round2
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section, cell
 from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import many
+from tmallcli.render.verdicts import (
+    coverage_json,
+    coverage_mark,
+    illustrative_note,
+    marked,
+    partial_line,
+)
 
 if TYPE_CHECKING:
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.metrics.service_score import ServiceScore, TargetPlan
     from tmallcli.render.labels import Labels
     from tmallcli.timeframe import AsOf
@@ -167,10 +175,6 @@ def evidence_text(metric: str, e: dict[str, Any], labels: Labels) -> str:
     return str(e)
 
 
-def _r4(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
 @dataclass
 class ServiceReport:
     result: ServiceScore
@@ -179,37 +183,49 @@ class ServiceReport:
     notes: list[str] = field(default_factory=list)
     # What the exports lacked and how the metrics made do (SPEC §2.1): code and message each.
     warnings: list[Any] = field(default_factory=list)
+    # Where the threshold, weights and scales come from (※ on the placeholders, SPEC §14).
+    sources: ServiceSources | None = None
+    # --allow-partial: --check judges a total from part of the metrics like a whole one.
+    allow_partial: bool = False
 
     @property
     def failed(self) -> bool:
-        return self.result.passed is False
+        """--check: below the threshold, or a partial total (unless --allow-partial)."""
+        return self.result.passed is False or self.partial_failed
+
+    @property
+    def partial_failed(self) -> bool:
+        return self.result.coverage.partial and not self.allow_partial
+
+    def _source(self, kind: str, key: str) -> str | None:
+        if self.sources is None:
+            return None
+        return (self.sources.weights if kind == "weight" else self.sources.scales).get(key)
 
     def to_json(self) -> dict[str, Any]:
         r = self.result
         data: dict[str, Any] = {
             "as_of": self.as_of.date,
             "category": r.category,
-            "total": _r4(r.total),
+            "total": r.total,
             "total_display": None if r.total is None else f"{round2(r.total):.2f}",
             "threshold": r.threshold,
             "passed": r.passed,
             "dimensions": {
                 k: {
-                    "score": _r4(d.score),
-                    "weight": _r4(d.weight),
+                    "score": d.score,
+                    "weight": d.weight,
                     "configured_weight": d.configured_weight,
                 }
                 for k, d in r.dimensions.items()
             },
             "metrics": {
                 k: {
-                    "value": _r4(m.value)
-                    if m.key not in SMALL_RATES
-                    else (None if m.value is None else round(m.value, 6)),
-                    "score": _r4(m.score),
-                    "weight": _r4(m.weight),
-                    "configured_weight": _r4(m.configured_weight),
-                    "points_lost": round(m.points_lost, 4),
+                    "value": m.value,
+                    "score": m.score,
+                    "weight": m.weight,
+                    "configured_weight": m.configured_weight,
+                    "points_lost": m.points_lost,
                     "status": m.status,
                     "evidence": m.evidence,
                     **({"approximate": True} if m.approximate else {}),
@@ -221,7 +237,15 @@ class ServiceReport:
             "worst": r.worst,
             "notes": r.notes + self.notes,
             "warnings": many(self.warnings),
+            # SPEC §14: what the total rests on.
+            "coverage": coverage_json(r.coverage),
+            "partial": r.coverage.partial,
         }
+        if self.sources is not None:
+            data["threshold_source"] = self.sources.threshold
+            for k, metric in data["metrics"].items():
+                metric["weight_source"] = self.sources.weights.get(k)
+                metric["scale_source"] = self.sources.scales.get(k)
         if self.plan is not None:
             p = self.plan
             data["plan"] = {
@@ -233,11 +257,11 @@ class ServiceReport:
                 "combination": [
                     {
                         "metric": s.key,
-                        "value_from": _r4(s.value_from),
+                        "value_from": s.value_from,
                         "value_to": s.value_to,
-                        "score_from": _r4(s.score_from),
-                        "score_to": _r4(s.score_to),
-                        "points_gained": round(s.points_gained, 4),
+                        "score_from": s.score_from,
+                        "score_to": s.score_to,
+                        "points_gained": s.points_gained,
                     }
                     for s in p.combination
                 ],
@@ -250,12 +274,20 @@ class ServiceReport:
         t = labels.of(LABELS)
         doc = Document(t("title"))
         total = "—" if r.total is None else f"{round2(r.total):.2f}"
+        coverage = r.coverage
+        if coverage.partial:
+            total = f"{total} {coverage_mark(coverage, labels)}"
+        threshold = marked(
+            f"{r.threshold:.2f}", None if self.sources is None else self.sources.threshold
+        )
         verdict = "—" if r.passed is None else t("passed") if r.passed else t("failed")
         doc.line(
-            f"{t('total')} {total} / 5  ·  {t('threshold')} {r.threshold:.2f}  ·  {verdict}",
-            None if r.passed is None else GOOD if r.passed else BAD,
+            f"{t('total')} {total} / 5  ·  {t('threshold')} {threshold}  ·  {verdict}",
+            None if r.passed is None else WARN if coverage.partial else GOOD if r.passed else BAD,
         )
         doc.line(f"{t('as_of')} {self.as_of.date}  ·  {t('category')} {r.category}", "dim")
+        if coverage.partial:
+            doc.line(partial_line(coverage, labels, t), WARN)
         for note in r.notes + self.notes:
             doc.line(note, WARN)
         for warning in self.warnings:
@@ -273,15 +305,20 @@ class ServiceReport:
                     Cell(t(key), raw=key),
                     Cell(format_value(key, m.value, t), raw=m.value),
                     Cell(
-                        "—" if m.score is None else f"{m.score:.2f}",
+                        "—"
+                        if m.score is None
+                        else marked(f"{m.score:.2f}", self._source("scale", key)),
                         BAD if m.score is not None and m.score < 3 else None,
                         m.score,
                     ),
-                    Cell(f"{m.weight:.0%}" if m.weight else "—", raw=round(m.weight, 4)),
+                    Cell(
+                        marked(f"{m.weight:.0%}", self._source("weight", key)) if m.weight else "—",
+                        raw=m.weight,
+                    ),
                     Cell(
                         f"{m.points_lost:.2f}",
                         BAD if m.points_lost >= 0.25 else None,
-                        round(m.points_lost, 4),
+                        m.points_lost,
                     ),
                     Cell(status, WARN if status else None, m.status),
                 ]
@@ -300,6 +337,7 @@ class ServiceReport:
                     Column("status", t("status")),
                 ],
                 rows,
+                [illustrative_note(labels)] if self.sources and self.sources.illustrative else [],
             )
         )
         diagnosis = []
@@ -312,7 +350,7 @@ class ServiceReport:
                 [
                     cell(rank),
                     Cell(t(key), raw=key),
-                    Cell(f"{m.points_lost:.2f}", raw=round(m.points_lost, 4)),
+                    Cell(f"{m.points_lost:.2f}", raw=m.points_lost),
                     Cell(evidence),
                 ]
             )
@@ -372,7 +410,7 @@ class ServiceReport:
                 Cell(t(s.key), raw=s.key),
                 Cell(format_value(s.key, s.value_from, t), raw=s.value_from),
                 Cell(format_value(s.key, self._shown(s.key, s.value_to), t), raw=s.value_to),
-                Cell(f"+{s.points_gained:.2f}", raw=round(s.points_gained, 4)),
+                Cell(f"+{s.points_gained:.2f}", raw=s.points_gained),
             ]
             for s in p.combination
         ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tmallcli.errors import OutputError
+from tmallcli.i18n import tr
 from tmallcli.render.labels import Labels
 
 if TYPE_CHECKING:
@@ -66,16 +67,17 @@ def _excel_text(value: Any) -> Any:
     return value
 
 
-def section_csv(section: Section, *, excel: bool = False) -> str:
-    """The section as CSV; ``excel`` protects order and tracking numbers from Excel."""
+def section_csv(section: Section, labels: Labels, *, excel: bool = False) -> str:
+    """The section as CSV, its values plain (:mod:`tmallcli.render.plain`) in the language of
+    ``labels``; ``excel`` protects order and tracking numbers from Excel."""
+    from tmallcli.render.plain import plain_table
+
+    table = plain_table(section, labels)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.label for c in section.columns])
-    for row in section.rows:
-        values = [
-            "" if c.raw is None and c.text == "—" else (c.text if c.raw is None else c.raw)
-            for c in row
-        ]
+    writer.writerow(table.labels)
+    for row in table.rows:
+        values = ["" if p.value is None else p.value if p.text is None else p.text for p in row]
         writer.writerow([_excel_text(v) for v in values] if excel else values)
     return buffer.getvalue()
 
@@ -195,13 +197,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             with path.open("wb") as handle:
                 handle.write(data)
         except OSError as exc:
-            raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+            raise OutputError(
+                tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+            ) from None
         return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+        raise OutputError(
+            tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -212,7 +218,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write the output ({exc.strerror})") from None
+        raise OutputError(
+            tr("{path}: cannot write the output ({strerror})", path=path, strerror=exc.strerror)
+        ) from None
 
 
 def emit(
@@ -224,7 +232,9 @@ def emit(
     lang: str,
     input_warnings: list[dict[str, Any]],
     freshness: Freshness | None = None,
+    table: str | None = None,
 ) -> None:
+    """Write ``result`` as ``fmt``; ``table`` (``--table NAME``) keeps one of its tables."""
     if fmt == "json":
         data = to_json_bytes(result, input_warnings, freshness)
         if output is None:
@@ -232,24 +242,42 @@ def emit(
         else:
             write_atomic(output, data)
         return
+    from tmallcli.render.plain import named_tables, only, pick_table
+
     labels = Labels(lang)  # made once here, handed to the document
+    if fmt == "yaml":  # `tmall config show`: the YAML its result writes
+        _write_text(result.yaml(), output)  # type: ignore[attr-defined]
+        return
+    doc = result.document(labels)
+    chosen = None if table is None else pick_table(result, doc, labels, table)
+    if fmt == "xlsx":
+        from tmallcli.render.excel import workbook_bytes
+
+        tables = {table: chosen} if table and chosen else named_tables(result, doc, labels)
+        assert output is not None  # resolved_format refuses a workbook to stdout
+        write_atomic(output, workbook_bytes(tables, labels))
+        return
+    if chosen is not None:
+        doc = only(doc, chosen)
     if fmt == "csv":
-        doc = result.document(labels)
         # A CSV file with a BOM is meant for Excel on Chinese Windows: protect long IDs too.
         for_excel = output is not None and bom
-        text = section_csv(doc.sections[0], excel=for_excel) if doc.sections else ""
+        text = section_csv(doc.sections[0], labels, excel=for_excel) if doc.sections else ""
         if for_excel:
             text = BOM + text
     elif fmt == "md":
-        text = document_markdown(result.document(labels))
+        text = document_markdown(doc)
     else:
-        doc = result.document(labels)
         if output is None:
             print_rich(doc, sys.stdout)
             return
         buffer = io.StringIO()
         print_rich(doc, buffer)
         text = buffer.getvalue()
+    _write_text(text, output)
+
+
+def _write_text(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

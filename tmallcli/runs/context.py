@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from tmallcli.config import CategoryConfig, Config
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs, Read
     from tmallcli.runs.freshness import Freshness
     from tmallcli.timeframe import AsOf
@@ -26,6 +27,18 @@ class RunContext:
     category: CategoryConfig
     as_of: AsOf
 
+    def threshold_source(self, *path: str) -> str:
+        """A verdict's threshold by its key path, as JSON ``threshold_source`` names it:
+        platform, illustrative or config (SPEC §14)."""
+        return self.config.threshold_source(*path)
+
+    @property
+    def service_sources(self) -> ServiceSources:
+        """Where the category's 基础服务考核分 threshold, weights and scales come from."""
+        from tmallcli.config.origins import service_sources
+
+        return service_sources(self.config, self.category_name)
+
 
 def context(
     as_of: str | None = None,
@@ -35,11 +48,13 @@ def context(
     cwd: Path | None = None,
 ) -> RunContext:
     """Load and validate the config (default + user file), pick the category, resolve T."""
+    from tmallcli import i18n
     from tmallcli.config import load_config
     from tmallcli.timeframe import resolve_as_of
 
     day = resolve_as_of(as_of)
     loaded = load_config(config, cwd=cwd)
+    i18n.adopt_config(loaded.lang)
     name = category or loaded.service_score.default_category
     return RunContext(loaded, name, loaded.category(name), day)
 
@@ -58,10 +73,13 @@ class Exports:
     progress: Callable[[str, int], Any] | None = None
 
     @contextmanager
-    def open(self, ctx: RunContext | None = None) -> Iterator[Inputs]:
+    def open(
+        self, ctx: RunContext | None = None, *, kind: type[Inputs] | None = None
+    ) -> Iterator[Inputs]:
         """The run's :class:`~tmallcli.exports.inputs.Inputs`, read with ``ctx``'s config: the
         user's header and value mapping and how an order's items fold (SPEC §2.1; without
-        ``ctx``, the shipped config's). Transcoded copies are removed when the block ends."""
+        ``ctx``, the shipped config's). Transcoded copies are removed when the block ends.
+        ``kind``: a subclass to open them as (``history backfill`` holds every load)."""
         from tmallcli.exports.folding import OrderStatuses
         from tmallcli.exports.inputs import Inputs
         from tmallcli.exports.reader import ReadOptions
@@ -76,7 +94,8 @@ class Exports:
             happened_by=None if ctx is None else ctx.as_of.instant,
             **({} if self.progress is None else {"progress": self.progress}),
         )
-        with Inputs(dict(self.files), directory=self.directory, options=options) as files:
+        opened = (kind or Inputs)(dict(self.files), directory=self.directory, options=options)
+        with opened as files:
             yield files
 
 

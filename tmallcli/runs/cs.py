@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
@@ -80,7 +81,9 @@ def run_cs(
 
     target = cs_target(ctx, min_average)
     if check and target is None:
-        raise UsageError("--check needs a target: --min-average A, or cs.min_average in the config")
+        raise UsageError(
+            tr("--check needs a target: --min-average A, or cs.min_average in the config")
+        )
     span = cs_span(ctx, period)  # a period not allowed is said before any file is read
     with exports.open(ctx) as files:
         result = cs_of(files.load("cs_ratings", COLUMNS), ctx, span, account)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import tr
+
 if TYPE_CHECKING:
     from tmallcli.exports.check import FileCheck
     from tmallcli.exports.inputs import Read
@@ -68,7 +70,9 @@ def _checks(
     from tmallcli.exports.reader import ExportReader, ReadOptions
 
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"--kind: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        raise UsageError(
+            tr("--kind: unknown kind {kind!r} (one of {value})", kind=kind, value=", ".join(KINDS))
+        )
     workdir = Path(tempfile.mkdtemp(prefix="tmall-"))
     try:
         options = ReadOptions(encoding=encoding, sheet=sheet, mapping=mapping)

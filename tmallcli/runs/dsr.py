@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
@@ -20,12 +21,12 @@ if TYPE_CHECKING:
 
 TREND_HISTORY_DAYS = 90  # the report's DSR trend: the score shown on each of the last 90 days
 
-NEEDS_STARS = (
+NEEDS_STARS = N_(
     "the reviews export has no DSR columns (DSR ratings are anonymous to the seller): give the "
     "star counts of the shop's DSR page: --stars description=N5,N4,N3,N2,N1 (and service, "
     "logistics) or --summary FILE"
 )
-NO_DSR_COLUMNS = "the reviews export has no DSR columns: DSR from the page's star counts only"
+NO_DSR_COLUMNS = N_("the reviews export has no DSR columns: DSR from the page's star counts only")
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,21 @@ def parse_counts(option: str, item: str) -> tuple[str, tuple[int, ...]]:
     key = dimension_key(name) if sep else None
     if key is None:
         raise UsageError(
-            f"{option}: expected DIMENSION=N5,N4,N3,N2,N1 with DIMENSION one of description, "
-            f"service, logistics (or 描述相符, 服务态度, 物流服务) (got {item!r})"
+            tr(
+                "{option}: expected DIMENSION=N5,N4,N3,N2,N1 with DIMENSION one of description, service, logistics (or 描述相符, 服务态度, 物流服务) (got {item!r})",
+                option=option,
+                item=item,
+            )
         )
     parts = [p.strip() for p in text.replace("，", ",").split(",")]
     if len(parts) != 5 or not all(p.isdigit() for p in parts):
         raise UsageError(
-            f"{option} {name.strip()}: expected 5 whole counts of 5, 4, 3, 2 and 1 stars, "
-            f"e.g. 30,10,5,3,2 (got {text!r})"
+            tr(
+                "{option} {value}: expected 5 whole counts of 5, 4, 3, 2 and 1 stars, e.g. 30,10,5,3,2 (got {text!r})",
+                option=option,
+                value=name.strip(),
+                text=text,
+            )
         )
     return key, tuple(int(p) for p in parts)
 
@@ -110,7 +118,7 @@ def page_figures(files: Inputs, options: StarOptions) -> dict[str, PageFigures]:
     for item in options.stars:
         key, counts = parse_counts("--stars", item)
         if key in given:
-            raise UsageError(f"--stars: {key} given twice")
+            raise UsageError(tr("--stars: {key} given twice", key=key))
         given[key] = dsr_stars.from_counts(key, "--stars", counts)
     ranks.append(given)
     for paths in (
@@ -122,8 +130,12 @@ def page_figures(files: Inputs, options: StarOptions) -> dict[str, PageFigures]:
             for line in read_summary(path, files.reader):
                 if line.dimension in rank:
                     raise UsageError(
-                        f"DSR summary: {line.dimension} is given by {rank[line.dimension].origin} "
-                        f"and {line.origin}: keep one"
+                        tr(
+                            "DSR summary: {dimension} is given by {origin} and {other}: keep one",
+                            dimension=line.dimension,
+                            origin=rank[line.dimension].origin,
+                            other=line.origin,
+                        )
                     )
                 rank[line.dimension] = _figures_of(line)
         ranks.append(rank)
@@ -163,7 +175,7 @@ NEEDS_STARS_CODE = "dsr_needs_star_counts"
 def dsr_missing(reviews: LoadedExport) -> dict[str, str]:
     """The DSR metrics of §6 this reviews export cannot give, with the reason."""
     return {
-        metric: NEEDS_STARS
+        metric: tr(NEEDS_STARS)
         for metric, column in DSR_METRIC_COLUMNS.items()
         if column not in reviews.present
     }
@@ -201,19 +213,19 @@ def page_dsr_of(
     figures = page_figures(files, options)
     if not figures:
         if options.add:
-            raise UsageError("--add needs the page's star counts: --stars or --summary FILE")
+            raise UsageError(tr("--add needs the page's star counts: --stars or --summary FILE"))
         return None
     added: dict[str, tuple[int, ...]] = {}
     for item in options.add:
         key, counts = parse_counts("--add", item)
         if key in added:
-            raise UsageError(f"--add: {key} given twice")
+            raise UsageError(tr("--add: {key} given twice", key=key))
         added[key] = counts
     rules = DsrRules.from_config(ctx.config, ctx.category)
     try:
         return compute_page_dsr(figures, rules, ctx.as_of.instant, added=added, ratings=ratings)
     except StarsError as exc:
-        raise UsageError(f"--add {exc}") from None
+        raise UsageError(tr("--add {exc}", exc=exc)) from None
 
 
 def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
@@ -237,15 +249,16 @@ def run_dsr(
         if reviews_have_dsr(files):
             ratings = dsr_of(files.load("reviews", COLUMNS), ctx)
         elif files.has("reviews"):
-            notes.append(NO_DSR_COLUMNS)
+            notes.append(tr(NO_DSR_COLUMNS))
         page = page_dsr_of(files, ctx, stars, ratings)
         if page is not None:
             return finish(page, files, notes + page.notes, ctx=ctx)
         if ratings is not None:
             return finish(ratings, files, ctx=ctx)
         if files.has("reviews"):
-            raise UsageError(NEEDS_STARS)
+            raise UsageError(tr(NEEDS_STARS))
         raise UsageError(
-            "give the reviews export (--reviews FILE) or the shop page's star counts "
-            "(--stars description=30,10,5,3,2, --summary FILE), or --dir DIR"
+            tr(
+                "give the reviews export (--reviews FILE) or the shop page's star counts (--stars description=30,10,5,3,2, --summary FILE), or --dir DIR"
+            )
         )

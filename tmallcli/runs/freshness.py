@@ -64,11 +64,19 @@ class Freshness:
 
     def messages(self) -> list[str]:
         """One stderr line per stale export, with both dates."""
+        from tmallcli.i18n import tr
+
         return [
-            f"stale {s.kind} export: its newest row is {s.data_through:%Y-%m-%d %H:%M:%S}, "
-            f"{lag_days(self.as_of, s.data_through)} days before the as-of date {self.as_of} "
-            f"(freshness.max_lag_days: {self.max_lag_days}); its figures may be out of date: "
-            f"download a fresh export, or give --as-of for the day it covers"
+            tr(
+                "stale {kind} export: its newest row is {newest}, {days} days before the as-of "
+                "date {as_of} (freshness.max_lag_days: {max}); its figures may be out of date: "
+                "download a fresh export, or give --as-of for the day it covers",
+                kind=s.kind,
+                newest=f"{s.data_through:%Y-%m-%d %H:%M:%S}",
+                days=lag_days(self.as_of, s.data_through),
+                as_of=self.as_of,
+                max=self.max_lag_days,
+            )
             for s in self.stale
         ]
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
+
 if TYPE_CHECKING:
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
@@ -28,7 +30,7 @@ NO_BUYER = "orders_without_buyer"
 NO_STATUS = "orders_without_status"
 NO_PAID_AMOUNT = "orders_without_paid_amount"
 
-NEEDS_PAID_AMOUNT = (
+NEEDS_PAID_AMOUNT = N_(
     "compensation needs the amount the buyer paid: the orders export has no 买家实际支付金额 / "
     "买家实付金额 (paid_amount) column"
 )
@@ -56,13 +58,18 @@ def paid_without_status(orders: LoadedExport) -> tuple[LoadedExport, list[Notice
         paid = paid & (pl.col("paid_amount") > 0).fill_null(False)
     kept = orders.frame.filter(paid)
     dropped = orders.frame.height - kept.height
-    message = (
-        "orders: the export has no 订单状态 (status): an order counts as paid when it has a "
-        "payment time"
-        + (" and a paid amount above 0" if orders.has("paid_amount") else "")
-        + "; closed orders (交易关闭) cannot be left out"
-        + (f"; {dropped} order(s) not paid were left out" if dropped else "")
-    )
+    if orders.has("paid_amount"):
+        message = tr(
+            "orders: the export has no 订单状态 (status): an order counts as paid when it has a "
+            "payment time and a paid amount above 0; closed orders (交易关闭) cannot be left out"
+        )
+    else:
+        message = tr(
+            "orders: the export has no 订单状态 (status): an order counts as paid when it has a "
+            "payment time; closed orders (交易关闭) cannot be left out"
+        )
+    if dropped:
+        message += tr("; {dropped} order(s) not paid were left out", dropped=dropped)
     return replace(orders, frame=kept), [Notice(NO_STATUS, message)]
 
 
@@ -107,13 +114,22 @@ def with_buyers(
         )
         filled = missing - frame.get_column("buyer").null_count()
     left = missing - filled
-    parts = [f"orders: {missing} order(s) have no buyer (买家会员名)"]
+    parts = [tr("orders: {missing} order(s) have no buyer (买家会员名)", missing=missing)]
     if filled:
-        parts.append(f"{filled} taken by order number from the {' / '.join(used)} export")
+        parts.append(
+            tr(
+                "{filled} taken by order number from the {exports} export",
+                filled=filled,
+                exports=" / ".join(used),
+            )
+        )
     if left:
         parts.append(
-            f"{left} are each their own compensation group (a buyer's late orders paid "
-            "within 24 h cannot be merged)"
+            tr(
+                "{left} are each their own compensation group (a buyer's late orders paid "
+                "within 24 h cannot be merged)",
+                left=left,
+            )
         )
     notices = [Notice(NO_BUYER, "; ".join(parts))] if say else []
     return replace(orders, frame=frame), notices
@@ -129,8 +145,8 @@ def without_paid_amount(orders: LoadedExport) -> list[Notice]:
     return [
         Notice(
             NO_PAID_AMOUNT,
-            "orders: the export has no paid amount (买家实付金额): the pickup rate is computed, "
-            "but the watchlist shows each order's minimum compensation only (5 yuan), and "
-            "compensation cannot be computed",
+            tr(
+                "orders: the export has no paid amount (买家实付金额): the pickup rate is computed, but the watchlist shows each order's minimum compensation only (5 yuan), and compensation cannot be computed"
+            ),
         )
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from tmallcli.metrics.pickup import EventsFor, PickupResult, PickupRules
     from tmallcli.metrics.shipping import PickupWords
 
-NEEDS_PICKUP_TIME = (
+NEEDS_PICKUP_TIME = N_(
     "pickup_24h_rate needs the pickup time: --logistics (tracking events) or a 揽收时间 "
     "column (发货时间 is the seller's click, not a pickup)"
 )
@@ -93,7 +94,9 @@ def pickup_rules(
     presets = ctx.config.pickup.presets
     if preset is not None and preset not in presets:
         known = ", ".join(presets) or "none"
-        raise UsageError(f"--preset: unknown preset {preset!r} (known: {known})")
+        raise UsageError(
+            tr("--preset: unknown preset {preset!r} (known: {known})", preset=preset, known=known)
+        )
     return PickupRules.from_config(ctx.config, preset=preset, limit=limit)
 
 

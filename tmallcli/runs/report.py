@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import N_, tr
 from tmallcli.runs.compensation import LateOrdersRun, can_tell_shipping, proposal_of
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.cs import REPORT_DAYS, CsPeriod, cs_of, cs_span, cs_target
@@ -47,11 +48,14 @@ from tmallcli.runs.service import (
     Components,
     complaints_of,
     dsr_component,
+    given_kinds,
     metric_inputs,
 )
 from tmallcli.runs.triage import REPORT_LIMIT, triage_of
+from tmallcli.runs.verdicts import threshold_source
 
 if TYPE_CHECKING:
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
@@ -80,7 +84,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "triage": ("reviews",),
 }
 
-NO_SHIP_TIME = (
+NO_SHIP_TIME = N_(
     "cannot tell which orders shipped: the orders export has neither 揽收时间 nor "
     "发货时间 and there is no logistics export"
 )
@@ -116,6 +120,10 @@ class ShopReport:
     # What the exports lacked and how the sections made do (SPEC §2.1; JSON ``warnings``).
     warnings: list[Notice] = field(default_factory=list)
     service_warnings: list[Any] = field(default_factory=list)  # Notice / ServiceWarning
+    # Where the verdicts' thresholds come from (SPEC §14): verdict → platform / illustrative /
+    # config, and the service score's threshold, weights and scales.
+    threshold_sources: dict[str, str] = field(default_factory=dict)
+    service_sources: ServiceSources | None = None
     # Whose shop (SPEC §14): config shop.name, else the exports' 店铺名称; where it came from.
     shop: str | None = None
     shop_source: str | None = None  # "config" | "exports"
@@ -159,13 +167,13 @@ def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
         if key in used:
             continue
         if entry.is_dir():
-            reason = "folder (not searched)"
+            reason = tr("folder (not searched)")
         elif key in reasons:
             reason = reasons[key]
         elif entry.suffix.lower() not in EXPORT_SUFFIXES or entry.name.startswith("~$"):
-            reason = f"not an export file ({', '.join(EXPORT_SUFFIXES)})"
+            reason = tr("not an export file ({suffixes})", suffixes=", ".join(EXPORT_SUFFIXES))
         else:
-            reason = "not read"
+            reason = tr("not read")
         ignored.append(IgnoredFile(str(entry), reason))
     return ignored
 
@@ -213,6 +221,11 @@ def build_report(
         category=ctx.category_name,
         files=used_files(files),
         ignored=[] if directory is None else ignored_files(directory, files),
+        threshold_sources={
+            verdict: threshold_source(ctx, verdict)
+            for verdict in ("service", "dsr", "cs", "triage", "refunds")
+        },
+        service_sources=ctx.service_sources,
     )
     stars = stars or StarOptions()
     # The shop page's DSR figures (given, or a summary --dir found) stand in for the reviews.
@@ -221,8 +234,8 @@ def build_report(
         if section in ("dsr", "service") and page_given:
             continue
         if not any(files.has(k) for k in kinds):
-            report.skipped[section] = "no " + " / ".join(kinds) + " export"
-    parts = Components()
+            report.skipped[section] = tr("no {kinds} export", kinds=" / ".join(kinds))
+    parts = Components(given=given_kinds(files, stars))
     paid = None
 
     # The tracking events, the orders and the refunds' compensation columns: pickup and
@@ -272,8 +285,8 @@ def build_report(
         del orders_for_pickup
         files.release("orders", ORDER_COLUMNS, categories=REPEATED_TEXTS)
         if not have_events and not candidates.has_pickup_column:
-            parts.notes.append(NEEDS_PICKUP_TIME)
-            report.skipped["pickup"] = NEEDS_PICKUP_TIME
+            parts.notes.append(tr(NEEDS_PICKUP_TIME))
+            report.skipped["pickup"] = tr(NEEDS_PICKUP_TIME)
         else:
             parts.pickup = pickup_of(
                 candidates,
@@ -289,9 +302,9 @@ def build_report(
         del candidates
         step("延迟发货赔付")
         if not shipping_known:
-            report.skipped["compensation"] = NO_SHIP_TIME
+            report.skipped["compensation"] = tr(NO_SHIP_TIME)
         elif not payable:
-            report.skipped["compensation"] = NEEDS_PAID_AMOUNT
+            report.skipped["compensation"] = tr(NEEDS_PAID_AMOUNT)
         else:
             from tmallcli.metrics.compensation import settle_payouts
 
@@ -333,7 +346,7 @@ def build_report(
         files.release_kind("reviews")
     dsr_component(files, ctx, stars, dsr_ratings, parts, dsr_lacking)
     if parts.dsr is None and "dsr" not in report.skipped:
-        report.skipped["dsr"] = NEEDS_STARS
+        report.skipped["dsr"] = tr(NEEDS_STARS)
     if files.has("chats"):
         step("旺旺 读取")
         chats = files.load("chats", response.COLUMNS)
@@ -375,6 +388,7 @@ def run_report(
     *,
     announce: Callable[[dict[str, list[str]]], None] | None = None,
     stars: StarOptions | None = None,
+    ledger: Path | None = None,
 ) -> Run[ShopReport]:
     """The report on ``exports`` (``announce`` is told which files hold which kind, once the
     folder is searched). ``exports.progress`` shows one bar for the whole report, the reads
@@ -398,8 +412,16 @@ def run_report(
                 files, ctx, directory=exports.directory, advance=advance, stars=stars
             )
         reads = files.reads()
+    if ledger is not None and shop.compensation is not None:
+        # The to-do counts what the ledger still owes (SPEC §5.1), read only.
+        from tmallcli.runs.compensation import with_open_list
+
+        shop.compensation = with_open_list(shop.compensation, ledger, ctx)
     notes = [n.message for n in shop.warnings]
-    notes += [f"{section}: skipped ({reason})" for section, reason in shop.skipped.items()]
+    notes += [
+        tr("{section}: skipped ({reason})", section=section, reason=reason)
+        for section, reason in shop.skipped.items()
+    ]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     notes += shop.notices
     return Run(shop, reads, shop.input_warnings, notes, freshness_of(reads, ctx))

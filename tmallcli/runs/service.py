@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tmallcli.i18n import N_, tr
 from tmallcli.metrics.service_score import NO_DATA, OK, UNAVAILABLE, MetricInput
 from tmallcli.runs.context import Exports, Run, RunContext
 from tmallcli.runs.dsr import (
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
+    from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
@@ -72,6 +74,21 @@ NEEDS: dict[str, tuple[str, ...]] = {
 # The exports the service score reads (any of them).
 SERVICE_KINDS = ("orders", "reviews", "refunds", "chats", "complaints")
 
+# Why a §6 metric has no value although its exports were read (SPEC §14 coverage).
+NO_DATA_REASONS = {
+    "item_review_score": "no DSR rating of 描述相符 in the 180-day window",
+    "logistics_review_score": "no DSR rating of 物流服务 in the 180-day window",
+    "pickup_24h_rate": "no order paid in the pickup window",
+    "refund_only_hours": "no 仅退款 refund completed in the window without platform intervention",
+    "return_refund_hours": "no 退货退款 refund completed in the window without platform intervention",
+    "response_rate": "no consultation in the window",
+    "response_3min_rate": "no consultation turn within service hours in the window",
+    "human_response_seconds": "no consultation answered by a human in the window",
+    "dispute_refund_rate": "no order paid in the window (the rate's denominator)",
+    "complaint_rate": "no order paid in the window (the rate's denominator)",
+}
+NO_PICKUP_TIME = "no pickup time: no logistics export and no 揽收时间 column in the orders"
+
 
 @dataclass(frozen=True)
 class ServiceWarning:
@@ -95,6 +112,9 @@ class Components:
     warnings: list[ServiceWarning | Notice] = field(default_factory=list)
     # §6 metrics the given exports cannot give, with the reason (a reviews export without DSR).
     unavailable: dict[str, str] = field(default_factory=dict)
+    # The kinds of export given (and the DSR page's figures as "dsr_page"): why a metric
+    # has no value (SPEC §14 coverage).
+    given: frozenset[str] = frozenset()
 
     def take_refunds(self, result: RefundsResult) -> None:
         """The after-sales result, and its warnings that bear on the metric values."""
@@ -112,6 +132,8 @@ class ServiceRun:
     plan: TargetPlan | None
     notes: list[str]  # what the exports could not give (e.g. no pickup time)
     warnings: list[ServiceWarning | Notice] = field(default_factory=list)
+    # Where the threshold, weights and scales come from (SPEC §14 placeholders).
+    sources: ServiceSources | None = None
 
 
 def complaints_of(
@@ -140,13 +162,13 @@ def dsr_component(
         lacking = (
             dict(missing or {})
             if ratings is not None
-            else dict.fromkeys(DSR_METRIC_COLUMNS, NEEDS_STARS)
+            else dict.fromkeys(DSR_METRIC_COLUMNS, tr(NEEDS_STARS))
         )
         parts.unavailable.update(lacking)
         if "item_review_score" in lacking:
-            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, NEEDS_STARS))
+            parts.warnings.append(ServiceWarning(NEEDS_STARS_CODE, tr(NEEDS_STARS)))
     elif ratings is None and files.has("reviews"):
-        parts.notes.append(NO_DSR_COLUMNS)
+        parts.notes.append(tr(NO_DSR_COLUMNS))
     if page is not None:
         parts.notes.extend(page.notes)
     parts.dsr = page if page is not None else ratings
@@ -157,7 +179,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
     from tmallcli.metrics import disputes, dsr, refunds, response
     from tmallcli.metrics.shipping import ORDER_COLUMNS
 
-    parts = Components()
+    parts = Components(given=given_kinds(files, stars))
     paid = None
     if files.has("orders"):
         # The pickup rate reads its candidates, the dispute and complaint rates which orders
@@ -172,7 +194,7 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
         files.release("orders", ORDER_COLUMNS)
         events = tracking_events(files, rules.words)
         if events is None and not orders.has_pickup_column:
-            parts.notes.append(NEEDS_PICKUP_TIME)
+            parts.notes.append(tr(NEEDS_PICKUP_TIME))
         else:
             parts.pickup = pickup_of(orders, events, rules, ctx)
             parts.pickup.warnings.extend(notices)
@@ -198,10 +220,10 @@ def components(files: Inputs, ctx: RunContext, stars: StarOptions | None = None)
 
 # What ``--set`` accepts for each kind of metric value (config VALUE_KIND), said on a bad one.
 ACCEPTED_FORMS = {
-    "rate": "a rate from 0 to 1 or a percentage, e.g. 0.97 or 97%",
-    "score": "a score from 0 to 5, e.g. 4.75",
-    "duration": "hours or seconds, 0 or more, e.g. 36.5",
-    "value": "a number",
+    "rate": N_("a rate from 0 to 1 or a percentage, e.g. 0.97 or 97%"),
+    "score": N_("a score from 0 to 5, e.g. 4.75"),
+    "duration": N_("hours or seconds, 0 or more, e.g. 36.5"),
+    "value": N_("a number"),
 }
 
 
@@ -217,7 +239,11 @@ def parse_what_if(values: list[str] | None, metrics: Mapping[str, Any]) -> dict[
         key, text = key.strip(), text.strip()
         if not sep or key not in metrics:
             raise UsageError(
-                f"--set: expected METRIC=VALUE with METRIC one of {', '.join(metrics)} (got {item!r})"
+                tr(
+                    "--set: expected METRIC=VALUE with METRIC one of {value} (got {item!r})",
+                    value=", ".join(metrics),
+                    item=item,
+                )
             )
         metric = metrics[key]
         kind = metric.VALUE_KIND
@@ -226,14 +252,24 @@ def parse_what_if(values: list[str] | None, metrics: Mapping[str, Any]) -> dict[
             number = float(text[:-1] if percent else text)
         except ValueError:
             raise UsageError(
-                f"--set {key}: not a number (got {text!r}); expected {ACCEPTED_FORMS[kind]}"
+                tr(
+                    "--set {key}: not a number (got {text!r}); expected {value}",
+                    key=key,
+                    text=text,
+                    value=tr(ACCEPTED_FORMS[kind]),
+                )
             ) from None
         if percent:
             number /= 100
         low, high = metric.VALUE_RANGE
         if not math.isfinite(number) or number < low or (high is not None and number > high):
             raise UsageError(
-                f"--set {key}: {text} is out of range; expected {ACCEPTED_FORMS[kind]}"
+                tr(
+                    "--set {key}: {text} is out of range; expected {value}",
+                    key=key,
+                    text=text,
+                    value=tr(ACCEPTED_FORMS[kind]),
+                )
             )
         what_if[key] = number
     return what_if
@@ -263,8 +299,9 @@ def run_service(
             and not files.dsr_summaries
         ):
             raise UsageError(
-                "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, "
-                "--complaints, the DSR page's --stars / --summary, or --dir DIR"
+                tr(
+                    "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, --complaints, the DSR page's --stars / --summary, or --dir DIR"
+                )
             )
         parts = components(files, ctx, stars)
         reads, warnings, ignored = files.reads(), files.warnings, files.notes()
@@ -276,13 +313,50 @@ def run_service(
             {f"--{n.replace('_', '-')}" for options in missing.values() for n in options}
         )
         raise UsageError(
-            f"--strict: metrics without their export: {', '.join(missing)} (give {', '.join(needs)})"
+            tr(
+                "--strict: metrics without their export: {metrics} (give {options})",
+                metrics=", ".join(missing),
+                options=", ".join(needs),
+            )
         )
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
     notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
-    result = ServiceRun(score, plan, list(parts.notes), parts.warnings)
-    return Run(result, reads, warnings, notes, freshness)
+    service = ServiceRun(score, plan, list(parts.notes), parts.warnings, ctx.service_sources)
+    return Run(service, reads, warnings, notes, freshness)
+
+
+def given_kinds(files: Inputs, stars: StarOptions | None) -> frozenset[str]:
+    """The kinds of export ``files`` holds, and ``dsr_page`` when the DSR page's figures are
+    given (``--stars`` / ``--summary``, or a summary ``--dir`` found)."""
+    from tmallcli.exports.kinds import KIND_NAMES
+
+    kinds = {kind for kind in KIND_NAMES if files.has(kind)}
+    if (stars is not None and stars.given) or files.dsr_summaries:
+        kinds.add("dsr_page")
+    return frozenset(kinds)
+
+
+def missing_reason(key: str, status: str, parts: Components) -> str | None:
+    """Why the §6 metric ``key`` has no value (None: it has one): the export not given, a
+    column it lacks, or nothing in the metric's window."""
+    if status == OK:
+        return None
+    if key in parts.unavailable:
+        return parts.unavailable[key]
+    if status == NO_DATA:
+        return NO_DATA_REASONS.get(key, "no data in the metric's window")
+    lacking = [kind for kind in NEEDS[key] if kind not in parts.given]
+    if key in DSR_METRIC_COLUMNS and "dsr_page" in parts.given:
+        lacking = []
+    if lacking:
+        text = " and ".join(f"no {kind} export" for kind in lacking)
+        return (
+            f"{text} (or the DSR page's --stars / --summary)" if key in DSR_METRIC_COLUMNS else text
+        )
+    if key == "pickup_24h_rate":
+        return NO_PICKUP_TIME
+    return "its exports give no value"
 
 
 def _value(value: float | None, have_input: bool) -> tuple[float | None, str]:
@@ -309,13 +383,17 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
 
     def put(key: str, value: float | None, have: bool, evidence: list[dict[str, Any]]) -> None:
         number, status = _value(value, have and key not in parts.unavailable)
-        rows = tuple(
-            {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
-            for row in evidence[:EVIDENCE_ROWS]
-        )
+        rows = tuple(evidence[:EVIDENCE_ROWS])  # numbers in full (SPEC §14)
         approximate = parts.refunds is not None and key in parts.refunds.approximate
         note = parts.unavailable.get(key)
-        inputs[key] = MetricInput(number, status, rows, approximate and number is not None, note)
+        inputs[key] = MetricInput(
+            number,
+            status,
+            rows,
+            approximate and number is not None,
+            note,
+            missing_reason=missing_reason(key, status, parts),
+        )
 
     d = parts.dsr
     description, logistics = dsr_exact(d, "description"), dsr_exact(d, "logistics")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tmallcli.i18n import tr
 from tmallcli.runs.context import Exports, Run, RunContext, finish
 
 if TYPE_CHECKING:
@@ -29,9 +30,9 @@ def run_triage(
     from tmallcli.metrics.reviews import COLUMNS
 
     if days is not None and days < 1:
-        raise UsageError(f"--days: must be at least 1 (got {days})")
+        raise UsageError(tr("--days: must be at least 1 (got {days})", days=days))
     if limit < 0:
-        raise UsageError(f"--limit: must be 0 (all) or more (got {limit})")
+        raise UsageError(tr("--limit: must be 0 (all) or more (got {limit})", limit=limit))
     with exports.open(ctx) as files:
         result = triage_of(files.load("reviews", COLUMNS), ctx, limit=limit, days=days)
         return finish(result, files, ctx=ctx)

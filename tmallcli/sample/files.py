@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from tmallcli.errors import UsageError
+from tmallcli.i18n import tr
 
 
 def check_encoding(name: str) -> str:
@@ -20,7 +21,7 @@ def check_encoding(name: str) -> str:
     except LookupError:
         canonical = ""
     if canonical not in ("utf-8", "gb18030", "gbk"):
-        raise UsageError(f"--encoding must be utf-8 or gb18030 (got {name!r})")
+        raise UsageError(tr("--encoding must be utf-8 or gb18030 (got {name!r})", name=name))
     return canonical
 
 

@@ -12,6 +12,7 @@ import polars as pl
 
 from tmallcli.errors import UsageError
 from tmallcli.exports.kinds import KINDS as EXPORT_KINDS
+from tmallcli.i18n import tr
 from tmallcli.sample.chats import chats_frame
 from tmallcli.sample.complaints import complaints_frame
 from tmallcli.sample.cs_ratings import cs_ratings_frame
@@ -56,17 +57,25 @@ def generate_shop(
     Returns the written files per kind.
     """
     if not isinstance(orders, int) or orders < 1 or orders > MAX_ORDERS:
-        raise UsageError(f"--orders must be between 1 and {MAX_ORDERS:,} (got {orders})")
+        raise UsageError(
+            tr(
+                "--orders must be between 1 and {most:,} (got {orders})",
+                most=MAX_ORDERS,
+                orders=orders,
+            )
+        )
     if not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"--seed must be a non-negative integer (got {seed})")
+        raise UsageError(tr("--seed must be a non-negative integer (got {seed})", seed=seed))
     file_encoding = {kind: check_encoding(encoding) for kind in KINDS}
     if orders_encoding is not None:
         file_encoding["orders"] = check_encoding(orders_encoding)
     boms = set(bom_kinds)
     if boms - set(KINDS):
-        raise UsageError(f"unknown kind for a BOM: {', '.join(sorted(boms - set(KINDS)))}")
+        raise UsageError(
+            tr("unknown kind for a BOM: {value}", value=", ".join(sorted(boms - set(KINDS))))
+        )
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} exists and is not a folder")
+        raise UsageError(tr("--out {out_dir} exists and is not a folder", out_dir=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
 
     shop = Shop.build(orders, seed, as_of)
@@ -91,7 +100,7 @@ def generate_shop(
             for kind in KINDS:
                 sinks[kind].write(frames[kind])
             if progress is not None:
-                progress(f"{start + n:,}/{orders:,} orders")
+                progress(tr("{done:,}/{orders:,} orders", done=start + n, orders=orders))
     finally:
         for sink in sinks.values():
             sink.close()

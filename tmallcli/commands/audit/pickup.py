@@ -9,11 +9,13 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.audit import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 Preset = Annotated[
     str | None,
     typer.Option(
         "--preset",
+        metavar="PRESET",
         help="A pickup rule preset of the config, e.g. taobao_48h (48 h, paid on T−33 … T−4).",
         rich_help_panel=o.RULES,
     ),
@@ -32,9 +34,11 @@ def pickup(
     preset: Preset = None,
     min_rate: o.MinRate = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: o.Limit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -57,17 +61,22 @@ def pickup(
     def program() -> Outcome:
         from tmallcli.errors import UsageError
 
-        if check and min_rate is None:
+        if check and min_rate is None and history is None:
             raise UsageError(
-                "--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)"
+                tr("--check needs --min-rate R: the rate to alert below (e.g. --min-rate 0.95)")
             )
         from tmallcli.render.pickup import PickupReport
         from tmallcli.runs.pickup import run_pickup
 
         done = run_pickup(opts.exports, opts.rules.context(), preset=preset, limit=limit)
         report = PickupReport(done.result, min_rate)
-        return Outcome.of(
-            report, done, check_failed=check and (report.below_min_rate or done.stale)
+        from tmallcli.commands.recording import recorded
+
+        failed = report.below_min_rate or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed),
+            opts,
+            done.result,
         )
 
     run(program, opts.output, debug=debug)

@@ -14,6 +14,7 @@ SlowestLimit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="ROWS",
         min=1,
         help="How many of the slowest refunds to list (default: config refunds.slowest_limit, 20).",
         rich_help_panel=o.OUTPUT,
@@ -31,9 +32,11 @@ def refunds(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: SlowestLimit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -58,11 +61,18 @@ def refunds(
     def program() -> Outcome:
         from tmallcli.render.refunds import RefundsReport
         from tmallcli.runs.refunds import run_refunds
+        from tmallcli.runs.verdicts import threshold_source
 
-        done = run_refunds(opts.exports, opts.rules.context(), slowest_limit=limit)
-        report = RefundsReport(done.result)
-        return Outcome.of(
-            report, done, check_failed=check and (report.intervention_risk or done.stale)
+        ctx = opts.rules.context()
+        done = run_refunds(opts.exports, ctx, slowest_limit=limit)
+        report = RefundsReport(done.result, threshold_source(ctx, "refunds"))
+        from tmallcli.commands.recording import recorded
+
+        failed = report.intervention_risk or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed),
+            opts,
+            done.result,
         )
 
     run(program, opts.output, debug=debug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tmallcli.commands import options as o
 from tmallcli.commands.audit import app
 from tmallcli.commands.run import Outcome, run
+from tmallcli.i18n import tr
 
 
 @app.command("response")
@@ -16,9 +17,11 @@ def response(
     category: o.Category = None,
     min_rate: o.MinRate = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     limit: o.Limit = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -42,17 +45,24 @@ def response(
     def program() -> Outcome:
         from tmallcli.errors import UsageError
 
-        if check and min_rate is None:
+        if check and min_rate is None and history is None:
             raise UsageError(
-                "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)"
+                tr(
+                    "--check needs --min-rate R: the response rate to alert below (e.g. --min-rate 0.95)"
+                )
             )
         from tmallcli.render.response import ResponseReport
         from tmallcli.runs.response import run_response
 
         done = run_response(opts.exports, opts.rules.context(), limit=limit)
         report = ResponseReport(done.result, min_rate)
-        return Outcome.of(
-            report, done, check_failed=check and (report.below_min_rate or done.stale)
+        from tmallcli.commands.recording import recorded
+
+        failed = report.below_min_rate or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed),
+            opts,
+            done.result,
         )
 
     run(program, opts.output, debug=debug)

@@ -17,11 +17,12 @@ LedgerFile = Annotated[
     Path | None,
     typer.Option(
         "--ledger",
-        help="SQLite payout ledger: record what is paid, print only what is new "
-        "(created on first use).",
+        metavar="FILE",
+        help="SQLite payout ledger: record what is owed once, print the open list until it "
+        "is marked paid (created on first use).",
         rich_help_panel=LEDGER,
     ),
 ]
 
 # Each module registers its command on ``app`` (in the order of the help).
-from tmallcli.commands.compensate import late_orders, ledger  # noqa: E402, F401
+from tmallcli.commands.compensate import late_orders, ledger, marks  # noqa: E402, F401

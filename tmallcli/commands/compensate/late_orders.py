@@ -9,6 +9,18 @@ import typer
 from tmallcli.commands import options as o
 from tmallcli.commands.compensate import LEDGER, LedgerFile, app
 from tmallcli.commands.run import Outcome, check_writable, run
+from tmallcli.i18n import tr
+
+StartDate = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Only orders paid on or after this date (YYYY-MM-DD); the ledger keeps it for "
+        "later runs. Start a new ledger with it, or the first run lists the whole history.",
+        rich_help_panel=LEDGER,
+    ),
+]
 
 DryRun = Annotated[
     bool,
@@ -30,12 +42,14 @@ def late_orders(
     directory: o.ExportDir = None,
     ledger: LedgerFile = None,
     dry_run: DryRun = False,
+    since: StartDate = None,
     as_of: o.AsOf = None,
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -53,7 +67,10 @@ def late_orders(
     送货上门 not honoured: 10 yuan per order. A 缺货 refund before shipping (--refunds):
     30% of the refund, at least 5 yuan. What the platform already paid automatically
     (延迟发货自动赔付金额) is reconciled and never paid again; with --ledger, neither is
-    anything an earlier run recorded. --check exits 1 when any payout is due. An orders
+    anything an earlier run recorded. With --ledger, computed money is recorded as owed and
+    the output is the open list: this run's new payouts, then the older ones not yet marked
+    paid (tmall compensate mark-paid) with their age; the CSV carries line and run IDs and a
+    已发放 column to fill in and hand back. --check exits 1 when any payout is due (open). An orders
     export without a buyer column (the per-item export) takes each order's buyer from the
     --refunds or --reviews export given with it; else each order is its own payout.
 
@@ -63,17 +80,23 @@ def late_orders(
 
     def program() -> Outcome:
         from tmallcli.errors import UsageError
-        from tmallcli.render.compensation import CompensationReport
+        from tmallcli.render.compensation import CompensationReport, reason
         from tmallcli.runs.compensation import run_late_orders
+        from tmallcli.timeframe import parse_day
 
         if dry_run and ledger is None:
-            raise UsageError("--dry-run needs --ledger FILE (without a ledger nothing is written)")
+            raise UsageError(
+                tr("--dry-run needs --ledger FILE (without a ledger nothing is written)")
+            )
         if ledger is not None and not dry_run:
             # The ledger commits before the report is written: refuse an --output that
             # cannot be written now rather than record payouts nobody gets to see.
             check_writable(output)
         ctx = opts.rules.context()
-        done = run_late_orders(opts.exports, ctx, ledger=ledger, dry_run=dry_run)
+        start = None if since is None else parse_day("--since", since)
+        done = run_late_orders(
+            opts.exports, ctx, ledger=ledger, dry_run=dry_run, since=start, describe=reason
+        )
         late = done.result
         report = CompensationReport(
             late.proposal, late.settlement, ctx.as_of, late.rules, late.ledger, late.warnings

@@ -14,15 +14,19 @@ from tmallcli.exports.kinds import KIND_NAMES
 
 @app.command("check")
 def check(
-    files: Annotated[list[str], typer.Argument(help="Export files, globs or folders.")],
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE", help="Export files, globs or folders.")
+    ],
     kind: Annotated[
-        str | None, typer.Option("--kind", help=f"Read as this kind: {', '.join(KIND_NAMES)}.")
+        str | None,
+        typer.Option("--kind", metavar="KIND", help=f"Read as this kind: {', '.join(KIND_NAMES)}."),
     ] = None,
     config: o.ConfigFile = None,
     as_of: o.AsOf = None,
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,

@@ -14,6 +14,7 @@ Days = Annotated[
     int | None,
     typer.Option(
         "--days",
+        metavar="DAYS",
         help="Triage the medium/bad reviews of the last N days (default: config reviews.days, 30).",
         rich_help_panel=o.RULES,
     ),
@@ -21,7 +22,10 @@ Days = Annotated[
 Limit = Annotated[
     int,
     typer.Option(
-        "--limit", help="Rows of the follow-up queue shown (0 = all).", rich_help_panel=o.OUTPUT
+        "--limit",
+        metavar="ROWS",
+        help="Rows of the follow-up queue shown (0 = all).",
+        rich_help_panel=o.OUTPUT,
     ),
 ]
 
@@ -36,8 +40,10 @@ def triage(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -60,10 +66,16 @@ def triage(
     def program() -> Outcome:
         from tmallcli.render.reviews import TriageReport
         from tmallcli.runs.triage import run_triage
+        from tmallcli.runs.verdicts import threshold_source
 
         ctx = opts.rules.context()
         done = run_triage(opts.exports, ctx, limit=limit, days=days)
-        report = TriageReport(done.result, ctx.as_of)
-        return Outcome.of(report, done, check_failed=check and (report.overdue or done.stale))
+        report = TriageReport(done.result, ctx.as_of, threshold_source(ctx, "triage"))
+        from tmallcli.commands.recording import recorded
+
+        failed = report.overdue or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed), opts, done.result, ctx
+        )
 
     run(program, opts.output, debug=debug)

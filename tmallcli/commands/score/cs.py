@@ -15,13 +15,18 @@ PERIOD = "Period"
 Day = Annotated[
     str | None,
     typer.Option(
-        "--day", help="One day (某个单天), YYYY-MM-DD.", rich_help_panel=PERIOD, show_default=False
+        "--day",
+        metavar="DATE",
+        help="One day (某个单天), YYYY-MM-DD.",
+        rich_help_panel=PERIOD,
+        show_default=False,
     ),
 ]
 Last = Annotated[
     int | None,
     typer.Option(
         "--last",
+        metavar="DAYS",
         min=1,
         help="The last N days ending yesterday, T−N … T−1 (最近7天: --last 7, 最近30天: --last 30).",
         rich_help_panel=PERIOD,
@@ -31,13 +36,17 @@ Last = Annotated[
 From = Annotated[
     str | None,
     typer.Option(
-        "--from", help="First day of a range (with --to), YYYY-MM-DD.", rich_help_panel=PERIOD
+        "--from",
+        metavar="DATE",
+        help="First day of a range (with --to), YYYY-MM-DD.",
+        rich_help_panel=PERIOD,
     ),
 ]
 To = Annotated[
     str | None,
     typer.Option(
         "--to",
+        metavar="DATE",
         help="Last day of a range (with --from), at most the report date; at most 90 days in all.",
         rich_help_panel=PERIOD,
     ),
@@ -46,6 +55,7 @@ Account = Annotated[
     str | None,
     typer.Option(
         "--account",
+        metavar="ACCOUNT",
         help="Only this sub-account (客服子账号): the full name 店铺:小王, or 小王 when unique.",
         rich_help_panel=o.RULES,
     ),
@@ -54,6 +64,7 @@ MinAverage = Annotated[
     float | None,
     typer.Option(
         "--min-average",
+        metavar="SCORE",
         min=1.0,
         max=5.0,
         help="Target human average 1–5 (default: config cs.min_average, 4.5): below it "
@@ -76,8 +87,10 @@ def cs(
     config: o.ConfigFile = None,
     min_average: MinAverage = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -100,6 +113,7 @@ def cs(
     def program() -> Outcome:
         from tmallcli.render.cs_ratings import CsReport
         from tmallcli.runs.cs import CsPeriod, run_cs
+        from tmallcli.runs.verdicts import threshold_source
         from tmallcli.timeframe import parse_day
 
         ctx = opts.rules.context()
@@ -112,9 +126,16 @@ def cs(
         done = run_cs(
             opts.exports, ctx, period, account=account, min_average=min_average, check=check
         )
-        report = CsReport(done.result.result, ctx.as_of, done.result.min_average)
-        return Outcome.of(
-            report, done, check_failed=check and (report.below_min_average or done.stale)
+        source = threshold_source(ctx, "cs", given=min_average is not None)
+        report = CsReport(done.result.result, ctx.as_of, done.result.min_average, source)
+        from tmallcli.commands.recording import recorded
+
+        failed = report.below_min_average or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed),
+            opts,
+            done.result,
+            ctx,
         )
 
     run(program, opts.output, debug=debug)

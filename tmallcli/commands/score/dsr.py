@@ -14,6 +14,7 @@ AddStars = Annotated[
     list[str] | None,
     typer.Option(
         "--add",
+        metavar="DIMENSION=COUNTS",
         help="What-if: new ratings on top of the page's counts, 5★ to 1★, e.g. "
         "description=0,0,0,0,3 (three more 1-star ratings); repeatable.",
         rich_help_panel=o.RULES,
@@ -32,8 +33,10 @@ def dsr(
     config: o.ConfigFile = None,
     category: o.Category = None,
     check: o.Check = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -56,10 +59,16 @@ def dsr(
     def program() -> Outcome:
         from tmallcli.render.dsr import DsrReport
         from tmallcli.runs.dsr import StarOptions, run_dsr
+        from tmallcli.runs.verdicts import threshold_source
 
         ctx = opts.rules.context()
         done = run_dsr(opts.exports, ctx, StarOptions.of(stars, summary, add))
-        report = DsrReport(done.result, ctx.as_of, ctx.category_name)
-        return Outcome.of(report, done, check_failed=check and (report.flagged or done.stale))
+        report = DsrReport(done.result, ctx.as_of, ctx.category_name, threshold_source(ctx, "dsr"))
+        from tmallcli.commands.recording import recorded
+
+        failed = report.flagged or done.stale
+        return recorded(
+            Outcome.of(report, done, check_failed=check and failed), opts, done.result, ctx
+        )
 
     run(program, opts.output, debug=debug)

@@ -14,6 +14,7 @@ Target = Annotated[
     float | None,
     typer.Option(
         "--target",
+        metavar="SCORE",
         min=0.0,
         max=5.0,
         help="Plan for this total: the value each metric alone would need, and a cheapest-first combination.",
@@ -24,6 +25,7 @@ SetValue = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
+        metavar="METRIC=VALUE",
         help="What-if: recompute with a hypothetical metric value, e.g. --set pickup_24h_rate=0.97 (repeatable).",
         rich_help_panel=o.RULES,
     ),
@@ -57,8 +59,11 @@ def service(
     set_values: SetValue = None,
     strict: Strict = False,
     check: o.Check = False,
+    allow_partial: o.AllowPartial = False,
+    history: o.HistoryFile = None,
     fmt: o.Format = None,
     output: o.OutputFile = None,
+    table: o.TableName = None,
     no_bom: o.NoBom = False,
     lang: o.LangOpt = o.Lang.zh,
     encoding: o.Encoding = None,
@@ -70,7 +75,8 @@ def service(
 
     Every metric the given exports allow is computed (DSR, 24h pickup, refund times, 旺旺
     response, disputes and complaints); a metric without its export is left out and the
-    weights renormalised (or an error with --strict). The diagnosis ranks the metrics by
+    weights renormalised (or an error with --strict), and the total is marked partial
+    (6/8 项): --check exits 1 on a partial total unless --allow-partial. The diagnosis ranks the metrics by
     points lost, with the carriers, hours, staff, refunds or items behind each.
 
     Example: tmall score service --dir exports/ --category 女装 --target 4.5 --set pickup_24h_rate=0.97
@@ -79,6 +85,7 @@ def service(
 
     def program() -> Outcome:
         from tmallcli.render.service import ServiceReport
+        from tmallcli.render.verdicts import partial_check_reason
         from tmallcli.runs.dsr import StarOptions
         from tmallcli.runs.service import run_service
 
@@ -93,8 +100,20 @@ def service(
         )
         service = done.result
         report = ServiceReport(
-            service.score, ctx.as_of, service.plan, service.notes, service.warnings
+            service.score,
+            ctx.as_of,
+            service.plan,
+            service.notes,
+            service.warnings,
+            service.sources,
+            allow_partial,
         )
-        return Outcome.of(report, done, check_failed=check and (report.failed or done.stale))
+        # --check: below the threshold, a partial total (report.failed), or a stale export.
+        outcome = Outcome.of(report, done, check_failed=check and (report.failed or done.stale))
+        if check and report.partial_failed:
+            outcome.notes.append(partial_check_reason(service.score.coverage))
+        from tmallcli.commands.recording import recorded
+
+        return recorded(outcome, opts, done.result, ctx)
 
     run(program, opts.output, debug=debug)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from tmallcli.i18n import tr
 from tmallcli.metrics.refunds.auto_refund import (
     AutoRefundResult,
     Simulation,
@@ -128,7 +129,7 @@ def complete(frame: pl.LazyFrame, columns: tuple[str, ...] = COLUMNS) -> pl.Lazy
 
 
 def _hours(microseconds: pl.Expr) -> pl.Expr:
-    return (microseconds / US_PER_HOUR).round(4)
+    return microseconds / US_PER_HOUR  # full precision (SPEC §14); tables round
 
 
 def _assess(frame: pl.LazyFrame, start: date, end: date) -> pl.LazyFrame:
@@ -384,7 +385,7 @@ def compute_refunds(
     if orders is None:
         counts["orders_paid"] = None
         warnings.append(
-            Notice(NEEDS_ORDERS, "dispute_refund_rate needs --orders for the denominator")
+            Notice(NEEDS_ORDERS, tr("dispute_refund_rate needs --orders for the denominator"))
         )
     else:
         paid_orders = int(frames[-1].item())
@@ -395,7 +396,11 @@ def compute_refunds(
             warnings.append(
                 Notice(
                     NO_ORDERS_PAID,
-                    f"dispute_refund_rate: no orders paid on {start} … {end} in the orders export",
+                    tr(
+                        "dispute_refund_rate: no orders paid on {start} … {end} in the orders export",
+                        start=start,
+                        end=end,
+                    ),
                 )
             )
     waiting = [WaitingRefund(**row) for row in wait_df.iter_rows(named=True)]
@@ -425,9 +430,10 @@ def compute_refunds(
         warnings.append(
             Notice(
                 AGREEMENT_APPROXIMATED,
-                f"return_refund_hours: {approximated} 退货退款 refund(s) have no 卖家同意退货时间; "
-                "the application time stands in for it, so the buyer's time counts from the "
-                "application and the seller's time is a lower bound (an approximation)",
+                tr(
+                    "return_refund_hours: {approximated} 退货退款 refund(s) have no 卖家同意退货时间; the application time stands in for it, so the buyer's time counts from the application and the seller's time is a lower bound (an approximation)",
+                    approximated=approximated,
+                ),
             )
         )
 
@@ -468,9 +474,13 @@ def type_notices(base: pl.DataFrame) -> list[Notice]:
     return [
         Notice(
             UNRECOGNISED_TYPE,
-            f"refunds: {total} refund(s) with a 售后类型 refunds.type_values does not know: "
-            f"{listed}; typed from the row ({returns} 退货退款 with a return upload, "
-            f"{total - returns} 仅退款); map them in refunds.type_values",
+            tr(
+                "refunds: {total} refund(s) with a 售后类型 refunds.type_values does not know: {listed}; typed from the row ({returns} 退货退款 with a return upload, {value} 仅退款); map them in refunds.type_values",
+                total=total,
+                listed=listed,
+                returns=returns,
+                value=total - returns,
+            ),
         )
     ]
 

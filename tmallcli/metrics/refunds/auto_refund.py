@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from tmallcli.i18n import tr
 from tmallcli.metrics.refunds.rules import (
     AUTO_AGREE,
     AUTO_REFUND,
@@ -37,7 +38,7 @@ class Simulation:
         change: dict[str, float | None] = {}
         for key, before in self.before.items():
             after = self.after[key]
-            change[key] = None if before is None or after is None else round(after - before, 4)
+            change[key] = None if before is None or after is None else after - before
         return change
 
 
@@ -129,8 +130,12 @@ def rule_notices(base: pl.DataFrame, rules: RefundRules) -> list[Notice]:
                 notices.append(
                     Notice(
                         RULE_CONDITION_UNKNOWN,
-                        f"auto-refund rule {rule.name!r} checks {condition} but the refunds "
-                        f"export has no {header} values, so it matches no refund",
+                        tr(
+                            "auto-refund rule {name!r} checks {condition} but the refunds export has no {header} values, so it matches no refund",
+                            name=rule.name,
+                            condition=condition,
+                            header=header,
+                        ),
                     )
                 )
     return notices

@@ -1,10 +1,17 @@
 """The report's charts: inline SVG drawn by pygal, without scripts, with stable ids, in a
-font list that finds Chinese glyphs on every system (no font file is embedded)."""
+font list that finds Chinese glyphs on every system (no font file is embedded).
+
+Each chart is drawn twice from the same data: at its page width and at a phone's (360 user
+units, fewer axis labels, one legend column), because an SVG scaled from 600 or 1000 units
+down to a 390 px screen shrinks its labels to 4–7 px; the style sheet shows one of the two.
+Neither carries pygal's marks (its comments, its ``<title>Pygal</title>`` tooltip, its class
+name): the ``<title>`` is the chart's own."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from tmallcli.render.html.labels import LABELS
@@ -23,6 +30,15 @@ GREY = "#9e9e9e"
 RED = "#c62828"
 BLUE = "#1565c0"
 
+# The phone drawing: 360 units fill a 390 px screen's card at about 1:1.
+NARROW: dict[str, Any] = {
+    "width": 360,
+    "legend_at_bottom_columns": 1,
+    "classes": ["chart-svg", "narrow"],  # report.css shows it on a phone's screen only
+}
+Drawn = tuple[str, str, str, str]  # title, note, svg at the page width, svg at a phone's
+
+_TITLE = "chart-title-here"
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _UUID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -65,6 +81,7 @@ def _options(t: Labels, **extra: Any) -> dict[str, Any]:
         "truncate_label": -1,
         "no_data_text": t("no_data"),
         "margin": 12,
+        "classes": ["chart-svg"],  # pygal's default class names the library
     }
     options.update(extra)
     return options
@@ -74,6 +91,8 @@ def _static(root: Any) -> Any:
     """pygal always embeds its config as a <script>, even with ``js=[]``, and gives legend
     entries ids for that script (the same in every chart): a static chart needs neither."""
     for parent in list(root.iter()):
+        if str(parent.tag).rsplit("}", 1)[-1] == "title" and parent.text == "Pygal":
+            parent.text = _TITLE  # the chart has no title of its own: _svg writes it
         if str(parent.get("id", "")).startswith("activate-serie"):
             del parent.attrib["id"]
         for child in list(parent):
@@ -82,13 +101,24 @@ def _static(root: Any) -> Any:
     return root
 
 
-def _svg(chart: Any, name: str) -> str:
+def _svg(chart: Any, name: str, title: str) -> str:
     """The chart as inline SVG with a stable id, without scripts or pygal's comments (a
-    date and links)."""
+    date and links); ``title`` (the figure's caption) becomes the SVG's ``<title>``, the
+    text a browser shows on hover and reads to a screen reader."""
     chart.uuid = name
-    chart.add_xml_filter(_static)
+    if _static not in chart.xml_filters:
+        chart.add_xml_filter(_static)
     svg = str(chart.render(is_unicode=True))
-    return _UUID.sub(f"chart-{name}", _COMMENT.sub("", svg))
+    svg = _UUID.sub(f"chart-{name}", _COMMENT.sub("", svg))
+    return svg.replace(_TITLE, escape(title), 1)
+
+
+def _svgs(chart: Any, name: str, title: str, **narrow: Any) -> tuple[str, str]:
+    """The chart at its page width, and again at a phone's with the ``narrow`` options."""
+    wide = _svg(chart, name, title)
+    for option, value in {**NARROW, **narrow}.items():
+        setattr(chart, option, value)
+    return wide, _svg(chart, f"{name}-narrow", title)
 
 
 def _cjk_room(labels: list[str], font_size: int) -> int:
@@ -98,7 +128,7 @@ def _cjk_room(labels: list[str], font_size: int) -> int:
     return 12 + int(wide * font_size * 0.45)
 
 
-def chart_dsr(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | None:
+def chart_dsr(summary: ShopSummary, labels: Labels) -> Drawn | None:
     import pygal
 
     from tmallcli.metrics.dsr import format_threshold
@@ -159,10 +189,17 @@ def chart_dsr(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | No
     first, complete = trend.first_rating, trend.complete_from
     if first is not None and complete is not None and complete > trend.points[0].day:
         note += " " + t("chart.dsr.partial", first=f"{first:%Y-%m-%d}", complete=complete)
-    return t("chart.dsr"), note, _svg(chart, "dsr-trend")
+    # about five dates across a phone; the legend in one column, a row per line, which
+    # pygal sizes itself (no Latin-width guess to make room for)
+    narrow = {
+        "height": 500,
+        "margin_bottom": 12,
+        "x_labels_major_every": max(14, -(-len(trend.points) // 5)),
+    }
+    return t("chart.dsr"), note, *_svgs(chart, "dsr-trend", t("chart.dsr"), **narrow)
 
 
-def chart_breakdown(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | None:
+def chart_breakdown(summary: ShopSummary, labels: Labels) -> Drawn | None:
     import pygal
 
     from tmallcli.metrics.service_score import round2
@@ -199,10 +236,16 @@ def chart_breakdown(summary: ShopSummary, labels: Labels) -> tuple[str, str, str
         ],
     )
     note = t("chart.breakdown.note", total=f"{round2(s.total):.2f}")
-    return t("chart.breakdown"), note, _svg(chart, "score-breakdown")
+    # the metrics' names leave a phone a narrow plot: its round values labelled only
+    narrow = {"show_minor_x_labels": False}
+    return (
+        t("chart.breakdown"),
+        note,
+        *_svgs(chart, "score-breakdown", t("chart.breakdown"), **narrow),
+    )
 
 
-def chart_pickup(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | None:
+def chart_pickup(summary: ShopSummary, labels: Labels) -> Drawn | None:
     import pygal
 
     t = labels.of(LABELS)
@@ -235,10 +278,10 @@ def chart_pickup(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] |
         stroke_style={"width": 1.5, "dasharray": "4, 4"},
     )
     note = t("chart.pickup.note", start=p.window_start, end=p.window_end, rate=f"{p.rate:.2%}")
-    return t("chart.pickup"), note, _svg(chart, "pickup-daily")
+    return t("chart.pickup"), note, *_svgs(chart, "pickup-daily", t("chart.pickup"))
 
 
-def chart_misses(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | None:
+def chart_misses(summary: ShopSummary, labels: Labels) -> Drawn | None:
     import pygal
 
     t = labels.of(LABELS)
@@ -256,7 +299,9 @@ def chart_misses(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] |
     )
     chart.add(t("chart.misses.missed"), [hours[h].missed if h in hours else 0 for h in range(24)])
     note = t("chart.misses.note", start=c.window_start, end=c.window_end)
-    return t("chart.misses"), note, _svg(chart, "misses-by-hour")
+    # 24 hours in 300 units: every third hour labelled
+    narrow = {"x_labels_major_every": 3, "show_minor_x_labels": False}
+    return t("chart.misses"), note, *_svgs(chart, "misses-by-hour", t("chart.misses"), **narrow)
 
 
 def _colours(*colours: str) -> Any:
@@ -265,7 +310,7 @@ def _colours(*colours: str) -> Any:
     return style
 
 
-def chart_refunds(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] | None:
+def chart_refunds(summary: ShopSummary, labels: Labels) -> Drawn | None:
     import pygal
 
     t = labels.of(LABELS)
@@ -299,14 +344,16 @@ def chart_refunds(summary: ShopSummary, labels: Labels) -> tuple[str, str, str] 
         end=r.window_end,
         limit=r.rules.slowest_limit,
     )
-    return t("chart.refunds"), note, _svg(chart, "refund-durations")
+    # a type's name and count take more than its share of 300 units: slanted
+    narrow = {"x_label_rotation": 30}
+    return t("chart.refunds"), note, *_svgs(chart, "refund-durations", t("chart.refunds"), **narrow)
 
 
 CHARTS = (chart_dsr, chart_breakdown, chart_pickup, chart_misses, chart_refunds)
 
 
-def charts(summary: ShopSummary, labels: Labels) -> list[tuple[str, str, str, str]]:
-    """(name, title, note, svg) of every chart the report's data allows."""
+def charts(summary: ShopSummary, labels: Labels) -> list[tuple[str, str, str, str, str]]:
+    """(name, title, note, svg, phone svg) of every chart the report's data allows."""
     found = []
     for make in CHARTS:
         drawn = make(summary, labels)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LABELS: dict[str, tuple[str, str]] = {
+    "toc": ("目录", "Contents"),
     "scores": ("评分", "Scores"),
     "todo": ("今日待办", "To do today"),
     "worst": ("失分最多的 3 项", "The 3 factors costing the most"),

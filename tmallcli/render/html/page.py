@@ -1,10 +1,15 @@
 """The HTML shop report (SPEC §11): one self-contained file that opens offline.
 
-Inline CSS (``report.css``, package data), charts as inline SVG drawn by pygal (no
-JavaScript, no font files, no network: the browser draws the Chinese labels with its own
-fonts), a layout that reads on a laptop and on a phone. Below the charts come the tables of
-every section, rendered generically from each command's own ``document(labels)``, and the
-diagnosis last.
+Inline CSS (``report.css``, package data), charts as inline SVG drawn by pygal (no font
+files, no network: the browser draws the Chinese labels with its own fonts), a layout that
+reads on a laptop and on a phone (390 px: nothing wider than the screen, each chart drawn
+for it, wide tables scrolling inside their card), a table of contents under the header.
+Below the charts come the tables of every section, rendered generically from each command's
+own ``document(labels)``, and the diagnosis last.
+
+Printed, the folded tables print unfolded: the print style sheet opens ``<details>``
+(``::details-content``, Chromium 131+, Safari 18.4+, Firefox 143+) and ``PRINT_SCRIPT``, the
+page's only script, opens them before printing in older browsers and folds them back after.
 """
 
 from __future__ import annotations
@@ -18,12 +23,25 @@ from tmallcli.render.freshness import LABELS as FRESHNESS
 from tmallcli.render.freshness import freshness_html
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
+from tmallcli.render.html.sparkline import sparkline
 from tmallcli.render.html.tables import HTML_ROWS, document_html, table
 from tmallcli.render.labels import labels_for
 
 if TYPE_CHECKING:
     from tmallcli.render.labels import Labels
     from tmallcli.render.report import ShopSummary
+
+
+# Older engines keep a folded <details> hidden whatever the print style sheet says; every
+# engine fires beforeprint / afterprint around printing (and print preview).
+PRINT_SCRIPT = (
+    "addEventListener('beforeprint',function(){"
+    "document.querySelectorAll('details:not([open])').forEach(function(d){"
+    "d.open=true;d.setAttribute('data-print-opened','')})});"
+    "addEventListener('afterprint',function(){"
+    "document.querySelectorAll('details[data-print-opened]').forEach(function(d){"
+    "d.open=false;d.removeAttribute('data-print-opened')})});"
+)
 
 
 @cache
@@ -52,7 +70,8 @@ def _score_cards(summary: ShopSummary, t: Labels) -> str:
             f'<div class="card{state}" data-key="{escape(line.key)}">'
             f'<div class="label">{mark}{escape(line.label)}</div>'
             f'<div class="value">{escape(line.display)}</div>'
-            f'<div class="sub">{escape(" · ".join(sub))}</div></div>'
+            f'<div class="sub">{escape(" · ".join(sub))}</div>'
+            f"{sparkline(line.key, summary.trends, t)}</div>"
         )
     return f'<div class="cards">{"".join(cards)}</div>'
 
@@ -133,6 +152,24 @@ def _footer(summary: ShopSummary, t: Labels) -> str:
     return f"<footer>{''.join(parts)}</footer>"
 
 
+def _toc(parts: list[tuple[str, str]], sections: list[tuple[str, str]], t: Labels) -> str:
+    """The contents under the header: a link to each part of the page, the detail tables'
+    sections under 明细 (``sections``: anchor, title)."""
+    items = []
+    for anchor, label in parts:
+        sub = ""
+        if anchor == "details" and sections:
+            sub = "<ol>" + "".join(
+                f'<li><a href="#{a}">{escape(title)}</a></li>' for a, title in sections
+            )
+            sub += "</ol>"
+        items.append(f'<li><a href="#{anchor}">{escape(label)}</a>{sub}</li>')
+    return (
+        f'<nav class="toc" aria-label="{escape(t("toc"))}">'
+        f'<div class="toc-title">{escape(t("toc"))}</div><ol>{"".join(items)}</ol></nav>'
+    )
+
+
 def render_html(summary: ShopSummary, lang: str | Labels = "zh") -> str:
     """The whole page; ``lang`` is ``--lang``'s value (or labels already made from it)."""
     from tmallcli.render.report import SECTIONS
@@ -147,30 +184,38 @@ def render_html(summary: ShopSummary, lang: str | Labels = "zh") -> str:
     figures = "".join(
         f'<figure class="{"wide" if name == "dsr" else ""}" id="chart-{name}-figure">'
         f"<figcaption><h3>{escape(title)}</h3><p>{escape(note)}</p></figcaption>"
-        f'<div class="chart">{svg}</div></figure>'
-        for name, title, note, svg in charts(summary, t)
+        f'<div class="chart">{svg}{phone}</div></figure>'
+        for name, title, note, svg, phone in charts(summary, t)
     )
-    sections = "".join(
-        document_html(report.document(t), key, t, skip=("diagnosis",))
+    docs = [
+        (key, report.document(t))
         for key in SECTIONS
         if (report := summary.sections[key]) is not None
-    )
+    ]
+    sections = "".join(document_html(d, key, t, skip=("diagnosis",)) for key, d in docs)
     title = f"{doc.title} · {r.as_of.date}"
+    parts = [
+        ("scores", t("scores"), _score_cards(summary, t)),
+        ("todo", t("todo"), _todo_cards(summary, t)),
+        ("worst", t("worst"), _worst(summary, t)),
+        ("charts", t("charts"), f'<div class="charts">{figures}</div>'),
+        ("details", t("details"), sections),
+        ("diagnosis", t("diagnosis"), _diagnosis(summary, t)),
+    ]
+    toc = _toc(
+        [(a, label) for a, label, _ in parts], [(f"section-{k}", d.title) for k, d in docs], t
+    )
     body = (
         f"<header><h1>{escape(doc.title)}</h1>{meta}"
         f"{freshness_html(summary.freshness, t)}{verdict}</header>"
-        f'<h2 id="scores">{t("scores")}</h2>{_score_cards(summary, t)}'
-        f'<h2 id="todo">{t("todo")}</h2>{_todo_cards(summary, t)}'
-        f'<h2 id="worst">{t("worst")}</h2>{_worst(summary, t)}'
-        f'<h2 id="charts">{t("charts")}</h2><div class="charts">{figures}</div>'
-        f'<h2 id="details">{t("details")}</h2>{sections}'
-        f'<h2 id="diagnosis">{t("diagnosis")}</h2>{_diagnosis(summary, t)}'
-        f"{_footer(summary, t)}"
+        f"{toc}"
+        + "".join(f'<h2 id="{a}">{label}</h2>{html}' for a, label, html in parts)
+        + f"{_footer(summary, t)}"
     )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if t.lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>\n{css()}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
+        f"<body><main>{body}</main><script>{PRINT_SCRIPT}</script></body></html>\n"
     )

@@ -3,6 +3,7 @@ command that gives them whole, long texts wrapped, Rich styles as CSS classes.""
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ COMMANDS = {
 }
 
 _STYLE_CLASSES = ("red", "green", "yellow", "dim", "bold")
+# A list of IDs joined by commas (an order's tracking numbers, a buyer's orders): printed,
+# where cells wrap to fit the paper, it may break after a comma, never inside an ID.
+_ID_LIST_COMMA = re.compile(r"(?<=[0-9A-Za-z]{8}),(?=[0-9A-Za-z]{8})")
 
 
 def _classes(style: str | None) -> list[str]:
@@ -41,7 +45,7 @@ def _cell(cell: Cell, numeric: bool) -> str:
     elif len(cell.text) > _WRAP_AT:
         classes.append("wrap")
     attr = f' class="{" ".join(classes)}"' if classes else ""
-    return f"<td{attr}>{escape(cell.text)}</td>"
+    return f"<td{attr}>{_ID_LIST_COMMA.sub(',<wbr>', escape(cell.text))}</td>"
 
 
 def table(
