@@ -55,6 +55,15 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture
+def fresh_enough(tmp_path: Path) -> None:
+    """A ./tmall.yaml (in the test's own folder) that calls an export stale only 60 days
+    after its newest row: a test of another --check rule on a few hand-made rows that end
+    days or weeks before their as-of is not about freshness (SPEC §14; its own tests are
+    tests/commands/test_freshness.py)."""
+    (tmp_path / "tmall.yaml").write_text("freshness:\n  max_lag_days: 60\n", encoding="utf-8")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Messages in English unless a test chooses (the tests assert the English sentences;
     tests/test_messages.py asserts the Chinese ones): TMALL_LANG=en reaches every CLI run, in
@@ -93,13 +102,18 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
 
     from typer.testing import CliRunner
 
+    from tmallcli import i18n
     from tmallcli.cli import app
     from tmallcli.render.report import ShopSummary
     from tmallcli.runs.context import Exports, context
     from tmallcli.runs.report import run_report
 
+    # In English whatever the test that first asks for it chose (a session fixture is made
+    # before that test's own _english_messages runs): its notes are asserted in English.
+    i18n.use("en")
     folder = REPO / "sample_data"
-    shop = run_report(Exports(directory=folder), context(SAMPLE_AS_OF)).result
+    done = run_report(Exports(directory=folder), context(SAMPLE_AS_OF))
+    shop = done.result
     page = tmp_path_factory.mktemp("sample-report") / "report.html"
     # One output per run (SPEC §14): the page, then the JSON.
     args = ["report", "--dir", str(folder), "--as-of", SAMPLE_AS_OF]
@@ -107,4 +121,5 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
     assert written.exit_code == 0, written.output
     result = CliRunner().invoke(app, [*args, "-f", "json"])
     assert result.exit_code == 0, result.output
-    return SampleReport(shop, ShopSummary(shop), json.loads(result.stdout), page, result.stderr)
+    summary = ShopSummary(shop, done.freshness)
+    return SampleReport(shop, summary, json.loads(result.stdout), page, result.stderr)

@@ -286,13 +286,13 @@ def test_summary_todo_counts(summary: ShopSummary) -> None:
 
 def test_one_screen_document(summary: ShopSummary) -> None:
     doc = summary.document(ZH)
-    assert doc.title == "店铺体检报告"
+    assert doc.title == "店铺体检报告 · 默认"  # SPEC §14: the category (the sample names no shop)
     assert [s.key for s in doc.sections] == ["scores", "worst", "todo"]
     assert "✗ 4 项未达标" in doc.lines[1][0]
     rows = sum(len(s.rows) for s in doc.sections) + len(doc.lines)
     assert rows <= 30  # one screen
     english = summary.document(EN)
-    assert english.title == "Shop health report"
+    assert english.title == "Shop health report · 默认"
     assert english.sections[2].rows[0][0].text == "Orders to chase (not picked up)"
 
 

@@ -161,7 +161,7 @@ def test_phone_screenshot_is_not_blank(rendered: dict[str, object]) -> None:
 
 def test_dom_has_the_report(rendered: dict[str, object]) -> None:
     dom = str(rendered["dom"])
-    assert "<title>店铺体检报告 · 2026-11-20</title>" in dom
+    assert "<title>店铺体检报告 · 默认 · 2026-11-20</title>" in dom
     for text in ("基础服务考核分", "2.95", "今日待办", "待跟进揽收订单", "失分最多的 3 项", "诊断"):
         assert text in dom, text
     assert dom.count("<svg") == 10  # five charts, each for the page and for a phone

@@ -140,6 +140,7 @@ def test_json_contract_and_numbers(shop: tuple[Path, Path]) -> None:
     assert data["warnings"] == []
 
 
+@pytest.mark.usefixtures("fresh_enough")
 def test_check_min_rate_exit_codes(shop: tuple[Path, Path]) -> None:
     assert audit(shop, "--check", "--min-rate", "0.6").exit_code == 1
     # rate 0.5 is not below 0.5 (compared exactly)

@@ -129,6 +129,7 @@ def test_assistant_counts_false_in_user_config(chats: Path, tmp_path: Path) -> N
     ("min_rate", "code"),
     [("0.6", 1), ("0.5", 0), ("0", 0)],
 )
+@pytest.mark.usefixtures("fresh_enough")
 def test_check_exit_codes(chats: Path, min_rate: str, code: int) -> None:
     result = audit(chats, "--check", "--min-rate", min_rate, "-f", "json")
     assert result.exit_code == code, result.output

@@ -96,6 +96,7 @@ def test_check_exits_1_when_a_payout_is_due(orders: Path) -> None:
     assert late(orders, "--check").exit_code == 1
 
 
+@pytest.mark.usefixtures("fresh_enough")
 def test_check_exits_0_when_nothing_is_due(tmp_path: Path) -> None:
     path = write(tmp_path / "orders.csv", HEADER, [ROWS[1]])
     result = late(path, "--check")
@@ -140,6 +141,7 @@ def test_reconciliation_with_the_platform_column(tmp_path: Path) -> None:
     assert [(p["buyer"], p["amount_fen"]) for p in data["payouts"]] == [("amy", 2500), ("cat", 600)]
 
 
+@pytest.mark.usefixtures("fresh_enough")
 def test_ledger_pays_once_and_lists(orders: Path, tmp_path: Path) -> None:
     ledger = tmp_path / "payouts.db"
     first = late(orders, "--ledger", str(ledger), "-f", "json", "--check")

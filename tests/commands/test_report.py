@@ -35,6 +35,9 @@ def command_json(args: list[str]) -> dict:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     data.pop("input_warnings")
+    # What the run read and which of it is stale (SPEC §14): the run's, as input_warnings.
+    data.pop("inputs")
+    data.pop("stale")
     return data
 
 
@@ -60,6 +63,11 @@ def test_json_has_every_section_and_the_summary(report: dict) -> None:
         "dsr_trend",
         "input_warnings",
         "warnings",  # SPEC §2.1: what the exports lacked (none in the sample)
+        "title",  # SPEC §14: the shop (when known) and the category
+        "shop",
+        "shop_source",
+        "inputs",  # SPEC §14 freshness: each export's newest row, and the stale ones
+        "stale",
         *COMMANDS,
     } == set(report)
     assert report["as_of"] == "2026-11-20" and report["category"] == "默认"
@@ -262,7 +270,7 @@ def test_demo_writes_the_html_in_the_current_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "tmall-demo-report.html").read_text(encoding="utf-8")
-    assert "店铺体检报告 · 2026-11-20" in page  # the sample's as-of, from its manifest
+    assert "店铺体检报告 · 默认 · 2026-11-20" in page  # the sample's as-of, from its manifest
     assert "wrote tmall-demo-report.html" in result.stderr
     assert "基础服务考核分" in result.stdout and "2.95" in result.stdout
 

@@ -66,6 +66,7 @@ def test_check_exits_1_when_a_dimension_is_flagged(seed_reviews: Path) -> None:
     assert "4.82" in result.stdout
 
 
+@pytest.mark.usefixtures("fresh_enough")
 def test_check_exits_0_when_nothing_is_flagged(tmp_path: Path) -> None:
     path = reviews_file(
         tmp_path, ["1,a,2026-11-01 10:00,5,5,5,I1,T", "2,b,2026-11-02 10:00,5,5,5,I1,T"]

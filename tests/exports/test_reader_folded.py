@@ -51,7 +51,7 @@ def test_skipped_bad_rows_are_counted_once_each_and_fold_into_nothing(tmp_path: 
     path = events_file(tmp_path / "l.csv", 400, {5: "soon", 150: "2026/11/5 9:00", 390: "x"})
     frame, warnings = load({"logistics": [str(path)]}, skip=True)
     assert frame.height == 398  # the 2026/11/5 row is a time in another form, not a bad one
-    assert frame.columns == ["tracking_no", "order_id", "pickup_at"]
+    assert frame.columns == ["tracking_no", "order_id", "pickup_at", "event_at"]
     assert set(frame.get_column("tracking_no")).isdisjoint({"SF00000005", "SF00000390"})
     assert [(w["column"], w["rows_dropped"]) for w in warnings] == [("event_at", 2)]
     plain, plain_warnings = load({"logistics": [str(path)]}, skip=True, folded=False)
@@ -69,7 +69,7 @@ def test_a_bad_row_of_a_package_leaves_its_good_rows_folded(tmp_path: Path) -> N
         encoding="utf-8",
     )
     frame, warnings = load({"logistics": [str(path)]}, skip=True)
-    assert frame.rows() == [("T1", "A", datetime(2026, 11, 1, 18))]
+    assert frame.rows() == [("T1", "A", datetime(2026, 11, 1, 18), datetime(2026, 11, 1, 20))]
     assert warnings[0]["rows_dropped"] == 1
     with pytest.raises(InputError) as caught:
         load({"logistics": [str(path)]})

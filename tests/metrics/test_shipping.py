@@ -309,11 +309,13 @@ def test_the_reader_folds_each_file_and_then_the_files(tmp_path: Path) -> None:
         loaded = files.load("logistics", EVENT_COLUMNS, PackagePickups(WORDS))
         assert loaded.warnings == []  # a repeated event is folded, not reported
         frame = loaded.frame.sort("tracking_no", "order_id", nulls_last=True)
+    # pickup_at: the earliest pickup event; event_at: the newest event (SPEC §14 data_through).
     assert frame.rows() == [
-        ("T1", "A", datetime(2026, 11, 1, 18)),
-        ("T2", "A", None),
-        (None, "B", datetime(2026, 11, 3, 10)),
+        ("T1", "A", datetime(2026, 11, 1, 18), datetime(2026, 11, 2, 9)),
+        ("T2", "A", None, datetime(2026, 11, 1, 8)),
+        (None, "B", datetime(2026, 11, 3, 10), datetime(2026, 11, 3, 10)),
     ]
+    assert files.reads()[0].data_through == datetime(2026, 11, 3, 10)
 
 
 def test_the_reader_folds_only_the_packages_asked_for(tmp_path: Path) -> None:

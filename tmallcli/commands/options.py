@@ -100,7 +100,8 @@ Check = Annotated[
     bool,
     typer.Option(
         "--check",
-        help="Exit 1 when a threshold fails or a flag is raised (for cron).",
+        help="Exit 1 when a threshold fails, a flag is raised or an export is older than "
+        "freshness.max_lag_days (for cron).",
         rich_help_panel=RULES,
     ),
 ]

@@ -37,10 +37,12 @@ def report_shop(job: ShopJob) -> ShopRow:
         ctx = context(job.as_of, shop.config or job.config, shop.category or job.category)
         exports = replace(job.exports, directory=shop.folder, files={}, progress=None)
         done = run_report(exports, ctx)
-        summary = ShopSummary(done.result, job.allow_partial)
+        summary = ShopSummary(
+            done.result, freshness=done.freshness, allow_partial=job.allow_partial
+        )
         job.html.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(job.html, render_html(summary, job.lang).encode("utf-8"))
-        write_atomic(job.json, to_json_bytes(summary, done.input_warnings))
+        write_atomic(job.json, to_json_bytes(summary, done.input_warnings, done.freshness))
     except TmallError as exc:
         return ShopRow(shop.name, "error", exc.message)
     return headline(shop.name, summary, job)
@@ -57,9 +59,10 @@ def headline(name: str, summary: ShopSummary, job: ShopJob) -> ShopRow:
         value = values.get(key)
         return None if value is None else float(value)
 
+    stale = [] if summary.freshness is None else [s.kind for s in summary.freshness.stale]
     return ShopRow(
         name,
-        "check_failed" if failed else "ok",
+        "check_failed" if failed or stale else "ok",
         service_total=number("service_total"),
         partial=coverage is not None and coverage.partial,
         failed_checks=failed,
@@ -72,4 +75,5 @@ def headline(name: str, summary: ShopSummary, job: ShopJob) -> ShopRow:
         dsr_service=number("dsr.service"),
         dsr_logistics=number("dsr.logistics"),
         pickup_24h_rate=number("pickup_24h_rate"),
+        stale=stale,
     )

@@ -55,7 +55,8 @@ ReportCheck = Annotated[
         help="Exit 1 when a check fails: the service score below its threshold or computed from "
         "part of its metrics (unless --allow-partial), a DSR flag "
         "(< 4.6 / < 4.4), the human CS average below cs.min_average, a refund waiting past "
-        "72 h, a bad review unanswered past reviews.reply_within_hours (for cron).",
+        "72 h, a bad review unanswered past reviews.reply_within_hours, an export older than "
+        "freshness.max_lag_days (for cron).",
         rich_help_panel=o.RULES,
     ),
 ]
@@ -220,7 +221,9 @@ def build(
         info(tr("ignored {path} ({reason})", path=ignored.path, reason=ignored.reason))
     # --history: today's figures recorded, then each score's last 90 days for the HTML.
     kept = keep(opts, shop, ctx, trend_days=TREND_DAYS if html is not None else 0)
-    summary = ShopSummary(shop, allow_partial, trends=kept.trends)
+    summary = ShopSummary(
+        shop, freshness=done.freshness, allow_partial=allow_partial, trends=kept.trends
+    )
     if html is not None:
         from tmallcli.render.html import render_html
         from tmallcli.render.writers import write_atomic
@@ -233,7 +236,10 @@ def build(
                 path=html.resolve(),
             )
         )
-    outcome = Outcome.of(summary, done, check_failed=opts.rules.check and summary.failed)
+    # --check: a failed score line (a partial service total among them unless --allow-partial),
+    # or a stale export (SPEC §14); kept.outcome adds a figure dropped past history.max_drop.
+    failed = summary.failed or done.stale
+    outcome = Outcome.of(summary, done, check_failed=opts.rules.check and failed)
     if opts.rules.check and summary.partial_failed and shop.service is not None:
         from tmallcli.render.verdicts import partial_check_reason
 

@@ -23,6 +23,7 @@ from tmallcli.render.document import Renderable
 
 if TYPE_CHECKING:
     from tmallcli.runs.context import Run
+    from tmallcli.runs.freshness import Freshness
 
 
 @dataclass
@@ -31,11 +32,13 @@ class Outcome:
     check_failed: bool = False
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # warnings about the result, said first
+    # What the run read and which exports are stale (SPEC §14): warned first, JSON inputs/stale.
+    freshness: Freshness | None = None
 
     @classmethod
     def of(cls, result: Renderable, run: Run[Any], *, check_failed: bool = False) -> Outcome:
         """The rendered ``result`` of ``run``, with what the run has to say."""
-        return cls(result, check_failed, run.input_warnings, run.notes)
+        return cls(result, check_failed, run.input_warnings, run.notes, run.freshness)
 
 
 def error_line(message: str, hint: str | None = None) -> None:
@@ -83,6 +86,9 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
         fmt = out.resolved_format()
         check_writable(out.output)
         outcome = program()
+        if outcome.freshness is not None:
+            for line in outcome.freshness.messages():
+                warn(line)
         for note in outcome.notes:
             warn(note)
         for warning in outcome.input_warnings:
@@ -97,6 +103,7 @@ def run(program: Callable[[], Outcome], out: OutputOptions, *, debug: bool = Fal
             bom=out.bom,
             lang=out.lang.value,
             input_warnings=outcome.input_warnings,
+            freshness=outcome.freshness,
             table=out.table,
         )
     except TmallError as exc:

@@ -41,6 +41,7 @@ from tmallcli.config.fields import (
 from tmallcli.config.history import HistoryConfig
 from tmallcli.config.mapping import FieldColumns, ValueTexts, check_columns, check_values
 from tmallcli.config.scoring import CategoryConfig, ServiceScoreConfig
+from tmallcli.config.trust import FreshnessConfig, ShopConfig
 from tmallcli.errors import ConfigError
 from tmallcli.exports.user_mapping import UserMapping, user_mapping
 from tmallcli.i18n import tr
@@ -410,6 +411,9 @@ class Config(Model):
     values: Annotated[dict[str, ValueTexts], AfterValidator(check_values)]
     orders: OrdersConfig
     cache: CacheConfig
+    # §14 what a verdict rests on: how old an export may be, whose shop it is.
+    freshness: FreshnessConfig
+    shop: ShopConfig
     # SPEC §14: the language of runtime messages when neither --lang nor TMALL_LANG chooses.
     lang: Literal["zh", "en"]
 

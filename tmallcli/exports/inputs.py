@@ -262,7 +262,9 @@ class Inputs:
         column = KINDS[loaded.kind].date_column
         newest = None
         if column is not None and column in loaded.frame.columns:
-            newest = loaded.frame.get_column(column).max()
+            times = loaded.frame.get_column(column)
+            until = self.reader.options.happened_by
+            newest = (times if until is None else times.filter(times <= until)).max()
         before = self._reads.get(loaded.kind)
         if before is not None:
             newest = max((t for t in (newest, before.data_through) if t is not None), default=None)

@@ -105,6 +105,8 @@ ORDERS = KindSpec(
         C("service_promise", ("物流服务", "时效承诺"), V.TEXT),
         C("delivered_at", ("签收时间", "确认签收时间"), V.DATETIME),
         C("promise_broken", ("承诺未履约", "时效违约"), V.BOOL),
+        # The classic 订单报表's 店铺名称: the report's title names the shop (SPEC §14).
+        C("shop_name", ("店铺名称",), V.FREETEXT),
     ),
     date_column="paid_at",
     expected=("buyer", "status", "paid_amount"),
@@ -220,6 +222,7 @@ REFUNDS = KindSpec(
         C("platform_intervened", ("客服介入状态", "是否小二介入", "小二介入"), V.INTERVENED),
         C("ruling", ("责任方", "判责结果"), V.RULING),
         C("signed_at", ("签收时间",), V.DATETIME),
+        C("shop_name", ("店铺名称",), V.FREETEXT),  # the 2024 export's; the report's title
     ),
     alternatives=(("refund_type", "needs_return"),),
     date_column="applied_at",
@@ -254,6 +257,7 @@ CS_RATINGS = KindSpec(
         C("tags", ("标签", "评价标签"), V.FREETEXT),
         C("source", ("评价来源", "邀评方式"), V.TEXT),
         C("buyer", ("买家", "买家昵称", "顾客名称", "接收评价的消费者昵称"), V.TEXT),
+        C("shop_name", ("店铺", "店铺名称"), V.FREETEXT),  # the report's title (SPEC §14)
     ),
     alternatives=(("account", "platform_account"),),
     date_column="rated_at",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -63,7 +64,8 @@ from tmallcli.i18n import tr
 # rows where those are filled: the reader passes ``("_bad",)`` so that the bad rows of a file
 # fold on their own, in the same single query (a second query sharing the scan makes
 # Polars' streaming engine buffer the whole file for it: 7.3 GB instead of 2.7 GB for the
-# 10 M-order shop's tracking export).
+# 10 M-order shop's tracking export). A fold keeps the kind's date column as each group's newest
+# time, so that the run still knows the export's newest row (SPEC §14 data_through).
 Reduce = Callable[[pl.LazyFrame, tuple[str, ...]], pl.LazyFrame]
 
 T = TypeVar("T")
@@ -103,6 +105,9 @@ class ReadOptions:
     order_statuses: OrderStatuses | None = None
     # The parsed-export cache (SPEC §15, :mod:`tmallcli.exports.parsed_cache`); None: off.
     cache: CacheSettings | None = None
+    # A row after this instant has not happened yet on T: it does not move how far the export
+    # reaches (SPEC §14 data_through). None: every row counts.
+    happened_by: datetime | None = None
 
 
 @dataclass

@@ -79,6 +79,8 @@ CONFIG: dict[str, str] = {
     "a header must not be empty": "表头不能为空",
     "unknown kind {kind!r} (known: {value})": "未知的导出类型 {kind!r} (已有: {value})",
     "unknown kind (known: {value})": "未知的导出类型 (已有: {value})",
+    # freshness.exempt_kinds (config/trust.py)
+    "unknown export kind {kind!r} (known: {value})": "未知的导出类型 {kind!r} (已有: {value})",
     "unknown field of {kind} (known: {value})": "{kind} 没有这个字段 (已有: {value})",
     "must be kind.field, e.g. cs_ratings.score": "必须写成 类型.字段，例如 cs_ratings.score",
     "header {header!r} is given twice": "表头 {header!r} 写了两次",

@@ -164,6 +164,12 @@ RUNS: dict[str, str] = {
     "--limit: must be 0 (all) or more (got {limit})": "--limit: 必须为 0 (全部) 或以上 (实际为 {limit})",
     # data check (runs/data.py)
     "--kind: unknown kind {kind!r} (one of {value})": "--kind: 未知的导出类型 {kind!r} (可选: {value})",
+    # freshness (runs/freshness.py, SPEC §14)
+    "stale {kind} export: its newest row is {newest}, {days} days before the as-of date {as_of} (freshness.max_lag_days: {max}); its figures may be out of date: download a fresh export, or give --as-of for the day it covers": (
+        "{kind} 导出文件已过期: 最新一行是 {newest}，比统计日期 {as_of} 早 {days} 天 "
+        "(freshness.max_lag_days: {max})；相关数字可能已过时: 请下载新的导出文件，"
+        "或用 --as-of 指定它所覆盖的日期"
+    ),
     # the sample shop (sample/)
     "--encoding must be utf-8 or gb18030 (got {name!r})": "--encoding 必须是 utf-8 或 gb18030 (实际为 {name!r})",
     "--orders must be between 1 and {most:,} (got {orders})": "--orders 必须在 1 到 {most:,} 之间 (实际为 {orders})",

@@ -97,6 +97,7 @@ class MetricScore:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     approximate: bool = False  # the value is an approximation (its export lacks a column)
     note: str | None = None  # why the value is missing or approximate, when the status does not say
+    stale: bool = False  # its window runs past its export's data (SPEC §14)
     missing_reason: str | None = None  # why there is no value (SPEC §14 coverage)
 
     @property
@@ -187,6 +188,7 @@ class MetricInput:
     evidence: tuple[dict[str, Any], ...] = ()
     approximate: bool = False
     note: str | None = None
+    stale: bool = False  # its window runs past its export's data (SPEC §14)
     missing_reason: str | None = None  # why there is no value (no chats export, …)
 
 
@@ -224,6 +226,7 @@ def score_service(
             list(given.evidence),
             given.approximate and key not in what_if,
             None if key in what_if else given.note,
+            given.stale and key not in what_if,
             None if key in what_if else given.missing_reason,
         )
     dimensions: dict[str, DimensionScore] = {}

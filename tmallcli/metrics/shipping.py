@@ -87,7 +87,9 @@ def is_pickup_event(words: PickupWords, *, with_action: bool = False) -> pl.Expr
     )
 
 
-PACKAGE_COLUMNS = ("tracking_no", "order_id", "pickup_at")
+# ``event_at``: the package's newest event, so that a run on the folded events still knows
+# how far the tracking export reaches (SPEC §14 data_through).
+PACKAGE_COLUMNS = ("tracking_no", "order_id", "pickup_at", "event_at")
 
 
 def _folded(events: pl.LazyFrame) -> bool:
@@ -123,9 +125,9 @@ def package_pickups(
 ) -> pl.LazyFrame:
     """Tracking events folded to what the pickup rule reads of them: one row per
     (tracking_no, order_id) an event names, with ``pickup_at`` its earliest pickup event (null
-    when none was a pickup). Folding its own output again gives the same frame, so the reader
-    folds each file as it streams in (30 M events become a row per package) and then the files
-    together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
+    when none was a pickup) and ``event_at`` its newest event. Folding its own output again
+    gives the same frame, so the reader folds each file as it streams in (30 M events become a
+    row per package) and then the files together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
     are folded apart (and kept where those columns are filled): the reader keeps its bad rows
     out of the good ones so (see :data:`tmallcli.exports.reader.Reduce`). With ``only``, just
     those packages (the filter reads the group keys alone, so it commutes with the fold).
@@ -153,7 +155,7 @@ def package_pickups(
     return (
         events.filter(keep)
         .group_by("tracking_no", "order_id", *apart)
-        .agg(first.alias("pickup_at"))
+        .agg(first.alias("pickup_at"), pl.col("event_at").max())
     )
 
 

@@ -55,6 +55,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "check.cs_average": ("客服评价", "CS rating"),
     "check.refunds_72h": REPORT_LABELS["refunds_72h"],
     "check.reviews_overdue": REPORT_LABELS["reviews_overdue"],
+    "check.stale": ("{kind} 导出过期", "{kind} export stale"),
 }
 STYLES = {"ok": GOOD, "check_failed": BAD, "error": BAD}
 
@@ -77,7 +78,8 @@ def dsr_text(row: ShopRow) -> str:
 
 
 def checks_text(row: ShopRow, t: Labels) -> str:
-    return ", ".join(t(f"check.{key}") for key in row.failed_checks)
+    checks = [t(f"check.{key}") for key in row.failed_checks]
+    return ", ".join(checks + [t("check.stale", kind=kind) for kind in row.stale])
 
 
 @dataclass
@@ -133,7 +135,7 @@ class PortfolioReport:
             ),
             Cell(dsr_text(row)),
             cell(None) if rate is None else Cell(f"{rate:.2%}", raw=rate),
-            Cell(checks_text(row, t), BAD if row.failed_checks else None),
+            Cell(checks_text(row, t), BAD if row.failed_checks or row.stale else None),
             Cell(row.error or "", BAD if row.error else None),
             Cell(row.report or ""),
         ]

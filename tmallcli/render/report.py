@@ -23,6 +23,7 @@ from tmallcli.render.verdicts import (
 if TYPE_CHECKING:
     from tmallcli.render.document import Renderable
     from tmallcli.render.labels import Labels
+    from tmallcli.runs.freshness import Freshness
     from tmallcli.runs.report import ShopReport
 
 # The order of the sections in the report, and the name of each in JSON.
@@ -121,6 +122,7 @@ class ScoreLine:
     score: float | None = None  # 0–5 on the service score's scale
     points_lost: float | None = None
     check: bool = False  # counts for --check
+    stale: bool = False  # its window runs past its export's data (SPEC §14)
     # SPEC §14: where the threshold comes from (platform / illustrative / config), where the
     # score's scale does, and whether the value rests on part of its inputs (the service total).
     threshold_source: str | None = None
@@ -131,10 +133,18 @@ class ScoreLine:
 @dataclass
 class ShopSummary:
     report: ShopReport
+    # How far each export reaches, which are stale (SPEC §14): the header and its banner.
+    freshness: Freshness | None = None
     # --allow-partial: --check judges a partial service total like a whole one (SPEC §14).
     allow_partial: bool = False
     # --history: each figure's recorded days (tmallcli.history.Point), for the HTML's trends.
     trends: dict[str, list[Any]] = field(default_factory=dict)
+
+    def title(self, labels: Labels = ZH) -> str:
+        """店铺体检报告 · the shop's name (when known) · the category (SPEC §14)."""
+        t = labels.of(LABELS)
+        r = self.report
+        return " · ".join(x for x in (t("title"), r.shop, r.category) if x)
 
     # ------------------------------------------------------------------ sections
 
@@ -300,6 +310,10 @@ class ShopSummary:
                     threshold_source=source("triage"),
                 )
             )
+        if self.freshness is not None:
+            from tmallcli.render.freshness import mark_stale_lines
+
+            mark_stale_lines(lines, r, self.freshness)
         return lines
 
     def failed_checks(self, labels: Labels = ZH) -> list[ScoreLine]:
@@ -400,6 +414,9 @@ class ShopSummary:
         data: dict[str, Any] = {
             "as_of": r.as_of.date,
             "category": r.category,
+            "title": self.title(ZH),
+            "shop": r.shop,
+            "shop_source": r.shop_source,
             "files": r.files,
             "ignored": many(r.ignored, IGNORED),
             "skipped": r.skipped,
@@ -418,6 +435,7 @@ class ShopSummary:
                         "points_lost": line.points_lost,
                         "check": line.check,
                         "threshold_source": line.threshold_source,
+                        **({"stale": True} if line.stale else {}),
                     }
                     for line in lines
                 ],
@@ -440,7 +458,7 @@ class ShopSummary:
     def document(self, labels: Labels) -> Document:
         t = labels.of(LABELS)
         r = self.report
-        doc = Document(t("title"))
+        doc = Document(self.title(t))
         used = sum(len(paths) for paths in r.files.values())
         head = (
             f"{t('as_of')} {r.as_of.date}  ·  {t('category')} {r.category}  ·  {t('files', n=used)}"
@@ -459,6 +477,13 @@ class ShopSummary:
             doc.line(t("some_failed", n=len(failed), names=names), BAD)
         else:
             doc.line(t("all_passed"), GOOD)
+        if self.freshness is not None:
+            from tmallcli.render.freshness import data_through_line, stale_banner
+
+            banner = stale_banner(self.freshness, labels)
+            if banner is not None:
+                doc.line(banner, BAD)
+            doc.line(data_through_line(self.freshness, labels), "dim")
         if r.service is not None and r.service.coverage.partial:
             from tmallcli.render.service import LABELS as SERVICE_LABELS
 
@@ -515,6 +540,12 @@ class ShopSummary:
                     line.score,
                 )
             )
+            if line.stale:  # the value's window runs past its export's data (SPEC §14)
+                from tmallcli.render.freshness import LABELS as FRESHNESS
+
+                mark = t.of(FRESHNESS)("stale.metric").strip(" （）()")
+                text = mark if verdict.raw == "" else f"{verdict.text} {mark}"
+                verdict = Cell(text, WARN if verdict.raw == "" else verdict.style, verdict.raw)
             rows.append(
                 [
                     Cell(line.label, raw=line.key),

@@ -54,6 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.what_if": ("假设值", "what-if"),
     "status.off": ("不考核", "off"),
     "status.approximate": ("近似值", "approximate"),
+    "status.stale": ("数据过期", "stale data"),
     "threshold": ("活动门槛", "threshold"),
     "passed": ("达标", "passed"),
     "failed": ("未达标", "below the threshold"),
@@ -228,6 +229,7 @@ class ServiceReport:
                     "status": m.status,
                     "evidence": m.evidence,
                     **({"approximate": True} if m.approximate else {}),
+                    **({"stale": True} if m.stale else {}),
                     **({"note": m.note} if m.note else {}),
                 }
                 for k, m in r.metrics.items()
@@ -295,6 +297,8 @@ class ServiceReport:
             status = t(f"status.{m.status}")
             if m.approximate:
                 status = " ".join(x for x in (status, t("status.approximate")) if x)
+            if m.stale:  # its window runs past its export's data (SPEC §14)
+                status = " ".join(x for x in (status, t("status.stale")) if x)
             rows.append(
                 [
                     Cell(t(m.dimension), raw=m.dimension),

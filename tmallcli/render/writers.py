@@ -19,6 +19,7 @@ from tmallcli.render.labels import Labels
 
 if TYPE_CHECKING:
     from tmallcli.render.document import Document, Renderable, Section
+    from tmallcli.runs.freshness import Freshness
 
 BOM = "\ufeff"
 
@@ -34,7 +35,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def to_json_bytes(result: Renderable, input_warnings: list[dict[str, Any]]) -> bytes:
+def to_json_bytes(
+    result: Renderable,
+    input_warnings: list[dict[str, Any]],
+    freshness: Freshness | None = None,
+) -> bytes:
     """The result as indented JSON: dataclasses as objects, enums as their values, times as
     ``2026-11-20 09:30:00``, dates ISO 8601, exact fractions as floats.
 
@@ -46,6 +51,10 @@ def to_json_bytes(result: Renderable, input_warnings: list[dict[str, Any]]) -> b
 
     payload = result.to_json()
     payload["input_warnings"] = input_warnings
+    if freshness is not None:
+        from tmallcli.render.freshness import freshness_json
+
+        payload.update(freshness_json(freshness))
     options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
     return orjson.dumps(payload, default=_json_default, option=options) + b"\n"
 
@@ -222,11 +231,12 @@ def emit(
     bom: bool,
     lang: str,
     input_warnings: list[dict[str, Any]],
+    freshness: Freshness | None = None,
     table: str | None = None,
 ) -> None:
     """Write ``result`` as ``fmt``; ``table`` (``--table NAME``) keeps one of its tables."""
     if fmt == "json":
-        data = to_json_bytes(result, input_warnings)
+        data = to_json_bytes(result, input_warnings, freshness)
         if output is None:
             write_stdout(data)
         else:

@@ -93,6 +93,7 @@ def run_late_orders(
         settle_payouts,
     )
     from tmallcli.money import yuan
+    from tmallcli.runs.freshness import freshness_of
     from tmallcli.runs.orders import (
         NEEDS_PAID_AMOUNT,
         can_compensate,
@@ -153,7 +154,7 @@ def run_late_orders(
             )
         )
     result = LateOrdersRun(proposal, settlement, rules, report, notices)
-    return Run(result, reads, warnings, notes)
+    return Run(result, reads, warnings, notes, freshness_of(reads, ctx))
 
 
 def _reasons(

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from tmallcli.config import CategoryConfig, Config
     from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs, Read
+    from tmallcli.runs.freshness import Freshness
     from tmallcli.timeframe import AsOf
 
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class Exports:
             )
             if self.cache
             else None,
+            happened_by=None if ctx is None else ctx.as_of.instant,
             **({} if self.progress is None else {"progress": self.progress}),
         )
         opened = (kind or Inputs)(dict(self.files), directory=self.directory, options=options)
@@ -115,8 +117,20 @@ class Run(Generic[T]):
     read: list[Read] = field(default_factory=list)
     input_warnings: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # printed as warnings on stderr
+    # How far each export reaches and which are too old for T (SPEC §14; JSON inputs, stale).
+    freshness: Freshness | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Is an export the run read older than T − freshness.max_lag_days?"""
+        return self.freshness is not None and bool(self.freshness.stale)
 
 
-def finish(result: T, files: Inputs, notes: list[str] | None = None) -> Run[T]:
-    """``result`` with the record of what ``files`` read (and what ``--dir`` left out, and why)."""
-    return Run(result, files.reads(), files.warnings, [*files.notes(), *(notes or [])])
+def finish(result: T, files: Inputs, notes: list[str] | None = None, *, ctx: RunContext) -> Run[T]:
+    """``result`` with the record of what ``files`` read (and what ``--dir`` left out, and why),
+    judged for freshness against ``ctx``'s T."""
+    from tmallcli.runs.freshness import freshness_of
+
+    reads = files.reads()
+    notes = [*files.notes(), *(notes or [])]
+    return Run(result, reads, files.warnings, notes, freshness_of(reads, ctx))

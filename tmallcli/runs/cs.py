@@ -87,4 +87,4 @@ def run_cs(
     span = cs_span(ctx, period)  # a period not allowed is said before any file is read
     with exports.open(ctx) as files:
         result = cs_of(files.load("cs_ratings", COLUMNS), ctx, span, account)
-        return finish(CsRun(result, target), files, [n.message for n in result.warnings])
+        return finish(CsRun(result, target), files, [n.message for n in result.warnings], ctx=ctx)

@@ -252,9 +252,9 @@ def run_dsr(
             notes.append(tr(NO_DSR_COLUMNS))
         page = page_dsr_of(files, ctx, stars, ratings)
         if page is not None:
-            return finish(page, files, notes + page.notes)
+            return finish(page, files, notes + page.notes, ctx=ctx)
         if ratings is not None:
-            return finish(ratings, files)
+            return finish(ratings, files, ctx=ctx)
         if files.has("reviews"):
             raise UsageError(tr(NEEDS_STARS))
         raise UsageError(

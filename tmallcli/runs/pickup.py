@@ -116,4 +116,4 @@ def run_pickup(
         files.release("orders", ORDER_COLUMNS)
         result = pickup_of(orders, tracking_events(files, rules.words), rules, ctx)
         result.warnings.extend(notices)
-        return finish(result, files, [n.message for n in result.warnings])
+        return finish(result, files, [n.message for n in result.warnings], ctx=ctx)

@@ -78,6 +78,8 @@ class ShopRow:
     dsr_service: float | None = None
     dsr_logistics: float | None = None
     pickup_24h_rate: float | None = None
+    # The exports older than freshness.max_lag_days (SPEC §14): a stale shop fails --check.
+    stale: list[str] = field(default_factory=list)
 
     @property
     def exit_status(self) -> int:

@@ -40,4 +40,4 @@ def run_refunds(
         result = refunds_of(
             loaded, None if paid is None else paid.lazy(), ctx, slowest_limit=slowest_limit
         )
-        return finish(result, files, [n.message for n in result.warnings])
+        return finish(result, files, [n.message for n in result.warnings], ctx=ctx)

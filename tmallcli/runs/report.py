@@ -124,6 +124,21 @@ class ShopReport:
     # config, and the service score's threshold, weights and scales.
     threshold_sources: dict[str, str] = field(default_factory=dict)
     service_sources: ServiceSources | None = None
+    # Whose shop (SPEC §14): config shop.name, else the exports' 店铺名称; where it came from.
+    shop: str | None = None
+    shop_source: str | None = None  # "config" | "exports"
+
+
+def shop_of(files: Inputs, ctx: RunContext) -> tuple[str | None, str | None]:
+    """The shop's name and where it came from: config ``shop.name``, else the exports'
+    店铺名称 (the classic 订单报表, the 2024 refunds export) or 店铺 (客服评价); none when no
+    export gives one."""
+    from tmallcli.exports.shop import shop_name
+
+    if ctx.config.shop.name is not None:
+        return ctx.config.shop.name, "config"
+    name = shop_name(files.reader, files.files)
+    return (None, None) if name is None else (name, "exports")
 
 
 def ignored_files(directory: Path, files: Inputs) -> list[IgnoredFile]:
@@ -354,12 +369,16 @@ def build_report(
     report.complaints = parts.complaints
     if "service" not in report.skipped:
         from tmallcli.metrics.service_score import score_service
+        from tmallcli.runs.freshness import freshness_of, mark_stale
 
         step("基础服务考核分")
-        report.service = score_service(ctx.category, metric_inputs(parts), {})
+        values = mark_stale(metric_inputs(parts), parts, freshness_of(files.reads(), ctx))
+        report.service = score_service(ctx.category, values, {})
         report.service_notes = list(parts.notes)
         report.service_warnings = list(parts.warnings)
     report.input_warnings = files.warnings
+    # Last: the exports are open (a GB18030 one transcoded) by now, so its head costs nothing.
+    report.shop, report.shop_source = shop_of(files, ctx)
     return report
 
 
@@ -376,6 +395,8 @@ def run_report(
     as its steps: a second live display cannot nest in it."""
     from contextlib import nullcontext
     from dataclasses import replace
+
+    from tmallcli.runs.freshness import freshness_of
 
     with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
@@ -403,4 +424,4 @@ def run_report(
     ]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
     notes += shop.notices
-    return Run(shop, reads, shop.input_warnings, notes)
+    return Run(shop, reads, shop.input_warnings, notes, freshness_of(reads, ctx))

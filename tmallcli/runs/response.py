@@ -26,4 +26,5 @@ def run_response(
     from tmallcli.metrics.response import COLUMNS
 
     with exports.open(ctx) as files:
-        return finish(response_of(files.load("chats", COLUMNS), ctx, limit=limit), files)
+        result = response_of(files.load("chats", COLUMNS), ctx, limit=limit)
+        return finish(result, files, ctx=ctx)

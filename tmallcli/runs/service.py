@@ -288,6 +288,7 @@ def run_service(
     ``target``. ``strict``: a weighted metric whose export is missing is an error."""
     from tmallcli.errors import UsageError
     from tmallcli.metrics.service_score import plan_target, score_service
+    from tmallcli.runs.freshness import freshness_of, mark_stale
 
     what_if = parse_what_if(set_values, ctx.category.active_metrics)
     stars = stars or StarOptions()
@@ -304,7 +305,8 @@ def run_service(
             )
         parts = components(files, ctx, stars)
         reads, warnings, ignored = files.reads(), files.warnings, files.notes()
-    values = metric_inputs(parts)
+    freshness = freshness_of(reads, ctx)
+    values = mark_stale(metric_inputs(parts), parts, freshness)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
     if strict and missing:
         needs = sorted(
@@ -321,7 +323,7 @@ def run_service(
     plan = None if target is None else plan_target(score, target)
     notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
     service = ServiceRun(score, plan, list(parts.notes), parts.warnings, ctx.service_sources)
-    return Run(service, reads, warnings, notes)
+    return Run(service, reads, warnings, notes, freshness)
 
 
 def given_kinds(files: Inputs, stars: StarOptions | None) -> frozenset[str]:
@@ -390,7 +392,7 @@ def metric_inputs(parts: Components) -> dict[str, MetricInput]:
             rows,
             approximate and number is not None,
             note,
-            missing_reason(key, status, parts),
+            missing_reason=missing_reason(key, status, parts),
         )
 
     d = parts.dsr

@@ -35,4 +35,4 @@ def run_triage(
         raise UsageError(tr("--limit: must be 0 (all) or more (got {limit})", limit=limit))
     with exports.open(ctx) as files:
         result = triage_of(files.load("reviews", COLUMNS), ctx, limit=limit, days=days)
-        return finish(result, files)
+        return finish(result, files, ctx=ctx)

@@ -74,8 +74,9 @@ def pickup(
         report = PickupReport(done.result, min_rate)
         from tmallcli.commands.recording import recorded
 
+        failed = report.below_min_rate or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.below_min_rate),
+            Outcome.of(report, done, check_failed=check and failed),
             opts,
             done.result,
         )

@@ -70,8 +70,9 @@ def refunds(
         report = RefundsReport(done.result, threshold_source(ctx, "refunds"))
         from tmallcli.commands.recording import recorded
 
+        failed = report.intervention_risk or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.intervention_risk),
+            Outcome.of(report, done, check_failed=check and failed),
             opts,
             done.result,
         )

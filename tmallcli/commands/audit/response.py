@@ -60,8 +60,9 @@ def response(
         report = ResponseReport(done.result, min_rate)
         from tmallcli.commands.recording import recorded
 
+        failed = report.below_min_rate or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.below_min_rate),
+            Outcome.of(report, done, check_failed=check and failed),
             opts,
             done.result,
         )

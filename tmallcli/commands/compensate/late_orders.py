@@ -103,6 +103,6 @@ def late_orders(
         report = CompensationReport(
             late.proposal, late.settlement, ctx.as_of, late.rules, late.ledger, late.warnings
         )
-        return Outcome.of(report, done, check_failed=check and report.due)
+        return Outcome.of(report, done, check_failed=check and (report.due or done.stale))
 
     run(program, opts.output, debug=debug)

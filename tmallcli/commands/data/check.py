@@ -22,6 +22,7 @@ def check(
         typer.Option("--kind", metavar="KIND", help=f"Read as this kind: {', '.join(KIND_NAMES)}."),
     ] = None,
     config: o.ConfigFile = None,
+    as_of: o.AsOf = None,
     check: o.Check = False,
     fmt: o.Format = None,
     output: o.OutputFile = None,
@@ -36,7 +37,8 @@ def check(
 
     For the headers it could not map, it prints a commented `columns:` block to paste into
     tmall.yaml (your own mapping, read by every command). With --check, exit 1 when any
-    problem is found.
+    problem is found, or when an export's newest row is older than the as-of date (default
+    today) minus freshness.max_lag_days.
 
     Example: tmall data check ExportOrderList20261120.csv reviews.csv
     """
@@ -46,8 +48,11 @@ def check(
         from tmallcli.render.check import CheckReport
         from tmallcli.runs.data import run_data_check
 
-        checks = run_data_check(files, kind, encoding=encoding, sheet=sheet, config=config)
-        report = CheckReport(checks)
-        return Outcome(report, check_failed=check and report.problem_count > 0)
+        done = run_data_check(
+            files, kind, encoding=encoding, sheet=sheet, config=config, as_of=as_of
+        )
+        report = CheckReport(done.result)
+        failed = report.problem_count > 0 or done.stale
+        return Outcome.of(report, done, check_failed=check and failed)
 
     run(program, opts.output, debug=debug)

@@ -75,8 +75,9 @@ def triage(
         report = TriageReport(done.result, ctx.as_of, threshold_source(ctx, "triage"))
         from tmallcli.commands.recording import recorded
 
+        failed = report.overdue or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.overdue), opts, done.result, ctx
+            Outcome.of(report, done, check_failed=check and failed), opts, done.result, ctx
         )
 
     run(program, opts.output, debug=debug)

@@ -132,8 +132,9 @@ def cs(
         report = CsReport(done.result.result, ctx.as_of, done.result.min_average, source)
         from tmallcli.commands.recording import recorded
 
+        failed = report.below_min_average or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.below_min_average),
+            Outcome.of(report, done, check_failed=check and failed),
             opts,
             done.result,
             ctx,

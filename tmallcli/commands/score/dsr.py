@@ -68,8 +68,9 @@ def dsr(
         report = DsrReport(done.result, ctx.as_of, ctx.category_name, threshold_source(ctx, "dsr"))
         from tmallcli.commands.recording import recorded
 
+        failed = report.flagged or done.stale
         return recorded(
-            Outcome.of(report, done, check_failed=check and report.flagged), opts, done.result, ctx
+            Outcome.of(report, done, check_failed=check and failed), opts, done.result, ctx
         )
 
     run(program, opts.output, debug=debug)

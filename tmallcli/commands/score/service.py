@@ -110,7 +110,8 @@ def service(
             service.sources,
             allow_partial,
         )
-        outcome = Outcome.of(report, done, check_failed=check and report.failed)
+        # --check: below the threshold, a partial total (report.failed), or a stale export.
+        outcome = Outcome.of(report, done, check_failed=check and (report.failed or done.stale))
         if check and report.partial_failed:
             outcome.notes.append(partial_check_reason(service.score.coverage))
         from tmallcli.commands.recording import recorded

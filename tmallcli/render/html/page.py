@@ -19,6 +19,8 @@ from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
+from tmallcli.render.freshness import LABELS as FRESHNESS
+from tmallcli.render.freshness import freshness_html
 from tmallcli.render.html.charts import FONTS, charts
 from tmallcli.render.html.labels import LABELS
 from tmallcli.render.html.sparkline import sparkline
@@ -61,6 +63,8 @@ def _score_cards(summary: ShopSummary, t: Labels) -> str:
             sub.append(f"{t('score')} {line.score:.2f}")
         if line.points_lost:
             sub.append(f"{t('points_lost')} {line.points_lost:.2f}")
+        if line.stale:  # its window runs past its export's data (SPEC §14)
+            sub.append(t.of(FRESHNESS)("stale.metric").strip(" （）()"))
         mark = "" if line.passed is None else "✓ " if line.passed else "✗ "
         cards.append(
             f'<div class="card{state}" data-key="{escape(line.key)}">'
@@ -202,7 +206,8 @@ def render_html(summary: ShopSummary, lang: str | Labels = "zh") -> str:
         [(a, label) for a, label, _ in parts], [(f"section-{k}", d.title) for k, d in docs], t
     )
     body = (
-        f"<header><h1>{escape(doc.title)}</h1>{meta}{verdict}</header>"
+        f"<header><h1>{escape(doc.title)}</h1>{meta}"
+        f"{freshness_html(summary.freshness, t)}{verdict}</header>"
         f"{toc}"
         + "".join(f'<h2 id="{a}">{label}</h2>{html}' for a, label, html in parts)
         + f"{_footer(summary, t)}"
