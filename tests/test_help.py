@@ -21,6 +21,9 @@ def test_help_names_option_types_in_words(
     assert options
     shown = [word for line in options for word in PYTHON_TYPES if word in line]
     assert not shown, shown
+    # A flag takes no value: no type beside it (Typer's own --help still says <bool>).
+    flags = [line for line in options if "<bool>" in line and "--help" not in line]
+    assert not flags, flags
 
 
 def test_help_shows_the_words() -> None:

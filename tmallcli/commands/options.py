@@ -100,6 +100,7 @@ Check = Annotated[
     bool,
     typer.Option(
         "--check",
+        metavar="",
         help="Exit 1 when a threshold fails, a flag is raised or an export is older than "
         "freshness.max_lag_days (for cron).",
         rich_help_panel=RULES,
@@ -109,6 +110,7 @@ AllowPartial = Annotated[
     bool,
     typer.Option(
         "--allow-partial",
+        metavar="",
         help="With --check: judge a service score total computed from part of the metrics "
         "(an export missing) like a whole one, instead of exiting 1.",
         rich_help_panel=RULES,
@@ -151,6 +153,7 @@ NoBom = Annotated[
     bool,
     typer.Option(
         "--no-bom",
+        metavar="",
         help="Do not start a CSV file with a UTF-8 BOM (Excel needs it).",
         rich_help_panel=OUTPUT,
     ),
@@ -180,7 +183,9 @@ LangOpt = Annotated[
 ]
 Debug = Annotated[
     bool,
-    typer.Option("--debug", help="Show the traceback of an error.", rich_help_panel=OUTPUT),
+    typer.Option(
+        "--debug", metavar="", help="Show the traceback of an error.", rich_help_panel=OUTPUT
+    ),
 ]
 
 MinRate = Annotated[
@@ -294,6 +299,7 @@ SkipBadRows = Annotated[
     bool,
     typer.Option(
         "--skip-bad-rows",
+        metavar="",
         help="Drop rows with bad values and report them instead of failing.",
         rich_help_panel=INPUTS,
     ),
@@ -303,6 +309,7 @@ NoCache = Annotated[
     bool,
     typer.Option(
         "--no-cache",
+        metavar="",
         help="Parse the exports without the parsed-export cache (neither read nor written).",
         rich_help_panel=INPUTS,
     ),

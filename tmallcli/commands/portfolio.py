@@ -87,6 +87,7 @@ PortfolioCheck = Annotated[
     bool,
     typer.Option(
         "--check",
+        metavar="",
         help="Exit 1 when a shop fails a check of `tmall report --check` (exit 2 when a shop's "
         "report could not be made, with or without --check).",
         rich_help_panel=o.RULES,

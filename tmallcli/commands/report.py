@@ -52,6 +52,7 @@ ReportCheck = Annotated[
     bool,
     typer.Option(
         "--check",
+        metavar="",
         help="Exit 1 when a check fails: the service score below its threshold or computed from "
         "part of its metrics (unless --allow-partial), a DSR flag "
         "(< 4.6 / < 4.4), the human CS average below cs.min_average, a refund waiting past "

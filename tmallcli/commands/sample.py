@@ -56,6 +56,7 @@ def sample(
         bool,
         typer.Option(
             "--excel-wrappers",
+            metavar="",
             help='Protect ids in the orders export as Excel leaves them: ="…", a leading tab or \', CRLF.',
         ),
     ] = False,

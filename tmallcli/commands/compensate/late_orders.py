@@ -26,6 +26,7 @@ DryRun = Annotated[
     bool,
     typer.Option(
         "--dry-run",
+        metavar="",
         help="Compute against the ledger without writing to it.",
         rich_help_panel=LEDGER,
     ),

@@ -34,6 +34,7 @@ Strict = Annotated[
     bool,
     typer.Option(
         "--strict",
+        metavar="",
         help="A weighted metric whose export is missing is an error instead of being left out.",
         rich_help_panel=o.RULES,
     ),
