@@ -135,7 +135,7 @@ def render_cache(label: str, size: dict[str, Any], labels: dict[str, str]) -> li
         return []
     lines = [
         f"Cold, first and warm runs at {label} (the parsed-export cache, SPEC §15): cold is "
-        "`--no-cache` (the `tmall s` above); the first run has `--cache-dir` an empty folder "
+        "`--no-cache` (`tmall s (cold)` above); the first run has `--cache-dir` an empty folder "
         "(the CSV parsed and the cache filled: a new user's first run); warm has the folder the "
         "last first run filled. The warm floor is Polars scanning the cached Parquet entries "
         "for the columns they hold (`floor.py --parquet`). Same output: the JSON (the report's "
