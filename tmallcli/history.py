@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tmallcli.errors import TmallError
-from tmallcli.i18n import tr
 from tmallcli.sqlite_file import BUSY_TIMEOUT_SECONDS, SqliteFile
 
 SCHEMA_VERSION = 1
@@ -189,7 +188,4 @@ def record_days(
 
 def read_history(path: Path, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> History:
     """An existing history, opened to read (the caller closes it)."""
-    path = Path(path)
-    if not path.exists():
-        raise HistoryError(tr("{path}: no such history file", path=path))
-    return History.open(path, create=False, timeout=timeout)
+    return History.open_existing(path, timeout=timeout)

@@ -18,24 +18,21 @@ and a ledger file that does not exist yet is not created.
 
 The schema is created and versioned by the tool (``PRAGMA user_version``). A newer version
 than this tmall knows is refused; an older one is upgraded by :data:`MIGRATIONS` inside the
-first writing transaction.
+first writing transaction (:class:`~tmallcli.sqlite_file.SqliteFile` does the opening,
+checking, upgrading and transactions for the ledger and the history alike).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.errors import TmallError
-from tmallcli.i18n import tr
 from tmallcli.ledger_results import (
     Adjustment,
     LedgerEntry,
@@ -48,6 +45,7 @@ from tmallcli.ledger_results import (
     would_be_new,
 )
 from tmallcli.ledger_schema import MIGRATIONS, STATES, TABLES, V1_NOTE
+from tmallcli.sqlite_file import BUSY_TIMEOUT_SECONDS, SqliteFile
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
@@ -74,7 +72,6 @@ if TYPE_CHECKING:
     from tmallcli.metrics.compensation import Proposal, Settlement
 
 SCHEMA_VERSION = 2
-BUSY_TIMEOUT_SECONDS = 30.0
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -107,160 +104,17 @@ class RunInfo:
         return cls(as_of, list(files), started_at, run_id, dry_run, tool_version)
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+class Ledger(SqliteFile):
+    """An open ledger file (:meth:`open`, then :meth:`transaction`): opening, the schema
+    version check and upgrade, transactions and their errors are :class:`SqliteFile`'s."""
 
+    NOUN = "ledger"
+    ERROR = LedgerError
+    TABLES = TABLES
+    MIGRATIONS = MIGRATIONS
 
-class Ledger:
-    """An open ledger file. Use :meth:`open` and the :meth:`transaction` context manager."""
-
-    def __init__(self, conn: sqlite3.Connection | None, path: Path) -> None:
-        self.conn = conn  # None: a dry run on a ledger that does not exist yet
-        self.path = path
-        self.version = 0
-
-    @classmethod
-    def open(
-        cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_SECONDS
-    ) -> Ledger:
-        path = Path(path)
-        if path.is_dir():
-            raise LedgerError(tr("{path}: is a folder, not a ledger file", path=path))
-        if not path.exists():
-            if not create:
-                return cls(None, path)
-            if not path.parent.exists():
-                raise LedgerError(
-                    tr(
-                        "{path}: cannot create the ledger (no folder {parent})",
-                        path=path,
-                        parent=path.parent,
-                    )
-                )
-        try:
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise LedgerError(
-                tr("{path}: cannot open the ledger ({exc})", path=path, exc=exc)
-            ) from None
-        return cls(conn, path)
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ---------------------------------------------------------------- transactions
-
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Ledger]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` to write; ``BEGIN`` … ``ROLLBACK`` to only read.
-
-        Any exception inside rolls back, so a failed run leaves the ledger as it was.
-        """
-        conn = self.conn
-        if conn is None:
-            yield self
-            return
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            self._prepare(write=write)
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._error(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        try:
-            yield self
-            if write:
-                conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._error(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        else:
-            self._rollback()
-
-    def _rollback(self) -> None:
-        conn = self.conn
-        if conn is not None and conn.in_transaction:
-            # A broken file may refuse even this; the error that brought us here is raised.
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-
-    def _error(self, exc: sqlite3.Error) -> LedgerError:
-        if _is_busy(exc):
-            return LedgerError(
-                tr("{path}: ledger is busy (another tmall run holds it)", path=self.path),
-                hint=tr("try again when the other run has finished"),
-            )
-        text = str(exc)
-        if "not a database" in text or "malformed" in text:
-            return LedgerError(
-                tr("{path}: not a tmall ledger (not an SQLite database)", path=self.path)
-            )
-        if "readonly" in text or "read-only" in text:
-            return LedgerError(
-                tr("{path}: the ledger is read-only ({text})", path=self.path, text=text)
-            )
-        return LedgerError(tr("{path}: ledger error ({text})", path=self.path, text=text))
-
-    def _prepare(self, *, write: bool) -> None:
-        """Check the schema version; upgrade an older ledger (writing runs only)."""
-        assert self.conn is not None
-        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = {
-            row[0]
-            for row in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        }
-        if version > SCHEMA_VERSION:
-            raise LedgerError(
-                tr(
-                    "{path}: ledger schema version {version} is newer than this tmall supports ({supported})",
-                    path=self.path,
-                    version=version,
-                    supported=SCHEMA_VERSION,
-                ),
-                hint=tr("upgrade tmall to use this ledger"),
-            )
-        if version == 0 and tables:
-            raise LedgerError(
-                tr(
-                    "{path}: not a tmall ledger (an SQLite database with other tables: {tables})",
-                    path=self.path,
-                    tables=", ".join(sorted(tables)),
-                )
-            )
-        if version > 0 and not tables >= TABLES:
-            raise LedgerError(
-                tr(
-                    "{path}: not a tmall ledger (tables {tables} missing)",
-                    path=self.path,
-                    tables=", ".join(sorted(TABLES - tables)),
-                )
-            )
-        if write:
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self.conn)
-                version += 1
-                self.conn.execute(f"PRAGMA user_version = {version}")
-        self.version = version
-
-    @property
-    def empty(self) -> bool:
-        """No schema yet: a new file, or a dry run before the first writing run."""
-        return self.conn is None or self.version == 0
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
 
     # ---------------------------------------------------------------- reads and writes
 
@@ -587,11 +441,6 @@ def listing(
 ) -> LedgerListing:
     """The recorded lines (``tmall compensate ledger``), read in a read transaction."""
     path = Path(path)
-    if not path.exists():
-        raise LedgerError(tr("{path}: no such ledger file", path=path))
-    with (
-        Ledger.open(path, create=False, timeout=timeout) as ledger,
-        ledger.transaction(write=False),
-    ):
+    with Ledger.open_existing(path, timeout=timeout) as ledger, ledger.transaction(write=False):
         entries = ledger.entries(since=since, buyer=buyer, run_id=run_id, state=state)
     return LedgerListing(str(path), since, buyer, run_id=run_id, entries=entries, state=state)

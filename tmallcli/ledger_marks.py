@@ -16,8 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tmallcli.i18n import tr
-from tmallcli.ledger import BUSY_TIMEOUT_SECONDS, TIME_FORMAT, Ledger, LedgerError
+from tmallcli.ledger import BUSY_TIMEOUT_SECONDS, TIME_FORMAT, Ledger
 
 if TYPE_CHECKING:
     from tmallcli.payout_file import PaidFile, PaidRow
@@ -203,12 +202,10 @@ def mark(
 ) -> MarkResult:
     """Mark the selected lines ``paid`` or ``void`` in one transaction."""
     path = Path(path)
-    if not path.exists():
-        raise LedgerError(tr("{path}: no such ledger file", path=path))
     source = paid_file.path if paid_file is not None else (selection or Selection()).describe()
     result = MarkResult(str(path), action, source, reason, None)
     with (
-        Ledger.open(path, create=False, timeout=timeout) as ledger,
+        Ledger.open_existing(path, timeout=timeout) as ledger,
         ledger.transaction(write=True),
     ):
         if paid_file is None:

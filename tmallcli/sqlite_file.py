@@ -45,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{path}: not a tmall ledger (an SQLite database with other tables: {tables})"
         ),
         "missing_tables": N_("{path}: not a tmall ledger (tables {tables} missing)"),
+        "missing": N_("{path}: no such ledger file"),
     },
     "history": {
         "folder": N_("{path}: is a folder, not a history file"),
@@ -62,6 +63,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{path}: not a tmall history (an SQLite database with other tables: {tables})"
         ),
         "missing_tables": N_("{path}: not a tmall history (tables {tables} missing)"),
+        "missing": N_("{path}: no such history file"),
     },
 }
 
@@ -111,6 +113,14 @@ class SqliteFile:
             raise cls.ERROR(tr(said["cannot_open"], path=path, exc=exc)) from None
         return cls(conn, path)
 
+    @classmethod
+    def open_existing(cls, path: Path, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> Self:
+        """An existing file, opened without creating it (listing, marking, reading)."""
+        path = Path(path)
+        if not path.exists():
+            raise cls.ERROR(tr(MESSAGES[cls.NOUN]["missing"], path=path))
+        return cls.open(path, create=False, timeout=timeout)
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
@@ -131,27 +141,26 @@ class SqliteFile:
         if conn is None:
             yield self
             return
-        try:
+        with self._rolled_back_on_error():
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             self._prepare(write=write)
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._error(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        try:
+        with self._rolled_back_on_error():
             yield self
             if write:
                 conn.execute("COMMIT")
+        self._rollback()
+
+    @contextmanager
+    def _rolled_back_on_error(self) -> Iterator[None]:
+        """Any exception rolls back; an SQLite error becomes one line naming the file."""
+        try:
+            yield
         except sqlite3.Error as exc:
             self._rollback()
             raise self._error(exc) from None
         except BaseException:
             self._rollback()
             raise
-        else:
-            self._rollback()
 
     def _rollback(self) -> None:
         conn = self.conn
