@@ -28,6 +28,7 @@ COMMANDS = {
     "reviews triage": ["reviews", "triage", "--dir", SAMPLE, *AS_OF],
     "data check": ["data", "check", SAMPLE],
     "report": ["report", "--dir", SAMPLE, *AS_OF],
+    "config show": ["config", "show"],
 }
 
 
@@ -46,6 +47,18 @@ def test_every_table_writes_to_a_gbk_stream(name: str, tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "UnicodeEncodeError" not in stderr
     assert done.returncode == 0, stderr
     assert stdout.strip()
+
+
+def test_the_history_and_the_ledger_write_to_a_gbk_stream(tmp_path: Path) -> None:
+    history, ledger = str(tmp_path / "h.db"), str(tmp_path / "l.db")
+    run_gbk([*COMMANDS["score service"], "--history", history], tmp_path)
+    run_gbk([*COMMANDS["compensate late-orders"], "--ledger", ledger], tmp_path)
+    for args in (["history", "--history", history], ["compensate", "ledger", "--ledger", ledger]):
+        done = run_gbk(args, tmp_path)
+        stderr = done.stderr.decode("gbk")
+        assert done.returncode == 0, stderr
+        assert "Traceback" not in stderr
+        assert done.stdout.decode("gbk").strip()
 
 
 def test_the_report_shows_its_verdicts_in_gbk(tmp_path: Path) -> None:
