@@ -170,6 +170,11 @@ class PackagePickups:
     def __call__(self, events: pl.LazyFrame, apart: tuple[str, ...] = ()) -> pl.LazyFrame:
         return package_pickups(events, self.words, apart, self.only)
 
+    @property
+    def whole(self) -> bool:
+        """Does the fold read every package (the reader then keeps the rows in its cache)?"""
+        return self.only is None
+
 
 def as_packages(events: pl.LazyFrame, words: PickupWords) -> pl.LazyFrame:
     """Events as :func:`package_pickups` rows: folded now unless the reader already did."""
