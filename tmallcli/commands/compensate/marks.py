@@ -93,6 +93,38 @@ def _line_ids(values: list[str] | None) -> list[int]:
     return ids
 
 
+def _marked(
+    ledger: Path | None,
+    state: str,
+    run_id: str | None,
+    lines: list[str] | None,
+    buyer: str | None,
+    orders: list[str] | None,
+    *,
+    paid_file: Path | None = None,
+    reason: str | None = None,
+) -> Outcome:
+    """mark-paid's and void's run: the selected lines marked ``state``, and what matched."""
+    from tmallcli.errors import UsageError
+    from tmallcli.render.marks import MarkReport
+    from tmallcli.runs.compensation import run_mark
+
+    if ledger is None:
+        raise UsageError(tr("give the ledger: --ledger FILE"))
+    done = run_mark(
+        ledger,
+        state,
+        run_id=run_id,
+        line_ids=_line_ids(lines),
+        buyer=buyer,
+        order_ids=orders,
+        paid_file=paid_file,
+        reason=reason,
+    )
+    report = MarkReport(done)
+    return Outcome(report, notes=report.notes())
+
+
 @app.command("mark-paid")
 def mark_paid(
     ledger: LedgerFile = None,
@@ -121,23 +153,7 @@ def mark_paid(
     opts = o.bundle(locals())
 
     def program() -> Outcome:
-        from tmallcli.errors import UsageError
-        from tmallcli.render.marks import MarkReport
-        from tmallcli.runs.compensation import run_mark
-
-        if ledger is None:
-            raise UsageError(tr("give the ledger: --ledger FILE"))
-        done = run_mark(
-            ledger,
-            "paid",
-            run_id=run_id,
-            line_ids=_line_ids(line),
-            buyer=buyer,
-            order_ids=order,
-            paid_file=paid_file,
-        )
-        report = MarkReport(done)
-        return Outcome(report, notes=report.notes())
+        return _marked(ledger, "paid", run_id, line, buyer, order, paid_file=paid_file)
 
     run(program, opts.output, debug=debug)
 
@@ -169,23 +185,10 @@ def void(
 
     def program() -> Outcome:
         from tmallcli.errors import UsageError
-        from tmallcli.render.marks import MarkReport
-        from tmallcli.runs.compensation import run_mark
 
-        if ledger is None:
-            raise UsageError(tr("give the ledger: --ledger FILE"))
-        if reason is None or not reason.strip():
+        if ledger is not None and (reason is None or not reason.strip()):
             raise UsageError(tr('say why: --reason TEXT (e.g. --reason "buyer refused")'))
-        done = run_mark(
-            ledger,
-            "void",
-            run_id=run_id,
-            line_ids=_line_ids(line),
-            buyer=buyer,
-            order_ids=order,
-            reason=reason.strip(),
-        )
-        report = MarkReport(done)
-        return Outcome(report, notes=report.notes())
+        why = None if reason is None else reason.strip()
+        return _marked(ledger, "void", run_id, line, buyer, order, reason=why)
 
     run(program, opts.output, debug=debug)
