@@ -146,16 +146,20 @@ def package_pickups(
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
         )
         pickup = is_pickup_event(words, with_action="action" in names)
-        first = pl.col("event_at").filter(pickup).min()
+        events = events.with_columns(pl.when(pickup).then(pl.col("event_at")).alias("pickup_at"))
+        first = pl.col("pickup_at").min()
     keep = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id"))
     if only is not None:
         keep = keep & only.named()
     if apart:
         keep = keep | pl.any_horizontal(pl.col(c).is_not_null() for c in apart)
+    keys = ("tracking_no", "order_id", *apart)
     return (
         events.filter(keep)
-        .group_by("tracking_no", "order_id", *apart)
+        .group_by(pl.struct(keys).alias("_package"))
         .agg(first.alias("pickup_at"), pl.col("event_at").max())
+        .unnest("_package")
+        .select(*keys, "pickup_at", "event_at")
     )
 
 
