@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.compensation import KINDS
 from tmallcli.money import yuan
-from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Section, cell
+from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Rows, Section, cell
 from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import Shape, many, to_json
 
@@ -438,16 +438,16 @@ class CompensationReport:
             Column("amount", t("amount"), numeric=True),
             Column("reason", t("reason")),
         ]
-        rows = [
-            [
+        rows = Rows(
+            s.payouts,
+            lambda payout: [
                 Cell(t(f"kind.{payout.kind}")),
                 cell(payout.buyer),
                 Cell(",".join(payout.order_ids)),
                 Cell(yuan(payout.amount_fen), raw=yuan(payout.amount_fen)),
                 Cell(reason(payout, self.rules, t)),
-            ]
-            for payout in s.payouts
-        ]
+            ],
+        )
         if self.ledger is None:
             doc.sections.append(Section("payouts", t("payouts"), columns, rows))
             summary = _summary(s.payouts)
@@ -494,8 +494,9 @@ class CompensationReport:
                 Column("item_id", t("item_id")),
                 Column("item_title", t("item_title")),
             ]
-            severe_rows = [
-                [
+            severe_rows = Rows(
+                p.severe,
+                lambda o: [
                     cell(o.order_id),
                     cell(o.buyer),
                     Cell(hours_text(o.late_seconds), BAD, hours_value(o.late_seconds)),
@@ -503,9 +504,8 @@ class CompensationReport:
                     cell(f"{o.deadline:%Y-%m-%d %H:%M}"),
                     cell(o.item_id),
                     cell(o.item_title),
-                ]
-                for o in p.severe
-            ]
+                ],
+            )
             title = t("severe").format(h=self.rules.severe_after_hours)
             doc.sections.append(Section("severe", title, severe_columns, severe_rows))
 

@@ -7,8 +7,9 @@ A command result offers ``to_json()`` (the stable JSON contract of SPEC.md) and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -39,12 +40,39 @@ class Cell:
     raw: Any = None
 
 
+T = TypeVar("T")
+
+
+class Rows(Sequence[list[Cell]], Generic[T]):
+    """A table's rows made from ``items`` as they are read: the HTML page shows the first
+    couple of hundred of a list of tens of thousands (1 M orders: 18 k payouts, 5 k
+    watchlist orders), and drawing every row's cells would cost it most of a second."""
+
+    def __init__(self, items: Sequence[T], make: Callable[[T], list[Cell]]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> list[Cell]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Cell]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Cell] | list[list[Cell]]:
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
+
+
 @dataclass
 class Section:
     key: str
     title: str
     columns: list[Column]
-    rows: list[list[Cell]]
+    rows: Sequence[list[Cell]]
     notes: list[str] = field(default_factory=list)
 
 

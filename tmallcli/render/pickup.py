@@ -16,6 +16,7 @@ from tmallcli.render.document import (
     Cell,
     Column,
     Document,
+    Rows,
     Section,
     cell,
     percent,
@@ -278,8 +279,9 @@ class PickupReport:
             Column("warehouse", t("warehouse")),
             Column("compensation", t("compensation"), numeric=True),
         ]
-        rows = [
-            [
+        rows = Rows(
+            self.result.watchlist,
+            lambda w: [
                 cell(w.order_id),
                 cell(w.buyer),
                 time_cell(w.paid_at),
@@ -294,9 +296,8 @@ class PickupReport:
                 cell(w.tracking_no),
                 cell(w.warehouse),
                 Cell(yuan(w.compensation_fen), raw=yuan(w.compensation_fen)),
-            ]
-            for w in self.result.watchlist
-        ]
+            ],
+        )
         summary = self._watch_summary()
         notes = [
             t("watchlist.summary").format(
