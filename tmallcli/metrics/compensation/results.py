@@ -3,9 +3,10 @@ reconciliation with the platform's own automatic payouts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 import polars as pl
 
@@ -115,6 +116,53 @@ class Unattributed:
     amount_fen: int
 
 
+# A payout's own fields (its lines are a run of consecutive line rows: ``_start``, ``_n``).
+PAYOUT_COLUMNS = (
+    "kind",
+    "group_id",
+    "_start",
+    "_n",
+    "buyer",
+    "amount_fen",
+    "group_fen",
+    "order_total_fen",
+    "ledger_fen",
+    "platform_fen",
+)
+LINE_FIELDS = tuple(f.name for f in fields(PayoutLine))
+
+
+def payouts_from_columns(lines: pl.DataFrame, payouts: pl.DataFrame) -> list[Payout]:
+    """The payouts, made from whole columns: ``lines`` has a column per :class:`PayoutLine`
+    field, ``payouts`` the :data:`PAYOUT_COLUMNS`, each payout's lines a run of ``lines``.
+    A 10 M-order shop owes 180 k payouts: a dict per row made and read again took 12 s
+    where this takes a few."""
+    values = [column.to_list() for column in lines.select(LINE_FIELDS).get_columns()]
+    made = list(map(PayoutLine, *values))
+    order_ids = values[LINE_FIELDS.index("order_id")]
+    return [
+        Payout(
+            kind=kind,
+            buyer=buyer,
+            group_id=group_id,
+            order_ids=order_ids[start : start + n],
+            amount_fen=amount,
+            group_fen=group_fen,
+            order_total_fen=total,
+            ledger_fen=ledger_fen,
+            platform_fen=platform_fen,
+            lines=made[start : start + n],
+        )
+        for kind, group_id, start, n, buyer, amount, group_fen, total, ledger_fen, platform_fen in (
+            payouts.select(PAYOUT_COLUMNS).iter_rows()
+        )
+    ]
+
+
+def _settlement(lines: pl.DataFrame, payouts: pl.DataFrame, unattributed: Any) -> Settlement:
+    return Settlement(payouts_from_columns(lines, payouts), unattributed)
+
+
 @dataclass
 class Settlement:
     payouts: list[Payout]
@@ -123,3 +171,33 @@ class Settlement:
     @cached_property
     def total_fen(self) -> int:
         return sum(p.amount_fen for p in self.payouts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as two frames (the report's result cache): 1 M orders' 18 k payouts took
+        0.5 s to unpickle as objects, their columns a hundredth of that."""
+        starts, start = [], 0
+        for payout in self.payouts:
+            starts.append(start)
+            start += len(payout.lines)
+        line_rows = [line for payout in self.payouts for line in payout.lines]
+        lines = pl.DataFrame(
+            {name: [getattr(line, name) for line in line_rows] for name in LINE_FIELDS},
+            schema_overrides={"refund_ids": pl.List(pl.String)},
+            strict=False,
+        )
+        payouts = pl.DataFrame(
+            {
+                "kind": [p.kind for p in self.payouts],
+                "group_id": [p.group_id for p in self.payouts],
+                "_start": starts,
+                "_n": [len(p.lines) for p in self.payouts],
+                "buyer": [p.buyer for p in self.payouts],
+                "amount_fen": [p.amount_fen for p in self.payouts],
+                "group_fen": [p.group_fen for p in self.payouts],
+                "order_total_fen": [p.order_total_fen for p in self.payouts],
+                "ledger_fen": [p.ledger_fen for p in self.payouts],
+                "platform_fen": [p.platform_fen for p in self.payouts],
+            },
+            strict=False,
+        )
+        return (_settlement, (lines, payouts, self.unattributed))

@@ -9,11 +9,12 @@ from datetime import datetime
 import polars as pl
 
 from tmallcli.metrics.compensation.results import (
-    Payout,
+    LINE_FIELDS,
     PayoutLine,
     Proposal,
     Settlement,
     Unattributed,
+    payouts_from_columns,
 )
 from tmallcli.metrics.compensation.rules import ALREADY_SCHEMA, KINDS
 from tmallcli.money import capped_fen
@@ -158,42 +159,20 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
         *group, "paid_at", "order_id", nulls_last=True
     )
     refund_ids = pl.col("refund_ids").fill_null(pl.lit([], pl.List(pl.String)))
-    values = [
-        column.to_list()
-        for column in rows.select(
-            [refund_ids if c == "refund_ids" else pl.col(c) for c in _LINE_COLUMNS]
-        ).get_columns()
-    ]
-    lines = list(map(PayoutLine, *values))
-    order_ids = values[_LINE_COLUMNS.index("order_id")]
-    payouts = [
-        Payout(
-            kind=kind,
-            buyer=buyer,
-            group_id=group_id,
-            order_ids=order_ids[start : start + n],
-            amount_fen=amount,
-            group_fen=group_fen,
-            order_total_fen=total,
-            ledger_fen=ledger_fen,
-            platform_fen=platform_fen,
-            lines=lines[start : start + n],
-        )
-        for kind, group_id, start, n, buyer, amount, group_fen, total, ledger_fen, platform_fen in (
-            due.select(
-                "kind",
-                "group_id",
-                "_start",
-                "_n",
-                "buyer",
-                "attributed_fen",
-                "group_fen",
-                "order_total_fen",
-                "group_ledger_fen",
-                "group_platform_fen",
-            ).iter_rows()
-        )
-    ]
+    lines = rows.select(
+        refund_ids if c == "refund_ids" else pl.col(c).alias(name)
+        for name, c in zip(LINE_FIELDS, _LINE_COLUMNS, strict=True)
+    )
+    payouts = payouts_from_columns(
+        lines,
+        due.rename(
+            {
+                "attributed_fen": "amount_fen",
+                "group_ledger_fen": "ledger_fen",
+                "group_platform_fen": "platform_fen",
+            }
+        ),
+    )
     return Settlement(payouts, unattributed)
 
 
