@@ -56,6 +56,8 @@ _META_KEY = "tmallcli"
 # reads whole columns, never filters row groups).
 WRITE_OPTIONS: dict[str, Any] = {"compression": "lz4", "statistics": False}
 _SUFFIX = ".parquet"
+# A run's whole result (tmallcli.runs.memo): kept in the same folder, within the same bound.
+BLOB_SUFFIX = ".pickle"
 _PART = ".part-"
 # A temporary file older than this is left over by a run that died while writing it.
 _STALE_PART_SECONDS = 3600
@@ -260,6 +262,31 @@ class ParsedCache:
             return
         self.publish(temp, name)
 
+    def read_blob(self, name: str) -> bytes | None:
+        """The bytes kept under ``name`` (a :data:`BLOB_SUFFIX` file), touched as used now;
+        None when there are none or they cannot be read."""
+        path = self.directory / name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
+
+    def write_blob(self, name: str, data: bytes) -> None:
+        """Keep ``data`` under ``name``, atomically and within the folder's bound."""
+        temp = self.temp_path()
+        if temp is None:
+            return
+        try:
+            temp.write_bytes(data)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            self._cannot_write(exc)
+            return
+        self.publish(temp, name)
+
     def publish(self, temp: Path, name: str) -> bool:
         """Move a written temporary file into place (atomic: a reader sees the old entry or
         the new one, never half of one), then keep the folder within its bound."""
@@ -294,7 +321,7 @@ class ParsedCache:
                 if now - stat.st_mtime > _STALE_PART_SECONDS:
                     Path(item.path).unlink(missing_ok=True)
                 continue
-            if item.name.endswith(_SUFFIX):
+            if item.name.endswith((_SUFFIX, BLOB_SUFFIX)):
                 entries.append((stat.st_mtime_ns, stat.st_size, item.name))
         total = sum(size for _, size, _ in entries)
         for _, size, name in sorted(entries):

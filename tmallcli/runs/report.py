@@ -397,21 +397,32 @@ def run_report(
     from dataclasses import replace
 
     from tmallcli.runs.freshness import freshness_of
+    from tmallcli.runs.memo import keep_result, kept_result, result_key
 
     with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
             announce(used_files(files))
-        bar = (
-            nullcontext(None)
-            if exports.progress is None
-            else exports.progress("report", steps(files))
-        )
-        with bar as shown:
-            advance = None if shown is None else shown.advance
-            shop = build_report(
-                files, ctx, directory=exports.directory, advance=advance, stars=stars
+        cache = files.reader.cache
+        # The same exports, config, T and options as a run before: its result (runs/memo.py).
+        key = None if cache is None else result_key("report", files, exports, ctx, stars)
+        kept = None if cache is None or key is None else kept_result(cache, key)
+        if kept is not None:
+            shop, reads = kept
+        else:
+            bar = (
+                nullcontext(None)
+                if exports.progress is None
+                else exports.progress("report", steps(files))
             )
-        reads = files.reads()
+            with bar as shown:
+                advance = None if shown is None else shown.advance
+                shop = build_report(
+                    files, ctx, directory=exports.directory, advance=advance, stars=stars
+                )
+            reads = files.reads()
+            if cache is not None and key is not None:
+                keep_result(cache, key, (shop, reads))
+        cache_notes = [] if cache is None else list(cache.notes)
     if ledger is not None and shop.compensation is not None:
         # The to-do counts what the ledger still owes (SPEC §5.1), read only.
         from tmallcli.runs.compensation import with_open_list
@@ -423,5 +434,5 @@ def run_report(
         for section, reason in shop.skipped.items()
     ]
     notes += shop.service_notes + ([] if shop.service is None else shop.service.notes)
-    notes += shop.notices
+    notes += shop.notices + cache_notes
     return Run(shop, reads, shop.input_warnings, notes, freshness_of(reads, ctx))

@@ -1,0 +1,181 @@
+"""The report's result cache (tmallcli/runs/memo.py): a report run again on the same exports,
+config, T and options reads the kept result — the same JSON, page, summary and warnings as
+computing it — and anything that could change the result makes it compute again."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import REPO
+from tmallcli.cli import app
+from tmallcli.runs import report as report_run
+
+SAMPLE = REPO / "sample_data"
+AS_OF = ["--as-of", "2026-11-20"]
+runner = CliRunner()
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per report actually computed."""
+    seen: list[int] = []
+    build = report_run.build_report
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(report_run, "build_report", counting)
+    return seen
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    folder = tmp_path / "shop"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def report(folder: Path, cache: Path, *extra: str) -> tuple[int, str, str]:
+    args = ["report", "--dir", str(folder), "--cache-dir", str(cache), *AS_OF, *extra]
+    result = runner.invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def kept(cache: Path) -> list[Path]:
+    return sorted(cache.glob("report-*.pickle"))
+
+
+def test_second_run_reads_the_kept_result(shop: Path, tmp_path: Path, builds: list[int]) -> None:
+    cache = tmp_path / "cache"
+    first = report(shop, cache, "-f", "json")
+    assert builds == [1] and len(kept(cache)) == 1
+    second = report(shop, cache, "-f", "json")
+    assert builds == [1]  # not computed again
+    assert second == first
+    assert '"total": 2.954325622633943,' in first[1]  # the service total, computed once
+
+
+def test_page_and_summary_the_same_from_the_kept_result(
+    shop: Path, tmp_path: Path, builds: list[int]
+) -> None:
+    cache = tmp_path / "cache"
+    pages = []
+    for n in (1, 2):
+        page = tmp_path / f"report{n}.html"
+        code, out, err = report(shop, cache, "-o", str(page))
+        pages.append((code, out, err.replace(str(page), "PAGE"), page.read_bytes()))
+    assert builds == [1]
+    assert pages[0] == pages[1]
+    assert "店铺体检报告".encode() in pages[0][3]
+
+
+@pytest.mark.parametrize("change", ["touch", "new file", "config", "as_of", "lang", "category"])
+def test_a_change_computes_again(
+    change: str, shop: Path, tmp_path: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    report(shop, cache, "-f", "json")
+    extra: list[str] = []
+    if change == "touch":  # same size, another modification time
+        orders = shop / "ExportOrderList20261120.csv"
+        stat = orders.stat()
+        os.utime(orders, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
+    elif change == "new file":  # the report lists what the folder holds and it did not read
+        (shop / "notes.txt").write_text("not an export\n", encoding="utf-8")
+    elif change == "config":
+        (tmp_path / "tmall.yaml").write_text("pickup:\n  hours: 48\n", encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+    elif change == "as_of":
+        extra = ["--as-of", "2026-11-19"]
+    elif change == "lang":
+        extra = ["--lang", "zh"]
+    else:
+        extra = ["--category", "女装"]
+    _, out, _ = report(shop, cache, "-f", "json", *extra)
+    assert builds == [1, 1], change
+    assert len(kept(cache)) == 2
+    if change == "new file":
+        assert "notes.txt" in out
+
+
+def test_without_as_of_nothing_is_kept(shop: Path, tmp_path: Path, builds: list[int]) -> None:
+    """Without --as-of the rules run at the current instant: an earlier result is not this one."""
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        runner.invoke(app, ["report", "--dir", str(shop), "--cache-dir", str(cache), "-f", "json"])
+    assert builds == [1, 1]
+    assert kept(cache) == []
+
+
+def test_no_cache_keeps_nothing(shop: Path, tmp_path: Path, builds: list[int]) -> None:
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        runner.invoke(app, ["report", "--dir", str(shop), "--no-cache", *AS_OF, "-f", "json"])
+    assert builds == [1, 1]
+    assert not cache.exists()
+
+
+def test_a_damaged_result_is_a_warning_and_computed_again(
+    shop: Path, tmp_path: Path, builds: list[int]
+) -> None:
+    cache = tmp_path / "cache"
+    first = report(shop, cache, "-f", "json")
+    (entry,) = kept(cache)
+    entry.write_bytes(b"not a pickle")
+    _, out, err = report(shop, cache, "-f", "json")
+    assert builds == [1, 1]
+    assert out == first[1]
+    assert f"parsed-export cache entry {entry} is unreadable" in err
+    assert len(kept(cache)) == 1 and kept(cache)[0].read_bytes() != b"not a pickle"
+
+
+def test_the_key_is_the_same_in_every_process(shop: Path, tmp_path: Path) -> None:
+    """Sets in the config pickle in the order of the process's string hash: the key must not."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from tmallcli.runs.context import Exports, context\n"
+        "from tmallcli.runs.memo import result_key\n"
+        "ctx = context('2026-11-20')\n"
+        "ex = Exports(directory=Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))\n"
+        "with ex.open(ctx) as files: print(result_key('report', files, ex, ctx, None))\n"
+    )
+    keys = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(shop), str(tmp_path / "c")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=True,
+        )
+        keys.add(done.stdout.strip())
+    assert len(keys) == 1 and next(iter(keys)).startswith("report-")
+
+
+def test_payouts_pickle_as_columns_and_come_back_equal(shop: Path) -> None:
+    from tmallcli.runs.context import Exports, context
+    from tmallcli.runs.report import run_report
+
+    done = run_report(Exports(directory=shop, cache=False), context("2026-11-20"))
+    assert done.result.compensation is not None
+    settlement = done.result.compensation.settlement
+    back = pickle.loads(pickle.dumps(settlement, protocol=5))
+    assert back == settlement
+    assert len(back.payouts) == 48 and back.total_fen == settlement.total_fen
+    assert any(line.refund_ids for p in back.payouts for line in p.lines)
+    assert any(
+        line.paid_at is None or line.end_at is None for p in back.payouts for line in p.lines
+    )

@@ -1,0 +1,159 @@
+"""The report's result cache: the second ``tmall report`` of a day on the same exports reads the
+first one's result instead of computing it again (SPEC §15 "parsing once", one step on),
+when T is given (``--as-of``).
+
+The parsed-export cache spares a run the CSV parsing; a 1 M-order shop's report still spends
+most of its time folding 3 M tracking events, settling the payouts, rolling the DSR trend.
+When nothing a report depends on has changed — the same files (resolved path, size,
+modification time in ns), the same folder listing (the report lists what it ignored), the same
+merged config and category, the same T, the same reading options, star figures and message
+language, the same tmallcli code and Polars — its result is the same, so it is kept after the
+first run, in the cache folder, and read back by the next. The rendering (table, HTML, JSON,
+CSV, xlsx, ``--table``), ``--history`` and ``--ledger`` work on it as on a computed one: the
+ledger's open list is read after the cache, so a payout marked paid since shows at once.
+
+A kept result is a pickle of the run's result objects, in the user's own cache folder (as
+trusted as the code next to it); one that cannot be read is said once, removed, and the result
+computed again. ``--no-cache`` neither reads nor writes it. The key names the code by the size
+and modification time of every file of the installed package, so an upgrade (or an edited
+checkout) never reads a result an older version computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.parsed_cache import ParsedCache
+    from tmallcli.runs.context import Exports, RunContext
+
+# Bump when what a result holds changes shape in a way the code fingerprint would not see.
+MEMO_VERSION = 1
+
+
+@cache
+def code_fingerprint() -> str:
+    """The installed tmallcli, by each file's name, size and modification time (~200 stats)."""
+    import tmallcli
+
+    root = Path(tmallcli.__file__).parent
+    digest = hashlib.sha256(tmallcli.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def stable(value: Any) -> Any:
+    """``value`` as plain, ordered data whose ``repr`` is the same in every process (a set's
+    order, and so its pickle, follows the per-process string hash): config models with the
+    origin of each value (it decides ``threshold_source``), dataclasses, mappings, sets."""
+    from dataclasses import fields, is_dataclass
+
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        origins = getattr(value, "_origins", None) or {}
+        return (
+            type(value).__name__,
+            stable(value.model_dump(mode="python")),
+            stable(dict(origins)),
+        )
+    if is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            [(f.name, stable(getattr(value, f.name))) for f in fields(value)],
+        )
+    if isinstance(value, dict):
+        return sorted((repr(stable(k)), stable(v)) for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(stable(v)) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [stable(v) for v in value]
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return repr(value)
+
+
+def _file_state(path: str) -> tuple[str, str | None, int, int]:
+    from tmallcli.exports.paths import split_sheet
+
+    file, sheet = split_sheet(Path(path))
+    resolved = file.resolve()
+    stat = resolved.stat()
+    return str(resolved), sheet, stat.st_size, stat.st_mtime_ns
+
+
+def _folder_state(directory: Path) -> list[tuple[str, bool, int, int]]:
+    listed = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        stat = entry.stat()
+        listed.append((entry.name, entry.is_dir(), stat.st_size, stat.st_mtime_ns))
+    return listed
+
+
+def result_key(
+    command: str, files: Inputs, exports: Exports, ctx: RunContext, options: Any = None
+) -> str | None:
+    """The name of ``command``'s kept result for these inputs, or None when none is kept: T
+    not given (the rules are then evaluated at the current instant — the watchlist's hours,
+    what is overdue — so an hour-old result is not this run's), or an input that cannot be
+    told for certain (a file gone meanwhile)."""
+    if not ctx.as_of.given:
+        return None
+    import polars as pl
+
+    from tmallcli import i18n
+
+    try:
+        used = {kind: paths for kind, paths in files.files.items() if paths}
+        parts = (
+            MEMO_VERSION,
+            command,
+            code_fingerprint(),
+            pl.__version__,
+            sys.version,
+            i18n.language(),
+            stable((ctx.config, ctx.category_name, ctx.category, ctx.as_of)),
+            stable(options),
+            (exports.encoding, exports.sheet, exports.skip_bad_rows),
+            sorted((kind, [_file_state(p) for p in paths]) for kind, paths in used.items()),
+            [_file_state(p) for p in files.dsr_summaries],
+            None if exports.directory is None else _folder_state(exports.directory),
+        )
+    except OSError:
+        return None
+    from tmallcli.exports.parsed_cache import BLOB_SUFFIX
+
+    return f"{command}-{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}{BLOB_SUFFIX}"
+
+
+def kept_result(cache: ParsedCache, name: str) -> Any | None:
+    """The result kept under ``name``; None when there is none (or it is damaged: said once,
+    removed)."""
+    data = cache.read_blob(name)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)
+    except Exception as exc:  # any damage: the cache must never stop a run
+        cache.unreadable(cache.directory / name, exc)
+        return None
+
+
+def keep_result(cache: ParsedCache, name: str, result: Any) -> None:
+    """Keep ``result`` under ``name`` for the next run (quietly nothing when it cannot be
+    pickled: the run is right without it)."""
+    try:
+        data = pickle.dumps(result, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    cache.write_blob(name, data)
