@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from tmallcli.errors import InputError
 from tmallcli.exports.kinds import KINDS, KindSpec
+from tmallcli.exports.source import Source
 from tmallcli.exports.user_mapping import NO_MAPPING, FieldValues, UserMapping
 from tmallcli.i18n import tr
 
@@ -137,3 +139,24 @@ def detect_kind(headers: list[str], user: UserMapping = NO_MAPPING) -> ColumnMap
 def describe_missing(kind: KindSpec, name: str) -> str:
     column = kind.column(name)
     return f"{name} ({' / '.join(column.aliases)})"
+
+
+def mapping_for(
+    kind: KindSpec, source: Source, headers: list[str], user: UserMapping = NO_MAPPING
+) -> ColumnMapping:
+    """The file's headers mapped for ``kind``; a required column missing is an error naming the
+    file and the columns it has."""
+    mapping = map_columns(kind, headers, user)
+    if mapping.missing_required:
+        missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
+        raise InputError(
+            source.display,
+            tr(
+                "{name} export ({label}) is missing required column {missing}",
+                name=kind.name,
+                label=kind.label,
+                missing=missing,
+            ),
+            hint=tr("columns found: {columns}", columns=", ".join(h.strip() for h in headers)),
+        )
+    return mapping

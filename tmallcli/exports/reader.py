@@ -13,13 +13,11 @@ row. The rows of all files are then de-duplicated and folded (:mod:`tmallcli.exp
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -36,12 +34,11 @@ from tmallcli.exports.csv_scan import (
 )
 from tmallcli.exports.decoding import transcoded, verify_source
 from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
-from tmallcli.exports.folding import OrderStatuses, derive, without_repeats
-from tmallcli.exports.headers import ColumnMapping, classify, describe_missing, map_columns
+from tmallcli.exports.folding import derive, without_repeats
+from tmallcli.exports.headers import ColumnMapping, classify, mapping_for
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
 from tmallcli.exports.parsed_cache import (
-    CacheSettings,
     Entry,
     ParsedCache,
     Slot,
@@ -50,109 +47,18 @@ from tmallcli.exports.parsed_cache import (
     typed_as_held,
 )
 from tmallcli.exports.paths import expand_paths, sheet_path, split_sheet
+from tmallcli.exports.read_options import (
+    LoadedExport,
+    ReadOptions,
+    Reduce,
+    reads_whole,
+)
 from tmallcli.exports.source import Source
 from tmallcli.exports.structure import check_last_record, ends_in_quoted_field
-from tmallcli.exports.user_mapping import NO_MAPPING, UserMapping
 from tmallcli.exports.workbook import sheet_names
 from tmallcli.i18n import tr
 
-# A fold of a kind's rows applied while they stream in (ExportReader.load ``reduce``). It must
-# give the same result on its own output (files are folded one by one, then together), on
-# any split of the rows, and whether or not exact duplicate rows are there: those are not
-# counted for a reduced kind. It is hashable and compared by value (the load is cached).
-# ``reduce(rows, apart)`` folds rows that differ in a column of ``apart`` apart and keeps
-# rows where those are filled: the reader passes ``("_bad",)`` so that the bad rows of a file
-# fold on their own, in the same single query (a second query sharing the scan makes
-# Polars' streaming engine buffer the whole file for it: 7.3 GB instead of 2.7 GB for the
-# 10 M-order shop's tracking export). A fold keeps the kind's date column as each group's newest
-# time, so that the run still knows the export's newest row (SPEC §14 data_through).
-Reduce = Callable[[pl.LazyFrame, tuple[str, ...]], pl.LazyFrame]
-
-
-def reads_whole(reduce: Reduce) -> bool:
-    """Does ``reduce`` keep what every row says (a reduce may say ``whole = False``: e.g. the
-    tracking events of some orders' packages)? Only a whole read writes the file's rows into the
-    parsed-export cache: a load that keeps a sliver would pay for writing every row on each new
-    export (score service at 1 M: 42 % on a first run) to save a parse it rarely repeats."""
-    return bool(getattr(reduce, "whole", True))
-
-
 T = TypeVar("T")
-
-
-class Step(Protocol):
-    """Where a long read has got to: one file of a kind read, ``label`` saying which."""
-
-    def advance(self, label: str) -> None: ...
-
-
-# How a read shows its progress: called with what is read and how many files, it gives a
-# context manager whose Step advances once a file. The library shows nothing; the CLI passes
-# its bar on stderr (tmallcli.render.progress), which is shown only on a terminal.
-Progress = Callable[[str, int], AbstractContextManager[Step]]
-
-
-class _Silent:
-    def advance(self, label: str) -> None:
-        return None
-
-
-@contextmanager
-def no_progress(description: str, total: int) -> Iterator[Step]:
-    yield _Silent()
-
-
-@dataclass
-class ReadOptions:
-    encoding: str | None = None
-    sheet: str | None = None
-    skip_bad_rows: bool = False
-    progress: Progress = no_progress
-    # The user's own header and value mapping (tmall.yaml ``columns:`` / ``values:``).
-    mapping: UserMapping = NO_MAPPING
-    # How an order's items fold into the order (config ``orders``); None: the shipped config's.
-    order_statuses: OrderStatuses | None = None
-    # The parsed-export cache (SPEC §15, :mod:`tmallcli.exports.parsed_cache`); None: off.
-    cache: CacheSettings | None = None
-    # A row after this instant has not happened yet on T: it does not move how far the export
-    # reaches (SPEC §14 data_through). None: every row counts.
-    happened_by: datetime | None = None
-
-
-@dataclass
-class LoadedExport:
-    """One kind of export, parsed: canonical column names, typed values."""
-
-    kind: str
-    frame: pl.DataFrame
-    sources: list[Source]
-    present: set[str]  # canonical columns that at least one file carries
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def lazy(self) -> pl.LazyFrame:
-        return self.frame.lazy()
-
-    def has(self, column: str) -> bool:
-        return column in self.present
-
-
-def mapping_for(
-    kind: KindSpec, source: Source, headers: list[str], user: UserMapping = NO_MAPPING
-) -> ColumnMapping:
-    mapping = map_columns(kind, headers, user)
-    if mapping.missing_required:
-        missing = ", ".join(describe_missing(kind, name) for name in mapping.missing_required)
-        raise InputError(
-            source.display,
-            tr(
-                "{name} export ({label}) is missing required column {missing}",
-                name=kind.name,
-                label=kind.label,
-                missing=missing,
-            ),
-            hint=tr("columns found: {columns}", columns=", ".join(h.strip() for h in headers)),
-        )
-    return mapping
 
 
 class ExportReader:

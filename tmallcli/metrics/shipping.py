@@ -129,7 +129,7 @@ def package_pickups(
     gives the same frame, so the reader folds each file as it streams in (30 M events become a
     row per package) and then the files together; exact duplicate events change nothing. Rows that differ in a column of ``apart``
     are folded apart (and kept where those columns are filled): the reader keeps its bad rows
-    out of the good ones so (see :data:`tmallcli.exports.reader.Reduce`). With ``only``, just
+    out of the good ones so (see :data:`tmallcli.exports.read_options.Reduce`). With ``only``, just
     those packages (the filter reads the group keys alone, so it commutes with the fold).
     """
     if _folded(events):
