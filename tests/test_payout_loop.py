@@ -338,6 +338,69 @@ def test_a_red_packet_record_of_buyer_and_amount(tmp_path: Path) -> None:
     }
 
 
+def workbook(path: Path, rows: list[list[Any]], *, blank_rows_above: int = 0) -> Path:
+    """``rows`` saved as Excel does (numbers as numbers), below some empty rows."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("红包")
+    for r, row in enumerate(rows, start=blank_rows_above):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_the_payout_csv_saved_from_excel_round_trips_into_mark_paid(tmp_path: Path) -> None:
+    """The sender opened the payout CSV in Excel, ticked 已发放 and saved it as .xlsx: a single
+    line ID becomes a number, 是 and TRUE both say sent."""
+    path = tmp_path / "ledger.db"
+    orders = orders_csv(tmp_path / "orders.csv", [AMY_A, BOB_C, DAN_D])
+    sheet = tmp_path / "红包.csv"
+    assert invoke(*cli_args(orders, path)[:-2], "-f", "csv", "-o", str(sheet)).exit_code == 0
+    rows: list[list[Any]] = list(
+        csv.reader(io.StringIO(sheet.read_text(encoding="utf-8").removeprefix("\ufeff")))
+    )
+    data = json.loads(invoke(*cli_args(orders, path)).stdout)
+    ids = {p["buyer"]: p["line_ids"] for p in data["payouts"]}
+    ids_at = rows[0].index("行号")
+    for row in rows[1:]:
+        if "," not in row[ids_at]:
+            row[ids_at] = int(row[ids_at])  # Excel took a lone line ID for a number
+    rows[1][-1], rows[3][-1] = "是", True  # amy and dan sent
+    back = workbook(tmp_path / "back.xlsx", rows, blank_rows_above=2)
+    done = invoke(
+        "compensate", "mark-paid", "--ledger", str(path), "--file", str(back), "-f", "json"
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["matched"] == sorted(ids["amy"] + ids["dan"])
+    assert result["matched_fen"] == 4500
+    assert [(row["line"], row["line_ids"]) for row in result["not_paid"]] == [(5, ids["bob"])]
+    assert late(orders, path)["total_fen"] == 600  # bob only
+
+
+def test_a_red_packet_record_saved_as_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    orders = orders_csv(tmp_path / "orders.csv", [AMY_A, BOB_C])
+    late(orders, path)
+    record = workbook(
+        tmp_path / "record.xlsx",
+        [["买家会员名", "红包金额", "发放状态"], ["amy", 30, "成功"], ["bob", 6.0, "失败"]],
+    )
+    result = json.loads(
+        invoke(
+            "compensate", "mark-paid", "--ledger", str(path), "--file", str(record), "-f", "json"
+        ).stdout
+    )
+    assert (result["matched_fen"], result["unmatched"]) == (3000, [])
+    assert [r["buyer"] for r in result["not_paid"]] == ["bob"]
+    bad = workbook(tmp_path / "bad.xlsx", [["买家", "金额"], ["amy", "3O.00"]], blank_rows_above=1)
+    done = invoke("compensate", "mark-paid", "--ledger", str(path), "--file", str(bad))
+    assert done.exit_code == 2
+    assert "bad.xlsx:3: column 金额: not an amount in yuan (value '3O.00')" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [

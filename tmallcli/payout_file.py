@@ -8,6 +8,9 @@ Two kinds, told apart by their headers:
 * a red-packet record (the platform's or 千牛's list of what went out): a buyer column and an
   amount column, optionally a status column (a failed packet is not paid).
 
+Either may come as CSV (UTF-8 or GB18030) or saved from Excel (.xlsx / .xls, its first sheet;
+cells read as Excel shows them, a row's line is its row in the sheet).
+
 Reading is strict: a value that is neither yes nor no, or an amount that is not money, is
 one error naming the file, line, column and value, and nothing is marked.
 """
@@ -126,19 +129,57 @@ def _ids(path: str, line: int, column: str, text: str) -> list[int]:
         ) from None
 
 
+def _is_workbook(path: Path) -> bool:
+    from tmallcli.exports.workbook import OLE2_SIGNATURE, ZIP_SIGNATURE
+
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    return head.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE))
+
+
+def _sheet_rows(path: Path) -> tuple[list[list[str]], int]:
+    """The first sheet's rows as Excel shows the cells, and how many empty rows above the
+    header were left out (so a row's line is its row number in the sheet)."""
+    import python_calamine
+
+    from tmallcli.exports.workbook import excel_text
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+        if not names:
+            raise InputError(str(path), tr("the workbook holds no sheet"))
+        rows = [
+            [excel_text(cell).strip() for cell in row]
+            for row in workbook.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
+        ]
+    except python_calamine.PasswordError:
+        raise InputError(str(path), tr("the workbook is password-protected")) from None
+    except python_calamine.CalamineError as exc:
+        raise InputError(str(path), tr("cannot read the Excel workbook: {exc}", exc=exc)) from None
+    leading = 0
+    while leading < len(rows) and not any(rows[leading]):
+        leading += 1
+    return rows[leading:], leading
+
+
 def read_paid_file(path: Path) -> PaidFile:
-    """The rows of a handed-back payout CSV or red-packet record."""
+    """The rows of a handed-back payout CSV or red-packet record: a CSV (UTF-8 or GB18030) or
+    the same saved from Excel as .xlsx / .xls (its first sheet)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), tr("no such file"))
     name = str(path)
-    rows = list(csv.reader(io.StringIO(_text(path))))
+    if _is_workbook(path):
+        rows, leading = _sheet_rows(path)
+    else:
+        rows, leading = list(csv.reader(io.StringIO(_text(path)))), 0
     if not rows:
         raise InputError(name, tr("empty file: expected the payout CSV or a red-packet record"))
     headers = rows[0]
     ids_at, run_at, paid_at = (_find(headers, n) for n in (LINE_IDS, RUN_IDS, PAID))
     buyer_at, amount_at, status_at = (_find(headers, n) for n in (BUYERS, AMOUNTS, STATUSES))
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(row)]
+    body = [(number, row) for number, row in enumerate(rows[1:], start=2 + leading) if any(row)]
 
     def value(row: list[str], at: int | None) -> str:
         return row[at].strip() if at is not None and at < len(row) else ""
