@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import REPO, SampleReport, default_config
 from tmallcli.exports.inputs import Inputs
-from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, score_trend
+from tmallcli.metrics.dsr import COLUMNS, DsrRules, compute_dsr, rate_reviews, score_trend
 from tmallcli.render.html import render_html
 from tmallcli.render.labels import EN, ZH, Labels
 from tmallcli.render.report import SECTIONS, ShopSummary
@@ -235,6 +235,20 @@ def test_trend_today_and_roll_off_points_equal_the_dsr(sample: ShopReport) -> No
     assert [p.scores for p in sample.dsr_trend.points] == [p.scores for p in trend.points]
     # The sample's first rating is on 2026-05-07: only windows from 2026-11-03 on are whole.
     assert str(trend.complete_from) == "2026-11-03"
+
+
+def test_reviews_rated_once_give_the_same_dsr_and_trend() -> None:
+    # The report ranks the monthly cap once (rate_reviews) for the score and its trend.
+    ctx = context(AS_OF)
+    rules = DsrRules.from_config(ctx.config, ctx.category)
+    with Inputs({"reviews": [str(SAMPLE / "reviews.csv")]}) as files:
+        reviews = files.load("reviews", COLUMNS).lazy()
+        rated = rate_reviews(reviews, rules.monthly_cap)
+        at = ctx.as_of.instant
+        assert compute_dsr(rated, rules, at) == compute_dsr(reviews, rules, at)
+        assert score_trend(rated, rules, at) == score_trend(reviews, rules, at)
+    assert rated.rows.height == 1153 and rated.events.height == 1073  # one per order
+    assert rated.events.get_column("within_cap").sum() == 1069  # 4 over the monthly cap
 
 
 # ---------------------------------------------------------------------------- summary

@@ -240,3 +240,18 @@ def test_config_words_compare_equal_to_the_export_text_they_name() -> None:
     read = pl.DataFrame({"raw": [cell]}).select(parse_text(clean(pl.col("raw")))[0]).item()
     assert config_text(" 买家已付款，等待卖家发货 ") == read == "买家已付款,等待卖家发货"
     assert config_text(3) == "3"
+
+
+def test_a_cs_grade_is_its_digit_a_word_or_a_bad_number() -> None:
+    # parse_grade runs its regex as few times as it can: the values and problems it gave
+    # when it extracted the number once and tested it in six places.
+    from tmallcli.exports.values import parse_grade
+
+    cells = ["5", "4.0", "5分", " 3 分 ", "05", "0", "3.00", "1\u3000分"]
+    words = ["非常满意", "2.5", "4.", "4 .0", "分", "-1", None]
+    bad = ["6", "7分", "５", "9" * 30]
+    frame = pl.DataFrame({"raw": cells + words + bad})
+    value, problem = parse_grade(pl.col("raw"))
+    got = frame.select(value.alias("value"), problem.alias("problem"))
+    assert got["value"].to_list() == ["5", "4", "5", "3", "5", "0", "3", "1", *words] + [None] * 4
+    assert got["problem"].to_list() == [None] * 15 + ["not a score from 1 to 5"] * 4

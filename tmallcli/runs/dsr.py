@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tmallcli.exports.dsr_summary import SummaryLine
     from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
-    from tmallcli.metrics.dsr import DsrResult, DsrTrend
+    from tmallcli.metrics.dsr import DsrResult, DsrTrend, RatedReviews
     from tmallcli.metrics.dsr_stars import PageDsr, PageFigures
 
 TREND_HISTORY_DAYS = 90  # the report's DSR trend: the score shown on each of the last 90 days
@@ -194,11 +194,21 @@ def _ratings(reviews: LoadedExport) -> pl.LazyFrame:
     )
 
 
-def dsr_of(reviews: LoadedExport, ctx: RunContext) -> DsrResult:
-    from tmallcli.metrics.dsr import DsrRules, compute_dsr
+def rated_of(reviews: LoadedExport, ctx: RunContext) -> RatedReviews:
+    """The reviews' capped rating events, once, for :func:`dsr_of` and :func:`dsr_trend_of`
+    (the report computes both on the same reviews)."""
+    from tmallcli.metrics.dsr import DsrRules, rate_reviews
 
     rules = DsrRules.from_config(ctx.config, ctx.category)
-    return compute_dsr(_ratings(reviews), rules, ctx.as_of.instant)
+    return rate_reviews(_ratings(reviews), rules.monthly_cap)
+
+
+def dsr_of(reviews: LoadedExport | RatedReviews, ctx: RunContext) -> DsrResult:
+    from tmallcli.metrics.dsr import DsrRules, RatedReviews, compute_dsr
+
+    rules = DsrRules.from_config(ctx.config, ctx.category)
+    rated = reviews if isinstance(reviews, RatedReviews) else _ratings(reviews)
+    return compute_dsr(rated, rules, ctx.as_of.instant)
 
 
 def page_dsr_of(
@@ -228,11 +238,12 @@ def page_dsr_of(
         raise UsageError(tr("--add {exc}", exc=exc)) from None
 
 
-def dsr_trend_of(reviews: LoadedExport, ctx: RunContext) -> DsrTrend:
-    from tmallcli.metrics.dsr import DsrRules, score_trend
+def dsr_trend_of(reviews: LoadedExport | RatedReviews, ctx: RunContext) -> DsrTrend:
+    from tmallcli.metrics.dsr import DsrRules, RatedReviews, score_trend
 
     rules = DsrRules.from_config(ctx.config, ctx.category)
-    return score_trend(_ratings(reviews), rules, ctx.as_of.instant, history_days=TREND_HISTORY_DAYS)
+    rated = reviews if isinstance(reviews, RatedReviews) else _ratings(reviews)
+    return score_trend(rated, rules, ctx.as_of.instant, history_days=TREND_HISTORY_DAYS)
 
 
 def run_dsr(

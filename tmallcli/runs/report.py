@@ -31,6 +31,7 @@ from tmallcli.runs.dsr import (
     dsr_missing,
     dsr_of,
     dsr_trend_of,
+    rated_of,
     reviews_have_dsr,
 )
 from tmallcli.runs.orders import (
@@ -332,10 +333,12 @@ def build_report(
         if reviews_have_dsr(files):
             for_dsr, for_triage = files.load_parts("reviews", [dsr.COLUMNS, triage.COLUMNS])
             step("DSR")
-            dsr_ratings, dsr_lacking = dsr_of(for_dsr, ctx), dsr_missing(for_dsr)
+            # The monthly cap ranked once: the score and its trend count the same events.
+            rated = rated_of(for_dsr, ctx)
+            dsr_ratings, dsr_lacking = dsr_of(rated, ctx), dsr_missing(for_dsr)
             step("DSR 走势")
-            report.dsr_trend = dsr_trend_of(for_dsr, ctx)
-            del for_dsr
+            report.dsr_trend = dsr_trend_of(rated, ctx)
+            del for_dsr, rated
         else:  # the real review exports: no per-rating DSR (SPEC §2.1)
             for_triage = files.load("reviews", triage.COLUMNS)
             step("DSR")
