@@ -169,16 +169,16 @@ def group_late_orders(late: pl.DataFrame, window_hours: int) -> pl.DataFrame:
     """
     window = timedelta(hours=window_hours)
     key = pl.coalesce(pl.col("buyer"), pl.lit("\x00") + pl.col("order_id"))
-    remaining = late.with_columns(key.alias("_buyer"))
+    # Sorted once by buyer, then payment: each buyer's ungrouped orders are a run of rows
+    # whose first is the next group's start, in every round (a window sorting each buyer's
+    # orders, over 10 M orders' 200 k late ones, took 0.3 s a round).
+    remaining = late.with_columns(key.alias("_buyer")).sort("_buyer", "paid_at", "order_id")
     grouped: list[pl.DataFrame] = []
     while remaining.height:
+        first = pl.col("_buyer").ne_missing(pl.col("_buyer").shift()).fill_null(True)
         starts = remaining.with_columns(
-            pl.col("paid_at").min().over("_buyer").alias("_start_at"),
-            pl.col("order_id")
-            .sort_by("paid_at", "order_id")
-            .first()
-            .over("_buyer")
-            .alias("_start"),
+            pl.when(first).then(pl.col("paid_at")).forward_fill().alias("_start_at"),
+            pl.when(first).then(pl.col("order_id")).forward_fill().alias("_start"),
         )
         taken = pl.col("paid_at") < pl.col("_start_at") + window
         grouped.append(starts.filter(taken))
