@@ -166,10 +166,9 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             nulls_last=True,
         )
     )
-    # nulls_equal: every line the counts above saw, so the runs line up.
-    rows = settled.join(due, on=group, how="semi", nulls_equal=True).sort(
-        *group, "paid_at", "order_id", nulls_last=True
-    )
+    # nulls_equal: every line the counts above saw, so the runs line up. ``settled`` is in
+    # the order the runs need (settle sorts it so), kept by the join.
+    rows = settled.join(due, on=group, how="semi", nulls_equal=True, maintain_order="left")
     with _no_cycle_collection():
         payouts = _payouts(rows, due)
     return Settlement(payouts, unattributed)
