@@ -244,10 +244,8 @@ def with_pickup_times(
     # The packages' hashes, found distinct once: the orders of several packages are looked
     # up by them too.
     hashes = tracked.select(_number_hash(number)).to_series()
-    if repeats(hashes).any():
-        hashes, direct = None, None
-    else:
-        direct = _lookup_by_hash(orders, tracked, _number_hash, hashes)
+    distinct = not repeats(hashes).any()
+    direct = _lookup_by_hash(orders, tracked, _number_hash, hashes) if distinct else None
     direct_failed = direct is None
     # Every tracking number an event names (_seen), with its earliest pickup. The fold has a
     # row per (tracking_no, order_id): one per package (the lookup found the hashes
@@ -295,11 +293,13 @@ def with_pickup_times(
     pairs = pl.concat([order_packages(others), event_packages], how="vertical").collect()
     # Their packages looked up as the one-package orders' are, by hash (a join of the text
     # hashes every package's number again: 10 M orders, 1.2 s).
-    found = None if direct_failed else _lookup_by_hash(pairs.lazy(), tracked, _number_hash, hashes)
+    by_hash = (
+        None if direct_failed else _lookup_by_hash(pairs.lazy(), tracked, _number_hash, hashes)
+    )
     looked = (
         pairs.lazy().join(by_tracking, on="tracking_no", how="left")
-        if found is None
-        else pl.concat([pairs, found], how="horizontal").lazy()
+        if by_hash is None
+        else pl.concat([pairs, by_hash], how="horizontal").lazy()
     )
     per_order = (
         looked.join(by_order, on="order_id", how="left")
