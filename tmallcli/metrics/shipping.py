@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from tmallcli.frames import repeats
+from tmallcli.frames import repeats, scattered
 
 # The §5 amount of one late order: its one home is tmallcli.money (the pickup metric imports
 # it from here under this name).
@@ -322,7 +322,7 @@ def with_pickup_times(
         packages.lazy(),
         direct.lazy(),
         pl.DataFrame(
-            _scattered(several.get_column(name), rows, direct.height)
+            scattered(several.get_column(name), rows, direct.height)
             for name in ("several_pickup_at", "several_known")
         ).lazy(),
     ]
@@ -423,7 +423,7 @@ def _lookup_by_hash(
         .select("_row", "_match")
         .collect()
     )
-    matches = _scattered(pairs.get_column("_match"), pairs.get_column("_row"), wanted.height)
+    matches = scattered(pairs.get_column("_match"), pairs.get_column("_row"), wanted.height)
     del keys, wanted, pairs
     numbers = orders.select(number).collect().to_series()
     # Compared a million at a time (one chunk first: a gather across the fold's hundred
@@ -440,12 +440,6 @@ def _lookup_by_hash(
             matches.is_not_null().alias("_seen"),
         ]
     )
-
-
-def _scattered(values: pl.Series, rows: pl.Series, height: int) -> pl.Series:
-    """A column of ``height`` nulls with ``values`` set at ``rows``."""
-    column = pl.repeat(None, height, dtype=values.dtype, eager=True).alias(values.name)
-    return column.scatter(rows, values) if len(rows) else column
 
 
 def item_amount_fen() -> pl.Expr:
