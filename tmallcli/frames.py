@@ -12,3 +12,10 @@ def repeats(hashes: pl.Series) -> pl.Series:
     ordered = hashes.sort()
     twice = ordered.filter(ordered == ordered.shift(1)).unique()
     return hashes.is_in(twice.implode())
+
+
+def scattered(values: pl.Series, rows: pl.Series, height: int) -> pl.Series:
+    """A column of ``height`` nulls with ``values`` set at ``rows``: what a lookup done for a
+    few rows gives back to all of them, in their order."""
+    column = pl.repeat(None, height, dtype=values.dtype, eager=True).alias(values.name)
+    return column.scatter(rows, values) if len(rows) else column

@@ -34,7 +34,7 @@ from tmallcli.exports.csv_scan import (
 )
 from tmallcli.exports.decoding import transcoded, verify_source
 from tmallcli.exports.diagnosis import diagnose_structure, handle_problems
-from tmallcli.exports.folding import derive, without_repeats
+from tmallcli.exports.folding import derive, distinct, without_repeats
 from tmallcli.exports.headers import ColumnMapping, classify, mapping_for
 from tmallcli.exports.kinds import KINDS, KindSpec, ValueType, columns_read
 from tmallcli.exports.opening import open_source
@@ -272,13 +272,18 @@ class ExportReader:
         frame = frame.filter(pl.col("_bad").is_null()) if bad.height else frame
         frame = derive(kind, frame.drop("_bad"), present, warnings)
         parts = []
+        # Orders each in one row have nothing to drop or fold in any part: told once, from
+        # the order numbers every part shares (10 M orders: 0.5 s a part).
+        whole = kind.name == "orders" and "sub_order_id" not in present
+        whole = whole and distinct(frame, "order_id")
         for columns in column_sets:
             own = columns_read(kind, columns, present)
             part = frame if own == wanted else frame.select(*own, "_row", "_file")
             part_warnings = list(warnings)
-            part = without_repeats(
-                kind, part, own, present, part_warnings, self.options.order_statuses
-            )
+            if not whole:
+                part = without_repeats(
+                    kind, part, own, present, part_warnings, self.options.order_statuses
+                )
             parts.append(
                 LoadedExport(kind.name, part.drop("_row", "_file"), sources, present, part_warnings)
             )

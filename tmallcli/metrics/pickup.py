@@ -252,7 +252,8 @@ def compute_pickup(
     and events, when the caller computed it already for every order (``tmall report``, for
     compensation): a per-order value, so the candidates' rows of it are what folding their
     packages again would give; ``have_events`` then says whether tracking events gave them
-    (``events`` is not read).
+    (``events`` is not read). Orders that carry ``pickup_at`` (:func:`pickup_candidates`)
+    have theirs already, as ``pickups`` would give it.
     """
     window_start = as_of - timedelta(days=rules.start_days_before)
     window_end = as_of - timedelta(days=rules.end_days_before)
@@ -265,7 +266,9 @@ def compute_pickup(
     in_window, watch = _read_by_the_rate(rules, as_of, instant)
     # Materialised once: every breakdown and the watchlist read one frame.
     candidates = pickup_candidates(orders, rules, as_of=as_of, instant=instant)
-    if pickups is not None:
+    if "pickup_at" in candidates.columns:
+        timed = candidates.lazy()
+    elif pickups is not None:
         timed = candidates.lazy().join(
             pickups.lazy().select("order_id", "pickup_at"),
             on="order_id",
@@ -417,10 +420,12 @@ def pickup_candidates(
     """The orders :func:`compute_pickup` reads: paid in its window, or old enough to watch
     (about a sixth of a 180-day export); only these need a pickup time, only their packages'
     events. Filtering them again gives the same frame, so a caller can take them first and
-    let the whole export go before the tracking events are read."""
+    let the whole export go before the tracking events are read. Orders that carry their
+    ``pickup_at`` already (``tmall report`` sets it beside them) keep it."""
     in_window, watch = _read_by_the_rate(rules, as_of, instant)
-    flags = [f for f in FOLD_FLAGS if f in orders.collect_schema().names()]
-    return _complete(orders, ORDER_COLUMNS, flags).filter(in_window | watch).collect()
+    names = orders.collect_schema().names()
+    kept = [f for f in (*FOLD_FLAGS, "pickup_at") if f in names]
+    return _complete(orders, ORDER_COLUMNS, kept).filter(in_window | watch).collect()
 
 
 def _watch_candidate(rules: PickupRules, instant: datetime, excluded: pl.Expr) -> pl.Expr:

@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from tmallcli.frames import repeats, scattered
+
 # The §5 amount of one late order: its one home is tmallcli.money (the pickup metric imports
 # it from here under this name).
 
@@ -234,10 +236,17 @@ def with_pickup_times(
     # package, computed beside the orders' own columns in their row order and set next to
     # them — joining the wide orders frame would copy its every column twice. A number that
     # names several packages or none finds none of the fold's, and its result is not read.
-    one_package = ~names_no_package() & ~pl.col("tracking_no").str.contains(",", literal=True)
+    # (names_no_package's pattern, read for every order, took as long again as all this.)
+    number = pl.col("tracking_no")
+    one_package = (number.str.len_bytes() > 0) & ~number.str.contains(",", literal=True)
     # Told once for every order (10 M: 0.27 s): the others below and the final pick read it.
     packages = orders.select(one_package.fill_null(False).alias("_package")).collect()
-    direct = _lookup_by_hash(orders, tracked)
+    # The packages' hashes, found distinct once: the orders of several packages are looked
+    # up by them too.
+    hashes = tracked.select(_number_hash(number)).to_series()
+    distinct = not repeats(hashes).any()
+    direct = _lookup_by_hash(orders, tracked, _number_hash, hashes) if distinct else None
+    direct_failed = direct is None
     # Every tracking number an event names (_seen), with its earliest pickup. The fold has a
     # row per (tracking_no, order_id): one per package (the lookup found the hashes
     # distinct) unless events name a package under two orders, which the group_by merges.
@@ -268,16 +277,32 @@ def with_pickup_times(
         .collect()
         .lazy()
     )
+    # The events of the orders that name no package: those whose order number's hash is one
+    # of theirs, then compared as text (a join on every event's order number took 0.8 s for
+    # 10 M orders, and found none).
+    unnamed = others.filter(names_no_package()).select("order_id").collect()
     event_packages = (
         tracked.lazy()
-        .filter(pl.col("order_id").is_not_null())
+        .filter(
+            pl.col("order_id").is_not_null()
+            & pl.col("order_id").hash().is_in(unnamed.get_column("order_id").hash().implode())
+        )
         .select("order_id", "tracking_no")
-        .join(others.filter(names_no_package()).select("order_id"), on="order_id", how="semi")
+        .join(unnamed.lazy(), on="order_id", how="semi")
+    )
+    pairs = pl.concat([order_packages(others), event_packages], how="vertical").collect()
+    # Their packages looked up as the one-package orders' are, by hash (a join of the text
+    # hashes every package's number again: 10 M orders, 1.2 s).
+    by_hash = (
+        None if direct_failed else _lookup_by_hash(pairs.lazy(), tracked, _number_hash, hashes)
+    )
+    looked = (
+        pairs.lazy().join(by_tracking, on="tracking_no", how="left")
+        if by_hash is None
+        else pl.concat([pairs, by_hash], how="horizontal").lazy()
     )
     per_order = (
-        pl.concat([order_packages(others), event_packages], how="vertical")
-        .join(by_tracking, on="tracking_no", how="left")
-        .join(by_order, on="order_id", how="left")
+        looked.join(by_order, on="order_id", how="left")
         .with_columns(pl.coalesce("pickup_at", "order_pickup_at").alias("pickup_at"))
         .group_by("order_id")
         .agg(
@@ -297,7 +322,7 @@ def with_pickup_times(
         packages.lazy(),
         direct.lazy(),
         pl.DataFrame(
-            _scattered(several.get_column(name), rows, direct.height)
+            scattered(several.get_column(name), rows, direct.height)
             for name in ("several_pickup_at", "several_known")
         ).lazy(),
     ]
@@ -369,6 +394,7 @@ def _lookup_by_hash(
     orders: pl.LazyFrame,
     tracked: pl.DataFrame,
     key: Callable[[pl.Expr], pl.Expr] = _number_hash,
+    hashes: pl.Series | None = None,
 ) -> pl.DataFrame | None:
     """(pickup_at, _seen) of each order's tracking number among the fold's ``tracked``
     packages, in the orders' row order, joined on the numbers' 64-bit hashes: 10 M orders
@@ -377,14 +403,16 @@ def _lookup_by_hash(
     None when two packages' numbers have one hash (a package named under two orders: a sort
     of the hashes tells, 0.7 s for 10 M packages, where the group_by merging them takes 4 s)
     or when a hash found another number than the order's (every number found is compared):
-    the caller then merges and joins the text. (``key``: the hash, for the tests.)
+    the caller then merges and joins the text. (``key``: the hash, for the tests;
+    ``hashes``: the packages' hashes when the caller has them, found distinct.)
     """
-    from tmallcli.frames import repeats
-
     number = pl.col("tracking_no")
-    keys = tracked.select(key(number)).to_series()
-    if repeats(keys).any():
-        return None
+    if hashes is not None:
+        keys = hashes
+    else:
+        keys = tracked.select(key(number)).to_series()
+        if repeats(keys).any():
+            return None
     wanted = orders.select(pl.when(number.is_not_null()).then(key(number)).alias("_key")).collect()
     # An inner join, its pairs set into place by row number: a left join that keeps the
     # orders' row order takes half as long again (10 M orders: 1.2 s against 0.85 s).
@@ -395,7 +423,7 @@ def _lookup_by_hash(
         .select("_row", "_match")
         .collect()
     )
-    matches = _scattered(pairs.get_column("_match"), pairs.get_column("_row"), wanted.height)
+    matches = scattered(pairs.get_column("_match"), pairs.get_column("_row"), wanted.height)
     del keys, wanted, pairs
     numbers = orders.select(number).collect().to_series()
     # Compared a million at a time (one chunk first: a gather across the fold's hundred
@@ -412,12 +440,6 @@ def _lookup_by_hash(
             matches.is_not_null().alias("_seen"),
         ]
     )
-
-
-def _scattered(values: pl.Series, rows: pl.Series, height: int) -> pl.Series:
-    """A column of ``height`` nulls with ``values`` set at ``rows``."""
-    column = pl.repeat(None, height, dtype=values.dtype, eager=True).alias(values.name)
-    return column.scatter(rows, values) if len(rows) else column
 
 
 def item_amount_fen() -> pl.Expr:

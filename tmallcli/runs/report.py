@@ -16,7 +16,7 @@ so the orders and the tracking events are not held beside the reviews and chats.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,7 @@ from tmallcli.runs.verdicts import threshold_source
 if TYPE_CHECKING:
     from tmallcli.config.origins import ServiceSources
     from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult, DsrTrend
@@ -199,6 +200,12 @@ def steps(files: Inputs) -> int:
     return int(count)
 
 
+def row_for_row(one: LoadedExport, other: LoadedExport) -> bool:
+    """Do two loads of one export hold the same orders in the same rows?"""
+    first, second = one.frame.get_column("order_id"), other.frame.get_column("order_id")
+    return len(first) == len(second) and bool(first.equals(second))
+
+
 def build_report(
     files: Inputs,
     ctx: RunContext,
@@ -282,6 +289,15 @@ def build_report(
         del events
         files.release_kind("logistics")
         step("24小时揽收")
+        # The pickup rate's orders are compensation's, row for row, when both parts are the
+        # one load's rows (every order in one row): their pickup times are then set beside
+        # them, not looked up by order number (10 M orders: a join of 10 M numbers, 2.9 s).
+        beside = row_for_row(orders_for_pickup, orders_for_payouts)
+        if beside:
+            orders_for_pickup = replace(
+                orders_for_pickup,
+                frame=orders_for_pickup.frame.with_columns(pickups.get_column("pickup_at")),
+            )
         candidates = pickup_orders(orders_for_pickup, rules, ctx)
         del orders_for_pickup
         files.release("orders", ORDER_COLUMNS, categories=REPEATED_TEXTS)
@@ -294,7 +310,9 @@ def build_report(
                 None,
                 rules,
                 ctx,
-                pickups=orders_for_payouts.frame.select("order_id").hstack(
+                pickups=None
+                if beside
+                else orders_for_payouts.frame.select("order_id").hstack(
                     pickups.select("pickup_at")
                 ),
                 have_events=have_events,
@@ -397,7 +415,6 @@ def run_report(
     folder is searched). ``exports.progress`` shows one bar for the whole report, the reads
     as its steps: a second live display cannot nest in it."""
     from contextlib import nullcontext
-    from dataclasses import replace
 
     from tmallcli.runs.freshness import freshness_of
     from tmallcli.runs.memo import keep_result, kept_result, result_key

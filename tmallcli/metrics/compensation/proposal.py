@@ -106,12 +106,14 @@ def _reconcile(considered: pl.DataFrame, attributed: pl.DataFrame) -> Reconcilia
         "late",
         pl.col("auto_compensation").fill_null(0).alias("platform_fen"),
     ).join(shares, on="order_id", how="left")
-    side = side.with_columns(pl.col("computed_fen").fill_null(0)).sort("order_id")
+    side = side.with_columns(pl.col("computed_fen").fill_null(0))
 
     def listed(frame: pl.DataFrame) -> list[ReconciledOrder]:
+        # Sorted once picked: the lists are a few of the orders considered (10 M orders:
+        # sorting all 220 k took 0.37 s).
         return [
             ReconciledOrder(r["order_id"], r["buyer"], r["computed_fen"], r["platform_fen"])
-            for r in frame.iter_rows(named=True)
+            for r in frame.sort("order_id").iter_rows(named=True)
         ]
 
     paid = pl.col("platform_fen") > 0

@@ -10,6 +10,7 @@ import polars as pl
 
 from tmallcli.metrics.compensation.results import (
     LINE_FIELDS,
+    Payout,
     PayoutLine,
     Proposal,
     Settlement,
@@ -46,28 +47,31 @@ def settle(lines: pl.DataFrame, already: pl.DataFrame | None) -> pl.DataFrame:
             pl.col("recorded").fill_null(False),
         )
     group = ["kind", "group_id"]
-    order = ["_at", "order_id"]
     total = pl.col("amount_fen").sum().over(group)
     eligible = ~pl.col("recorded")
     outstanding = pl.when(eligible).then(
         (pl.col("amount_fen") - pl.col("ledger_fen") - pl.col("platform_fen")).clip(lower_bound=0)
     )
+    # Each group's lines in payment order, one run of rows per group: the running sums
+    # below are then sums down the frame (a window ordered per group, ``over(order_by=)``,
+    # takes 0.5 s for 10 M orders' 300 k lines where these take a few ms).
     frame = frame.with_columns(
         pl.col("paid_at").fill_null(datetime.min).alias("_at"),
         (pl.col("ledger_fen") + pl.col("platform_fen")).alias("already_fen"),
         outstanding.fill_null(0).alias("_owed"),
-    ).with_columns(
+    ).sort(*group, "_at", "order_id", maintain_order=True)
+    first = pl.col("kind").ne_missing(pl.col("kind").shift()) | pl.col("group_id").ne_missing(
+        pl.col("group_id").shift()
+    )
+    frame = frame.with_columns(first.fill_null(True).alias("_first")).with_columns(
         total.alias("order_total_fen"),
         capped_fen(total, pl.col("cap_fen")).alias("group_fen"),
         pl.col("ledger_fen").sum().over(group).alias("group_ledger_fen"),
         pl.col("platform_fen").sum().over(group).alias("group_platform_fen"),
-        (pl.col("_owed").cum_sum().over(group, order_by=order) - pl.col("_owed")).alias("_before"),
+        (_running(pl.col("_owed")) - pl.col("_owed")).alias("_before"),
         (
             eligible
-            & (
-                eligible.cast(pl.Int64).cum_sum().over(group, order_by=order)
-                == eligible.cast(pl.Int64).sum().over(group)
-            )
+            & (_running(eligible.cast(pl.Int64)) == eligible.cast(pl.Int64).sum().over(group))
         ).alias("_last"),
     )
     new = (pl.col("group_fen") - pl.col("group_ledger_fen") - pl.col("group_platform_fen")).clip(
@@ -83,9 +87,16 @@ def settle(lines: pl.DataFrame, already: pl.DataFrame | None) -> pl.DataFrame:
     )
     return (
         frame.with_columns(new.alias("new_fen"), share.cast(pl.Int64).alias("pay_fen"))
-        .drop("_at", "_owed", "_before", "_last")
+        .drop("_at", "_owed", "_before", "_last", "_first")
         .sort("kind", "group_id", "paid_at", "order_id", nulls_last=True)
     )
+
+
+def _running(values: pl.Expr) -> pl.Expr:
+    """The sum of ``values`` down each group's rows so far (the groups are runs of rows, each
+    starting where ``_first``): the sum down the frame less its value before the group."""
+    down = values.cum_sum()
+    return down - pl.when(pl.col("_first")).then(down - values).forward_fill()
 
 
 def already_paid(proposal: Proposal, ledger: pl.DataFrame | None) -> pl.DataFrame:
@@ -154,16 +165,20 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             nulls_last=True,
         )
     )
-    # nulls_equal: every line the counts above saw, so the runs line up.
-    rows = settled.join(due, on=group, how="semi", nulls_equal=True).sort(
-        *group, "paid_at", "order_id", nulls_last=True
-    )
+    # nulls_equal: every line the counts above saw, so the runs line up. ``settled`` is in
+    # the order the runs need (settle sorts it so), kept by the join.
+    rows = settled.join(due, on=group, how="semi", nulls_equal=True, maintain_order="left")
+    return Settlement(_payouts(rows, due), unattributed)
+
+
+def _payouts(rows: pl.DataFrame, due: pl.DataFrame) -> list[Payout]:
+    """The payouts of ``due``, each with its run of ``rows``."""
     refund_ids = pl.col("refund_ids").fill_null(pl.lit([], pl.List(pl.String)))
     lines = rows.select(
         refund_ids if c == "refund_ids" else pl.col(c).alias(name)
         for name, c in zip(LINE_FIELDS, _LINE_COLUMNS, strict=True)
     )
-    payouts = payouts_from_columns(
+    return payouts_from_columns(
         lines,
         due.rename(
             {
@@ -173,7 +188,6 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
             }
         ),
     )
-    return Settlement(payouts, unattributed)
 
 
 # The settled frame's column for each PayoutLine field, in the fields' order.
