@@ -142,8 +142,13 @@ def kept_result(cache: ParsedCache, name: str) -> Any | None:
     data = cache.read_blob(name)
     if data is None:
         return None
+    from tmallcli.metrics.compensation.results import no_cycle_collection
+
     try:
-        return pickle.loads(data)
+        # Tens of thousands of small objects come back, none in a cycle: the collector's
+        # passes over all of them would cost more than making them.
+        with no_cycle_collection():
+            return pickle.loads(data)
     except Exception as exc:  # any damage: the cache must never stop a run
         cache.unreadable(cache.directory / name, exc)
         return None

@@ -141,7 +141,7 @@ def payouts_from_columns(lines: pl.DataFrame, payouts: pl.DataFrame) -> list[Pay
     A 10 M-order shop owes 180 k payouts: a dict per row made and read again took 12 s
     where this takes a few."""
     values = [column.to_list() for column in lines.select(LINE_FIELDS).get_columns()]
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _made(values, payouts)
 
 
@@ -168,7 +168,7 @@ def _made(values: list[list[Any]], payouts: pl.DataFrame) -> list[Payout]:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused: the payouts and their lines hold no reference cycles,
     and the collector, run again and again while 300 k of them are made (10 M orders), walked
     every object alive each time (0.5-1 s of the report's 2 s for its payouts)."""
