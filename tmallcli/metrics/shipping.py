@@ -134,9 +134,8 @@ def package_pickups(
     out of the good ones so (see :data:`tmallcli.exports.read_options.Reduce`). With ``only``, just
     those packages (the filter reads the group keys alone, so it commutes with the fold).
     """
-    if _folded(events):
-        first = pl.col("pickup_at").min()  # rows already folded (one file of several)
-    else:
+    picked = None  # rows already folded (one file of several) have their pickup_at
+    if not _folded(events):
         names = set(events.collect_schema().names())
         columns: dict[str, pl.DataType] = {
             "tracking_no": pl.String(),
@@ -148,18 +147,21 @@ def package_pickups(
             pl.lit(None, dtype).alias(c) for c, dtype in columns.items() if c not in names
         )
         pickup = is_pickup_event(words, with_action="action" in names)
-        events = events.with_columns(pl.when(pickup).then(pl.col("event_at")).alias("pickup_at"))
-        first = pl.col("pickup_at").min()
+        picked = pl.when(pickup).then(pl.col("event_at")).alias("pickup_at")
     keep = pl.any_horizontal(pl.col(c).is_not_null() for c in ("tracking_no", "order_id"))
     if only is not None:
         keep = keep & only.named()
     if apart:
         keep = keep | pl.any_horizontal(pl.col(c).is_not_null() for c in apart)
+    # The rows kept first, then their texts matched: a fold of some packages reads the
+    # pickup words of their events only.
+    rows = events.filter(keep)
+    if picked is not None:
+        rows = rows.with_columns(picked)
     keys = ("tracking_no", "order_id", *apart)
     return (
-        events.filter(keep)
-        .group_by(pl.struct(keys).alias("_package"))
-        .agg(first.alias("pickup_at"), pl.col("event_at").max())
+        rows.group_by(pl.struct(keys).alias("_package"))
+        .agg(pl.col("pickup_at").min(), pl.col("event_at").max())
         .unnest("_package")
         .select(*keys, "pickup_at", "event_at")
     )
