@@ -129,7 +129,8 @@ class ParsedCache:
     def directory(self) -> Path:
         return self.settings.directory
 
-    def _file_id(self, path: Path) -> str | None:
+    @staticmethod
+    def file_id(path: Path) -> str | None:
         """The file's part of an entry's name, from what identifies its content: resolved
         path, size, modification time in ns (a file rewritten in the same second with the
         same size is still a new file)."""
@@ -142,7 +143,7 @@ class ParsedCache:
         return _digest(str(resolved), sheet, stat.st_size, stat.st_mtime_ns)[:32]
 
     def name(self, path: Path, kind: str) -> str | None:
-        file_id = self._file_id(path)
+        file_id = self.file_id(path)
         if file_id is None:
             return None
         from tmallcli import __version__
@@ -153,7 +154,7 @@ class ParsedCache:
     def has_file(self, path: Path) -> bool:
         """Is some entry of this file (any kind, any options) there? (The reader then does
         not open it in the background: a run may well read it from here.)"""
-        file_id = self._file_id(path)
+        file_id = self.file_id(path)
         return file_id is not None and any(self.directory.glob(f"{file_id}-*{_SUFFIX}"))
 
     def headers(self, path: Path) -> list[str] | None:

@@ -83,15 +83,6 @@ def stable(value: Any) -> Any:
     return repr(value)
 
 
-def _file_state(path: str) -> tuple[str, str | None, int, int]:
-    from tmallcli.exports.paths import split_sheet
-
-    file, sheet = split_sheet(Path(path))
-    resolved = file.resolve()
-    stat = resolved.stat()
-    return str(resolved), sheet, stat.st_size, stat.st_mtime_ns
-
-
 def _folder_state(directory: Path) -> list[tuple[str, bool, int, int]]:
     listed = []
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
@@ -112,9 +103,17 @@ def result_key(
     import polars as pl
 
     from tmallcli import i18n
+    from tmallcli.exports.parsed_cache import BLOB_SUFFIX, ParsedCache
 
+    # Each file as the parsed-export cache names it (resolved path, sheet, size, mtime ns).
+    used = {kind: paths for kind, paths in files.files.items() if paths}
+    named = sorted(
+        (kind, [ParsedCache.file_id(Path(p)) for p in paths]) for kind, paths in used.items()
+    )
+    summaries = [ParsedCache.file_id(Path(p)) for p in files.dsr_summaries]
+    if any(None in ids for _, ids in named) or None in summaries:
+        return None  # a file gone meanwhile
     try:
-        used = {kind: paths for kind, paths in files.files.items() if paths}
         parts = (
             MEMO_VERSION,
             command,
@@ -125,14 +124,12 @@ def result_key(
             stable((ctx.config, ctx.category_name, ctx.category, ctx.as_of)),
             stable(options),
             (exports.encoding, exports.sheet, exports.skip_bad_rows),
-            sorted((kind, [_file_state(p) for p in paths]) for kind, paths in used.items()),
-            [_file_state(p) for p in files.dsr_summaries],
+            named,
+            summaries,
             None if exports.directory is None else _folder_state(exports.directory),
         )
     except OSError:
         return None
-    from tmallcli.exports.parsed_cache import BLOB_SUFFIX
-
     return f"{command}-{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}{BLOB_SUFFIX}"
 
 
