@@ -207,18 +207,11 @@ class Settlement:
             schema_overrides={"refund_ids": pl.List(pl.String)},
             strict=False,
         )
+        runs = {"_start": starts, "_n": [len(p.lines) for p in self.payouts]}
         payouts = pl.DataFrame(
             {
-                "kind": [p.kind for p in self.payouts],
-                "group_id": [p.group_id for p in self.payouts],
-                "_start": starts,
-                "_n": [len(p.lines) for p in self.payouts],
-                "buyer": [p.buyer for p in self.payouts],
-                "amount_fen": [p.amount_fen for p in self.payouts],
-                "group_fen": [p.group_fen for p in self.payouts],
-                "order_total_fen": [p.order_total_fen for p in self.payouts],
-                "ledger_fen": [p.ledger_fen for p in self.payouts],
-                "platform_fen": [p.platform_fen for p in self.payouts],
+                name: runs[name] if name in runs else [getattr(p, name) for p in self.payouts]
+                for name in PAYOUT_COLUMNS
             },
             strict=False,
         )
