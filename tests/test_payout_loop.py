@@ -338,12 +338,21 @@ def test_a_red_packet_record_of_buyer_and_amount(tmp_path: Path) -> None:
     }
 
 
-def workbook(path: Path, rows: list[list[Any]], *, blank_rows_above: int = 0) -> Path:
-    """``rows`` saved as Excel does (numbers as numbers), below some empty rows."""
+def workbook(
+    path: Path, rows: list[list[Any]], *, blank_rows_above: int = 0, hidden_first: bool = False
+) -> Path:
+    """``rows`` saved as Excel does (numbers as numbers), below some empty rows; with
+    ``hidden_first``, after a hidden sheet of other figures."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path))
+    if hidden_first:
+        lookup = book.add_worksheet("对照表")
+        lookup.write_row(0, 0, ["买家", "金额"])
+        lookup.write_row(1, 0, ["bob", 6])
+        lookup.hide()
     sheet = book.add_worksheet("红包")
+    sheet.activate()
     for r, row in enumerate(rows, start=blank_rows_above):
         for c, value in enumerate(row):
             sheet.write(r, c, value)
@@ -387,6 +396,7 @@ def test_a_red_packet_record_saved_as_xlsx(tmp_path: Path) -> None:
     record = workbook(
         tmp_path / "record.xlsx",
         [["买家会员名", "红包金额", "发放状态"], ["amy", 30, "成功"], ["bob", 6.0, "失败"]],
+        hidden_first=True,  # the hidden sheet says bob was paid: it is not the record
     )
     result = json.loads(
         invoke(

@@ -8,7 +8,7 @@ Two kinds, told apart by their headers:
 * a red-packet record (the platform's or 千牛's list of what went out): a buyer column and an
   amount column, optionally a status column (a failed packet is not paid).
 
-Either may come as CSV (UTF-8 or GB18030) or saved from Excel (.xlsx / .xls, its first sheet;
+Either may come as CSV (UTF-8 or GB18030) or saved from Excel (.xlsx / .xls, its first visible sheet;
 cells read as Excel shows them, a row's line is its row in the sheet).
 
 Reading is strict: a value that is neither yes nor no, or an amount that is not money, is
@@ -138,15 +138,16 @@ def _is_workbook(path: Path) -> bool:
 
 
 def _sheet_rows(path: Path) -> tuple[list[list[str]], int]:
-    """The first sheet's rows as Excel shows the cells, and how many empty rows above the
+    """The first visible sheet's rows as Excel shows the cells, and how many empty rows above the
     header were left out (so a row's line is its row number in the sheet)."""
     import python_calamine
 
-    from tmallcli.exports.workbook import excel_text
+    from tmallcli.exports.workbook import excel_text, visible_sheets
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(workbook.sheet_names)
+        # As an export's: a hidden sheet is a lookup table, not the list.
+        names = visible_sheets(workbook)
         if not names:
             raise InputError(str(path), tr("the workbook holds no sheet"))
         rows = [
@@ -165,7 +166,7 @@ def _sheet_rows(path: Path) -> tuple[list[list[str]], int]:
 
 def read_paid_file(path: Path) -> PaidFile:
     """The rows of a handed-back payout CSV or red-packet record: a CSV (UTF-8 or GB18030) or
-    the same saved from Excel as .xlsx / .xls (its first sheet)."""
+    the same saved from Excel as .xlsx / .xls (its first visible sheet)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), tr("no such file"))

@@ -90,11 +90,17 @@ def sheet_names(path: Path) -> list[str]:
         with path.open("rb") as handle:
             if not handle.read(8).startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):
                 return []
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        shown = python_calamine.SheetVisibleEnum.Visible
-        return [meta.name for meta in workbook.sheets_metadata if meta.visible == shown]
+        return visible_sheets(python_calamine.CalamineWorkbook.from_path(str(path)))
     except (OSError, python_calamine.CalamineError):
         return []
+
+
+def visible_sheets(workbook: Any) -> list[str]:
+    """The names of an open workbook's visible sheets, in order."""
+    import python_calamine
+
+    shown = python_calamine.SheetVisibleEnum.Visible
+    return [meta.name for meta in workbook.sheets_metadata if meta.visible == shown]
 
 
 def _pick_sheet(workbook: Any, names: list[str], sheet: str | None, display: str) -> str:
