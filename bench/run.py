@@ -1077,9 +1077,9 @@ def cache_rounds(
         ],
     }
     befores: dict[str, Any] = {}
-    if command.name == "report":
-        # The report keeps its result (tmallcli/runs/memo.py), so its warm run reads that; this
-        # run has it removed first: the report warm from the parsed Parquet alone (another T).
+    if command.name in KEEPS_RESULT:
+        # The command keeps its result (tmallcli/runs/memo.py), so its warm run reads that;
+        # this run has it removed first: warm from the parsed Parquet alone (another T).
         argvs["tmall_parsed"] = argvs["tmall_warm"]
         befores["tmall_parsed"] = lambda: drop_kept_results(fill_dir)
     repeat = args.repeat or 3
@@ -1115,8 +1115,25 @@ def empty_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+# The commands whose run keeps its result for the next run on the same inputs (every one but
+# data check, which has no T).
+KEEPS_RESULT = frozenset(
+    {
+        "report",
+        "score-service",
+        "score-dsr",
+        "score-cs",
+        "audit-pickup",
+        "audit-response",
+        "audit-refunds",
+        "reviews-triage",
+        "compensate-late-orders",
+    }
+)
+
+
 def drop_kept_results(folder: Path) -> None:
-    """The results a run kept (``report-*.pickle``) removed; the parsed Parquet stays."""
+    """The results a run kept (``<command>-*.pickle``) removed; the parsed Parquet stays."""
     for kept in folder.glob("*.pickle"):
         kept.unlink(missing_ok=True)
 

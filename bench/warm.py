@@ -72,6 +72,9 @@ def cache_line(result: dict[str, Any]) -> str:
     parts = [f"first run {text_s(fill)} ({text_ratio(over(fill, cold))} of cold)"]
     parts.append(f"warm {text_s(warm)} (cold/warm {text_ratio(over(cold, warm))})")
     parts.append(f"warm floor {text_s(floor)} ({text_ratio(over(warm, floor))})")
+    parsed = seconds(m.get("tmall_parsed"))
+    if parsed is not None:
+        parts.append(f"from Parquet {text_s(parsed)} ({text_ratio(over(parsed, floor))})")
     for which in ("fill", "warm"):
         if (cache.get("same_output") or {}).get(which) is False:
             parts.append(f"{which} output differs from cold!")
@@ -138,12 +141,16 @@ def render_cache(label: str, size: dict[str, Any], labels: dict[str, str]) -> li
         "`--no-cache` (`tmall s (cold)` above); the first run has `--cache-dir` an empty folder "
         "(the CSV parsed and the cache filled: a new user's first run); warm has the folder the "
         "last first run filled. The warm floor is Polars scanning the cached Parquet entries "
-        "for the columns they hold (`floor.py --parquet`). Same output: the JSON (the report's "
-        "HTML) of the first / warm run byte for byte the cold run's.",
+        "for the columns they hold (`floor.py --parquet`). A command that keeps its result "
+        "(`tmallcli/runs/memo.py`: same exports, config, `--as-of` and options) reads it warm; "
+        "`from Parquet` is its warm run with that result removed first (a warm run for another "
+        "T: the parsed Parquet alone, the rules computed again). Same output: the JSON (the "
+        "report's HTML) of the first / warm run byte for byte the cold run's.",
         "",
         "| command | cold s | first run s | first/cold | warm s | cold/warm | warm floor s "
-        "| warm/warm floor | ≤ 1.5× warm floor | cache MB | entries / files | same output |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|",
+        "| warm/warm floor | ≤ 1.5× warm floor | from Parquet s | from Parquet/warm floor "
+        "| cache MB | entries / files | same output |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|",
     ]
     notes = []
     for name, result in rows:
@@ -151,6 +158,7 @@ def render_cache(label: str, size: dict[str, Any], labels: dict[str, str]) -> li
         cache = result["cache"]
         cold, fill = seconds(m.get("tmall")), seconds(m.get("tmall_fill"))
         warm, floor = seconds(m.get("tmall_warm")), seconds(m.get("floor_warm"))
+        parsed = seconds(m.get("tmall_parsed"))
         r = over(warm, floor)
         same = cache.get("same_output") or {}
         same_text = "/".join(
@@ -161,6 +169,7 @@ def render_cache(label: str, size: dict[str, Any], labels: dict[str, str]) -> li
             f"| {text_ratio(over(fill, cold))} | {text_s(warm)} | {text_ratio(over(cold, warm))} "
             f"| {text_s(floor)} | {text_ratio(r)} "
             f"| {mark(None if r is None else r <= WARM_FLOOR_TARGET)} "
+            f"| {text_s(parsed)} | {text_ratio(over(parsed, floor))} "
             f"| {cache.get('bytes', 0) / 1e6:,.1f} | {cache.get('entries', 0)} / {cache.get('files', 0)} "
             f"| {same_text} |"
         )

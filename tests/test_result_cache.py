@@ -1,6 +1,7 @@
-"""The report's result cache (tmallcli/runs/memo.py): a report run again on the same exports,
-config, T and options reads the kept result — the same JSON, page, summary and warnings as
-computing it — and anything that could change the result makes it compute again."""
+"""The result cache (tmallcli/runs/memo.py): a report, score, audit or compensate run again on
+the same exports, config, T and options reads the kept result — the same JSON, page, summary
+and warnings as computing it — and anything that could change the result makes it compute
+again."""
 
 from __future__ import annotations
 
@@ -179,3 +180,113 @@ def test_payouts_pickle_as_columns_and_come_back_equal(shop: Path) -> None:
     assert any(
         line.paid_at is None or line.end_at is None for p in back.payouts for line in p.lines
     )
+
+
+# Each command and the function its run computes with (counted: a kept result calls none).
+COMMANDS = [
+    (["audit", "pickup"], "tmallcli.runs.pickup", "pickup_of"),
+    (["audit", "refunds"], "tmallcli.runs.refunds", "refunds_of"),
+    (["audit", "response"], "tmallcli.runs.response", "response_of"),
+    (["reviews", "triage"], "tmallcli.runs.triage", "triage_of"),
+    (["score", "dsr"], "tmallcli.runs.dsr", "dsr_of"),
+    (["score", "cs"], "tmallcli.runs.cs", "cs_of"),
+    (["score", "service"], "tmallcli.runs.service", "components"),
+    (["compensate", "late-orders"], "tmallcli.runs.compensation", "proposal_of"),
+]
+
+
+def counted(monkeypatch: pytest.MonkeyPatch, module: str, name: str) -> list[int]:
+    import importlib
+
+    target = importlib.import_module(module)
+    seen: list[int] = []
+    original = getattr(target, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, counting)
+    return seen
+
+
+def command(words: list[str], folder: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [*words, "--dir", str(folder), *AS_OF, "-f", "json", *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(("words", "module", "name"), COMMANDS, ids=lambda v: str(v))
+def test_every_command_reads_its_kept_result(
+    words: list[str],
+    module: str,
+    name: str,
+    shop: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = counted(monkeypatch, module, name)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    first = command(words, shop, *cache)
+    assert seen == [1] and len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    second = command(words, shop, *cache)
+    assert seen == [1], "computed again"
+    assert second == first
+    assert command(words, shop, "--no-cache") == first  # what computing it gives
+    assert seen == [1, 1]
+
+
+def test_a_command_option_that_changes_the_result_computes_again(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = counted(monkeypatch, "tmallcli.runs.pickup", "pickup_of")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    whole = command(["audit", "pickup"], shop, *cache)
+    capped = command(["audit", "pickup"], shop, *cache, "--limit", "1")
+    assert seen == [1, 1] and capped != whole
+    assert command(["audit", "pickup"], shop, *cache, "--limit", "1") == capped
+    assert seen == [1, 1]
+
+
+def test_what_if_values_apply_to_a_kept_service_run(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--set works after the result: a kept run gives the what-if total of a computed one."""
+    seen = counted(monkeypatch, "tmallcli.runs.service", "components")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    command(["score", "service"], shop, *cache)
+    what_if = ["--set", "pickup_24h_rate=1"]
+    kept_run = command(["score", "service"], shop, *cache, *what_if)
+    assert seen == [1]
+    assert kept_run == command(["score", "service"], shop, "--no-cache", *what_if)
+
+
+def test_a_kept_compensation_records_in_the_ledger_as_a_computed_one(
+    shop: Path, tmp_path: Path
+) -> None:
+    """The ledger is settled after the kept proposal: a second run records nothing new, as
+    without the cache, and says the same."""
+    import re
+
+    def run(cache: list[str], ledger: Path) -> str:
+        _, out, _ = command(["compensate", "late-orders"], shop, *cache, "--ledger", str(ledger))
+        out = out.replace(str(ledger), "LEDGER")
+        return re.sub(r'"(run_id|recorded_at)": "[^"]*"', "X", out)
+
+    cached, plain = ["--cache-dir", str(tmp_path / "cache")], ["--no-cache"]
+    with_cache = [run(cached, tmp_path / "a.db") for _ in range(2)]
+    without = [run(plain, tmp_path / "b.db") for _ in range(2)]
+    assert with_cache == without
+    assert with_cache[0] != with_cache[1]  # the second run found the first one's lines owed
+
+
+def test_a_path_in_the_options_is_named_by_its_content(tmp_path: Path) -> None:
+    """--summary FILE edited in place (same path) is another input."""
+    from tmallcli.runs.memo import stable
+
+    summary = tmp_path / "dsr.csv"
+    summary.write_text("a\n", encoding="utf-8")
+    before = stable(("summaries", (summary,)))
+    stat = summary.stat()
+    os.utime(summary, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
+    assert stable(("summaries", (summary,))) != before

@@ -45,6 +45,16 @@ PARTIAL_LOGISTICS = {"service", "pickup", "target"}
 
 runner = CliRunner()
 
+# The tests here are about the Parquet entries, so their runs keep no result (runs/memo.py: a
+# second run would read that instead of the entries), but for this one, about both.
+KEEP_RESULTS = {"test_sample_shop_same_json_cold_warm_and_without"}
+
+
+@pytest.fixture(autouse=True)
+def entries_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.originalname not in KEEP_RESULTS:
+        monkeypatch.setattr("tmallcli.runs.memo.result_key", lambda *args, **kwargs: None)
+
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -83,15 +93,22 @@ def test_sample_shop_same_json_cold_warm_and_without(
     written = entries(cache)
     assert written
     parses.clear()
+    # The run's kept result (runs/memo.py) removed: a warm run from the parsed entries alone.
+    for kept in cache.glob("*.pickle"):
+        kept.unlink()
     warm = tmall(*args, "--cache-dir", str(cache))
     # The pickup rate folds only its candidates' tracking events: that read fills no entry
     # (reads_whole), so it parses the logistics export each time; the rest comes from the cache.
     partial = ["logistics.csv"] if name in PARTIAL_LOGISTICS else []
     assert parses == partial, "a warm run parsed an export again"
+    parses.clear()
+    kept_run = tmall(*args, "--cache-dir", str(cache))
+    assert parses == [], "a run with a kept result parsed an export"
     assert without[0] == 0
     assert json.loads(without[1])  # a real result
     assert cold == without
     assert warm == without
+    assert kept_run == without
     assert entries(cache) == written
 
 
@@ -353,7 +370,7 @@ def test_an_entry_that_cannot_be_written_is_one_warning_and_the_same_rows(
     monkeypatch.setitem(parsed_cache.WRITE_OPTIONS, "compression", "no-such-codec")
     with Inputs(files, options=_options(tmp_path / "cache")) as inputs:
         frame = inputs.load(kind, *load[kind]).frame
-        notes = inputs.notes()
+        notes = inputs.cache_notes()
     assert frame.sort(frame.columns).equals(expected.sort(expected.columns))
     assert len(notes) == 1 and notes[0].startswith("cannot write the parsed-export cache in ")
     assert entries(tmp_path / "cache") == []

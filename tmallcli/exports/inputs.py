@@ -124,12 +124,17 @@ class Inputs:
 
     def notes(self) -> list[str]:
         """What ``--dir`` left out and why, one line each (printed on stderr)."""
-        ignored = [
+        return [
             tr("ignored {path} ({reason})", path=path, reason=reason)
             for path, reason in self.ignored_reasons.items()
         ]
+
+    def cache_notes(self) -> list[str]:
+        """What the parsed-export cache had to say in this run (an entry it could not read
+        or write), one line each: said after the run's own notes, and never kept with a
+        result (:mod:`tmallcli.runs.memo`), since a later run's cache is another story."""
         cache = self.reader.cache
-        return ignored + ([] if cache is None else list(cache.notes))
+        return [] if cache is None else list(cache.notes)
 
     def has(self, kind: str) -> bool:
         if kind == "orders" and not self.files.get("orders"):

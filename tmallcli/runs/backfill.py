@@ -98,7 +98,12 @@ def day_figures(
                 ]
                 if shown is not None:
                     shown.advance(str(day))
-        said = Run(None, files.reads(), files.warnings, [*files.notes(), *dict.fromkeys(notes)])
+        said = Run(
+            None,
+            files.reads(),
+            files.warnings,
+            [*files.notes(), *dict.fromkeys(notes), *files.cache_notes()],
+        )
     return figures, said
 
 

@@ -6,14 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tmallcli.i18n import N_, tr
 from tmallcli.runs.context import Exports, Run, RunContext
+from tmallcli.runs.memo import remembered
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from tmallcli.exports.inputs import Inputs, Read
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.ledger import LedgerListing, LedgerReport
     from tmallcli.ledger_marks import MarkResult
@@ -37,6 +39,19 @@ class LateOrdersRun:
     ledger: LedgerReport | None = None
     # What the orders export lacked and how the run made do (SPEC §2.1; JSON ``warnings``).
     warnings: list[Notice] = field(default_factory=list)
+
+
+@dataclass
+class Proposed:
+    """What ``compensate late-orders`` computes from the exports, before any ledger: the part
+    of its run a later run on the same inputs reads back (:mod:`tmallcli.runs.memo`)."""
+
+    proposal: Proposal
+    notices: list[Notice]
+    sources: list[str]  # the files read, as the ledger's run record names them
+    reads: list[Read]
+    warnings: list[dict[str, Any]]
+    ignored: list[str]  # what --dir left out
 
 
 def can_tell_shipping(orders: LoadedExport, events: LoadedExport | None) -> bool:
@@ -105,7 +120,8 @@ def run_late_orders(
     if since is not None and ledger is None:
         raise UsageError(tr("--since needs --ledger FILE (it sets where the ledger starts)"))
     rules = CompensationRules.from_config(ctx.config)
-    with exports.open(ctx) as files:
+
+    def compute(files: Inputs) -> Proposed:
         # The tracking events are folded first, so the fold's working memory is not
         # needed beside the whole orders frame (10 M orders: 5.5 → 3.8 GB at that step).
         events = files.maybe("logistics", EVENT_COLUMNS, PackagePickups(rules.words))
@@ -121,7 +137,14 @@ def run_late_orders(
         proposal = proposal_of(orders, events, refunds, rules, ctx)
         used = [orders, events, refunds]
         sources = [s.display for loaded in used if loaded is not None for s in loaded.sources]
-        reads, warnings, ignored = files.reads(), files.warnings, files.notes()
+        return Proposed(proposal, notices, sources, files.reads(), files.warnings, files.notes())
+
+    with exports.open(ctx) as files:
+        # The ledger is settled after the cache: what it holds is read on every run.
+        proposed = remembered("late-orders", files, exports, ctx, None, lambda: compute(files))
+        proposal, notices, sources = proposed.proposal, proposed.notices, proposed.sources
+        reads, warnings, ignored = proposed.reads, proposed.warnings, proposed.ignored
+        cached = files.cache_notes()
     report = None
     if ledger is None:
         settlement = settle_payouts(proposal)
@@ -154,7 +177,7 @@ def run_late_orders(
             )
         )
     result = LateOrdersRun(proposal, settlement, rules, report, notices)
-    return Run(result, reads, warnings, notes, freshness_of(reads, ctx))
+    return Run(result, reads, warnings, notes + cached, freshness_of(reads, ctx))
 
 
 def _reasons(

@@ -128,9 +128,29 @@ class Run(Generic[T]):
 
 def finish(result: T, files: Inputs, notes: list[str] | None = None, *, ctx: RunContext) -> Run[T]:
     """``result`` with the record of what ``files`` read (and what ``--dir`` left out, and why),
-    judged for freshness against ``ctx``'s T."""
+    judged for freshness against ``ctx``'s T. The cache's own notes are not in it: see
+    :func:`run_once`."""
     from tmallcli.runs.freshness import freshness_of
 
     reads = files.reads()
     notes = [*files.notes(), *(notes or [])]
     return Run(result, reads, files.warnings, notes, freshness_of(reads, ctx))
+
+
+def run_once(
+    command: str,
+    exports: Exports,
+    ctx: RunContext,
+    options: Any,
+    compute: Callable[[Inputs], Run[T]],
+) -> Run[T]:
+    """``compute`` on the opened ``exports``, or the run it gave before on the same inputs,
+    config, T and ``options`` (everything else of the command's that changes its result):
+    :mod:`tmallcli.runs.memo`. The parsed-export cache's notes of this run are said last."""
+    from dataclasses import replace
+
+    from tmallcli.runs.memo import remembered
+
+    with exports.open(ctx) as files:
+        run = remembered(command, files, exports, ctx, options, lambda: compute(files))
+        return replace(run, notes=[*run.notes, *files.cache_notes()])

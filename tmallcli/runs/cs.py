@@ -7,11 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tmallcli.i18n import tr
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
     from fractions import Fraction
 
+    from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.cs_ratings import CsResult, Period
 
@@ -85,6 +86,9 @@ def run_cs(
             tr("--check needs a target: --min-average A, or cs.min_average in the config")
         )
     span = cs_span(ctx, period)  # a period not allowed is said before any file is read
-    with exports.open(ctx) as files:
+
+    def compute(files: Inputs) -> Run[CsRun]:
         result = cs_of(files.load("cs_ratings", COLUMNS), ctx, span, account)
         return finish(CsRun(result, target), files, [n.message for n in result.warnings], ctx=ctx)
+
+    return run_once("cs", exports, ctx, (span, account, target), compute)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmallcli.i18n import N_, tr
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
     import polars as pl
@@ -254,7 +254,8 @@ def run_dsr(
     from tmallcli.metrics.dsr import COLUMNS
 
     stars = stars or StarOptions()
-    with exports.open(ctx) as files:
+
+    def compute(files: Inputs) -> Run[DsrResult | PageDsr]:
         notes: list[str] = []
         ratings = None
         if reviews_have_dsr(files):
@@ -273,3 +274,5 @@ def run_dsr(
                 "give the reviews export (--reviews FILE) or the shop page's star counts (--stars description=30,10,5,3,2, --summary FILE), or --dir DIR"
             )
         )
+
+    return run_once("dsr", exports, ctx, stars, compute)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tmallcli.i18n import N_, tr
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
     import polars as pl
@@ -108,7 +108,7 @@ def run_pickup(
     rules = pickup_rules(ctx, preset=preset, limit=limit)
     from tmallcli.runs.orders import paid_without_status, without_paid_amount
 
-    with exports.open(ctx) as files:
+    def compute(files: Inputs) -> Run[PickupResult]:
         loaded, notices = paid_without_status(files.load("orders", ORDER_COLUMNS))
         notices += without_paid_amount(loaded)
         orders = pickup_orders(loaded, rules, ctx)
@@ -117,3 +117,5 @@ def run_pickup(
         result = pickup_of(orders, tracking_events(files, rules.words), rules, ctx)
         result.warnings.extend(notices)
         return finish(result, files, [n.message for n in result.warnings], ctx=ctx)
+
+    return run_once("pickup", exports, ctx, (preset, limit), compute)

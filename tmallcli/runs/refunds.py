@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.refunds import RefundsResult
 
@@ -32,7 +33,7 @@ def run_refunds(
 ) -> Run[RefundsResult]:
     from tmallcli.metrics.refunds import COLUMNS, ORDER_COLUMNS
 
-    with exports.open(ctx) as files:
+    def compute(files: Inputs) -> Run[RefundsResult]:
         # The orders first: a GB18030 orders export is then read as it is (two ASCII
         # columns, no transcoding) while the refunds are transcoded in the background.
         paid = files.maybe("orders", ORDER_COLUMNS)
@@ -41,3 +42,5 @@ def run_refunds(
             loaded, None if paid is None else paid.lazy(), ctx, slowest_limit=slowest_limit
         )
         return finish(result, files, [n.message for n in result.warnings], ctx=ctx)
+
+    return run_once("refunds", exports, ctx, slowest_limit, compute)

@@ -57,7 +57,7 @@ from tmallcli.runs.verdicts import threshold_source
 
 if TYPE_CHECKING:
     from tmallcli.config.origins import ServiceSources
-    from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.inputs import Inputs, Read
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.cs_ratings import CsResult
     from tmallcli.metrics.disputes import ComplaintRate
@@ -417,18 +417,13 @@ def run_report(
     from contextlib import nullcontext
 
     from tmallcli.runs.freshness import freshness_of
-    from tmallcli.runs.memo import keep_result, kept_result, result_key
+    from tmallcli.runs.memo import remembered
 
     with replace(exports, progress=None).open(ctx) as files:
         if announce is not None:
             announce(used_files(files))
-        cache = files.reader.cache
-        # The same exports, config, T and options as a run before: its result (runs/memo.py).
-        key = None if cache is None else result_key("report", files, exports, ctx, stars)
-        kept = None if cache is None or key is None else kept_result(cache, key)
-        if kept is not None:
-            shop, reads = kept
-        else:
+
+        def compute() -> tuple[ShopReport, list[Read]]:
             bar = (
                 nullcontext(None)
                 if exports.progress is None
@@ -439,10 +434,11 @@ def run_report(
                 shop = build_report(
                     files, ctx, directory=exports.directory, advance=advance, stars=stars
                 )
-            reads = files.reads()
-            if cache is not None and key is not None:
-                keep_result(cache, key, (shop, reads))
-        cache_notes = [] if cache is None else list(cache.notes)
+            return shop, files.reads()
+
+        # The same exports, config, T and options as a run before: its result (runs/memo.py).
+        shop, reads = remembered("report", files, exports, ctx, stars, compute)
+        cache_notes = files.cache_notes()
     if ledger is not None and shop.compensation is not None:
         # The to-do counts what the ledger still owes (SPEC §5.1), read only.
         from tmallcli.runs.compensation import with_open_list

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
+    from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.response import ResponseResult
 
@@ -25,6 +26,8 @@ def run_response(
 ) -> Run[ResponseResult]:
     from tmallcli.metrics.response import COLUMNS
 
-    with exports.open(ctx) as files:
+    def compute(files: Inputs) -> Run[ResponseResult]:
         result = response_of(files.load("chats", COLUMNS), ctx, limit=limit)
         return finish(result, files, ctx=ctx)
+
+    return run_once("response", exports, ctx, limit, compute)

@@ -27,6 +27,7 @@ from tmallcli.runs.dsr import (
     page_dsr_of,
     reviews_have_dsr,
 )
+from tmallcli.runs.memo import remembered
 from tmallcli.runs.orders import paid_without_status
 from tmallcli.runs.pickup import (
     NEEDS_PICKUP_TIME,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from tmallcli.config.origins import ServiceSources
-    from tmallcli.exports.inputs import Inputs
+    from tmallcli.exports.inputs import Inputs, Read
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.disputes import ComplaintRate
     from tmallcli.metrics.dsr import DsrResult
@@ -292,7 +293,8 @@ def run_service(
 
     what_if = parse_what_if(set_values, ctx.category.active_metrics)
     stars = stars or StarOptions()
-    with exports.open(ctx) as files:
+
+    def compute(files: Inputs) -> tuple[Components, list[Read], list[dict[str, Any]], list[str]]:
         if (
             not any(files.has(k) for k in SERVICE_KINDS)
             and not stars.given
@@ -303,8 +305,13 @@ def run_service(
                     "give at least one export: --orders, --logistics, --reviews, --refunds, --chats, --complaints, the DSR page's --stars / --summary, or --dir DIR"
                 )
             )
-        parts = components(files, ctx, stars)
-        reads, warnings, ignored = files.reads(), files.warnings, files.notes()
+        return components(files, ctx, stars), files.reads(), files.warnings, files.notes()
+
+    with exports.open(ctx) as files:
+        # What-if values, --strict and --target work on the components: not in the key.
+        kept = remembered("service", files, exports, ctx, stars, lambda: compute(files))
+        parts, reads, warnings, ignored = kept
+        cached = files.cache_notes()
     freshness = freshness_of(reads, ctx)
     values = mark_stale(metric_inputs(parts), parts, freshness)
     missing = {k: v for k, v in missing_inputs(ctx.category, values).items() if k not in what_if}
@@ -321,7 +328,7 @@ def run_service(
         )
     score = score_service(ctx.category, values, what_if)
     plan = None if target is None else plan_target(score, target)
-    notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings]
+    notes = ignored + score.notes + parts.notes + [n.message for n in parts.warnings] + cached
     service = ServiceRun(score, plan, list(parts.notes), parts.warnings, ctx.service_sources)
     return Run(service, reads, warnings, notes, freshness)
 

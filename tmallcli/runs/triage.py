@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tmallcli.i18n import tr
-from tmallcli.runs.context import Exports, Run, RunContext, finish
+from tmallcli.runs.context import Exports, Run, RunContext, finish, run_once
 
 if TYPE_CHECKING:
+    from tmallcli.exports.inputs import Inputs
     from tmallcli.exports.reader import LoadedExport
     from tmallcli.metrics.reviews import TriageResult
 
@@ -33,6 +34,9 @@ def run_triage(
         raise UsageError(tr("--days: must be at least 1 (got {days})", days=days))
     if limit < 0:
         raise UsageError(tr("--limit: must be 0 (all) or more (got {limit})", limit=limit))
-    with exports.open(ctx) as files:
+
+    def compute(files: Inputs) -> Run[TriageResult]:
         result = triage_of(files.load("reviews", COLUMNS), ctx, limit=limit, days=days)
         return finish(result, files, ctx=ctx)
+
+    return run_once("triage", exports, ctx, (limit, days), compute)
