@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from tmallcli.money import yuan
 from tmallcli.render.document import BAD, GOOD, WARN, Cell, Column, Document, Section
 from tmallcli.render.labels import ZH
 from tmallcli.render.serialise import Shape, many, to_json
+from tmallcli.render.todo import todo as todo_of
+from tmallcli.render.todo import todo_lines, todo_section
 from tmallcli.render.verdicts import (
     ILLUSTRATIVE,
     coverage_json,
@@ -50,10 +51,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "metric": ("指标", "Metric"),
     "points_lost": ("失分", "Points lost"),
     "evidence": ("原因 / 证据", "Evidence"),
-    "todo": ("今日待办", "To do today"),
-    "task": ("事项", "Task"),
-    "count": ("数量", "Count"),
-    "detail": ("说明", "Detail"),
     "service_total": ("基础服务考核分", "Basic service score"),
     "cs_average": (
         "客服评价 人工平均分 (近{days}天)",
@@ -62,21 +59,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "good_rate": ("好评率 (近180天)", "Positive rate (180 days)"),
     "refunds_72h": ("超72小时待处理退款", "Refunds waiting past 72 h"),
     "reviews_overdue": ("超时未回复中差评", "Overdue unanswered bad reviews"),
-    "todo.orders_to_chase": ("待跟进揽收订单", "Orders to chase (not picked up)"),
-    "todo.orders_detail": (
-        "超48小时 {risk} 单 · 若延迟发货约赔 {money} 元",
-        "{risk} past 48 h · would cost {money} yuan if late",
-    ),
-    "todo.payouts_due": ("待发延迟发货赔付", "Compensation payouts due"),
-    "todo.payouts_detail": ("合计 {money} 元 (未对账本去重)", "{money} yuan in all (no ledger)"),
-    "todo.payouts_open": (
-        "未发放 {money} 元 (账本), 今日新增 {new} 笔",
-        "{money} yuan not yet sent (ledger), {new} new today",
-    ),
-    "todo.reviews_to_answer": ("待回复中差评", "Bad reviews to answer"),
-    "todo.reviews_detail": ("超{hours}小时 {overdue} 条", "{overdue} older than {hours} h"),
-    "todo.refunds_waiting": ("待处理退款", "Refunds waiting for the seller"),
-    "todo.refunds_detail": ("超72小时 {late} 笔", "{late} past 72 h"),
     "section.service": ("基础服务考核分", "basic service score"),
     "section.dsr": ("店铺动态评分", "DSR"),
     "section.pickup": ("24小时揽收及时率", "24h pickup"),
@@ -362,47 +344,8 @@ class ShopSummary:
         return rows[:WORST]
 
     def todo(self) -> dict[str, Any]:
-        from tmallcli.metrics.pickup import LATE_SHIPMENT_RISK
-
-        r = self.report
-        todo: dict[str, Any] = {}
-        if r.pickup is not None:
-            watch = r.pickup.watchlist
-            cost = sum(w.compensation_fen for w in watch)
-            todo["orders_to_chase"] = {
-                "count": len(watch),
-                "late_shipment_risk": sum(1 for w in watch if w.level == LATE_SHIPMENT_RISK),
-                "compensation_fen": cost,
-                "compensation": yuan(cost),
-            }
-        if r.compensation is not None and r.compensation.ledger is not None:
-            ledger = r.compensation.ledger  # the open list (SPEC §5.1)
-            todo["payouts_due"] = {
-                "count": len(ledger.open),
-                "total_fen": ledger.open_total_fen,
-                "total": yuan(ledger.open_total_fen),
-                "new_today": sum(1 for p in ledger.open if p.new or p.age_days == 0),
-                "ledger": ledger.path,
-            }
-        elif r.compensation is not None:
-            settlement = r.compensation.settlement
-            todo["payouts_due"] = {
-                "count": len(settlement.payouts),
-                "total_fen": settlement.total_fen,
-                "total": yuan(settlement.total_fen),
-            }
-        if r.triage is not None:
-            todo["reviews_to_answer"] = {
-                "count": r.triage.unanswered,
-                "overdue": r.triage.overdue,
-                "reply_within_hours": r.triage.reply_within_hours,
-            }
-        if r.refunds is not None:
-            todo["refunds_waiting"] = {
-                "count": len(r.refunds.waiting),
-                "past_72h": len(r.refunds.at_risk),
-            }
-        return todo
+        """Today's to-do list (JSON ``todo``): :func:`tmallcli.render.todo.todo`."""
+        return todo_of(self.report)
 
     # ------------------------------------------------------------------ JSON
 
@@ -578,52 +521,7 @@ class ShopSummary:
 
     def todo_lines(self, labels: Labels) -> list[tuple[str, str, int, str, bool]]:
         """(key, task, count, detail, urgent) for each to-do the exports allow."""
-        t = labels.of(LABELS)
-        lines = []
-        for key, item in self.todo().items():
-            if key == "orders_to_chase":
-                detail = t(
-                    "todo.orders_detail",
-                    risk=item["late_shipment_risk"],
-                    money=item["compensation"],
-                )
-                urgent = item["late_shipment_risk"] > 0
-            elif key == "payouts_due" and "ledger" in item:
-                detail = t("todo.payouts_open", money=item["total"], new=item["new_today"])
-                urgent = item["count"] > 0
-            elif key == "payouts_due":
-                detail = t("todo.payouts_detail", money=item["total"])
-                urgent = item["count"] > 0
-            elif key == "reviews_to_answer":
-                detail = t(
-                    "todo.reviews_detail",
-                    hours=item["reply_within_hours"],
-                    overdue=item["overdue"],
-                )
-                urgent = item["overdue"] > 0
-            else:
-                detail = t("todo.refunds_detail", late=item["past_72h"])
-                urgent = item["past_72h"] > 0
-            lines.append((key, t(f"todo.{key}"), item["count"], detail, urgent))
-        return lines
+        return todo_lines(self.todo(), labels)
 
     def _todo_section(self, labels: Labels) -> Section:
-        t = labels.of(LABELS)
-        rows = [
-            [
-                Cell(task, raw=key),
-                Cell(str(count), BAD if urgent else None, count),
-                Cell(detail, BAD if urgent else None),
-            ]
-            for key, task, count, detail, urgent in self.todo_lines(labels)
-        ]
-        return Section(
-            "todo",
-            t("todo"),
-            [
-                Column("task", t("task")),
-                Column("count", t("count"), numeric=True),
-                Column("detail", t("detail")),
-            ],
-            rows,
-        )
+        return todo_section(self.todo(), labels)
