@@ -290,3 +290,29 @@ def test_a_path_in_the_options_is_named_by_its_content(tmp_path: Path) -> None:
     stat = summary.stat()
     os.utime(summary, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
     assert stable(("summaries", (summary,))) != before
+
+
+def test_payouts_are_made_as_they_are_read(shop: Path) -> None:
+    """A settlement holds its payouts as columns: a slice (the page's 200 rows) or one payout
+    is made alone and equals the same payout of the whole list; the summary and the total
+    come from the columns; a walk makes them all once."""
+    from tmallcli.metrics.compensation.results import Payouts, payouts_from_columns
+    from tmallcli.render.compensation import _summary
+    from tmallcli.runs.compensation import run_late_orders
+    from tmallcli.runs.context import Exports, context
+
+    done = run_late_orders(Exports(directory=shop, cache=False), context("2026-11-20"))
+    payouts = done.result.settlement.payouts
+    assert isinstance(payouts, Payouts)
+    whole = payouts_from_columns(payouts.lines, payouts.columns)
+    assert len(whole) == len(payouts) == 48
+    assert any(len(p.lines) > 1 for p in whole)  # a group of several orders is sliced right
+    for part in (slice(0, 5), slice(10, 20), slice(-5, None), slice(0, 200), slice(None, None, 3)):
+        assert Payouts(payouts.lines, payouts.columns)[part] == whole[part]
+    for index in (0, 7, -1, 47):
+        assert Payouts(payouts.lines, payouts.columns)[index] == whole[index]
+    with pytest.raises(IndexError):
+        Payouts(payouts.lines, payouts.columns)[48]
+    assert _summary(payouts) == _summary(whole)
+    assert done.result.settlement.total_fen == sum(p.amount_fen for p in whole) == 299413
+    assert list(payouts) == whole and payouts == whole

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tmallcli.metrics.compensation import KINDS
+from tmallcli.metrics.compensation.results import Payouts
 from tmallcli.money import yuan
 from tmallcli.render.document import BAD, WARN, Cell, Column, Document, Rows, Section, cell
 from tmallcli.render.labels import ZH
@@ -311,15 +313,18 @@ def _payout_shape(rules: CompensationRules) -> Shape:
     )
 
 
-def _summary(payouts: list[Payout]) -> dict[str, dict[str, Any]]:
-    # One pass: a 10 M-order shop has 180 k payouts.
+def _summary(payouts: Sequence[Payout]) -> dict[str, dict[str, Any]]:
     counts = dict.fromkeys(KINDS, 0)
     orders = dict.fromkeys(KINDS, 0)
     totals = dict.fromkeys(KINDS, 0)
-    for payout in payouts:
-        counts[payout.kind] += 1
-        orders[payout.kind] += len(payout.order_ids)
-        totals[payout.kind] += payout.amount_fen
+    if isinstance(payouts, Payouts):  # from the columns: the page makes no payout it hides
+        for kind, (n, kind_orders, fen) in payouts.by_kind().items():
+            counts[kind], orders[kind], totals[kind] = n, kind_orders, fen
+    else:  # one pass: a 10 M-order shop has 180 k payouts
+        for payout in payouts:
+            counts[payout.kind] += 1
+            orders[payout.kind] += len(payout.order_ids)
+            totals[payout.kind] += payout.amount_fen
     summary = {}
     for kind in KINDS:
         summary[kind] = {

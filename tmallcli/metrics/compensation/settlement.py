@@ -10,12 +10,11 @@ import polars as pl
 
 from tmallcli.metrics.compensation.results import (
     LINE_FIELDS,
-    Payout,
     PayoutLine,
+    Payouts,
     Proposal,
     Settlement,
     Unattributed,
-    payouts_from_columns,
 )
 from tmallcli.metrics.compensation.rules import ALREADY_SCHEMA, KINDS
 from tmallcli.money import capped_fen
@@ -171,14 +170,14 @@ def settle_payouts(proposal: Proposal, ledger: pl.DataFrame | None = None) -> Se
     return Settlement(_payouts(rows, due), unattributed)
 
 
-def _payouts(rows: pl.DataFrame, due: pl.DataFrame) -> list[Payout]:
-    """The payouts of ``due``, each with its run of ``rows``."""
+def _payouts(rows: pl.DataFrame, due: pl.DataFrame) -> Payouts:
+    """The payouts of ``due``, each with its run of ``rows`` (made as they are read)."""
     refund_ids = pl.col("refund_ids").fill_null(pl.lit([], pl.List(pl.String)))
     lines = rows.select(
         refund_ids if c == "refund_ids" else pl.col(c).alias(name)
         for name, c in zip(LINE_FIELDS, _LINE_COLUMNS, strict=True)
     )
-    return payouts_from_columns(
+    return Payouts(
         lines,
         due.rename(
             {
