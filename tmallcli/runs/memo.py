@@ -65,7 +65,8 @@ def stable(value: Any) -> Any:
     """``value`` as plain, ordered data whose ``repr`` is the same in every process (a set's
     order, and so its pickle, follows the per-process string hash): config models with the
     origin of each value (it decides ``threshold_source``), dataclasses, mappings, sets; a path
-    with what identifies its content (``--summary FILE`` read again after an edit)."""
+    with what identifies its content (``--summary FILE`` read again after an edit). The plain
+    values, most of a config, are told first (a config is a few thousand of them)."""
     from dataclasses import fields, is_dataclass
     from pathlib import PurePath
 
@@ -73,29 +74,35 @@ def stable(value: Any) -> Any:
 
     from tmallcli.exports.parsed_cache import ParsedCache
 
-    if isinstance(value, BaseModel):
-        origins = getattr(value, "_origins", None) or {}
-        return (
-            type(value).__name__,
-            stable(value.model_dump(mode="python")),
-            stable(dict(origins)),
-        )
-    if is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__name__,
-            [(f.name, stable(getattr(value, f.name))) for f in fields(value)],
-        )
-    if isinstance(value, dict):
-        return sorted((repr(stable(k)), stable(v)) for k, v in value.items())
-    if isinstance(value, (set, frozenset)):
-        return sorted(repr(stable(v)) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [stable(v) for v in value]
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    if isinstance(value, PurePath):
-        return ("path", str(value), ParsedCache.file_id(Path(value)))
-    return repr(value)
+    def walk(value: Any) -> Any:
+        if isinstance(value, _PLAIN):
+            return value
+        if isinstance(value, dict):
+            return sorted((repr(walk(k)), walk(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return [walk(v) for v in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted(repr(walk(v)) for v in value)
+        if isinstance(value, BaseModel):
+            origins = getattr(value, "_origins", None) or {}
+            return (
+                type(value).__name__,
+                walk(value.model_dump(mode="python")),
+                walk(dict(origins)),
+            )
+        if is_dataclass(value) and not isinstance(value, type):
+            return (
+                type(value).__name__,
+                [(f.name, walk(getattr(value, f.name))) for f in fields(value)],
+            )
+        if isinstance(value, PurePath):
+            return ("path", str(value), ParsedCache.file_id(Path(value)))
+        return repr(value)
+
+    return walk(value)
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _folder_state(directory: Path) -> list[tuple[str, bool, int, int]]:
