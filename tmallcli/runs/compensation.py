@@ -52,6 +52,8 @@ class Proposed:
     reads: list[Read]
     warnings: list[dict[str, Any]]
     ignored: list[str]  # what --dir left out
+    # The payouts due when no ledger is read (a run with a ledger settles against it: None).
+    settlement: Settlement | None = None
 
 
 def can_tell_shipping(orders: LoadedExport, events: LoadedExport | None) -> bool:
@@ -137,7 +139,11 @@ def run_late_orders(
         proposal = proposal_of(orders, events, refunds, rules, ctx)
         used = [orders, events, refunds]
         sources = [s.display for loaded in used if loaded is not None for s in loaded.sources]
-        return Proposed(proposal, notices, sources, files.reads(), files.warnings, files.notes())
+        # Without a ledger the settlement is the exports' alone: kept with the proposal.
+        settled = settle_payouts(proposal) if ledger is None else None
+        return Proposed(
+            proposal, notices, sources, files.reads(), files.warnings, files.notes(), settled
+        )
 
     with exports.open(ctx) as files:
         # The ledger is settled after the cache: what it holds is read on every run.
@@ -147,7 +153,9 @@ def run_late_orders(
         cached = files.cache_notes()
     report = None
     if ledger is None:
-        settlement = settle_payouts(proposal)
+        settlement = proposed.settlement
+        if settlement is None:  # kept by a run with a ledger
+            settlement = settle_payouts(proposal)
     else:
         now = now_shanghai()
         info = RunInfo.new(ctx.as_of.date, sources, now, dry_run=dry_run, tool_version=__version__)
